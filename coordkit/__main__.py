@@ -1,0 +1,3 @@
+from coordkit.cli import main
+
+main()

@@ -1,0 +1,46 @@
+"""The store a command works on, opened once per command and closed after."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlmodel import Session
+
+    from coordkit.storage.engine import Store
+
+
+class State:
+    """Global options, set by the root callback."""
+
+    db: str | None = None
+
+
+state = State()
+
+
+@contextmanager
+def store() -> Iterator[Store]:
+    from coordkit.storage.engine import open_store
+    from coordkit.storage.location import locate
+
+    opened = open_store(locate(state.db))
+    try:
+        yield opened
+    finally:
+        opened.dispose()
+
+
+@contextmanager
+def reading() -> Iterator[Connection]:
+    with store() as opened, opened.read() as conn:
+        yield conn
+
+
+@contextmanager
+def writing() -> Iterator[Session]:
+    with store() as opened, opened.write() as session:
+        yield session

@@ -1,0 +1,97 @@
+"""Printing: data to stdout (or -o FILE), messages to stderr, tables with rich."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from coordkit.output import Columns, cell_text, render_text
+
+
+def say(message: str) -> None:
+    """A message for the person at the terminal (stderr, so stdout stays data)."""
+    print(message, file=sys.stderr)
+
+
+def write_out(content: str | bytes, output: Path | None) -> None:
+    """Data to stdout, or to ``output`` (then a message says where)."""
+    if output is None:
+        if isinstance(content, bytes):
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
+        else:
+            sys.stdout.write(content)
+        return
+    from coordkit.errors import InvalidInput
+
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            output.write_bytes(content)
+        else:
+            output.write_text(content, encoding="utf-8")
+    except OSError as error:
+        raise InvalidInput(f"cannot write {output}: {error.strerror}") from None
+    say(f"Wrote {output}")
+
+
+def table_text(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Columns,
+    *,
+    title: str | None = None,
+    styles: Mapping[str, str] | None = None,
+    row_styles: Sequence[str] | None = None,
+    to_file: bool = False,
+) -> str:
+    """A rich table rendered to text (coloured only on a terminal)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for field, header in columns:
+        table.add_column(header, style=(styles or {}).get(field), overflow="fold")
+    for index, row in enumerate(rows):
+        table.add_row(*(cell_text(row.get(f)) for f, _ in columns),
+                      style=row_styles[index] if row_styles else None)
+    terminal = not to_file and sys.stdout.isatty()
+    console = Console(
+        file=None, force_terminal=terminal, no_color=not terminal, width=None if terminal else 200,
+        record=True, soft_wrap=False,
+    )
+    with console.capture() as capture:
+        console.print(table)
+    return capture.get()
+
+
+def emit(
+    data: Any,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Columns,
+    fmt: str,
+    output: Path | None,
+    *,
+    title: str | None = None,
+    styles: Mapping[str, str] | None = None,
+) -> None:
+    """Print ``data`` in ``fmt``: the table and csv/md use the flat ``rows``."""
+    if fmt == "table":
+        if not rows:
+            say("Nothing to show.")
+            return
+        content = table_text(rows, columns, title=title, styles=styles, to_file=output is not None)
+    else:
+        content = render_text(data, rows, columns, fmt)
+    write_out(content, output)
+
+
+def emit_record(data: Mapping[str, Any], fmt: str, output: Path | None, *, title: str | None = None) -> None:
+    """One record: a two-column table of fields, or JSON/YAML."""
+    if fmt == "table":
+        rows = [{"field": k, "value": cell_text(v)} for k, v in data.items()]
+        write_out(table_text(rows, [("field", "field"), ("value", "value")], title=title,
+                             to_file=output is not None), output)
+    else:
+        write_out(render_text(data, [], [], fmt), output)

@@ -1,0 +1,41 @@
+"""Options shared by many commands, defined once (as pip-tools does)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    yaml = "yaml"
+    md = "md"
+
+
+class ShowFormat(StrEnum):
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+
+
+FormatOpt = Annotated[
+    ListFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+ShowFormatOpt = Annotated[
+    ShowFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.", dir_okay=False)
+]
+ProjectOpt = Annotated[
+    str | None,
+    typer.Option("--project", "-p", help="Project key (default: the current project, see 'coord project use')."),
+]
+FromOpt = Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: open).")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Last day, inclusive, YYYY-MM-DD (default: open).")]
+OnOpt = Annotated[str | None, typer.Option("--on", help="The date to look at, YYYY-MM-DD (default: today).")]

@@ -1,0 +1,93 @@
+"""coord role: named positions in a project and who holds them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from coordkit.cli.context import reading, writing
+from coordkit.cli.display import emit, say
+from coordkit.cli.options import FormatOpt, FromOpt, ListFormat, OutputOpt, ProjectOpt, ToOpt
+
+app = typer.Typer(help="Roles in a project (funder, service provider, venue host) and their holders.",
+                  no_args_is_help=True)
+
+COLUMNS = [("project", "project"), ("key", "key"), ("name", "name"), ("description", "description"),
+           ("holders", "holders")]
+
+
+@app.command("add")
+def add(
+    key: Annotated[str, typer.Argument(help="Role key, a slug such as venue-host.")],
+    name: Annotated[str, typer.Option("--name", help="Name.")],
+    description: Annotated[str | None, typer.Option("--description", help="What the role does.")] = None,
+    project: ProjectOpt = None,
+) -> None:
+    """Add a role to a project.
+
+    \b
+    Example:
+      coord role add venue-host --name "Venue host" --project liede-renjia
+    """
+    from coordkit.services.roles import add_role
+
+    with writing() as session:
+        add_role(session, key=key, name=name, description=description, project=project)
+    say(f"Added role '{key}'.")
+
+
+@app.command("assign")
+def assign(
+    role: Annotated[str, typer.Argument(help="Role key.")],
+    stakeholder: Annotated[str, typer.Argument(help="Stakeholder key.")],
+    valid_from: FromOpt = None,
+    valid_to: ToOpt = None,
+    project: ProjectOpt = None,
+) -> None:
+    """Make a stakeholder a holder of a role, optionally for a period.
+
+    \b
+    Example:
+      coord role assign venue-host liede-committee --from 2024-01-01 --to 2024-12-31
+    """
+    from coordkit.services.roles import assign_role
+
+    with writing() as session:
+        assign_role(session, role=role, stakeholder=stakeholder, project=project,
+                    valid_from=valid_from, valid_to=valid_to)
+    say(f"'{stakeholder}' now holds role '{role}'.")
+
+
+@app.command("unassign")
+def unassign(
+    role: Annotated[str, typer.Argument(help="Role key.")],
+    stakeholder: Annotated[str, typer.Argument(help="Stakeholder key.")],
+    project: ProjectOpt = None,
+) -> None:
+    """Stop a stakeholder holding a role.
+
+    \b
+    Example:
+      coord role unassign venue-host liede-committee
+    """
+    from coordkit.services.roles import unassign_role
+
+    with writing() as session:
+        unassign_role(session, role=role, stakeholder=stakeholder, project=project)
+    say(f"'{stakeholder}' no longer holds role '{role}'.")
+
+
+@app.command("list")
+def list_(project: ProjectOpt = None, fmt: FormatOpt = ListFormat.table, output: OutputOpt = None) -> None:
+    """List a project's roles with their holders.
+
+    \b
+    Example:
+      coord role list --format yaml
+    """
+    from coordkit.services.roles import list_roles
+
+    with reading() as conn:
+        rows = list_roles(conn, project=project)
+    emit(rows, rows, COLUMNS, fmt.value, output, title="Roles")

@@ -1,0 +1,155 @@
+"""coord stakeholder: the register of parties."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from coordkit.cli.context import reading, writing
+from coordkit.cli.display import emit, emit_record, say
+from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt, ShowFormat, ShowFormatOpt
+from coordkit.cli.parsing import contact_pairs, rep_pairs
+
+app = typer.Typer(help="The register of parties: organisations and groups that take part.", no_args_is_help=True)
+
+KINDS_HELP = (
+    "government, party-committee, neighbourhood-committee, social-organisation, enterprise, "
+    "property-management, university, volunteer-team, resident-group, individual, other"
+)
+COLUMNS = [
+    ("key", "key"),
+    ("name", "name"),
+    ("name_zh", "中文名"),
+    ("kind", "kind"),
+    ("influence", "influence"),
+    ("interest", "interest"),
+    ("interests", "interests"),
+    ("active", "active"),
+    ("contacts", "contacts"),
+    ("representatives", "representatives"),
+]
+
+ContactOpt = Annotated[
+    list[str] | None, typer.Option("--contact", help="CHANNEL:VALUE, repeatable (phone:020-8888-0000).")
+]
+RepOpt = Annotated[list[str] | None, typer.Option("--rep", help="Representative NAME:TITLE, repeatable.")]
+
+
+@app.command("add")
+def add(
+    key: Annotated[str, typer.Argument(help="Stable key, a slug such as liede-sw.")],
+    name: Annotated[str, typer.Option("--name", help="Name.")],
+    kind: Annotated[str, typer.Option("--kind", help=f"One of: {KINDS_HELP}.")],
+    name_zh: Annotated[str | None, typer.Option("--name-zh", help="Chinese name.")] = None,
+    influence: Annotated[int | None, typer.Option("--influence", help="Influence, 1-5.")] = None,
+    interest: Annotated[int | None, typer.Option("--interest", help="Interest, 1-5.")] = None,
+    interests: Annotated[str | None, typer.Option("--interests", help="Interests and demands.")] = None,
+    contact: ContactOpt = None,
+    rep: RepOpt = None,
+) -> None:
+    """Add a stakeholder to the register.
+
+    \b
+    Example:
+      coord stakeholder add liede-sw --name "Liede Social Work Station" --name-zh 猎德社工站 --kind social-organisation --contact phone:020-8888-0000 --rep "Chen Jing:Director"
+    """
+    from coordkit.services.stakeholders import add_stakeholder
+
+    contacts, reps = contact_pairs(contact), rep_pairs(rep)
+    with writing() as session:
+        add_stakeholder(session, key=key, name=name, kind=kind, name_zh=name_zh, influence=influence,
+                        interest=interest, interests=interests, contacts=contacts, representatives=reps)
+    say(f"Added stakeholder '{key}'.")
+
+
+@app.command("list")
+def list_(
+    kind: Annotated[str | None, typer.Option("--kind", help="Only this kind.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include retired (inactive) stakeholders.")] = False,
+    fmt: FormatOpt = ListFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """List the stakeholders (active ones unless --all).
+
+    \b
+    Example:
+      coord stakeholder list --format json
+    """
+    from coordkit.services.stakeholders import list_stakeholders
+
+    with reading() as conn:
+        rows = list_stakeholders(conn, active=None if all_ else True, kind=kind)
+    emit(rows, rows, COLUMNS, fmt.value, output, title="Stakeholders")
+
+
+@app.command("show")
+def show(
+    key: Annotated[str, typer.Argument(help="Stakeholder key.")],
+    fmt: ShowFormatOpt = ShowFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Show one stakeholder with contacts and representatives.
+
+    \b
+    Example:
+      coord stakeholder show liede-sw
+    """
+    from coordkit.services.stakeholders import get_stakeholder
+
+    with reading() as conn:
+        found = get_stakeholder(conn, key)
+    emit_record(found, fmt.value, output, title=f"Stakeholder {key}")
+
+
+@app.command("edit")
+def edit(
+    key: Annotated[str, typer.Argument(help="Stakeholder key.")],
+    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
+    name_zh: Annotated[str | None, typer.Option("--name-zh", help="New Chinese name ('' clears).")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help=f"One of: {KINDS_HELP}.")] = None,
+    influence: Annotated[int | None, typer.Option("--influence", help="Influence, 1-5.")] = None,
+    interest: Annotated[int | None, typer.Option("--interest", help="Interest, 1-5.")] = None,
+    interests: Annotated[str | None, typer.Option("--interests", help="Interests and demands.")] = None,
+    contact: ContactOpt = None,
+    remove_contact: Annotated[
+        list[str] | None, typer.Option("--remove-contact", help="Remove contacts by CHANNEL or VALUE.")
+    ] = None,
+    rep: RepOpt = None,
+    remove_rep: Annotated[list[str] | None, typer.Option("--remove-rep", help="Remove a representative by NAME.")] = None,
+    inactive: Annotated[
+        bool | None, typer.Option("--inactive/--active", help="Retire the stakeholder (or bring it back).")
+    ] = None,
+) -> None:
+    """Change a stakeholder's fields, contacts or representatives; retire it with --inactive.
+
+    \b
+    Example:
+      coord stakeholder edit liede-sw --influence 4 --contact wechat:liede-sw
+    """
+    from coordkit.services.stakeholders import edit_stakeholder
+
+    contacts, reps = contact_pairs(contact), rep_pairs(rep)
+    with writing() as session:
+        edit_stakeholder(
+            session, key=key, name=name, name_zh=name_zh, kind=kind, influence=influence,
+            interest=interest, interests=interests, active=None if inactive is None else not inactive,
+            add_contacts=contacts, remove_contacts=remove_contact or [],
+            add_representatives=reps, remove_representatives=remove_rep or [],
+        )
+    say(f"Changed stakeholder '{key}'.")
+
+
+@app.command("remove")
+def remove(key: Annotated[str, typer.Argument(help="Stakeholder key.")]) -> None:
+    """Remove a stakeholder that nothing refers to (retire it with 'edit --inactive' otherwise).
+
+    \b
+    Example:
+      coord stakeholder remove test-party
+    """
+    from coordkit.services.stakeholders import remove_stakeholder
+
+    with writing() as session:
+        remove_stakeholder(session, key=key)
+    say(f"Removed stakeholder '{key}'.")

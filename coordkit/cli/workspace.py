@@ -1,0 +1,75 @@
+"""Workspace-wide commands: init and log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coordkit.cli.context import reading, state
+from coordkit.cli.display import emit, say
+from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt
+
+
+def init(
+    directory: Annotated[
+        Path | None, typer.Argument(help="Folder for the workspace (default: --db, COORD_DB, or here).")
+    ] = None,
+) -> None:
+    """Make a workspace: a folder with coord.db (or the schema in COORD_DATABASE_URL).
+
+    \b
+    Example:
+      coord init liede-renjia
+    """
+    from coordkit.services.workspace import describe, init_workspace
+    from coordkit.storage.location import for_init
+
+    opened, created = init_workspace(for_init(directory, state.db))
+    try:
+        info = describe(opened)
+    finally:
+        opened.dispose()
+    if created:
+        say(f"Made a coord store at {info['store']}.")
+    else:
+        say(f"A coord store is already at {info['store']} (schema {info['schema']}); left as it was.")
+    say("Next: coord stakeholder add KEY --name NAME --kind KIND")
+
+
+def log(
+    key: Annotated[str | None, typer.Argument(help="Only events about this key.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most N events.", min=1)] = None,
+    fmt: FormatOpt = ListFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Show the history of changes, newest first.
+
+    \b
+    Example:
+      coord log liede-sw --limit 5
+    """
+    from coordkit.services.history import list_events
+
+    with reading() as conn:
+        found = list_events(conn, key=key, limit=limit)
+    rows = [
+        {**event, "change": _change_summary(event["before"], event["after"])} for event in found
+    ]
+    columns = [("at", "at"), ("actor", "actor"), ("action", "action"), ("key", "key"), ("change", "change")]
+    emit(found, rows, columns, fmt.value, output, title="History")
+
+
+def _change_summary(before: dict | None, after: dict | None) -> str:
+    if before is None:
+        return "created"
+    if after is None:
+        return "removed"
+    fields = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    return "changed " + ", ".join(fields) if fields else "no change"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("log")(log)

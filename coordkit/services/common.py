@@ -1,0 +1,104 @@
+"""Helpers every service shares: keys, lookups with suggestions, choices, scope."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from coordkit.errors import InvalidInput, NotFound
+
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+def check_key(key: str, what: str) -> str:
+    """Keys are slugs: lower-case letters, digits, '.', '_' and '-'."""
+    if not KEY_RE.match(key or ""):
+        raise InvalidInput(
+            f"{what} key '{key}' is not a slug: use lower-case letters, digits, '-', '_' "
+            "or '.', starting with a letter or digit (at most 64)"
+        )
+    return key
+
+
+def check_text(value: str | None, what: str) -> str:
+    if value is None or not value.strip():
+        raise InvalidInput(f"{what} must not be empty")
+    return value.strip()
+
+
+def check_choice(value: str, choices: Iterable[str], what: str) -> str:
+    options = list(choices)
+    if value in options:
+        return value
+    lowered = value.lower().replace("_", "-").replace(" ", "-")
+    if lowered in options:
+        return lowered
+    raise InvalidInput(f"{what} '{value}' is not one of: {', '.join(options)}{_suggest(value, options)}")
+
+
+def _suggest(value: str, options: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def check_level(value: int | None, what: str) -> int | None:
+    if value is not None and not 1 <= value <= 5:
+        raise InvalidInput(f"{what} must be from 1 to 5 (got {value})")
+    return value
+
+
+def lookup_id(conn: Connection, table: str, key: str, what: str, *, project_id: int | None = None,
+              scope: str = "") -> int:
+    """The id of the row with ``key``; NotFound with the closest key otherwise."""
+    where = "key = :key" + (" AND project_id = :pid" if project_id is not None else "")
+    found = conn.execute(
+        text(f"SELECT id FROM {table} WHERE {where}"), {"key": key, "pid": project_id}
+    ).scalar_one_or_none()
+    if found is not None:
+        return int(found)
+    keys_where = "WHERE project_id = :pid" if project_id is not None else ""
+    keys = conn.execute(text(f"SELECT key FROM {table} {keys_where}"), {"pid": project_id}).scalars()
+    raise NotFound(what, key, keys, scope)
+
+
+def exists(conn: Connection, table: str, key: str, project_id: int | None = None) -> bool:
+    where = "key = :key" + (" AND project_id = :pid" if project_id is not None else "")
+    row = conn.execute(text(f"SELECT 1 FROM {table} WHERE {where}"), {"key": key, "pid": project_id})
+    return row.first() is not None
+
+
+def get_meta(conn: Connection, key: str) -> str | None:
+    value = conn.execute(text("SELECT value FROM coord_meta WHERE key = :k"), {"k": key}).scalar()
+    return None if value is None else str(value)
+
+
+def set_meta(conn: Connection, key: str, value: str | None) -> None:
+    updated = conn.execute(text("UPDATE coord_meta SET value = :v WHERE key = :k"), {"k": key, "v": value})
+    if updated.rowcount == 0:
+        conn.execute(text("INSERT INTO coord_meta (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
+
+
+def resolve_project(conn: Connection, key: str | None) -> tuple[int, str]:
+    """The project a command works on: ``--project``, the current one, or the only one."""
+    if key:
+        return lookup_id(conn, "project", key, "project"), key
+    current = get_meta(conn, "current_project")
+    if current:
+        pid = conn.execute(text("SELECT id FROM project WHERE key = :k"), {"k": current}).scalar()
+        if pid is not None:
+            return int(pid), current
+    rows = conn.execute(text("SELECT id, key FROM project ORDER BY key LIMIT 2")).all()
+    if len(rows) == 1:
+        return int(rows[0][0]), str(rows[0][1])
+    if not rows:
+        raise InvalidInput("there is no project yet; add one with 'coord project add KEY --name NAME'")
+    raise InvalidInput("which project? pass --project KEY, or set one with 'coord project use KEY'")
+
+
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: after[k] for k in after if before.get(k) != after[k]}

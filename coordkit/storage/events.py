@@ -1,0 +1,92 @@
+"""The audit log: one event per change, in the change's own transaction.
+
+Each event's hash covers the previous event's hash, so editing or deleting
+history breaks the chain (``chain_problems`` finds where). The head hash sits
+in ``coord_meta``; a writer locks that row first, so concurrent writers on a
+server database line up instead of forking the chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+GENESIS = "0" * 64
+
+
+def actor() -> str:
+    """Who is making the change: ``COORD_USER``, else the OS login."""
+    name = os.environ.get("COORD_USER")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers)
+        return "unknown"
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def event_hash(prev: str, fields: Mapping[str, Any]) -> str:
+    payload = canonical({"prev": prev, **fields})
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(
+    conn: Connection,
+    *,
+    action: str,
+    entity: str,
+    key: str,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> str:
+    """Append one event; returns its hash. Call inside the write transaction."""
+    lock = "" if conn.dialect.name == "sqlite" else " FOR UPDATE"
+    prev = conn.execute(
+        text(f"SELECT value FROM coord_meta WHERE key = 'event_head'{lock}")
+    ).scalar_one()
+    fields = {
+        "at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "actor": actor(),
+        "action": action,
+        "entity": entity,
+        "key": key,
+        "before": canonical(before) if before is not None else None,
+        "after": canonical(after) if after is not None else None,
+    }
+    digest = event_hash(prev, fields)
+    conn.execute(
+        text(
+            "INSERT INTO event (at, actor, action, entity, key, before, after, prev_hash, hash) "
+            "VALUES (:at, :actor, :action, :entity, :key, :before, :after, :prev, :hash)"
+        ),
+        {**fields, "prev": prev, "hash": digest},
+    )
+    conn.execute(text("UPDATE coord_meta SET value = :h WHERE key = 'event_head'"), {"h": digest})
+    return digest
+
+
+def chain_problems(rows: Iterable[Mapping[str, Any]], head: str) -> list[str]:
+    """Where the chain of ``rows`` (oldest first) does not hold; empty when intact."""
+    problems = []
+    prev = GENESIS
+    for row in rows:
+        fields = {k: row[k] for k in ("at", "actor", "action", "entity", "key", "before", "after")}
+        if row["prev_hash"] != prev:
+            problems.append(f"event {row['id']}: does not follow the event before it")
+        if event_hash(row["prev_hash"], fields) != row["hash"]:
+            problems.append(f"event {row['id']}: its content no longer matches its hash")
+        prev = row["hash"]
+    if prev != head:
+        problems.append("the newest events are missing (the chain head does not match)")
+    return problems
