@@ -31,8 +31,9 @@ class CoordGroup(TyperGroup):
 app = typer.Typer(
     cls=CoordGroup,
     name="coord",
-    help="Who does what in a project many organisations run together: parties, roles, "
-    "duties (RACI), matrices, checks and signed activity agreements.\n\n"
+    help="Who does what in a project many organisations run together.\n\n"
+    "Parties, roles, duties with RACI letters, responsibility matrices, checks for gaps and "
+    "overlaps, and signed activity agreements, kept in one store.\n\n"
     "\b\nExample:\n  coord init && coord stakeholder add liede-street --name 'Liede Street Office' --kind government",
     no_args_is_help=True,
     add_completion=False,

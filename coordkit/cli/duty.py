@@ -19,7 +19,10 @@ from coordkit.cli.options import (
     ToOpt,
 )
 
-app = typer.Typer(help="Duties (one responsibility each) and their RACI assignments.", no_args_is_help=True)
+app = typer.Typer(
+    help="Duties (one responsibility each) and their RACI assignments.\n\n\b\nExample:\n  coord duty assign market-venue liede-committee --as A",
+    no_args_is_help=True,
+)
 
 COLUMNS = [("project", "project"), ("category", "category"), ("key", "key"), ("title", "title"),
            ("due", "due"), ("assignments", "assignments")]

@@ -10,7 +10,10 @@ from coordkit.cli.context import reading, writing
 from coordkit.cli.display import emit, emit_record, say
 from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt, ShowFormat, ShowFormatOpt
 
-app = typer.Typer(help="Projects: the cooperation efforts that roles and duties belong to.", no_args_is_help=True)
+app = typer.Typer(
+    help="Projects: the cooperation efforts that roles and duties belong to.\n\n\b\nExample:\n  coord project add liede-renjia --name 'Liede Renjia'",
+    no_args_is_help=True,
+)
 
 COLUMNS = [
     ("key", "key"), ("name", "name"), ("name_zh", "中文名"), ("start", "start"), ("end", "end"),

@@ -10,8 +10,10 @@ from coordkit.cli.context import reading, writing
 from coordkit.cli.display import emit, say
 from coordkit.cli.options import FormatOpt, FromOpt, ListFormat, OutputOpt, ProjectOpt, ToOpt
 
-app = typer.Typer(help="Roles in a project (funder, service provider, venue host) and their holders.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Roles in a project (funder, service provider, venue host) and their holders.\n\n\b\nExample:\n  coord role assign venue-host liede-committee",
+    no_args_is_help=True,
+)
 
 COLUMNS = [("project", "project"), ("key", "key"), ("name", "name"), ("description", "description"),
            ("holders", "holders")]

@@ -11,7 +11,10 @@ from coordkit.cli.display import emit, emit_record, say
 from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt, ShowFormat, ShowFormatOpt
 from coordkit.cli.parsing import contact_pairs, rep_pairs
 
-app = typer.Typer(help="The register of parties: organisations and groups that take part.", no_args_is_help=True)
+app = typer.Typer(
+    help="The register of parties: organisations and groups that take part.\n\n\b\nExample:\n  coord stakeholder list --format json",
+    no_args_is_help=True,
+)
 
 KINDS_HELP = (
     "government, party-committee, neighbourhood-committee, social-organisation, enterprise, "
@@ -121,7 +124,7 @@ def edit(
         bool | None, typer.Option("--inactive/--active", help="Retire the stakeholder (or bring it back).")
     ] = None,
 ) -> None:
-    """Change a stakeholder's fields, contacts or representatives; retire it with --inactive.
+    """Change a stakeholder; retire it with --inactive.
 
     \b
     Example:
@@ -142,7 +145,9 @@ def edit(
 
 @app.command("remove")
 def remove(key: Annotated[str, typer.Argument(help="Stakeholder key.")]) -> None:
-    """Remove a stakeholder that nothing refers to (retire it with 'edit --inactive' otherwise).
+    """Remove a stakeholder that nothing refers to.
+
+    A stakeholder still referenced is retired with 'coord stakeholder edit KEY --inactive' instead.
 
     \b
     Example:

@@ -17,7 +17,9 @@ def init(
         Path | None, typer.Argument(help="Folder for the workspace (default: --db, COORD_DB, or here).")
     ] = None,
 ) -> None:
-    """Make a workspace: a folder with coord.db (or the schema in COORD_DATABASE_URL).
+    """Make a workspace: a folder with a new coord.db store.
+
+    With COORD_DATABASE_URL set, make the store in that database instead.
 
     \b
     Example:

@@ -1,0 +1,66 @@
+"""Every command explains itself: a one-line summary and an example."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import typer
+
+from coordkit.cli.app import app
+from tests.conftest import run_coord
+
+
+def walk(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            found += walk(sub, (*path, name))
+    return found
+
+
+COMMANDS = walk(typer.main.get_command(app))
+
+
+def test_there_are_commands_to_walk() -> None:
+    assert ("stakeholder", "add") in COMMANDS and ("duty", "assign") in COMMANDS and ("log",) in COMMANDS
+
+
+def test_every_command_has_a_summary_and_an_example() -> None:
+    for path in COMMANDS:
+        result = run_coord(*path, "--help")
+        assert result.exit_code == 0, path
+        lines = result.stdout.splitlines()
+        assert lines[0].startswith("Usage: coord"), path
+        summary = lines[2].strip()
+        assert lines[3] == "", (path, "the summary is more than one line")
+        assert summary[0].isupper() and summary.endswith("."), (path, summary)
+        assert "Example:" in result.stdout, path
+        example = result.stdout.split("Example:")[1].strip().splitlines()[0]
+        assert example.startswith("coord "), (path, example)
+
+
+def test_help_imports_no_database_template_or_pdf_library() -> None:
+    probe = (
+        "import sys\n"
+        "from coordkit.cli import main\n"
+        "sys.argv = ['coord', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = {'sqlmodel', 'sqlalchemy', 'jinja2', 'weasyprint', 'pydantic', 'openpyxl', 'yaml'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stderr.strip() == "[]"
+
+
+def test_version() -> None:
+    from coordkit import __version__
+
+    assert run_coord("--version").stdout == f"coord {__version__}\n"
+
+
+def test_usage_error_exits_2() -> None:
+    result = run_coord("stakeholder", "add")
+    assert result.exit_code == 2
+    assert "Missing argument 'KEY'" in result.stderr
