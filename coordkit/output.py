@@ -38,6 +38,12 @@ def _item_text(item: Any) -> str:
 
 
 def to_json(data: Any) -> str:
+    """Readable and fast: a list puts one record per line (the C encoder), a record is indented."""
+    if isinstance(data, list):
+        if not data:
+            return "[]\n"
+        items = ",\n".join("  " + json.dumps(item, ensure_ascii=False, default=str) for item in data)
+        return "[\n" + items + "\n]\n"
     return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
 
 

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, text
 
 from coordkit.errors import InvalidInput, NotFound
+from coordkit.storage.sql import Conn, column, execute, rows, scalar
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
@@ -52,50 +52,46 @@ def check_level(value: int | None, what: str) -> int | None:
     return value
 
 
-def lookup_id(conn: Connection, table: str, key: str, what: str, *, project_id: int | None = None,
+def lookup_id(conn: Conn, table: str, key: str, what: str, *, project_id: int | None = None,
               scope: str = "") -> int:
     """The id of the row with ``key``; NotFound with the closest key otherwise."""
     where = "key = :key" + (" AND project_id = :pid" if project_id is not None else "")
-    found = conn.execute(
-        text(f"SELECT id FROM {table} WHERE {where}"), {"key": key, "pid": project_id}
-    ).scalar_one_or_none()
+    found = scalar(conn, f"SELECT id FROM {table} WHERE {where}", {"key": key, "pid": project_id})
     if found is not None:
         return int(found)
     keys_where = "WHERE project_id = :pid" if project_id is not None else ""
-    keys = conn.execute(text(f"SELECT key FROM {table} {keys_where}"), {"pid": project_id}).scalars()
+    keys = column(conn, f"SELECT key FROM {table} {keys_where}", {"pid": project_id})
     raise NotFound(what, key, keys, scope)
 
 
-def exists(conn: Connection, table: str, key: str, project_id: int | None = None) -> bool:
+def exists(conn: Conn, table: str, key: str, project_id: int | None = None) -> bool:
     where = "key = :key" + (" AND project_id = :pid" if project_id is not None else "")
-    row = conn.execute(text(f"SELECT 1 FROM {table} WHERE {where}"), {"key": key, "pid": project_id})
-    return row.first() is not None
+    return scalar(conn, f"SELECT 1 FROM {table} WHERE {where}", {"key": key, "pid": project_id}) is not None
 
 
-def get_meta(conn: Connection, key: str) -> str | None:
-    value = conn.execute(text("SELECT value FROM coord_meta WHERE key = :k"), {"k": key}).scalar()
+def get_meta(conn: Conn, key: str) -> str | None:
+    value = scalar(conn, "SELECT value FROM coord_meta WHERE key = :k", {"k": key})
     return None if value is None else str(value)
 
 
-def set_meta(conn: Connection, key: str, value: str | None) -> None:
-    updated = conn.execute(text("UPDATE coord_meta SET value = :v WHERE key = :k"), {"k": key, "v": value})
-    if updated.rowcount == 0:
-        conn.execute(text("INSERT INTO coord_meta (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
+def set_meta(conn: Conn, key: str, value: str | None) -> None:
+    if execute(conn, "UPDATE coord_meta SET value = :v WHERE key = :k", {"k": key, "v": value}) == 0:
+        execute(conn, "INSERT INTO coord_meta (key, value) VALUES (:k, :v)", {"k": key, "v": value})
 
 
-def resolve_project(conn: Connection, key: str | None) -> tuple[int, str]:
+def resolve_project(conn: Conn, key: str | None) -> tuple[int, str]:
     """The project a command works on: ``--project``, the current one, or the only one."""
     if key:
         return lookup_id(conn, "project", key, "project"), key
     current = get_meta(conn, "current_project")
     if current:
-        pid = conn.execute(text("SELECT id FROM project WHERE key = :k"), {"k": current}).scalar()
+        pid = scalar(conn, "SELECT id FROM project WHERE key = :k", {"k": current})
         if pid is not None:
             return int(pid), current
-    rows = conn.execute(text("SELECT id, key FROM project ORDER BY key LIMIT 2")).all()
-    if len(rows) == 1:
-        return int(rows[0][0]), str(rows[0][1])
-    if not rows:
+    found = rows(conn, "SELECT id, key FROM project ORDER BY key LIMIT 2")
+    if len(found) == 1:
+        return int(found[0][0]), str(found[0][1])
+    if not found:
         raise InvalidInput("there is no project yet; add one with 'coord project add KEY --name NAME'")
     raise InvalidInput("which project? pass --project KEY, or set one with 'coord project use KEY'")
 

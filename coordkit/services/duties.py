@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, text
-
 from coordkit.dates import check_window, iso, overlaps, parse_date
 from coordkit.errors import AlreadyExists, InvalidInput, NotFound, Refused
 from coordkit.services.common import (
@@ -18,6 +16,7 @@ from coordkit.services.common import (
     resolve_project,
 )
 from coordkit.storage import events
+from coordkit.storage.sql import Conn, column, execute, in_list, rows, scalar
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -26,9 +25,10 @@ LETTERS = ("R", "A", "C", "I")
 LETTER_WORDS = {"R": "responsible", "A": "accountable", "C": "consulted", "I": "informed"}
 
 
-def _assignments(conn: Connection, pid: int, duty_ids: list[int] | None) -> dict[int, list[dict[str, Any]]]:
-    only = " AND d.id IN :ids" if duty_ids is not None else ""
-    stmt = text(
+def _assignments(conn: Conn, pid: int, duty_ids: list[int] | None) -> dict[int, list[dict[str, Any]]]:
+    params: dict[str, Any] = {"pid": pid}
+    only = " AND d.id IN " + in_list("duty", duty_ids, params) if duty_ids is not None else ""
+    sql = (
         "SELECT a.duty_id, a.letter, s.key AS stakeholder, r.key AS role, a.valid_from, a.valid_to, "
         "a.source, a.agreement_key, a.agreement_version "
         "FROM assignment a JOIN duty d ON d.id = a.duty_id "
@@ -37,10 +37,8 @@ def _assignments(conn: Connection, pid: int, duty_ids: list[int] | None) -> dict
         "ORDER BY a.duty_id, CASE a.letter WHEN 'R' THEN 0 WHEN 'A' THEN 1 WHEN 'C' THEN 2 ELSE 3 END, "
         "coalesce(s.key, r.key), a.valid_from, a.id"
     )
-    if duty_ids is not None:
-        stmt = stmt.bindparams(bindparam("ids", expanding=True))
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in conn.execute(stmt, {"pid": pid, "ids": duty_ids}):
+    for row in rows(conn, sql, params):
         item: dict[str, Any] = {
             "letter": row.letter,
             "stakeholder": row.stakeholder,
@@ -56,7 +54,7 @@ def _assignments(conn: Connection, pid: int, duty_ids: list[int] | None) -> dict
 
 
 def list_duties(
-    conn: Connection, *, project: str | None = None, key: str | None = None, category: str | None = None
+    conn: Conn, *, project: str | None = None, key: str | None = None, category: str | None = None
 ) -> list[dict[str, Any]]:
     """Duties of a project (by category, then key), each with its assignments."""
     pid, pkey = resolve_project(conn, project)
@@ -65,15 +63,14 @@ def list_duties(
         where.append("key = :key")
     if category:
         where.append("category = :category")
-    rows = conn.execute(
-        text(
-            "SELECT id, key, title, title_zh, category, due_on FROM duty WHERE "
-            + " AND ".join(where)
-            + " ORDER BY coalesce(category, ''), key"
-        ),
+    found = rows(
+        conn,
+        "SELECT id, key, title, title_zh, category, due_on FROM duty WHERE "
+        + " AND ".join(where)
+        + " ORDER BY coalesce(category, ''), key",
         params,
-    ).all()
-    assigned = _assignments(conn, pid, [r.id for r in rows] if key else None)
+    )
+    assigned = _assignments(conn, pid, [r.id for r in found] if key else None)
     return [
         {
             "project": pkey,
@@ -84,11 +81,11 @@ def list_duties(
             "due": iso(r.due_on),
             "assignments": assigned.get(r.id, []),
         }
-        for r in rows
+        for r in found
     ]
 
 
-def get_duty(conn: Connection, *, key: str, project: str | None = None) -> dict[str, Any]:
+def get_duty(conn: Conn, *, key: str, project: str | None = None) -> dict[str, Any]:
     pid, pkey = resolve_project(conn, project)
     lookup_id(conn, "duty", key, "duty", project_id=pid, scope=f"project '{pkey}'")
     return list_duties(conn, project=pkey, key=key)[0]
@@ -165,24 +162,24 @@ def remove_duty(session: Session, *, key: str, project: str | None = None) -> di
             f"duty '{key}' still has {len(before['assignments'])} assignment(s) "
             f"({', '.join(parties)}); unassign them first"
         )
-    conn.execute(text("DELETE FROM duty WHERE id = :d"), {"d": did})
+    execute(conn, "DELETE FROM duty WHERE id = :d", {"d": did})
     events.record(conn, action="duty.remove", entity="duty", key=f"{pkey}/{key}", before=before)
     return before
 
 
-def resolve_party(conn: Connection, party: str, pid: int, pkey: str) -> tuple[int | None, int | None]:
+def resolve_party(conn: Conn, party: str, pid: int, pkey: str) -> tuple[int | None, int | None]:
     """A party is a stakeholder key, or a role of the project (``role:KEY`` or a plain role key)."""
     if party.startswith("role:"):
         rid = lookup_id(conn, "role", party[5:], "role", project_id=pid, scope=f"project '{pkey}'")
         return None, rid
-    sid = conn.execute(text("SELECT id FROM stakeholder WHERE key = :k"), {"k": party}).scalar()
+    sid = scalar(conn, "SELECT id FROM stakeholder WHERE key = :k", {"k": party})
     if sid is not None:
         return int(sid), None
-    rid = conn.execute(text("SELECT id FROM role WHERE key = :k AND project_id = :p"), {"k": party, "p": pid}).scalar()
+    rid = scalar(conn, "SELECT id FROM role WHERE key = :k AND project_id = :p", {"k": party, "p": pid})
     if rid is not None:
         return None, int(rid)
-    keys = list(conn.execute(text("SELECT key FROM stakeholder")).scalars())
-    keys += [f"role:{k}" for k in conn.execute(text("SELECT key FROM role WHERE project_id = :p"), {"p": pid}).scalars()]
+    keys = column(conn, "SELECT key FROM stakeholder")
+    keys += [f"role:{k}" for k in column(conn, "SELECT key FROM role WHERE project_id = :p", {"p": pid})]
     raise NotFound("stakeholder or role", party, keys, f"project '{pkey}'")
 
 
@@ -237,9 +234,8 @@ def unassign_duty(
     params = {"d": did, "v": value, "l": check_letter(letter) if letter else None}
     only_letter = " AND letter = :l" if letter else ""
     base = f"FROM assignment WHERE duty_id = :d AND {column} = :v{only_letter}"
-    from_agreement = conn.execute(text(f"SELECT count(*) {base} AND source <> 'manual'"), params).scalar_one()
-    gone = conn.execute(text(f"DELETE {base} AND source = 'manual'"), params)
-    if gone.rowcount == 0:
+    from_agreement = scalar(conn, f"SELECT count(*) {base} AND source <> 'manual'", params)
+    if execute(conn, f"DELETE {base} AND source = 'manual'", params) == 0:
         if from_agreement:
             raise Refused(f"'{party}' holds duty '{duty}' through a signed agreement; amend or terminate it instead")
         what = f" as {params['l']}" if letter else ""

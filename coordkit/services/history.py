@@ -5,19 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, text
-
 from coordkit.services.common import get_meta
 from coordkit.storage.events import chain_problems
+from coordkit.storage.sql import Conn, rows
 
 
-def list_events(conn: Connection, *, key: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+def list_events(conn: Conn, *, key: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """Events newest first; ``key`` matches an entity key or its last part (``duty`` of ``proj/duty``)."""
     where = " WHERE key = :k OR key LIKE :suffix" if key else ""
     sql = f"SELECT id, at, actor, action, entity, key, before, after, hash FROM event{where} ORDER BY id DESC"
     if limit:
         sql += f" LIMIT {int(limit)}"
-    rows = conn.execute(text(sql), {"k": key, "suffix": f"%/{key}"})
     return [
         {
             "id": r.id,
@@ -30,13 +28,11 @@ def list_events(conn: Connection, *, key: str | None = None, limit: int | None =
             "after": json.loads(r.after) if r.after else None,
             "hash": r.hash,
         }
-        for r in rows
+        for r in rows(conn, sql, {"k": key, "suffix": f"%/{key}"})
     ]
 
 
-def verify_history(conn: Connection) -> list[str]:
+def verify_history(conn: Conn) -> list[str]:
     """Problems in the event chain (empty when history is intact)."""
-    rows = conn.execute(
-        text("SELECT id, at, actor, action, entity, key, before, after, prev_hash, hash FROM event ORDER BY id")
-    ).mappings()
-    return chain_problems(rows, get_meta(conn, "event_head") or "")
+    found = rows(conn, "SELECT id, at, actor, action, entity, key, before, after, prev_hash, hash FROM event ORDER BY id")
+    return chain_problems((r._asdict() if hasattr(r, "_asdict") else r._mapping for r in found), get_meta(conn, "event_head") or "")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, text
-
 from coordkit.dates import check_window, iso, parse_date
 from coordkit.errors import AlreadyExists
 from coordkit.services.common import check_key, check_text, exists, get_meta, lookup_id, set_meta
 from coordkit.storage import events
+from coordkit.storage.sql import Conn, rows
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -36,14 +35,14 @@ def _row(row: Any, current: str | None) -> dict[str, Any]:
     }
 
 
-def list_projects(conn: Connection) -> list[dict[str, Any]]:
+def list_projects(conn: Conn) -> list[dict[str, Any]]:
     current = get_meta(conn, "current_project")
-    return [_row(r, current) for r in conn.execute(text(_SELECT + " ORDER BY p.key"))]
+    return [_row(r, current) for r in rows(conn, _SELECT + " ORDER BY p.key")]
 
 
-def get_project(conn: Connection, key: str) -> dict[str, Any]:
+def get_project(conn: Conn, key: str) -> dict[str, Any]:
     lookup_id(conn, "project", key, "project")
-    row = conn.execute(text(_SELECT + " WHERE p.key = :k"), {"k": key}).one()
+    row = rows(conn, _SELECT + " WHERE p.key = :k", {"k": key})[0]
     return _row(row, get_meta(conn, "current_project"))
 
 

@@ -5,42 +5,39 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, text
-
 from coordkit.dates import check_window, iso, overlaps, parse_date
 from coordkit.errors import AlreadyExists, InvalidInput
 from coordkit.services.common import check_key, check_text, exists, lookup_id, resolve_project
 from coordkit.storage import events
+from coordkit.storage.sql import Conn, execute, rows
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
 
-def list_roles(conn: Connection, *, project: str | None = None, key: str | None = None) -> list[dict[str, Any]]:
+def list_roles(conn: Conn, *, project: str | None = None, key: str | None = None) -> list[dict[str, Any]]:
     pid, pkey = resolve_project(conn, project)
     params: dict[str, Any] = {"pid": pid, "key": key}
     only = " AND r.key = :key" if key else ""
     holders: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for rid, skey, valid_from, valid_to in conn.execute(
-        text(
-            "SELECT h.role_id, s.key, h.valid_from, h.valid_to FROM role_holder h "
-            "JOIN role r ON r.id = h.role_id JOIN stakeholder s ON s.id = h.stakeholder_id "
-            f"WHERE r.project_id = :pid{only} ORDER BY s.key, h.valid_from"
-        ),
+    for rid, skey, valid_from, valid_to in rows(
+        conn,
+        "SELECT h.role_id, s.key, h.valid_from, h.valid_to FROM role_holder h "
+        "JOIN role r ON r.id = h.role_id JOIN stakeholder s ON s.id = h.stakeholder_id "
+        f"WHERE r.project_id = :pid{only} ORDER BY s.key, h.valid_from",
         params,
     ):
         holders[rid].append({"stakeholder": skey, "from": iso(valid_from), "to": iso(valid_to)})
-    rows = conn.execute(
-        text(f"SELECT r.id, r.key, r.name, r.description FROM role r WHERE r.project_id = :pid{only} ORDER BY r.key"),
-        params,
+    found = rows(
+        conn, f"SELECT r.id, r.key, r.name, r.description FROM role r WHERE r.project_id = :pid{only} ORDER BY r.key", params
     )
     return [
         {"project": pkey, "key": rkey, "name": name, "description": description, "holders": holders.get(rid, [])}
-        for rid, rkey, name, description in rows
+        for rid, rkey, name, description in found
     ]
 
 
-def get_role(conn: Connection, *, key: str, project: str | None = None) -> dict[str, Any]:
+def get_role(conn: Conn, *, key: str, project: str | None = None) -> dict[str, Any]:
     pid, pkey = resolve_project(conn, project)
     lookup_id(conn, "role", key, "role", project_id=pid, scope=f"project '{pkey}'")
     return list_roles(conn, project=pkey, key=key)[0]
@@ -100,10 +97,7 @@ def unassign_role(
     rid = lookup_id(conn, "role", role, "role", project_id=pid, scope=f"project '{pkey}'")
     sid = lookup_id(conn, "stakeholder", stakeholder, "stakeholder")
     before = get_role(conn, key=role, project=pkey)
-    gone = conn.execute(
-        text("DELETE FROM role_holder WHERE role_id = :r AND stakeholder_id = :s"), {"r": rid, "s": sid}
-    )
-    if gone.rowcount == 0:
+    if execute(conn, "DELETE FROM role_holder WHERE role_id = :r AND stakeholder_id = :s", {"r": rid, "s": sid}) == 0:
         raise InvalidInput(f"'{stakeholder}' does not hold role '{role}'")
     after = get_role(conn, key=role, project=pkey)
     events.record(conn, action="role.unassign", entity="role", key=f"{pkey}/{role}", before=before, after=after)

@@ -6,8 +6,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, text
-
 from coordkit.errors import AlreadyExists, InvalidInput, Refused
 from coordkit.services.common import (
     check_choice,
@@ -18,6 +16,7 @@ from coordkit.services.common import (
     lookup_id,
 )
 from coordkit.storage import events
+from coordkit.storage.sql import Conn, execute, in_list, rows, scalar
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -41,10 +40,11 @@ Rep = tuple[str, str | None]  # (name, title)
 
 
 def list_stakeholders(
-    conn: Connection, *, active: bool | None = None, kind: str | None = None, keys: Sequence[str] = ()
+    conn: Conn, *, active: bool | None = None, kind: str | None = None, keys: Sequence[str] = ()
 ) -> list[dict[str, Any]]:
     """Every stakeholder (ordered by key) with contacts and representatives."""
-    where, params = [], {}
+    where: list[str] = []
+    params: dict[str, Any] = {}
     if active is not None:
         where.append("active = :active")
         params["active"] = active
@@ -52,27 +52,21 @@ def list_stakeholders(
         where.append("kind = :kind")
         params["kind"] = kind
     if keys:
-        where.append("key IN :keys")
-        params["keys"] = tuple(keys)
+        where.append("key IN " + in_list("key", keys, params))
     sql = (
         "SELECT id, key, name, name_zh, kind, influence, interest, interests, active FROM stakeholder"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY key"
     )
-    stmt = text(sql)
-    if keys:
-        from sqlalchemy import bindparam
-
-        stmt = stmt.bindparams(bindparam("keys", expanding=True))
-    rows = conn.execute(stmt, params).all()
+    found = rows(conn, sql, params)
     contacts: dict[int, list[dict[str, str]]] = defaultdict(list)
-    for sid, channel, value in conn.execute(
-        text("SELECT stakeholder_id, channel, value FROM contact ORDER BY stakeholder_id, position, id")
+    for sid, channel, value in rows(
+        conn, "SELECT stakeholder_id, channel, value FROM contact ORDER BY stakeholder_id, position, id"
     ):
         contacts[sid].append({"channel": channel, "value": value})
     reps: dict[int, list[dict[str, str | None]]] = defaultdict(list)
-    for sid, name, title in conn.execute(
-        text("SELECT stakeholder_id, name, title FROM representative ORDER BY stakeholder_id, position, id")
+    for sid, name, title in rows(
+        conn, "SELECT stakeholder_id, name, title FROM representative ORDER BY stakeholder_id, position, id"
     ):
         reps[sid].append({"name": name, "title": title})
     return [
@@ -88,16 +82,16 @@ def list_stakeholders(
             "contacts": contacts.get(sid, []),
             "representatives": reps.get(sid, []),
         }
-        for sid, key, name, name_zh, kind_, influence, interest, interests, is_active in rows
+        for sid, key, name, name_zh, kind_, influence, interest, interests, is_active in found
     ]
 
 
-def get_stakeholder(conn: Connection, key: str) -> dict[str, Any]:
+def get_stakeholder(conn: Conn, key: str) -> dict[str, Any]:
     lookup_id(conn, "stakeholder", key, "stakeholder")
     return list_stakeholders(conn, keys=[key])[0]
 
 
-def stakeholder_id(conn: Connection, key: str) -> int:
+def stakeholder_id(conn: Conn, key: str) -> int:
     return lookup_id(conn, "stakeholder", key, "stakeholder")
 
 
@@ -194,18 +188,14 @@ def edit_stakeholder(
     if active is not None:
         row.active = active
     for channel in remove_contacts:
-        gone = conn.execute(
-            text("DELETE FROM contact WHERE stakeholder_id = :s AND (channel = :c OR value = :c)"),
-            {"s": sid, "c": channel},
+        gone = execute(
+            conn, "DELETE FROM contact WHERE stakeholder_id = :s AND (channel = :c OR value = :c)", {"s": sid, "c": channel}
         )
-        if gone.rowcount == 0:
+        if gone == 0:
             raise InvalidInput(f"stakeholder '{key}' has no contact '{channel}'")
     for rep_name in remove_representatives:
-        gone = conn.execute(
-            text("DELETE FROM representative WHERE stakeholder_id = :s AND name = :n"),
-            {"s": sid, "n": rep_name},
-        )
-        if gone.rowcount == 0:
+        gone = execute(conn, "DELETE FROM representative WHERE stakeholder_id = :s AND name = :n", {"s": sid, "n": rep_name})
+        if gone == 0:
             raise InvalidInput(f"stakeholder '{key}' has no representative '{rep_name}'")
     start = len(before["contacts"])
     for position, (channel, value) in enumerate(_check_contacts(add_contacts), start=start):
@@ -220,7 +210,7 @@ def edit_stakeholder(
     return after
 
 
-def references(conn: Connection, sid: int) -> list[str]:
+def references(conn: Conn, sid: int) -> list[str]:
     """What still points at a stakeholder, in words."""
     found = []
     checks = [
@@ -229,7 +219,7 @@ def references(conn: Connection, sid: int) -> list[str]:
         ("SELECT count(*) FROM project WHERE lead_id = :s", "project(s) it leads"),
     ]
     for sql, words in checks:
-        count = conn.execute(text(sql), {"s": sid}).scalar_one()
+        count = scalar(conn, sql, {"s": sid})
         if count:
             found.append(f"{count} {words}")
     return found
@@ -245,8 +235,7 @@ def remove_stakeholder(session: Session, *, key: str) -> dict[str, Any]:
             f"retire it with 'coord stakeholder edit {key} --inactive' instead"
         )
     before = get_stakeholder(conn, key)
-    conn.execute(text("DELETE FROM contact WHERE stakeholder_id = :s"), {"s": sid})
-    conn.execute(text("DELETE FROM representative WHERE stakeholder_id = :s"), {"s": sid})
-    conn.execute(text("DELETE FROM stakeholder WHERE id = :s"), {"s": sid})
+    for table, column in (("contact", "stakeholder_id"), ("representative", "stakeholder_id"), ("stakeholder", "id")):
+        execute(conn, f"DELETE FROM {table} WHERE {column} = :s", {"s": sid})
     events.record(conn, action="stakeholder.remove", entity="stakeholder", key=key, before=before)
     return before

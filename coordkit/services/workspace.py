@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
-
 from coordkit.storage.engine import Store, open_store
 from coordkit.storage.location import StoreLocation
 from coordkit.storage.migrations import LATEST
+from coordkit.storage.sql import scalar
 
 
 def init_workspace(location: StoreLocation) -> tuple[Store, bool]:
@@ -16,7 +15,7 @@ def init_workspace(location: StoreLocation) -> tuple[Store, bool]:
     existed = location.path.exists() if location.path is not None else None
     store = open_store(location, create=True)
     with store.read() as conn:
-        events = conn.execute(text("SELECT count(*) FROM event")).scalar_one()
+        events = scalar(conn, "SELECT count(*) FROM event")
     created = not existed if existed is not None else events == 0
     return store, created
 
@@ -26,8 +25,8 @@ def describe(store: Store) -> dict[str, Any]:
     counts = {}
     with store.read() as conn:
         for table in ("stakeholder", "project", "role", "duty", "assignment", "event"):
-            counts[table + "s"] = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-        current = conn.execute(text("SELECT value FROM coord_meta WHERE key = 'current_project'")).scalar()
+            counts[table + "s"] = scalar(conn, f"SELECT count(*) FROM {table}")
+        current = scalar(conn, "SELECT value FROM coord_meta WHERE key = 'current_project'")
     return {
         "store": store.location.display,
         "workspace": str(store.root),

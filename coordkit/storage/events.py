@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, text
+from coordkit.storage.sql import Conn, dialect, execute, scalar
 
 GENESIS = "0" * 64
 
@@ -42,7 +42,7 @@ def event_hash(prev: str, fields: Mapping[str, Any]) -> str:
 
 
 def record(
-    conn: Connection,
+    conn: Conn,
     *,
     action: str,
     entity: str,
@@ -51,10 +51,8 @@ def record(
     after: Mapping[str, Any] | None = None,
 ) -> str:
     """Append one event; returns its hash. Call inside the write transaction."""
-    lock = "" if conn.dialect.name == "sqlite" else " FOR UPDATE"
-    prev = conn.execute(
-        text(f"SELECT value FROM coord_meta WHERE key = 'event_head'{lock}")
-    ).scalar_one()
+    lock = "" if dialect(conn) == "sqlite" else " FOR UPDATE"
+    prev = scalar(conn, f"SELECT value FROM coord_meta WHERE key = 'event_head'{lock}")
     fields = {
         "at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "actor": actor(),
@@ -65,14 +63,13 @@ def record(
         "after": canonical(after) if after is not None else None,
     }
     digest = event_hash(prev, fields)
-    conn.execute(
-        text(
-            "INSERT INTO event (at, actor, action, entity, key, before, after, prev_hash, hash) "
-            "VALUES (:at, :actor, :action, :entity, :key, :before, :after, :prev, :hash)"
-        ),
+    execute(
+        conn,
+        "INSERT INTO event (at, actor, action, entity, key, before, after, prev_hash, hash) "
+        "VALUES (:at, :actor, :action, :entity, :key, :before, :after, :prev, :hash)",
         {**fields, "prev": prev, "hash": digest},
     )
-    conn.execute(text("UPDATE coord_meta SET value = :h WHERE key = 'event_head'"), {"h": digest})
+    execute(conn, "UPDATE coord_meta SET value = :h WHERE key = 'event_head'", {"h": digest})
     return digest
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, text
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
-MigrationFn = Callable[[Connection], None]
+MigrationFn = Callable[["Connection"], None]
 
 
 def m001_initial(conn: Connection) -> None:
@@ -32,6 +34,8 @@ LATEST = len(MIGRATIONS)
 
 def migrate(conn: Connection, current: int) -> list[str]:
     """Apply every migration after ``current``; returns the names applied."""
+    from sqlalchemy import text
+
     applied = []
     for number, migration in enumerate(MIGRATIONS, start=1):
         if number <= current:

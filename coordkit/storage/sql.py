@@ -1,0 +1,80 @@
+"""Run one SQL statement on either kind of connection the store hands out.
+
+Reads of a current SQLite store use the standard ``sqlite3`` module directly:
+importing SQLAlchemy costs more (about 0.3 s here) than a whole read command
+is allowed to take. Writes, migrations and server databases use SQLAlchemy.
+Both take the same SQL with ``:name`` parameters, so services write it once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import namedtuple
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection as SAConnection
+
+Conn = Union[sqlite3.Connection, "SAConnection"]
+Params = Mapping[str, Any] | None
+
+
+@lru_cache(maxsize=256)
+def _row_type(names: tuple[str, ...]) -> Any:
+    return namedtuple("Row", names, rename=True)  # type: ignore[misc]  # noqa: PYI024
+
+
+def _namedtuple_rows(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Any:
+    return _row_type(tuple(column[0] for column in cursor.description))(*row)
+
+
+def configure_sqlite(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """Rows with attribute access, like SQLAlchemy's."""
+    conn.row_factory = _namedtuple_rows
+    return conn
+
+
+def rows(conn: Conn, sql: str, params: Params = None) -> list[Any]:
+    """All rows; each supports ``row.column`` and tuple unpacking."""
+    if isinstance(conn, sqlite3.Connection):
+        return conn.execute(sql, dict(params or {})).fetchall()
+    from sqlalchemy import text
+
+    return list(conn.execute(text(sql), dict(params or {})))
+
+
+def scalar(conn: Conn, sql: str, params: Params = None) -> Any:
+    """The first column of the first row, or None."""
+    if isinstance(conn, sqlite3.Connection):
+        found = conn.execute(sql, dict(params or {})).fetchone()
+        return None if found is None else found[0]
+    from sqlalchemy import text
+
+    return conn.execute(text(sql), dict(params or {})).scalar()
+
+
+def column(conn: Conn, sql: str, params: Params = None) -> list[Any]:
+    return [row[0] for row in rows(conn, sql, params)]
+
+
+def execute(conn: Conn, sql: str, params: Params = None) -> int:
+    """A statement that changes rows; returns how many."""
+    if isinstance(conn, sqlite3.Connection):
+        return conn.execute(sql, dict(params or {})).rowcount
+    from sqlalchemy import text
+
+    return int(conn.execute(text(sql), dict(params or {})).rowcount)  # type: ignore[attr-defined]
+
+
+def in_list(name: str, values: Iterable[Any], params: dict[str, Any]) -> str:
+    """``(:name_0, :name_1, …)`` for ``IN``, adding the values to ``params``."""
+    items: Sequence[Any] = list(values)
+    names = [f"{name}_{i}" for i in range(len(items))]
+    params.update(zip(names, items, strict=True))
+    return "(" + ", ".join(f":{n}" for n in names) + ")" if names else "(NULL)"
+
+
+def dialect(conn: Conn) -> str:
+    return "sqlite" if isinstance(conn, sqlite3.Connection) else conn.dialect.name
