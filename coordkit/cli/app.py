@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from coordkit import __version__
-from coordkit.cli import duty, project, role, stakeholder, workspace
+from coordkit.cli import check, duty, matrix, project, role, stakeholder, workspace
 from coordkit.cli.context import state
 from coordkit.errors import CoordError
 
@@ -65,6 +65,8 @@ def root(
 
 
 workspace.register(app)
+matrix.register(app)
+check.register(app)
 app.add_typer(stakeholder.app, name="stakeholder")
 app.add_typer(project.app, name="project")
 app.add_typer(role.app, name="role")

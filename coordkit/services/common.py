@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-
 from coordkit.errors import InvalidInput, NotFound
 from coordkit.storage.sql import Conn, column, execute, rows, scalar
 
@@ -94,6 +93,18 @@ def resolve_project(conn: Conn, key: str | None) -> tuple[int, str]:
     if not found:
         raise InvalidInput("there is no project yet; add one with 'coord project add KEY --name NAME'")
     raise InvalidInput("which project? pass --project KEY, or set one with 'coord project use KEY'")
+
+
+def project_scope(conn: Conn, key: str | None) -> tuple[int | None, str | None]:
+    """For whole-store views: ``--project``, else the current project, else every project."""
+    if key:
+        return lookup_id(conn, "project", key, "project"), key
+    current = get_meta(conn, "current_project")
+    if current:
+        pid = scalar(conn, "SELECT id FROM project WHERE key = :k", {"k": current})
+        if pid is not None:
+            return int(pid), current
+    return None, None
 
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:

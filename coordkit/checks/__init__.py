@@ -1,0 +1,70 @@
+"""``coord check``: named rules over a snapshot of the store, returning findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from coordkit.checks.config import CheckConfig
+from coordkit.checks.rules import RULES, Context, Finding
+from coordkit.checks.snapshot import Snapshot
+from coordkit.errors import InvalidInput
+
+SEVERITY_ORDER = {"error": 0, "warning": 1}
+
+
+@dataclass(frozen=True)
+class Report:
+    on: str
+    project: str | None
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "on": self.on,
+            "project": self.project,
+            "summary": {"errors": self.errors, "warnings": self.warnings},
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def rule_names(names: Iterable[str], option: str) -> list[str]:
+    """Validate ``--select``/``--ignore`` values (comma-separated or repeated)."""
+    import difflib
+
+    chosen = [n.strip() for value in names for n in value.split(",") if n.strip()]
+    for name in chosen:
+        if name not in RULES:
+            close = difflib.get_close_matches(name, list(RULES), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; rules: {', '.join(RULES)}"
+            raise InvalidInput(f"{option}: no rule '{name}'{hint}")
+    return chosen
+
+
+def run_rules(
+    snapshot: Snapshot,
+    *,
+    on: str,
+    explicit_on: bool,
+    config: CheckConfig,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    project: str | None = None,
+) -> Report:
+    """Run the selected rules; findings ordered by severity, rule, project, subject."""
+    context = Context(snapshot, on, explicit_on, config)
+    findings: list[Finding] = []
+    for name, (_severity, rule) in RULES.items():
+        if (select and name not in select) or name in ignore:
+            continue
+        findings.extend(rule(context))
+    findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.project or "", f.subject, f.message))
+    return Report(on, project, findings)

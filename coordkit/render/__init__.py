@@ -1,0 +1,1 @@
+"""Documents from Jinja templates: HTML pages, spreadsheets, and (later) PDF and DOCX."""

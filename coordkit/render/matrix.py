@@ -1,0 +1,104 @@
+"""The responsibility matrix as a table, CSV, Markdown, HTML page or XLSX workbook."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+FILLS = {"A": "FFD6A5", "R": "CFE8FF", "C": "FFF3B0", "I": "E5E5E5"}
+FLAG_FILL = "FFC9C9"
+STRENGTH = "ARCI"
+
+
+def strongest(cell: str) -> str | None:
+    """The letter that colours a cell: A, then R, C, I."""
+    letters = {part[0] for part in cell.split(",") if part}
+    return next((letter for letter in STRENGTH if letter in letters), None)
+
+
+def flat(data: dict[str, Any]) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
+    """Columns and rows for the tabular formats (one column per party, then findings)."""
+    columns = [("project", "project"), ("category", "category"), ("duty", "duty"), ("title", "title")]
+    columns += [(c["key"], c["key"]) for c in data["columns"]]
+    columns.append(("findings", "findings"))
+    rows = []
+    for row in data["rows"]:
+        flat_row = {k: row[k] for k in ("project", "category", "duty", "title")}
+        flat_row.update(row["cells"])
+        flat_row["findings"] = "; ".join(row["findings"])
+        rows.append(flat_row)
+    return columns, rows
+
+
+def to_csv(data: dict[str, Any]) -> str:
+    """Streams rows straight to the writer: the whole store can be 10,000 rows by 2,000 parties."""
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    keys = [c["key"] for c in data["columns"]]
+    writer.writerow(["project", "category", "duty", "title", *keys, "findings"])
+    width = len(keys)
+    position = {key: index for index, key in enumerate(keys)}
+    for row in data["rows"]:
+        cells = [""] * width
+        for party, text in row["cells"].items():
+            cells[position[party]] = text
+        writer.writerow([row["project"], row["category"] or "", row["duty"], row["title"], *cells,
+                         "; ".join(row["findings"])])
+    return buffer.getvalue()
+
+
+def to_html(data: dict[str, Any], workspace: Path | None = None) -> str:
+    from coordkit.render.environment import render
+
+    return render("matrix.html.j2", {"matrix": data, "fills": FILLS, "flag_fill": FLAG_FILL,
+                                      "strongest": strongest}, workspace)
+
+
+def to_xlsx(data: dict[str, Any]) -> bytes:
+    """A workbook with a frozen header row and duty column, the same colours, and a legend sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    columns, rows = flat(data)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Matrix"
+    sheet.append([header for _, header in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(text_rotation=0, wrap_text=True, vertical="top")
+    fills = {letter: PatternFill("solid", fgColor=colour) for letter, colour in FILLS.items()}
+    flag = PatternFill("solid", fgColor=FLAG_FILL)
+    party_fields = {c["key"] for c in data["columns"]}
+    for row in rows:
+        sheet.append([row.get(field) or None for field, _ in columns])
+        excel_row = sheet[sheet.max_row]
+        for (field, _), cell in zip(columns, excel_row, strict=True):
+            if field in party_fields and cell.value:
+                letter = strongest(str(cell.value))
+                if letter:
+                    cell.fill = fills[letter]
+                cell.alignment = Alignment(horizontal="center")
+        if row["findings"]:
+            excel_row[2].fill = flag
+            excel_row[-1].fill = flag
+    sheet.freeze_panes = "E2"  # header row and project/category/duty/title stay in view
+    for index, (field, _) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = 40 if field == "title" else 14
+    legend = book.create_sheet("Legend")
+    legend.append(["mark", "meaning"])
+    for mark, meaning in data["legend"].items():
+        legend.append([mark, meaning])
+        if mark in fills:
+            legend.cell(row=legend.max_row, column=1).fill = fills[mark]
+    legend.append(["findings", "this row has findings (see coord check)"])
+    legend.cell(row=legend.max_row, column=1).fill = flag
+    legend.append(["on", data["on"]])
+    legend.append(["project", data["project"] or "all projects"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,113 @@
+"""Running the checks over the store, and building the responsibility matrix."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from coordkit.checks import Report, run_rules
+from coordkit.checks.config import load_config
+from coordkit.checks.snapshot import Effective, Snapshot, load_snapshot
+from coordkit.dates import parse_date, today
+from coordkit.services.common import project_scope
+from coordkit.storage.sql import Conn
+
+LETTER_ORDER = {"R": 0, "A": 1, "C": 2, "I": 3}
+ROLE_MARK, AGREEMENT_MARK = "*", "#"
+LEGEND = {
+    "R": "Responsible: does the work",
+    "A": "Accountable: answers for it (exactly one per duty)",
+    "C": "Consulted: asked before",
+    "I": "Informed: told after",
+    ROLE_MARK: "carried through a role",
+    AGREEMENT_MARK: "from a signed agreement",
+}
+DUTY_RULES = ("no-accountable", "multiple-accountable", "no-responsible")
+
+
+def check_date(on: str | None) -> tuple[str, bool]:
+    parsed = parse_date(on, "--on")
+    return (parsed or today()).isoformat(), parsed is not None
+
+
+def check_store(
+    conn: Conn,
+    *,
+    root: Path,
+    project: str | None = None,
+    on: str | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> Report:
+    day, explicit = check_date(on)
+    config = load_config(root)
+    pid, pkey = project_scope(conn, project)
+    snapshot = load_snapshot(conn, project_id=pid)
+    return run_rules(snapshot, on=day, explicit_on=explicit, config=config, select=select, ignore=ignore,
+                     project=pkey)
+
+
+def _mark(item: Effective | Any) -> str:
+    mark = item.letter
+    if getattr(item, "role", None) and isinstance(item, Effective):
+        mark += ROLE_MARK
+    if item.agreement:
+        mark += AGREEMENT_MARK
+    return mark
+
+
+def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, project: str | None) -> dict[str, Any]:
+    """The matrix as data: columns (parties or roles), rows (duties), cells and row findings."""
+    cells: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    if by == "role":
+        for item in snapshot.role_assignments:
+            if (item.start or "") <= on <= (item.end or "9999-12-31"):
+                cells[item.duty_id][item.role].append(item.letter + (AGREEMENT_MARK if item.agreement else ""))
+    else:
+        for eff in snapshot.effective:
+            if (eff.start or "") <= on <= (eff.end or "9999-12-31"):
+                cells[eff.duty_id][eff.party].append(_mark(eff))
+    flagged: dict[tuple[str | None, str], list[str]] = defaultdict(list)
+    for finding in report.findings:
+        if finding.rule in DUTY_RULES and finding.rule not in flagged[(finding.project, finding.subject)]:
+            flagged[(finding.project, finding.subject)].append(finding.rule)
+    used = sorted({party for row in cells.values() for party in row})
+    if by == "role":
+        names = {key: name for (_pid, key), name in snapshot.roles.items()}
+    else:
+        names = {key: snapshot.parties[key].name for key in used if key in snapshot.parties}
+    rows = []
+    for duty in snapshot.duties:
+        pkey = snapshot.projects[duty.project_id].key
+        row_cells = {
+            party: ",".join(sorted(marks, key=lambda m: (LETTER_ORDER[m[0]], m)))
+            for party, marks in sorted(cells.get(duty.id, {}).items())
+        }
+        rows.append({
+            "project": pkey,
+            "category": duty.category,
+            "duty": duty.key,
+            "title": duty.title,
+            "cells": row_cells,
+            "findings": flagged.get((pkey, duty.key), []),
+        })
+    return {
+        "project": project,
+        "on": on,
+        "by": by,
+        "columns": [{"key": key, "name": names.get(key, key)} for key in used],
+        "rows": rows,
+        "legend": LEGEND,
+    }
+
+
+def matrix(conn: Conn, *, root: Path, project: str | None = None, on: str | None = None,
+           by: str = "stakeholder") -> dict[str, Any]:
+    day, _explicit = check_date(on)
+    config = load_config(root)
+    pid, pkey = project_scope(conn, project)
+    snapshot = load_snapshot(conn, project_id=pid)
+    report = run_rules(snapshot, on=day, explicit_on=True, config=config, select=DUTY_RULES, project=pkey)
+    return build_matrix(snapshot, on=day, by=by, report=report, project=pkey)
