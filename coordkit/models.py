@@ -113,9 +113,7 @@ class Assignment(SQLModel, table=True):
 
     __table_args__ = (
         CheckConstraint("letter IN ('R', 'A', 'C', 'I')", name="ck_assignment_letter"),
-        CheckConstraint(
-            "(stakeholder_id IS NULL) <> (role_id IS NULL)", name="ck_assignment_one_party"
-        ),
+        CheckConstraint("(stakeholder_id IS NULL) <> (role_id IS NULL)", name="ck_assignment_one_party"),
         Index("ix_assignment_stakeholder", "stakeholder_id"),
     )
     id: int | None = Field(default=None, primary_key=True)

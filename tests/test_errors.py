@@ -26,30 +26,50 @@ def filled(ws: Workspace) -> Workspace:
 
 CASES = {
     "unknown key": (["stakeholder", "show", "liede-s"], "no stakeholder 'liede-s'; did you mean 'liede-sw'?"),
-    "unknown duty": (["duty", "assign", "reprot", "liede-sw", "--as", "R"],
-                     "no duty 'reprot' in project 'liede-renjia'; did you mean 'report'?"),
-    "unknown party": (["duty", "assign", "report", "liede-stret", "--as", "R"],
-                      "no stakeholder or role 'liede-stret' in project 'liede-renjia'; did you mean 'liede-street'?"),
-    "duplicate key": (["stakeholder", "add", "liede-sw", "--name", "Again", "--kind", "other"],
-                      "stakeholder 'liede-sw' already exists; change it with 'coord stakeholder edit liede-sw'"),
+    "unknown duty": (
+        ["duty", "assign", "reprot", "liede-sw", "--as", "R"],
+        "no duty 'reprot' in project 'liede-renjia'; did you mean 'report'?",
+    ),
+    "unknown party": (
+        ["duty", "assign", "report", "liede-stret", "--as", "R"],
+        "no stakeholder or role 'liede-stret' in project 'liede-renjia'; did you mean 'liede-street'?",
+    ),
+    "duplicate key": (
+        ["stakeholder", "add", "liede-sw", "--name", "Again", "--kind", "other"],
+        "stakeholder 'liede-sw' already exists; change it with 'coord stakeholder edit liede-sw'",
+    ),
     "letter X": (["duty", "assign", "report", "liede-sw", "--as", "X"], "RACI letter 'X' is not one of: R, A, C, I"),
-    "from after to": (["duty", "assign", "report", "liede-sw", "--as", "R", "--from", "2024-06-01",
-                       "--to", "2024-05-01"], "assignment: ends 2024-05-01 before it starts 2024-06-01"),
-    "impossible date": (["duty", "assign", "report", "liede-sw", "--as", "R", "--from", "2024-02-30"],
-                        "--from: '2024-02-30' is not a valid date (day is out of range for month)"),
-    "not a date": (["project", "add", "p2", "--name", "P2", "--start", "next week"],
-                   "--start: 'next week' is not a valid date (expected YYYY-MM-DD)"),
-    "influence 7": (["stakeholder", "add", "x", "--name", "X", "--kind", "other", "--influence", "7"],
-                    "influence must be from 1 to 5 (got 7)"),
-    "wrong kind": (["stakeholder", "add", "x", "--name", "X", "--kind", "goverment"],
-                   "kind 'goverment' is not one of: government, party-committee, neighbourhood-committee, "
-                   "social-organisation, enterprise, property-management, university, volunteer-team, "
-                   "resident-group, individual, other; did you mean 'government'?"),
-    "bad slug": (["stakeholder", "add", "Liede SW", "--name", "X", "--kind", "other"],
-                 "stakeholder key 'Liede SW' is not a slug: use lower-case letters, digits, '-', '_' or '.', "
-                 "starting with a letter or digit (at most 64)"),
-    "bad contact": (["stakeholder", "add", "x", "--name", "X", "--kind", "other", "--contact", "phone"],
-                    "--contact 'phone': expected CHANNEL:VALUE, e.g. phone:020-8888-0000"),
+    "from after to": (
+        ["duty", "assign", "report", "liede-sw", "--as", "R", "--from", "2024-06-01", "--to", "2024-05-01"],
+        "assignment: ends 2024-05-01 before it starts 2024-06-01",
+    ),
+    "impossible date": (
+        ["duty", "assign", "report", "liede-sw", "--as", "R", "--from", "2024-02-30"],
+        "--from: '2024-02-30' is not a valid date (day is out of range for month)",
+    ),
+    "not a date": (
+        ["project", "add", "p2", "--name", "P2", "--start", "next week"],
+        "--start: 'next week' is not a valid date (expected YYYY-MM-DD)",
+    ),
+    "influence 7": (
+        ["stakeholder", "add", "x", "--name", "X", "--kind", "other", "--influence", "7"],
+        "influence must be from 1 to 5 (got 7)",
+    ),
+    "wrong kind": (
+        ["stakeholder", "add", "x", "--name", "X", "--kind", "goverment"],
+        "kind 'goverment' is not one of: government, party-committee, neighbourhood-committee, "
+        "social-organisation, enterprise, property-management, university, volunteer-team, "
+        "resident-group, individual, other; did you mean 'government'?",
+    ),
+    "bad slug": (
+        ["stakeholder", "add", "Liede SW", "--name", "X", "--kind", "other"],
+        "stakeholder key 'Liede SW' is not a slug: use lower-case letters, digits, '-', '_' or '.', "
+        "starting with a letter or digit (at most 64)",
+    ),
+    "bad contact": (
+        ["stakeholder", "add", "x", "--name", "X", "--kind", "other", "--contact", "phone"],
+        "--contact 'phone': expected CHANNEL:VALUE, e.g. phone:020-8888-0000",
+    ),
     "duplicate assignment": (["duty", "assign", "report", "liede-street", "--as", "A"], None),
 }
 
@@ -85,7 +105,9 @@ def test_store_found_in_a_parent_folder(sqlite_ws: Workspace, isolated: Path, mo
     assert run_coord("stakeholder", "list", "-f", "csv").stdout.splitlines()[1].startswith("a,A,")
 
 
-def test_db_option_and_env_take_precedence(sqlite_ws: Workspace, isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_db_option_and_env_take_precedence(
+    sqlite_ws: Workspace, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     other = isolated / "other"
     assert run_coord("init", str(other)).exit_code == 0
     assert run_coord("--db", str(other), "stakeholder", "add", "b", "--name", "B", "--kind", "other").exit_code == 0
@@ -166,8 +188,9 @@ conn.execute("ROLLBACK")
 def test_store_locked_past_the_timeout(sqlite_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     assert sqlite_ws.path
     before = sqlite_ws.snapshot()
-    locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(sqlite_ws.path)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    locker = subprocess.Popen(
+        [sys.executable, "-c", LOCKER, str(sqlite_ws.path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert locker.stdout and locker.stdout.readline() == "locked\n"
         monkeypatch.setenv("COORD_BUSY_TIMEOUT", "0.5")

@@ -15,8 +15,19 @@ from tests.conftest import Workspace, run_coord
 
 SETUP = [
     ["stakeholder", "add", "street", "--name", "Liede Street Office", "--kind", "government", "--contact", "phone:1"],
-    ["stakeholder", "add", "sw", "--name", "Liede Social Work", "--name-zh", "猎德社工", "--kind", "social-organisation",
-     "--contact", "phone:2"],
+    [
+        "stakeholder",
+        "add",
+        "sw",
+        "--name",
+        "Liede Social Work",
+        "--name-zh",
+        "猎德社工",
+        "--kind",
+        "social-organisation",
+        "--contact",
+        "phone:2",
+    ],
     ["stakeholder", "add", "committee", "--name", "Neighbourhood Committee", "--kind", "neighbourhood-committee"],
     ["project", "add", "lr", "--name", "Liede Renjia", "--start", "2024-01-01", "--end", "2024-12-31"],
     ["role", "add", "venue-host", "--name", "Venue host"],
@@ -51,17 +62,32 @@ def test_check_json_is_exact_and_exit_1_on_errors(project: Workspace) -> None:
         "project": None,
         "summary": {"errors": 2, "warnings": 1},
         "findings": [
-            {"rule": "multiple-accountable", "severity": "error", "project": "lr", "subject": "venue",
-             "message": "duty 'venue' has two accountable (A) parties at once: 'committee' (through role "
-                        "'venue-host') and 'street' on 2024-08-01",
-             "hint": "keep one A: coord duty unassign venue PARTY --as A, or end one window the day before the "
-                     "other starts"},
-            {"rule": "no-accountable", "severity": "error", "project": "lr", "subject": "teachers",
-             "message": "duty 'teachers' has no accountable (A) party on 2024-08-01",
-             "hint": "give one party the A: coord duty assign teachers PARTY --as A --project lr"},
-            {"rule": "no-contact-channel", "severity": "warning", "project": None, "subject": "committee",
-             "message": "'committee' carries duties but has no contact channel",
-             "hint": "add one: coord stakeholder edit committee --contact phone:NUMBER"},
+            {
+                "rule": "multiple-accountable",
+                "severity": "error",
+                "project": "lr",
+                "subject": "venue",
+                "message": "duty 'venue' has two accountable (A) parties at once: 'committee' (through role "
+                "'venue-host') and 'street' on 2024-08-01",
+                "hint": "keep one A: coord duty unassign venue PARTY --as A, or end one window the day before the "
+                "other starts",
+            },
+            {
+                "rule": "no-accountable",
+                "severity": "error",
+                "project": "lr",
+                "subject": "teachers",
+                "message": "duty 'teachers' has no accountable (A) party on 2024-08-01",
+                "hint": "give one party the A: coord duty assign teachers PARTY --as A --project lr",
+            },
+            {
+                "rule": "no-contact-channel",
+                "severity": "warning",
+                "project": None,
+                "subject": "committee",
+                "message": "'committee' carries duties but has no contact channel",
+                "hint": "add one: coord stakeholder edit committee --contact phone:NUMBER",
+            },
         ],
     }
     assert result.stderr == "2 error(s), 1 warning(s) on 2024-08-01.\n"
@@ -96,7 +122,8 @@ def test_check_reads_thresholds_from_coord_toml(project: Workspace, isolated: Pa
     assert broken.stderr.startswith(f"Error: {isolated}/coord.toml: Invalid value (at line 2, column")
     (isolated / "coord.toml").write_text("[check]\noverload_shar = 0.5\n")
     assert run_coord("check").stderr == (
-        f"Error: {isolated}/coord.toml: unknown setting 'check.overload_shar'; did you mean 'overload_share'?\n")
+        f"Error: {isolated}/coord.toml: unknown setting 'check.overload_shar'; did you mean 'overload_share'?\n"
+    )
 
 
 class _Cells(HTMLParser):
@@ -132,9 +159,12 @@ def test_matrix_formats_agree_cell_for_cell(project: Workspace, isolated: Path) 
     data = json.loads(run_coord("matrix", *on, "-f", "json").stdout)
     assert [c["key"] for c in data["columns"]] == ["committee", "street", "sw"]
     expected = {
-        ("plan", "street"): "A", ("plan", "sw"): "R,C",
+        ("plan", "street"): "A",
+        ("plan", "sw"): "R,C",
         ("teachers", "sw"): "R",
-        ("venue", "committee"): "A*", ("venue", "street"): "A", ("venue", "sw"): "R",
+        ("venue", "committee"): "A*",
+        ("venue", "street"): "A",
+        ("venue", "sw"): "R",
     }
     from_json = {(r["duty"], p): t for r in data["rows"] for p, t in r["cells"].items()}
     assert from_json == expected
@@ -177,8 +207,11 @@ def test_matrix_formats_agree_cell_for_cell(project: Workspace, isolated: Path) 
 def test_matrix_by_role_and_on_a_date(project: Workspace) -> None:
     data = json.loads(run_coord("matrix", "--by", "role", "--on", "2024-08-01", "-f", "json").stdout)
     assert data["columns"] == [{"key": "venue-host", "name": "Venue host"}]
-    assert [(r["duty"], r["cells"]) for r in data["rows"]] == [("teachers", {}), ("plan", {}),
-                                                                 ("venue", {"venue-host": "A"})]
+    assert [(r["duty"], r["cells"]) for r in data["rows"]] == [
+        ("teachers", {}),
+        ("plan", {}),
+        ("venue", {"venue-host": "A"}),
+    ]
     early = json.loads(run_coord("matrix", "--on", "2024-03-01", "-f", "json").stdout)
     teachers = next(r for r in early["rows"] if r["duty"] == "teachers")
     assert teachers["cells"] == {"street": "A", "sw": "R"} and teachers["findings"] == []

@@ -9,24 +9,90 @@ import yaml
 from tests.conftest import Workspace, run_coord
 
 SETUP = [
-    ["stakeholder", "add", "liede-street", "--name", "Liede Street Office", "--kind", "government",
-     "--influence", "5", "--interest", "4"],
-    ["stakeholder", "add", "liede-sw", "--name", "Liede Social Work Station", "--name-zh", "猎德社工站",
-     "--kind", "social-organisation", "--interests", "stable funding; venues", "--contact", "phone:020-3888-1234",
-     "--contact", "wechat:liede-renjia", "--rep", "Chen Jing:Director"],
-    ["stakeholder", "add", "liede-committee", "--name", "Liede Neighbourhood Committee",
-     "--kind", "neighbourhood-committee"],
-    ["project", "add", "liede-renjia", "--name", "Liede Renjia", "--name-zh", "猎德人家",
-     "--start", "2024-01-01", "--end", "2024-12-31", "--lead", "liede-street"],
+    [
+        "stakeholder",
+        "add",
+        "liede-street",
+        "--name",
+        "Liede Street Office",
+        "--kind",
+        "government",
+        "--influence",
+        "5",
+        "--interest",
+        "4",
+    ],
+    [
+        "stakeholder",
+        "add",
+        "liede-sw",
+        "--name",
+        "Liede Social Work Station",
+        "--name-zh",
+        "猎德社工站",
+        "--kind",
+        "social-organisation",
+        "--interests",
+        "stable funding; venues",
+        "--contact",
+        "phone:020-3888-1234",
+        "--contact",
+        "wechat:liede-renjia",
+        "--rep",
+        "Chen Jing:Director",
+    ],
+    [
+        "stakeholder",
+        "add",
+        "liede-committee",
+        "--name",
+        "Liede Neighbourhood Committee",
+        "--kind",
+        "neighbourhood-committee",
+    ],
+    [
+        "project",
+        "add",
+        "liede-renjia",
+        "--name",
+        "Liede Renjia",
+        "--name-zh",
+        "猎德人家",
+        "--start",
+        "2024-01-01",
+        "--end",
+        "2024-12-31",
+        "--lead",
+        "liede-street",
+    ],
     ["role", "add", "service-provider", "--name", "Service provider"],
     ["role", "add", "venue-host", "--name", "Venue host", "--description", "Lends rooms and squares"],
     ["role", "assign", "service-provider", "liede-sw"],
     ["role", "assign", "venue-host", "liede-committee", "--from", "2024-01-01", "--to", "2024-06-30"],
     ["duty", "add", "market-venue", "--title", "Provide the venue for the monthly market", "--category", "markets"],
     ["duty", "add", "market-plan", "--title", "Plan the monthly public-welfare market", "--category", "markets"],
-    ["duty", "add", "course-teachers", "--title", "Find teachers for public-welfare courses",
-     "--title-zh", "公益课程师资", "--category", "courses"],
-    ["duty", "add", "report", "--title", "Report to the street office", "--category", "reporting", "--due", "2024-12-15"],
+    [
+        "duty",
+        "add",
+        "course-teachers",
+        "--title",
+        "Find teachers for public-welfare courses",
+        "--title-zh",
+        "公益课程师资",
+        "--category",
+        "courses",
+    ],
+    [
+        "duty",
+        "add",
+        "report",
+        "--title",
+        "Report to the street office",
+        "--category",
+        "reporting",
+        "--due",
+        "2024-12-15",
+    ],
     ["duty", "assign", "market-venue", "role:venue-host", "--as", "R"],
     ["duty", "assign", "market-venue", "liede-street", "--as", "A"],
     ["duty", "assign", "market-plan", "liede-sw", "--as", "R"],
@@ -44,8 +110,13 @@ def build() -> None:
         assert result.exit_code == 0, (args, result.stderr)
 
 
-def manual(letter: str, stakeholder: str | None = None, role: str | None = None,
-           start: str | None = None, end: str | None = None) -> dict:
+def manual(
+    letter: str,
+    stakeholder: str | None = None,
+    role: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> dict:
     return {"letter": letter, "stakeholder": stakeholder, "role": role, "from": start, "to": end, "source": "manual"}
 
 
@@ -53,51 +124,124 @@ def test_register_round_trips_exactly_in_json(ws: Workspace) -> None:
     build()
     stakeholders = json.loads(run_coord("stakeholder", "list", "--format", "json").stdout)
     assert stakeholders == [
-        {"key": "liede-committee", "name": "Liede Neighbourhood Committee", "name_zh": None,
-         "kind": "neighbourhood-committee", "influence": None, "interest": None, "interests": None,
-         "active": True, "contacts": [], "representatives": []},
-        {"key": "liede-street", "name": "Liede Street Office", "name_zh": None, "kind": "government",
-         "influence": 5, "interest": 4, "interests": None, "active": True, "contacts": [], "representatives": []},
-        {"key": "liede-sw", "name": "Liede Social Work Station", "name_zh": "猎德社工站",
-         "kind": "social-organisation", "influence": None, "interest": None, "interests": "stable funding; venues",
-         "active": True,
-         "contacts": [{"channel": "phone", "value": "020-3888-1234"}, {"channel": "wechat", "value": "liede-renjia"}],
-         "representatives": [{"name": "Chen Jing", "title": "Director"}]},
+        {
+            "key": "liede-committee",
+            "name": "Liede Neighbourhood Committee",
+            "name_zh": None,
+            "kind": "neighbourhood-committee",
+            "influence": None,
+            "interest": None,
+            "interests": None,
+            "active": True,
+            "contacts": [],
+            "representatives": [],
+        },
+        {
+            "key": "liede-street",
+            "name": "Liede Street Office",
+            "name_zh": None,
+            "kind": "government",
+            "influence": 5,
+            "interest": 4,
+            "interests": None,
+            "active": True,
+            "contacts": [],
+            "representatives": [],
+        },
+        {
+            "key": "liede-sw",
+            "name": "Liede Social Work Station",
+            "name_zh": "猎德社工站",
+            "kind": "social-organisation",
+            "influence": None,
+            "interest": None,
+            "interests": "stable funding; venues",
+            "active": True,
+            "contacts": [
+                {"channel": "phone", "value": "020-3888-1234"},
+                {"channel": "wechat", "value": "liede-renjia"},
+            ],
+            "representatives": [{"name": "Chen Jing", "title": "Director"}],
+        },
     ]
     projects = json.loads(run_coord("project", "list", "-f", "json").stdout)
-    assert projects == [{"key": "liede-renjia", "name": "Liede Renjia", "name_zh": "猎德人家", "start": "2024-01-01",
-                         "end": "2024-12-31", "lead": "liede-street", "current": False, "roles": 2, "duties": 4}]
+    assert projects == [
+        {
+            "key": "liede-renjia",
+            "name": "Liede Renjia",
+            "name_zh": "猎德人家",
+            "start": "2024-01-01",
+            "end": "2024-12-31",
+            "lead": "liede-street",
+            "current": False,
+            "roles": 2,
+            "duties": 4,
+        }
+    ]
     roles = json.loads(run_coord("role", "list", "-f", "json").stdout)
     assert roles == [
-        {"project": "liede-renjia", "key": "service-provider", "name": "Service provider", "description": None,
-         "holders": [{"stakeholder": "liede-sw", "from": None, "to": None}]},
-        {"project": "liede-renjia", "key": "venue-host", "name": "Venue host",
-         "description": "Lends rooms and squares",
-         "holders": [{"stakeholder": "liede-committee", "from": "2024-01-01", "to": "2024-06-30"}]},
+        {
+            "project": "liede-renjia",
+            "key": "service-provider",
+            "name": "Service provider",
+            "description": None,
+            "holders": [{"stakeholder": "liede-sw", "from": None, "to": None}],
+        },
+        {
+            "project": "liede-renjia",
+            "key": "venue-host",
+            "name": "Venue host",
+            "description": "Lends rooms and squares",
+            "holders": [{"stakeholder": "liede-committee", "from": "2024-01-01", "to": "2024-06-30"}],
+        },
     ]
     duties = json.loads(run_coord("duty", "list", "-f", "json").stdout)
     assert duties == [
-        {"project": "liede-renjia", "key": "course-teachers", "title": "Find teachers for public-welfare courses",
-         "title_zh": "公益课程师资", "category": "courses", "due": None,
-         "assignments": [manual("R", "liede-sw", start="2024-03-01", end="2024-06-30"),
-                         manual("I", "liede-street")]},
-        {"project": "liede-renjia", "key": "market-plan", "title": "Plan the monthly public-welfare market",
-         "title_zh": None, "category": "markets", "due": None,
-         "assignments": [manual("R", "liede-sw"), manual("A", "liede-street"), manual("C", "liede-committee")]},
-        {"project": "liede-renjia", "key": "market-venue", "title": "Provide the venue for the monthly market",
-         "title_zh": None, "category": "markets", "due": None,
-         "assignments": [manual("R", role="venue-host"), manual("A", "liede-street")]},
-        {"project": "liede-renjia", "key": "report", "title": "Report to the street office", "title_zh": None,
-         "category": "reporting", "due": "2024-12-15", "assignments": [manual("A", "liede-sw")]},
+        {
+            "project": "liede-renjia",
+            "key": "course-teachers",
+            "title": "Find teachers for public-welfare courses",
+            "title_zh": "公益课程师资",
+            "category": "courses",
+            "due": None,
+            "assignments": [manual("R", "liede-sw", start="2024-03-01", end="2024-06-30"), manual("I", "liede-street")],
+        },
+        {
+            "project": "liede-renjia",
+            "key": "market-plan",
+            "title": "Plan the monthly public-welfare market",
+            "title_zh": None,
+            "category": "markets",
+            "due": None,
+            "assignments": [manual("R", "liede-sw"), manual("A", "liede-street"), manual("C", "liede-committee")],
+        },
+        {
+            "project": "liede-renjia",
+            "key": "market-venue",
+            "title": "Provide the venue for the monthly market",
+            "title_zh": None,
+            "category": "markets",
+            "due": None,
+            "assignments": [manual("R", role="venue-host"), manual("A", "liede-street")],
+        },
+        {
+            "project": "liede-renjia",
+            "key": "report",
+            "title": "Report to the street office",
+            "title_zh": None,
+            "category": "reporting",
+            "due": "2024-12-15",
+            "assignments": [manual("A", "liede-sw")],
+        },
     ]
 
 
 def test_log_shows_every_change_newest_first(ws: Workspace) -> None:
     build()
     events = json.loads(run_coord("log", "-f", "json").stdout)
-    assert [e["action"] for e in reversed(events)] == [
-        "stakeholder.add"] * 3 + ["project.add"] + ["role.add"] * 2 + ["role.assign"] * 2 + ["duty.add"] * 4 + [
-        "duty.assign"] * 8
+    assert [e["action"] for e in reversed(events)] == ["stakeholder.add"] * 3 + ["project.add"] + ["role.add"] * 2 + [
+        "role.assign"
+    ] * 2 + ["duty.add"] * 4 + ["duty.assign"] * 8
     assert {e["actor"] for e in events} == {"tester"}
     first = events[-1]
     assert first["key"] == "liede-street" and first["before"] is None
@@ -112,12 +256,26 @@ def test_log_shows_every_change_newest_first(ws: Workspace) -> None:
 
 def test_edit_retire_and_remove(ws: Workspace) -> None:
     build()
-    assert run_coord("stakeholder", "edit", "liede-sw", "--influence", "4", "--contact", "email:sw@liede.example",
-                     "--remove-contact", "wechat").exit_code == 0
+    assert (
+        run_coord(
+            "stakeholder",
+            "edit",
+            "liede-sw",
+            "--influence",
+            "4",
+            "--contact",
+            "email:sw@liede.example",
+            "--remove-contact",
+            "wechat",
+        ).exit_code
+        == 0
+    )
     shown = json.loads(run_coord("stakeholder", "show", "liede-sw", "-f", "json").stdout)
     assert shown["influence"] == 4
-    assert shown["contacts"] == [{"channel": "phone", "value": "020-3888-1234"},
-                                 {"channel": "email", "value": "sw@liede.example"}]
+    assert shown["contacts"] == [
+        {"channel": "phone", "value": "020-3888-1234"},
+        {"channel": "email", "value": "sw@liede.example"},
+    ]
     refused = run_coord("stakeholder", "remove", "liede-sw")
     assert refused.exit_code == 2
     assert refused.stderr == (
@@ -172,11 +330,14 @@ def test_chinese_round_trips_in_every_format(ws: Workspace) -> None:
     assert json.loads(run_coord("stakeholder", "show", "liede-sw", "-f", "json").stdout)["name_zh"] == "猎德社工站"
     assert yaml.safe_load(run_coord("stakeholder", "list", "-f", "yaml").stdout)[2]["name_zh"] == "猎德社工站"
     csv_text = run_coord("stakeholder", "list", "-f", "csv").stdout
-    assert csv_text.splitlines()[0] == ("key,name,name_zh,kind,influence,interest,interests,active,contacts,"
-                                        "representatives")
-    assert csv_text.splitlines()[3] == ('liede-sw,Liede Social Work Station,猎德社工站,social-organisation,,,'
-                                        'stable funding; venues,yes,phone: 020-3888-1234; wechat: liede-renjia,'
-                                        'Chen Jing: Director')
+    assert csv_text.splitlines()[0] == (
+        "key,name,name_zh,kind,influence,interest,interests,active,contacts,representatives"
+    )
+    assert csv_text.splitlines()[3] == (
+        "liede-sw,Liede Social Work Station,猎德社工站,social-organisation,,,"
+        "stable funding; venues,yes,phone: 020-3888-1234; wechat: liede-renjia,"
+        "Chen Jing: Director"
+    )
     md = run_coord("stakeholder", "list", "-f", "md").stdout
     assert "| liede-sw | Liede Social Work Station | 猎德社工站 |" in md
     assert "\x1b[" not in csv_text + md

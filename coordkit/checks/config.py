@@ -1,9 +1,9 @@
 """Thresholds for the checks, from the workspace's ``coord.toml`` (defaults when absent).
 
-    [check]
-    overload_share = 0.4      # a party carrying more than this share of a project's R and A
-    overload_min = 10         # ... counted only in projects with at least this many R/A
-    expiry_warning_days = 30  # agreements ending within this many days
+[check]
+overload_share = 0.4      # a party carrying more than this share of a project's R and A
+overload_min = 10         # ... counted only in projects with at least this many R/A
+expiry_warning_days = 30  # agreements ending within this many days
 """
 
 from __future__ import annotations
@@ -48,8 +48,10 @@ def load_config(root: Path) -> CheckConfig:
             hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(known)}"
             raise InvalidInput(f"{path}: unknown setting 'check.{name}'{hint}")
         default = getattr(CheckConfig, name)
-        if isinstance(value, bool) or not isinstance(value, int | float) or (
-            isinstance(default, int) and not isinstance(value, int)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (isinstance(default, int) and not isinstance(value, int))
         ):
             raise InvalidInput(f"{path}: check.{name} must be a {type(default).__name__} (got {value!r})")
         if name == "overload_share" and not 0 < value <= 1:

@@ -62,28 +62,25 @@ def by_duty(ctx: Context, letter: str) -> dict[int, list[Effective]]:
     return found
 
 
-def gaps(windows: Iterable[tuple[str | None, str | None]], start: str | None, end: str | None
-         ) -> list[tuple[str | None, str | None]]:
+def gaps(
+    windows: Iterable[tuple[str | None, str | None]], start: str | None, end: str | None
+) -> list[tuple[str | None, str | None]]:
     """Parts of [start, end] that no window covers."""
     lo, hi = start or MIN_DAY, end or MAX_DAY
     found = []
-    cursor = lo
+    cursor = lo  # the first day not yet known to be covered
     for w_start, w_end in sorted(((s or MIN_DAY), (e or MAX_DAY)) for s, e in windows):
         if w_end < cursor:
             continue
         if w_start > cursor:
-            gap_end = min(day_before(w_start), hi)
-            if cursor <= gap_end:
-                found.append((cursor, gap_end))
+            found.append((cursor, min(day_before(w_start), hi)))
         if w_end >= hi:
-            cursor = None
+            cursor = MAX_DAY + "+"  # covered to the end
             break
         cursor = max(cursor, day_after(w_end))
-        if cursor > hi:
-            cursor = None
-            break
-    if cursor is not None and cursor <= hi:
+    if cursor <= hi:
         found.append((cursor, hi))
+    found = [(s, e) for s, e in found if s <= e and s <= hi]
     return [(None if s == MIN_DAY else s, None if e == MAX_DAY else e) for s, e in found]
 
 
@@ -98,18 +95,36 @@ def no_accountable(ctx: Context) -> Iterator[Finding]:
         windows = [(a.start, a.end) for a in accountable.get(duty.id, [])]
         hint = f"give one party the A: coord duty assign {duty.key} PARTY --as A --project {project.key}"
         if not windows:
-            yield Finding("no-accountable", "error", project.key, duty.key,
-                          f"duty '{duty.key}' has no accountable (A) party", hint)
+            yield Finding(
+                "no-accountable",
+                "error",
+                project.key,
+                duty.key,
+                f"duty '{duty.key}' has no accountable (A) party",
+                hint,
+            )
             continue
         reported_today = False
         if not ctx.explicit_on and (project.start or project.end):
             for g_start, g_end in gaps(windows, project.start, project.end):
                 reported_today |= covers(g_start, g_end, ctx.on)
-                yield Finding("no-accountable", "error", project.key, duty.key,
-                              f"duty '{duty.key}' has no accountable (A) party {period(g_start, g_end)}", hint)
+                yield Finding(
+                    "no-accountable",
+                    "error",
+                    project.key,
+                    duty.key,
+                    f"duty '{duty.key}' has no accountable (A) party {period(g_start, g_end)}",
+                    hint,
+                )
         if not reported_today and not any(covers(s, e, ctx.on) for s, e in windows):
-            yield Finding("no-accountable", "error", project.key, duty.key,
-                          f"duty '{duty.key}' has no accountable (A) party on {ctx.on}", hint)
+            yield Finding(
+                "no-accountable",
+                "error",
+                project.key,
+                duty.key,
+                f"duty '{duty.key}' has no accountable (A) party on {ctx.on}",
+                hint,
+            )
 
 
 def _route(item: Effective) -> str:
@@ -128,7 +143,7 @@ def multiple_accountable(ctx: Context) -> Iterator[Finding]:
         project = _project(ctx, duty)
         items = sorted(items, key=lambda i: (i.party, i.start or MIN_DAY, i.role or ""))
         for index, first in enumerate(items):
-            for second in items[index + 1:]:
+            for second in items[index + 1 :]:
                 if first.party == second.party:
                     continue
                 both = intersect(first.start, first.end, second.start, second.end)
@@ -144,7 +159,10 @@ def multiple_accountable(ctx: Context) -> Iterator[Finding]:
                         continue
                     when = period(*clipped)
                 yield Finding(
-                    "multiple-accountable", "error", project.key, duty.key,
+                    "multiple-accountable",
+                    "error",
+                    project.key,
+                    duty.key,
                     f"duty '{duty.key}' has two accountable (A) parties at once: "
                     f"{_route(first)} and {_route(second)} {when}",
                     f"keep one A: coord duty unassign {duty.key} PARTY --as A, or end one window "
@@ -157,9 +175,14 @@ def no_responsible(ctx: Context) -> Iterator[Finding]:
     for duty in ctx.snapshot.duties:
         if not any(covers(r.start, r.end, ctx.on) for r in responsible.get(duty.id, [])):
             project = _project(ctx, duty)
-            yield Finding("no-responsible", "warning", project.key, duty.key,
-                          f"duty '{duty.key}' has no responsible (R) party on {ctx.on}",
-                          f"name who does the work: coord duty assign {duty.key} PARTY --as R --project {project.key}")
+            yield Finding(
+                "no-responsible",
+                "warning",
+                project.key,
+                duty.key,
+                f"duty '{duty.key}' has no responsible (R) party on {ctx.on}",
+                f"name who does the work: coord duty assign {duty.key} PARTY --as R --project {project.key}",
+            )
 
 
 def _current(ctx: Context) -> Iterator[tuple[Effective, DutyRow]]:
@@ -183,7 +206,10 @@ def overloaded_stakeholder(ctx: Context) -> Iterator[Finding]:
         for party, count in sorted(per_party.items()):
             if count / total > share:
                 yield Finding(
-                    "overloaded-stakeholder", "warning", project.key, party,
+                    "overloaded-stakeholder",
+                    "warning",
+                    project.key,
+                    party,
                     f"'{party}' carries {count} of the {total} R/A assignments in project '{project.key}' "
                     f"({count / total:.0%}, above {share:.0%})",
                     "share the load: move some R or A to other parties, or raise check.overload_share in coord.toml",
@@ -197,9 +223,14 @@ def no_contact_channel(ctx: Context) -> Iterator[Finding]:
     for party in sorted(seen):
         row = ctx.snapshot.parties.get(party)
         if row is not None and row.contacts == 0:
-            yield Finding("no-contact-channel", "warning", None, party,
-                          f"'{party}' carries duties but has no contact channel",
-                          f"add one: coord stakeholder edit {party} --contact phone:NUMBER")
+            yield Finding(
+                "no-contact-channel",
+                "warning",
+                None,
+                party,
+                f"'{party}' carries duties but has no contact channel",
+                f"add one: coord stakeholder edit {party} --contact phone:NUMBER",
+            )
 
 
 RULES: dict[str, tuple[str, Rule]] = {

@@ -74,8 +74,9 @@ class Snapshot:
         return {d.id: d for d in self.duties}
 
 
-def intersect(a_start: str | None, a_end: str | None, b_start: str | None, b_end: str | None
-              ) -> tuple[str | None, str | None] | None:
+def intersect(
+    a_start: str | None, a_end: str | None, b_start: str | None, b_end: str | None
+) -> tuple[str | None, str | None] | None:
     """The overlap of two inclusive windows (None = open), or None when they do not meet."""
     start = max(a_start or MIN_DAY, b_start or MIN_DAY)
     end = min(a_end or MAX_DAY, b_end or MAX_DAY)
@@ -99,15 +100,19 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None) -> Snapshot:
     duties = [
         DutyRow(*row)
         for row in tuples(
-            conn, f"SELECT d.id, d.project_id, d.key, d.title, d.category FROM duty d{only} "
-            "ORDER BY d.project_id, coalesce(d.category, ''), d.key", params
+            conn,
+            f"SELECT d.id, d.project_id, d.key, d.title, d.category FROM duty d{only} "
+            "ORDER BY d.project_id, coalesce(d.category, ''), d.key",
+            params,
         )
     ]
     holders: dict[int, list[tuple[str, str | None, str | None]]] = {}
     role_keys: dict[int, str] = {}
     roles: dict[tuple[int, str], str] = {}
     role_only = " WHERE r.project_id = :pid" if project_id is not None else ""
-    for rid, pid, rkey, rname in tuples(conn, f"SELECT r.id, r.project_id, r.key, r.name FROM role r{role_only}", params):
+    for rid, pid, rkey, rname in tuples(
+        conn, f"SELECT r.id, r.project_id, r.key, r.name FROM role r{role_only}", params
+    ):
         role_keys[rid] = rkey
         roles[(pid, rkey)] = rname
     for rid, skey, start, end in tuples(

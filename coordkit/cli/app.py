@@ -53,8 +53,11 @@ def _version(value: bool) -> None:
 def root(
     db: Annotated[
         str | None,
-        typer.Option("--db", help="The store: a coord.db file, its folder, or a database URL "
-                     "(default: COORD_DB, COORD_DATABASE_URL, else the nearest coord.db upward)."),
+        typer.Option(
+            "--db",
+            help="The store: a coord.db file, its folder, or a database URL "
+            "(default: COORD_DB, COORD_DATABASE_URL, else the nearest coord.db upward).",
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)

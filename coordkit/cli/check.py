@@ -26,8 +26,10 @@ def check(
     project: ProjectOpt = None,
     on: Annotated[
         str | None,
-        typer.Option("--on", help="Check this date only, YYYY-MM-DD (default: today, plus every gap in A "
-                     "within the project's dates)."),
+        typer.Option(
+            "--on",
+            help="Check this date only, YYYY-MM-DD (default: today, plus every gap in A within the project's dates).",
+        ),
     ] = None,
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.table,
     select: Annotated[list[str] | None, typer.Option("--select", help="Only these rules (comma-separated).")] = None,
@@ -56,12 +58,22 @@ def check(
         write_out(to_json(report.as_dict()), output)
     elif report.findings:
         rows = [f.as_dict() for f in report.findings]
-        columns = [("severity", "severity"), ("rule", "rule"), ("subject", "subject"), ("message", "finding"),
-                   ("hint", "what to do")]
+        columns = [
+            ("severity", "severity"),
+            ("rule", "rule"),
+            ("subject", "subject"),
+            ("message", "finding"),
+            ("hint", "what to do"),
+        ]
         styles = {"severity": "bold red" if sys.stdout.isatty() else ""}
-        write_out(table_text(rows, columns, title=f"Findings on {report.on}", styles=styles,
-                             to_file=output is not None), output)
-    say(f"{report.errors} error(s), {report.warnings} warning(s) on {report.on}"
-        + (f" in project '{report.project}'" if report.project else "") + ".")
+        write_out(
+            table_text(rows, columns, title=f"Findings on {report.on}", styles=styles, to_file=output is not None),
+            output,
+        )
+    say(
+        f"{report.errors} error(s), {report.warnings} warning(s) on {report.on}"
+        + (f" in project '{report.project}'" if report.project else "")
+        + "."
+    )
     if report.errors or (strict and report.warnings):
         raise typer.Exit(1)

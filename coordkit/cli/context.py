@@ -7,10 +7,10 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
     from sqlmodel import Session
 
     from coordkit.storage.engine import Store
+    from coordkit.storage.sql import Conn
 
 
 class State:
@@ -35,7 +35,7 @@ def store() -> Iterator[Store]:
 
 
 @contextmanager
-def reading() -> Iterator[Connection]:
+def reading() -> Iterator[Conn]:
     with store() as opened, opened.read() as conn:
         yield conn
 

@@ -54,12 +54,15 @@ def table_text(
     for field, header in columns:
         table.add_column(header, style=(styles or {}).get(field), overflow="fold")
     for index, row in enumerate(rows):
-        table.add_row(*(cell_text(row.get(f)) for f, _ in columns),
-                      style=row_styles[index] if row_styles else None)
+        table.add_row(*(cell_text(row.get(f)) for f, _ in columns), style=row_styles[index] if row_styles else None)
     terminal = not to_file and sys.stdout.isatty()
     console = Console(
-        file=None, force_terminal=terminal, no_color=not terminal, width=None if terminal else 200,
-        record=True, soft_wrap=False,
+        file=None,
+        force_terminal=terminal,
+        no_color=not terminal,
+        width=None if terminal else 200,
+        record=True,
+        soft_wrap=False,
     )
     with console.capture() as capture:
         console.print(table)
@@ -91,7 +94,8 @@ def emit_record(data: Mapping[str, Any], fmt: str, output: Path | None, *, title
     """One record: a two-column table of fields, or JSON/YAML."""
     if fmt == "table":
         rows = [{"field": k, "value": cell_text(v)} for k, v in data.items()]
-        write_out(table_text(rows, [("field", "field"), ("value", "value")], title=title,
-                             to_file=output is not None), output)
+        write_out(
+            table_text(rows, [("field", "field"), ("value", "value")], title=title, to_file=output is not None), output
+        )
     else:
         write_out(render_text(data, [], [], fmt), output)

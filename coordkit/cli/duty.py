@@ -24,8 +24,14 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-COLUMNS = [("project", "project"), ("category", "category"), ("key", "key"), ("title", "title"),
-           ("due", "due"), ("assignments", "assignments")]
+COLUMNS = [
+    ("project", "project"),
+    ("category", "category"),
+    ("key", "key"),
+    ("title", "title"),
+    ("due", "due"),
+    ("assignments", "assignments"),
+]
 PartyArg = Annotated[str, typer.Argument(help="Stakeholder key, or role:KEY for a role of the project.")]
 
 
@@ -101,7 +107,9 @@ def show(
 
     with reading() as conn:
         found = get_duty(conn, key=key, project=project)
-    data = found if fmt.value != "table" else {**found, "assignments": [_assignment_text(a) for a in found["assignments"]]}
+    data = (
+        found if fmt.value != "table" else {**found, "assignments": [_assignment_text(a) for a in found["assignments"]]}
+    )
     emit_record(data, fmt.value, output, title=f"Duty {key}")
 
 
@@ -160,8 +168,9 @@ def assign(
     from coordkit.services.duties import assign_duty
 
     with writing() as session:
-        assign_duty(session, duty=duty, party=party, letter=letter, project=project,
-                    valid_from=valid_from, valid_to=valid_to)
+        assign_duty(
+            session, duty=duty, party=party, letter=letter, project=project, valid_from=valid_from, valid_to=valid_to
+        )
     say(f"'{party}' is {letter.upper()} for duty '{duty}'.")
 
 

@@ -23,12 +23,8 @@ class ShowFormat(StrEnum):
     yaml = "yaml"
 
 
-FormatOpt = Annotated[
-    ListFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-]
-ShowFormatOpt = Annotated[
-    ShowFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-]
+FormatOpt = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
+ShowFormatOpt = Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.", dir_okay=False)
 ]

@@ -16,8 +16,15 @@ app = typer.Typer(
 )
 
 COLUMNS = [
-    ("key", "key"), ("name", "name"), ("name_zh", "中文名"), ("start", "start"), ("end", "end"),
-    ("lead", "lead"), ("roles", "roles"), ("duties", "duties"), ("current", "current"),
+    ("key", "key"),
+    ("name", "name"),
+    ("name_zh", "中文名"),
+    ("start", "start"),
+    ("end", "end"),
+    ("lead", "lead"),
+    ("roles", "roles"),
+    ("duties", "duties"),
+    ("current", "current"),
 ]
 
 

@@ -15,8 +15,13 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-COLUMNS = [("project", "project"), ("key", "key"), ("name", "name"), ("description", "description"),
-           ("holders", "holders")]
+COLUMNS = [
+    ("project", "project"),
+    ("key", "key"),
+    ("name", "name"),
+    ("description", "description"),
+    ("holders", "holders"),
+]
 
 
 @app.command("add")
@@ -56,8 +61,9 @@ def assign(
     from coordkit.services.roles import assign_role
 
     with writing() as session:
-        assign_role(session, role=role, stakeholder=stakeholder, project=project,
-                    valid_from=valid_from, valid_to=valid_to)
+        assign_role(
+            session, role=role, stakeholder=stakeholder, project=project, valid_from=valid_from, valid_to=valid_to
+        )
     say(f"'{stakeholder}' now holds role '{role}'.")
 
 

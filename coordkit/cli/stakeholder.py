@@ -61,8 +61,18 @@ def add(
 
     contacts, reps = contact_pairs(contact), rep_pairs(rep)
     with writing() as session:
-        add_stakeholder(session, key=key, name=name, kind=kind, name_zh=name_zh, influence=influence,
-                        interest=interest, interests=interests, contacts=contacts, representatives=reps)
+        add_stakeholder(
+            session,
+            key=key,
+            name=name,
+            kind=kind,
+            name_zh=name_zh,
+            influence=influence,
+            interest=interest,
+            interests=interests,
+            contacts=contacts,
+            representatives=reps,
+        )
     say(f"Added stakeholder '{key}'.")
 
 
@@ -119,7 +129,9 @@ def edit(
         list[str] | None, typer.Option("--remove-contact", help="Remove contacts by CHANNEL or VALUE.")
     ] = None,
     rep: RepOpt = None,
-    remove_rep: Annotated[list[str] | None, typer.Option("--remove-rep", help="Remove a representative by NAME.")] = None,
+    remove_rep: Annotated[
+        list[str] | None, typer.Option("--remove-rep", help="Remove a representative by NAME.")
+    ] = None,
     inactive: Annotated[
         bool | None, typer.Option("--inactive/--active", help="Retire the stakeholder (or bring it back).")
     ] = None,
@@ -135,10 +147,19 @@ def edit(
     contacts, reps = contact_pairs(contact), rep_pairs(rep)
     with writing() as session:
         edit_stakeholder(
-            session, key=key, name=name, name_zh=name_zh, kind=kind, influence=influence,
-            interest=interest, interests=interests, active=None if inactive is None else not inactive,
-            add_contacts=contacts, remove_contacts=remove_contact or [],
-            add_representatives=reps, remove_representatives=remove_rep or [],
+            session,
+            key=key,
+            name=name,
+            name_zh=name_zh,
+            kind=kind,
+            influence=influence,
+            interest=interest,
+            interests=interests,
+            active=None if inactive is None else not inactive,
+            add_contacts=contacts,
+            remove_contacts=remove_contact or [],
+            add_representatives=reps,
+            remove_representatives=remove_rep or [],
         )
     say(f"Changed stakeholder '{key}'.")
 

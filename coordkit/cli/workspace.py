@@ -56,9 +56,7 @@ def log(
 
     with reading() as conn:
         found = list_events(conn, key=key, limit=limit)
-    rows = [
-        {**event, "change": _change_summary(event["before"], event["after"])} for event in found
-    ]
+    rows = [{**event, "change": _change_summary(event["before"], event["after"])} for event in found]
     columns = [("at", "at"), ("actor", "actor"), ("action", "action"), ("key", "key"), ("change", "change")]
     emit(found, rows, columns, fmt.value, output, title="History")
 

@@ -45,16 +45,18 @@ def to_csv(data: dict[str, Any]) -> str:
         cells = [""] * width
         for party, text in row["cells"].items():
             cells[position[party]] = text
-        writer.writerow([row["project"], row["category"] or "", row["duty"], row["title"], *cells,
-                         "; ".join(row["findings"])])
+        writer.writerow(
+            [row["project"], row["category"] or "", row["duty"], row["title"], *cells, "; ".join(row["findings"])]
+        )
     return buffer.getvalue()
 
 
 def to_html(data: dict[str, Any], workspace: Path | None = None) -> str:
     from coordkit.render.environment import render
 
-    return render("matrix.html.j2", {"matrix": data, "fills": FILLS, "flag_fill": FLAG_FILL,
-                                      "strongest": strongest}, workspace)
+    return render(
+        "matrix.html.j2", {"matrix": data, "fills": FILLS, "flag_fill": FLAG_FILL, "strongest": strongest}, workspace
+    )
 
 
 def to_xlsx(data: dict[str, Any]) -> bytes:

@@ -45,8 +45,7 @@ def check_store(
     config = load_config(root)
     pid, pkey = project_scope(conn, project)
     snapshot = load_snapshot(conn, project_id=pid)
-    return run_rules(snapshot, on=day, explicit_on=explicit, config=config, select=select, ignore=ignore,
-                     project=pkey)
+    return run_rules(snapshot, on=day, explicit_on=explicit, config=config, select=select, ignore=ignore, project=pkey)
 
 
 def _mark(item: Effective | Any) -> str:
@@ -85,14 +84,16 @@ def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, projec
             party: ",".join(sorted(marks, key=lambda m: (LETTER_ORDER[m[0]], m)))
             for party, marks in sorted(cells.get(duty.id, {}).items())
         }
-        rows.append({
-            "project": pkey,
-            "category": duty.category,
-            "duty": duty.key,
-            "title": duty.title,
-            "cells": row_cells,
-            "findings": flagged.get((pkey, duty.key), []),
-        })
+        rows.append(
+            {
+                "project": pkey,
+                "category": duty.category,
+                "duty": duty.key,
+                "title": duty.title,
+                "cells": row_cells,
+                "findings": flagged.get((pkey, duty.key), []),
+            }
+        )
     return {
         "project": project,
         "on": on,
@@ -103,8 +104,9 @@ def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, projec
     }
 
 
-def matrix(conn: Conn, *, root: Path, project: str | None = None, on: str | None = None,
-           by: str = "stakeholder") -> dict[str, Any]:
+def matrix(
+    conn: Conn, *, root: Path, project: str | None = None, on: str | None = None, by: str = "stakeholder"
+) -> dict[str, Any]:
     day, _explicit = check_date(on)
     config = load_config(root)
     pid, pkey = project_scope(conn, project)

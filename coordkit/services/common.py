@@ -51,8 +51,7 @@ def check_level(value: int | None, what: str) -> int | None:
     return value
 
 
-def lookup_id(conn: Conn, table: str, key: str, what: str, *, project_id: int | None = None,
-              scope: str = "") -> int:
+def lookup_id(conn: Conn, table: str, key: str, what: str, *, project_id: int | None = None, scope: str = "") -> int:
     """The id of the row with ``key``; NotFound with the closest key otherwise."""
     where = "key = :key" + (" AND project_id = :pid" if project_id is not None else "")
     found = scalar(conn, f"SELECT id FROM {table} WHERE {where}", {"key": key, "pid": project_id})

@@ -109,8 +109,16 @@ def add_duty(
     due_on = parse_date(due, "--due")
     if exists(conn, "duty", key, pid):
         raise AlreadyExists(f"duty '{key}' already exists in project '{pkey}'")
-    session.add(Duty(project_id=pid, key=key, title=check_text(title, "title"), title_zh=title_zh or None,
-                     category=category or None, due_on=due_on))
+    session.add(
+        Duty(
+            project_id=pid,
+            key=key,
+            title=check_text(title, "title"),
+            title_zh=title_zh or None,
+            category=category or None,
+            due_on=due_on,
+        )
+    )
     session.flush()
     after = get_duty(conn, key=key, project=pkey)
     events.record(conn, action="duty.add", entity="duty", key=f"{pkey}/{key}", after=after)
@@ -213,8 +221,11 @@ def assign_duty(
         same_party = held["stakeholder"] == party_key if sid else held["role"] == party_key
         if same_party and held["letter"] == letter and overlaps(held["from"], held["to"], iso(start), iso(end)):
             raise AlreadyExists(f"'{party}' is already {letter} for duty '{duty}' in that period")
-    session.add(Assignment(duty_id=did, stakeholder_id=sid, role_id=rid, letter=letter,
-                           valid_from=start, valid_to=end, source="manual"))
+    session.add(
+        Assignment(
+            duty_id=did, stakeholder_id=sid, role_id=rid, letter=letter, valid_from=start, valid_to=end, source="manual"
+        )
+    )
     session.flush()
     after = get_duty(conn, key=duty, project=pkey)
     events.record(conn, action="duty.assign", entity="duty", key=f"{pkey}/{duty}", before=before, after=after)

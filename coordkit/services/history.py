@@ -34,5 +34,9 @@ def list_events(conn: Conn, *, key: str | None = None, limit: int | None = None)
 
 def verify_history(conn: Conn) -> list[str]:
     """Problems in the event chain (empty when history is intact)."""
-    found = rows(conn, "SELECT id, at, actor, action, entity, key, before, after, prev_hash, hash FROM event ORDER BY id")
-    return chain_problems((r._asdict() if hasattr(r, "_asdict") else r._mapping for r in found), get_meta(conn, "event_head") or "")
+    found = rows(
+        conn, "SELECT id, at, actor, action, entity, key, before, after, prev_hash, hash FROM event ORDER BY id"
+    )
+    return chain_problems(
+        (r._asdict() if hasattr(r, "_asdict") else r._mapping for r in found), get_meta(conn, "event_head") or ""
+    )

@@ -66,8 +66,14 @@ def add_project(
     if exists(conn, "project", key):
         raise AlreadyExists(f"project '{key}' already exists")
     session.add(
-        Project(key=key, name=check_text(name, "name"), name_zh=name_zh or None,
-                starts_on=starts_on, ends_on=ends_on, lead_id=lead_id)
+        Project(
+            key=key,
+            name=check_text(name, "name"),
+            name_zh=name_zh or None,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            lead_id=lead_id,
+        )
     )
     session.flush()
     after = get_project(conn, key)
@@ -82,6 +88,7 @@ def use_project(session: Session, *, key: str) -> dict[str, Any]:
     before = get_meta(conn, "current_project")
     if before != key:
         set_meta(conn, "current_project", key)
-        events.record(conn, action="project.use", entity="project", key=key,
-                      before={"current": before}, after={"current": key})
+        events.record(
+            conn, action="project.use", entity="project", key=key, before={"current": before}, after={"current": key}
+        )
     return get_project(conn, key)

@@ -29,7 +29,9 @@ def list_roles(conn: Conn, *, project: str | None = None, key: str | None = None
     ):
         holders[rid].append({"stakeholder": skey, "from": iso(valid_from), "to": iso(valid_to)})
     found = rows(
-        conn, f"SELECT r.id, r.key, r.name, r.description FROM role r WHERE r.project_id = :pid{only} ORDER BY r.key", params
+        conn,
+        f"SELECT r.id, r.key, r.name, r.description FROM role r WHERE r.project_id = :pid{only} ORDER BY r.key",
+        params,
     )
     return [
         {"project": pkey, "key": rkey, "name": name, "description": description, "holders": holders.get(rid, [])}
@@ -89,9 +91,7 @@ def assign_role(
     return after
 
 
-def unassign_role(
-    session: Session, *, role: str, stakeholder: str, project: str | None = None
-) -> dict[str, Any]:
+def unassign_role(session: Session, *, role: str, stakeholder: str, project: str | None = None) -> dict[str, Any]:
     conn = session.connection()
     pid, pkey = resolve_project(conn, project)
     rid = lookup_id(conn, "role", role, "role", project_id=pid, scope=f"project '{pkey}'")

@@ -189,12 +189,16 @@ def edit_stakeholder(
         row.active = active
     for channel in remove_contacts:
         gone = execute(
-            conn, "DELETE FROM contact WHERE stakeholder_id = :s AND (channel = :c OR value = :c)", {"s": sid, "c": channel}
+            conn,
+            "DELETE FROM contact WHERE stakeholder_id = :s AND (channel = :c OR value = :c)",
+            {"s": sid, "c": channel},
         )
         if gone == 0:
             raise InvalidInput(f"stakeholder '{key}' has no contact '{channel}'")
     for rep_name in remove_representatives:
-        gone = execute(conn, "DELETE FROM representative WHERE stakeholder_id = :s AND name = :n", {"s": sid, "n": rep_name})
+        gone = execute(
+            conn, "DELETE FROM representative WHERE stakeholder_id = :s AND name = :n", {"s": sid, "n": rep_name}
+        )
         if gone == 0:
             raise InvalidInput(f"stakeholder '{key}' has no representative '{rep_name}'")
     start = len(before["contacts"])

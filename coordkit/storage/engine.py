@@ -204,7 +204,7 @@ def open_store(location: StoreLocation, *, create: bool = False) -> Store:
         is_new = create and not location.path.exists()
         if is_new:
             location.path.parent.mkdir(parents=True, exist_ok=True)
-            version, tables = None, set()
+            version, tables = None, set[str]()
         else:
             _check_sqlite_file(location)
             version, tables = _sqlite_version(location)

@@ -66,9 +66,7 @@ def from_url(url: str, source: str, cwd: Path) -> StoreLocation:
     return StoreLocation(url=server_url(url), path=None, root=cwd, source=source)
 
 
-def locate(
-    db: str | None = None, *, cwd: Path | None = None, env: Mapping[str, str] | None = None
-) -> StoreLocation:
+def locate(db: str | None = None, *, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> StoreLocation:
     """Where the store is; raises ``StoreError`` with the way out when there is none."""
     env = os.environ if env is None else env
     cwd = (cwd or Path.cwd()).absolute()
@@ -85,8 +83,7 @@ def locate(
         if candidate.is_file():
             return from_path(candidate, "found")
     raise StoreError(
-        f"no coord store in {cwd} or any folder above it; "
-        "run 'coord init' to make one here, or pass --db PATH"
+        f"no coord store in {cwd} or any folder above it; run 'coord init' to make one here, or pass --db PATH"
     )
 
 

@@ -50,8 +50,10 @@ def migrate(conn: Connection, current: int) -> list[str]:
         applied.append(name)
     if current == 0:
         conn.execute(
-            text("INSERT INTO coord_meta (key, value) VALUES ('app', 'coordkit'), "
-                 "('schema_version', :v), ('event_head', :h)"),
+            text(
+                "INSERT INTO coord_meta (key, value) VALUES ('app', 'coordkit'), "
+                "('schema_version', :v), ('event_head', :h)"
+            ),
             {"v": str(LATEST), "h": "0" * 64},
         )
     else:

@@ -23,7 +23,7 @@ Params = Mapping[str, Any] | None
 
 @lru_cache(maxsize=256)
 def _row_type(names: tuple[str, ...]) -> Any:
-    return namedtuple("Row", names, rename=True)  # type: ignore[misc]
+    return namedtuple("Row", names, rename=True)
 
 
 def _namedtuple_rows(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Any:
@@ -76,7 +76,7 @@ def execute(conn: Conn, sql: str, params: Params = None) -> int:
         return conn.execute(sql, dict(params or {})).rowcount
     from sqlalchemy import text
 
-    return int(conn.execute(text(sql), dict(params or {})).rowcount)  # type: ignore[attr-defined]
+    return int(conn.execute(text(sql), dict(params or {})).rowcount)
 
 
 def in_list(name: str, values: Iterable[Any], params: dict[str, Any]) -> str:
