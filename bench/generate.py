@@ -12,9 +12,6 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import insert
-
-from coordkit.services.stakeholders import KINDS
 
 
 @dataclass(frozen=True)
@@ -35,7 +32,10 @@ CATEGORIES = ("markets", "courses", "teaching", "heritage", "venues", "reporting
 
 def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
     """Write a new store in the folder ``path`` and return its coord.db."""
+    from sqlalchemy import insert
+
     from coordkit.models import Assignment, Contact, Duty, Project, Representative, Role, RoleHolder, Stakeholder
+    from coordkit.services.stakeholders import KINDS
     from coordkit.storage import events
     from coordkit.storage.engine import open_store
     from coordkit.storage.location import from_path

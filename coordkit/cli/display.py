@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from coordkit.output import Columns, cell_text, render_text
+if TYPE_CHECKING:
+    from coordkit.output import Columns
 
 
 def say(message: str) -> None:
@@ -50,6 +51,8 @@ def table_text(
     from rich.console import Console
     from rich.table import Table
 
+    from coordkit.output import cell_text
+
     table = Table(title=title, show_lines=False, header_style="bold")
     for field, header in columns:
         table.add_column(header, style=(styles or {}).get(field), overflow="fold")
@@ -80,6 +83,8 @@ def emit(
     styles: Mapping[str, str] | None = None,
 ) -> None:
     """Print ``data`` in ``fmt``: the table and csv/md use the flat ``rows``."""
+    from coordkit.output import render_text
+
     if fmt == "table":
         if not rows:
             say("Nothing to show.")
@@ -92,6 +97,8 @@ def emit(
 
 def emit_record(data: Mapping[str, Any], fmt: str, output: Path | None, *, title: str | None = None) -> None:
     """One record: a two-column table of fields, or JSON/YAML."""
+    from coordkit.output import cell_text, render_text
+
     if fmt == "table":
         rows = [{"field": k, "value": cell_text(v)} for k, v in data.items()]
         write_out(

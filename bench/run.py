@@ -1,0 +1,141 @@
+"""The benchmark: whole-process medians and peak memory of coord's commands at scale,
+beside the floors that bound them.
+
+    python -m bench.run                    # reference scale, prints a Markdown table
+    python -m bench.run --scale small      # seconds, not minutes (the test suite runs this)
+    python -m bench.run --json results.json
+
+Each figure runs its command ``--repeat`` times as a fresh process; the table
+shows the median wall time, the highest peak resident memory of the process
+(from ``wait4``), the target, and the ratio to the figure's floor (the cost
+that no implementation on this stack can go below). Figures over target are
+marked ✗.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bench.generate import SCALES
+
+MEMORY_TARGET_MB = 300.0
+RAW_SQL = (
+    "import sqlite3, sys\n"
+    "conn = sqlite3.connect(sys.argv[1])\n"
+    "rows = conn.execute(\"SELECT d.id FROM duty d LEFT JOIN assignment a ON a.duty_id = d.id AND a.letter = 'A' "
+    'GROUP BY d.id HAVING count(a.id) <> 1").fetchall()\n'
+    "print(len(rows))\n"
+)
+
+
+@dataclass
+class Figure:
+    name: str
+    argv: list[str]
+    target: float | None = None  # seconds
+    floor: str | None = None  # the name of the figure that bounds it
+    ok: tuple[int, ...] = (0,)
+    samples: list[float] = field(default_factory=list)
+    peak_mb: float = 0.0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+
+def coord_command() -> list[str]:
+    script = Path(sys.executable).with_name("coord")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "coordkit"]
+
+
+def figures(store: Path) -> list[Figure]:
+    coord = [*coord_command(), "--db", str(store)]
+    py = sys.executable
+    return [
+        Figure("floor: python -c pass", [py, "-c", "pass"]),
+        Figure("floor: import sqlmodel, typer", [py, "-c", "import sqlmodel, typer"]),
+        Figure("floor: raw SQL, duties without exactly one A", [py, "-c", RAW_SQL, str(store)]),
+        Figure("coord --help", [*coord_command(), "--help"], 0.15, "floor: python -c pass"),
+        Figure("coord stakeholder list --format json", [*coord, "stakeholder", "list", "--format", "json"], 0.5,
+               "floor: import sqlmodel, typer"),
+        Figure("coord check", [*coord, "check", "--format", "json"], 1.5,
+               "floor: raw SQL, duties without exactly one A", ok=(0, 1)),
+        Figure("coord matrix --format csv", [*coord, "matrix", "--format", "csv"], 3.0,
+               "floor: import sqlmodel, typer"),
+    ]
+
+
+def measure(figure: Figure, repeat: int) -> None:
+    """Run the command ``repeat`` times; record wall times and the peak memory."""
+    for _ in range(repeat):
+        start = time.perf_counter()
+        process = subprocess.Popen(figure.argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        process.returncode = code
+        stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+        if code not in figure.ok:
+            raise SystemExit(f"{figure.name}: exit code {code}\n{stderr}")
+        figure.samples.append(elapsed)
+        figure.peak_mb = max(figure.peak_mb, usage.ru_maxrss / 1024)
+
+
+def table(results: Sequence[Figure], title: str) -> str:
+    by_name = {f.name: f for f in results}
+    lines = [title, "", "| figure | median | peak memory | target | ratio to floor | |", "|---|---:|---:|---:|---:|---|"]
+    for f in results:
+        target = f"{f.target:g} s" if f.target else ""
+        ratio = f"{f.median / by_name[f.floor].median:.1f}× {f.floor.removeprefix('floor: ')}" if f.floor else ""
+        missed = (f.target is not None and f.median > f.target) or f.peak_mb > MEMORY_TARGET_MB
+        mark = "" if f.target is None else ("✗ missed" if missed else "✓")
+        lines.append(f"| {f.name} | {f.median:.3f} s | {f.peak_mb:.0f} MB | {target} | {ratio} | {mark} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> list[Figure]:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="reference")
+    parser.add_argument("--repeat", type=int, default=7, help="runs per figure (default 7)")
+    parser.add_argument("--data", type=Path, help="where the generated data lives (default bench/data/SCALE)")
+    parser.add_argument("--fresh", action="store_true", help="regenerate the data even if it is there")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+    scale = SCALES[args.scale]
+    data = args.data or Path(__file__).parent / "data" / args.scale
+    store = data / "coord.db"
+    if args.fresh and data.exists():
+        shutil.rmtree(data)
+    if not store.exists():
+        started = time.perf_counter()
+        # in a child process: this one stays small, so forking the measured commands does not
+        # lend them its memory (wait4's peak RSS would count it)
+        subprocess.run([sys.executable, "-m", "bench.generate", str(data), "--scale", args.scale], check=True,
+                       stdout=subprocess.DEVNULL, cwd=Path(__file__).parent.parent)
+        print(f"generated {args.scale} data in {time.perf_counter() - started:.1f} s: {scale}", file=sys.stderr)
+    results = figures(store)
+    for figure in results:
+        measure(figure, args.repeat)
+        print(f"  {figure.name}: {figure.median:.3f} s, {figure.peak_mb:.0f} MB", file=sys.stderr)
+    title = (f"coord benchmark, {args.scale} scale ({scale.stakeholders} stakeholders, {scale.projects} projects, "
+             f"{scale.duties} duties, {scale.assignments} assignments), median of {args.repeat} runs")
+    print(table(results, title))
+    if args.json:
+        args.json.write_text(json.dumps({"scale": args.scale, "repeat": args.repeat,
+                                         "figures": [asdict(f) | {"median": f.median} for f in results]}, indent=2))
+    return results
+
+
+if __name__ == "__main__":
+    main()
