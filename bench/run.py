@@ -66,12 +66,22 @@ def figures(store: Path) -> list[Figure]:
         Figure("floor: import sqlmodel, typer", [py, "-c", "import sqlmodel, typer"]),
         Figure("floor: raw SQL, duties without exactly one A", [py, "-c", RAW_SQL, str(store)]),
         Figure("coord --help", [*coord_command(), "--help"], 0.15, "floor: python -c pass"),
-        Figure("coord stakeholder list --format json", [*coord, "stakeholder", "list", "--format", "json"], 0.5,
-               "floor: import sqlmodel, typer"),
-        Figure("coord check", [*coord, "check", "--format", "json"], 1.5,
-               "floor: raw SQL, duties without exactly one A", ok=(0, 1)),
-        Figure("coord matrix --format csv", [*coord, "matrix", "--format", "csv"], 3.0,
-               "floor: import sqlmodel, typer"),
+        Figure(
+            "coord stakeholder list --format json",
+            [*coord, "stakeholder", "list", "--format", "json"],
+            0.5,
+            "floor: import sqlmodel, typer",
+        ),
+        Figure(
+            "coord check",
+            [*coord, "check", "--format", "json"],
+            1.5,
+            "floor: raw SQL, duties without exactly one A",
+            ok=(0, 1),
+        ),
+        Figure(
+            "coord matrix --format csv", [*coord, "matrix", "--format", "csv"], 3.0, "floor: import sqlmodel, typer"
+        ),
     ]
 
 
@@ -93,7 +103,12 @@ def measure(figure: Figure, repeat: int) -> None:
 
 def table(results: Sequence[Figure], title: str) -> str:
     by_name = {f.name: f for f in results}
-    lines = [title, "", "| figure | median | peak memory | target | ratio to floor | |", "|---|---:|---:|---:|---:|---|"]
+    lines = [
+        title,
+        "",
+        "| figure | median | peak memory | target | ratio to floor | |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
     for f in results:
         target = f"{f.target:g} s" if f.target else ""
         ratio = f"{f.median / by_name[f.floor].median:.1f}× {f.floor.removeprefix('floor: ')}" if f.floor else ""
@@ -104,8 +119,9 @@ def table(results: Sequence[Figure], title: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> list[Figure]:
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", choices=sorted(SCALES), default="reference")
     parser.add_argument("--repeat", type=int, default=7, help="runs per figure (default 7)")
     parser.add_argument("--data", type=Path, help="where the generated data lives (default bench/data/SCALE)")
@@ -121,19 +137,33 @@ def main(argv: Sequence[str] | None = None) -> list[Figure]:
         started = time.perf_counter()
         # in a child process: this one stays small, so forking the measured commands does not
         # lend them its memory (wait4's peak RSS would count it)
-        subprocess.run([sys.executable, "-m", "bench.generate", str(data), "--scale", args.scale], check=True,
-                       stdout=subprocess.DEVNULL, cwd=Path(__file__).parent.parent)
+        subprocess.run(
+            [sys.executable, "-m", "bench.generate", str(data), "--scale", args.scale],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            cwd=Path(__file__).parent.parent,
+        )
         print(f"generated {args.scale} data in {time.perf_counter() - started:.1f} s: {scale}", file=sys.stderr)
     results = figures(store)
     for figure in results:
         measure(figure, args.repeat)
         print(f"  {figure.name}: {figure.median:.3f} s, {figure.peak_mb:.0f} MB", file=sys.stderr)
-    title = (f"coord benchmark, {args.scale} scale ({scale.stakeholders} stakeholders, {scale.projects} projects, "
-             f"{scale.duties} duties, {scale.assignments} assignments), median of {args.repeat} runs")
+    title = (
+        f"coord benchmark, {args.scale} scale ({scale.stakeholders} stakeholders, {scale.projects} projects, "
+        f"{scale.duties} duties, {scale.assignments} assignments), median of {args.repeat} runs"
+    )
     print(table(results, title))
     if args.json:
-        args.json.write_text(json.dumps({"scale": args.scale, "repeat": args.repeat,
-                                         "figures": [asdict(f) | {"median": f.median} for f in results]}, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "scale": args.scale,
+                    "repeat": args.repeat,
+                    "figures": [asdict(f) | {"median": f.median} for f in results],
+                },
+                indent=2,
+            )
+        )
     return results
 
 

@@ -12,8 +12,9 @@ from bench.run import main
 
 @pytest.mark.slow
 def test_benchmark_small_scale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    results = main(["--scale", "small", "--repeat", "1", "--data", str(tmp_path / "data"),
-                    "--json", str(tmp_path / "out.json")])
+    results = main(
+        ["--scale", "small", "--repeat", "1", "--data", str(tmp_path / "data"), "--json", str(tmp_path / "out.json")]
+    )
     printed = capsys.readouterr().out
     names = [f.name for f in results]
     assert "coord check" in names and "coord matrix --format csv" in names
