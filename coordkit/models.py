@@ -142,3 +142,108 @@ class Event(SQLModel, table=True):
     after: str | None = None
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+class Agreement(SQLModel, table=True):
+    """An activity agreement; its terms live in numbered versions."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=64)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    kind: str = Field(default="activity", max_length=32)
+    created_at: str = Field(max_length=32)
+
+
+class AgreementVersion(SQLModel, table=True):
+    """One version of an agreement's terms. Frozen (``terms_hash`` set) at its first signature."""
+
+    __tablename__ = "agreement_version"
+    __table_args__ = (UniqueConstraint("agreement_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    number: int
+    title: str
+    title_zh: str | None = None
+    status: str = Field(default="draft", max_length=16)
+    effective: dt.date | None = None
+    expires: dt.date | None = None
+    review_every: str | None = Field(default=None, max_length=16)
+    languages: str = Field(default="en", max_length=32)
+    terms_hash: str | None = Field(default=None, max_length=64)
+    frozen_at: str | None = None
+    terminated_on: dt.date | None = None
+    termination_reason: str | None = None
+
+
+class AgreementParty(SQLModel, table=True):
+    __tablename__ = "agreement_party"
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="agreement_version.id", index=True)
+    stakeholder_id: int = Field(foreign_key="stakeholder.id", index=True)
+    label: str
+    position: int = 0
+
+
+class AgreementTerm(SQLModel, table=True):
+    """A text item: a goal, method, right (of one party), dispute or communication arrangement."""
+
+    __tablename__ = "agreement_term"
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="agreement_version.id", index=True)
+    section: str = Field(max_length=16)
+    stakeholder_id: int | None = Field(default=None, foreign_key="stakeholder.id")
+    text: str
+    position: int = 0
+
+
+class AgreementObligation(SQLModel, table=True):
+    __tablename__ = "agreement_obligation"
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="agreement_version.id", index=True)
+    stakeholder_id: int = Field(foreign_key="stakeholder.id")
+    text: str
+    duty_id: int | None = Field(default=None, foreign_key="duty.id", index=True)
+    letter: str | None = Field(default=None, max_length=1)
+    due_on: dt.date | None = None
+    position: int = 0
+
+
+class AgreementResource(SQLModel, table=True):
+    __tablename__ = "agreement_resource"
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="agreement_version.id", index=True)
+    stakeholder_id: int = Field(foreign_key="stakeholder.id")
+    kind: str
+    amount: str  # a decimal, kept as written so the canonical form is exact
+    unit: str
+    position: int = 0
+
+
+class Signature(SQLModel, table=True):
+    """One party's signature on one version, over that version's terms hash."""
+
+    __table_args__ = (UniqueConstraint("version_id", "stakeholder_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="agreement_version.id", index=True)
+    stakeholder_id: int = Field(foreign_key="stakeholder.id")
+    signatory: str
+    title: str | None = None
+    signed_on: dt.date
+    method: str = Field(max_length=16)
+    terms_hash: str = Field(max_length=64)
+    scan_sha256: str | None = Field(default=None, max_length=64)
+    scan_name: str | None = None
+    key_fingerprint: str | None = Field(default=None, max_length=64)
+    key_signature: str | None = None
+    recorded_at: str = Field(max_length=32)
+
+
+class PartyKey(SQLModel, table=True):
+    """A party's Ed25519 public key; the private half stays with the party."""
+
+    __tablename__ = "party_key"
+    id: int | None = Field(default=None, primary_key=True)
+    stakeholder_id: int = Field(foreign_key="stakeholder.id", index=True)
+    public_key: str  # base64 of the 32 raw bytes
+    fingerprint: str = Field(unique=True, max_length=64)
+    created_at: str = Field(max_length=32)

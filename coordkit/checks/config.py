@@ -23,6 +23,7 @@ class CheckConfig:
     overload_share: float = 0.4
     overload_min: int = 10
     expiry_warning_days: int = 30
+    unsigned_grace_days: int = 30
 
 
 def load_config(root: Path) -> CheckConfig:

@@ -7,10 +7,13 @@ that share a single day do.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+from typing import Any
 
+from coordkit.canonical import compute_hash
 from coordkit.checks.config import CheckConfig
 from coordkit.checks.snapshot import MAX_DAY, MIN_DAY, DutyRow, Effective, ProjectRow, Snapshot, intersect
 from coordkit.dates import day_after, day_before
@@ -217,20 +220,138 @@ def overloaded_stakeholder(ctx: Context) -> Iterator[Finding]:
 
 
 def no_contact_channel(ctx: Context) -> Iterator[Finding]:
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for item, _duty in _current(ctx):
-        seen.add(item.party)
-    for party in sorted(seen):
+        seen.setdefault(item.party, "carries duties")
+    for doc in ctx.snapshot.agreements:
+        if doc["status"] == "circulating" or in_force(doc, ctx.on):
+            for party in doc["parties"]:
+                seen.setdefault(party["stakeholder"], f"is a party to {doc['key']}")
+    for party, why in sorted(seen.items()):
         row = ctx.snapshot.parties.get(party)
         if row is not None and row.contacts == 0:
             yield Finding(
-                "no-contact-channel",
-                "warning",
-                None,
-                party,
-                f"'{party}' carries duties but has no contact channel",
+                "no-contact-channel", "warning", None, party,
+                f"'{party}' {why} but has no contact channel",
                 f"add one: coord stakeholder edit {party} --contact phone:NUMBER",
-            )
+            )  # fmt: skip
+
+
+def in_force(doc: dict[str, Any], on: str) -> bool:
+    """Signed, not ended, and ``on`` inside its term."""
+    return doc["status"] == "signed" and covers(doc["effective"], doc["expires"], on)
+
+
+def _subject(doc: dict[str, Any]) -> str:
+    return f"{doc['key']} v{doc['version']}"
+
+
+def tampered_agreement(ctx: Context) -> Iterator[Finding]:
+    for doc in ctx.snapshot.agreements:
+        if doc["terms_hash"] and compute_hash(doc) != doc["terms_hash"]:
+            yield Finding(
+                "tampered-agreement", "error", doc["project"], _subject(doc),
+                f"{_subject(doc)}: its stored terms no longer match what was signed "
+                f"(signed fingerprint {doc['fingerprint']}, now {compute_hash(doc)[:12]})",
+                f"see coord agreement verify {doc['key']}; restore the store from a backup",
+            )  # fmt: skip
+
+
+def unsigned_party(ctx: Context) -> Iterator[Finding]:
+    for doc in ctx.snapshot.agreements:
+        if doc["status"] != "circulating" or not doc["effective"] or doc["effective"] > ctx.on:
+            continue
+        late = (dt.date.fromisoformat(ctx.on) - dt.date.fromisoformat(doc["effective"])).days
+        severity = "error" if late > ctx.config.unsigned_grace_days else "warning"
+        for party in doc["unsigned"]:
+            yield Finding(
+                "unsigned-party", severity, doc["project"], _subject(doc),
+                f"{_subject(doc)} took effect on {doc['effective']} but '{party}' has not signed it",
+                f"record the signature: coord agreement sign {doc['key']} --party {party} --signatory NAME",
+            )  # fmt: skip
+
+
+def expiring_agreement(ctx: Context) -> Iterator[Finding]:
+    limit = (dt.date.fromisoformat(ctx.on) + dt.timedelta(days=ctx.config.expiry_warning_days)).isoformat()
+    for doc in ctx.snapshot.agreements:
+        if in_force(doc, ctx.on) and doc["expires"] and doc["expires"] <= limit:
+            days = (dt.date.fromisoformat(doc["expires"]) - dt.date.fromisoformat(ctx.on)).days
+            yield Finding(
+                "expiring-agreement", "warning", doc["project"], _subject(doc),
+                f"{_subject(doc)} ends on {doc['expires']} (in {days} days)",
+                f"renew it in time: coord agreement amend {doc['key']}, or plan who takes its duties over",
+            )  # fmt: skip
+
+
+def expired_agreement(ctx: Context) -> Iterator[Finding]:
+    projects = ctx.snapshot.projects
+    duty_ids = {(projects[d.project_id].key, d.key): d.id for d in ctx.snapshot.duties}
+    held = {(e.duty_id, e.letter) for e in ctx.snapshot.effective if covers(e.start, e.end, ctx.on)}
+    for doc in ctx.snapshot.agreements:
+        if doc["status"] != "signed" or not doc["expires"] or doc["expires"] >= ctx.on:
+            continue
+        orphaned = sorted({
+            f"{ob['duty']} ({ob['as']})" for ob in doc["obligations"]
+            if ob["duty"] and (duty_ids.get((doc["project"], ob["duty"])), ob["as"]) not in held
+        })  # fmt: skip
+        if orphaned:
+            yield Finding(
+                "expired-agreement", "warning", doc["project"], _subject(doc),
+                f"{_subject(doc)} ended on {doc['expires']} but nobody has taken over {', '.join(orphaned)}",
+                f"renew it (coord agreement amend {doc['key']}) or assign those duties anew",
+            )  # fmt: skip
+
+
+Claim = tuple[dict[str, Any], str, str | None, str | None]  # agreement, party, first day, last day
+
+
+def conflicting_agreements(ctx: Context) -> Iterator[Finding]:
+    claims: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for doc in ctx.snapshot.agreements:
+        if doc["status"] not in ("signed", "terminated") or not doc["terms_hash"]:
+            continue
+        end = doc["terminated_on"] or doc["expires"]
+        for ob in doc["obligations"]:
+            if ob["duty"] and ob["as"] == "A":
+                claims[(doc["project"], ob["duty"])].append((doc, ob["party"], doc["effective"], end))
+    for (project, duty), found in sorted(claims.items()):
+        for index, (doc_a, party_a, start_a, end_a) in enumerate(found):
+            for doc_b, party_b, start_b, end_b in found[index + 1 :]:
+                if doc_a["key"] == doc_b["key"] or party_a == party_b:
+                    continue
+                both = intersect(start_a, end_a, start_b, end_b)
+                if both is None or (ctx.explicit_on and not covers(both[0], both[1], ctx.on)):
+                    continue
+                yield Finding(
+                    "conflicting-agreements", "error", project, doc_a["key"],
+                    f"{_subject(doc_a)} and {_subject(doc_b)} both give the A for duty '{duty}', to '{party_a}' "
+                    f"and to '{party_b}', {period(*both)}",
+                    f"amend one of them (coord agreement amend {doc_b['key']}) so that one party is accountable",
+                )  # fmt: skip
+
+
+def uncovered_duty(ctx: Context) -> Iterator[Finding]:
+    """Only in projects run by agreements: at least one is in force on the date checked."""
+    managed = {doc["project"] for doc in ctx.snapshot.agreements if in_force(doc, ctx.on)}
+    if not managed:
+        return
+    current: dict[tuple[int, str], list[Effective]] = defaultdict(list)
+    for item, duty in _current(ctx):
+        if item.letter in ("R", "A") and ctx.snapshot.projects[duty.project_id].key in managed:
+            current[(duty.id, item.letter)].append(item)
+    duties = ctx.snapshot.duty_index
+    for (duty_id, letter), found in sorted(current.items()):
+        if any(item.agreement for item in found):
+            continue
+        duty = duties[duty_id]
+        project = ctx.snapshot.projects[duty.project_id].key
+        who = ", ".join(sorted({f"'{item.party}'" for item in found}))
+        yield Finding(
+            "uncovered-duty", "warning", project, duty.key,
+            f"duty '{duty.key}': its {letter} ({who}) is not backed by a signed agreement in force",
+            f"write it into an agreement: coord agreement obligation add KEY --party PARTY --text TEXT "
+            f"--duty {duty.key} --as {letter}",
+        )  # fmt: skip
 
 
 RULES: dict[str, tuple[str, Rule]] = {
@@ -239,4 +360,10 @@ RULES: dict[str, tuple[str, Rule]] = {
     "no-responsible": ("warning", no_responsible),
     "overloaded-stakeholder": ("warning", overloaded_stakeholder),
     "no-contact-channel": ("warning", no_contact_channel),
+    "conflicting-agreements": ("error", conflicting_agreements),
+    "uncovered-duty": ("warning", uncovered_duty),
+    "unsigned-party": ("warning", unsigned_party),
+    "tampered-agreement": ("error", tampered_agreement),
+    "expiring-agreement": ("warning", expiring_agreement),
+    "expired-agreement": ("warning", expired_agreement),
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from coordkit.dates import iso
 from coordkit.storage.sql import Conn, tuples
@@ -68,6 +68,7 @@ class Snapshot:
     role_assignments: list[RoleAssignment]
     parties: dict[str, PartyRow]
     roles: dict[tuple[int, str], str] = field(default_factory=dict)  # (project id, role key) -> name
+    agreements: list[dict[str, Any]] = field(default_factory=list)  # documents, as coord agreement show gives
 
     @cached_property
     def duty_index(self) -> dict[int, DutyRow]:
@@ -150,4 +151,8 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None) -> Snapshot:
             "LEFT JOIN contact c ON c.stakeholder_id = s.id GROUP BY s.id, s.key, s.name, s.active",
         )
     }
-    return Snapshot(projects, duties, effective, role_assignments, parties, roles)
+    from coordkit.services.agreements import documents
+
+    keys = {p.key for p in projects.values()}
+    agreements = [doc for doc in documents(conn) if doc["project"] in keys]
+    return Snapshot(projects, duties, effective, role_assignments, parties, roles, agreements)

@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from coordkit import __version__
-from coordkit.cli import check, duty, matrix, project, role, stakeholder, workspace
+from coordkit.cli import agreement, check, duty, key, matrix, project, role, stakeholder, workspace
 from coordkit.cli.context import state
 from coordkit.errors import CoordError
 
@@ -74,3 +74,5 @@ app.add_typer(stakeholder.app, name="stakeholder")
 app.add_typer(project.app, name="project")
 app.add_typer(role.app, name="role")
 app.add_typer(duty.app, name="duty")
+app.add_typer(agreement.app, name="agreement")
+app.add_typer(key.app, name="key")

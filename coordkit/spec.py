@@ -1,0 +1,132 @@
+"""The YAML schema of agreements (and, later, whole workspaces), as pydantic models.
+
+Unknown fields are errors (``extra="forbid"``); error messages name the file,
+line, column and field path, with "did you mean" for a misspelled field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from coordkit.errors import InvalidInput
+from coordkit.yamlio import Located
+
+Letter = Literal["R", "A", "C", "I"]
+Language = Literal["en", "zh"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class PartySpec(Strict):
+    stakeholder: str
+    label: str | None = None
+
+
+class RightSpec(Strict):
+    party: str
+    text: str
+
+
+class ObligationSpec(Strict):
+    party: str
+    text: str
+    duty: str | None = None
+    letter: Letter | None = Field(default=None, alias="as")
+    due: dt.date | None = None
+
+
+class ResourceSpec(Strict):
+    party: str
+    kind: str
+    amount: Decimal
+    unit: str
+
+    @field_validator("amount")
+    @classmethod
+    def _finite(cls, value: Decimal) -> Decimal:
+        if not value.is_finite():
+            raise ValueError("must be a number")
+        return value
+
+
+class SignatureSpec(Strict):
+    party: str
+    signatory: str
+    title: str | None = None
+    date: dt.date
+    method: Literal["wet-ink", "seal", "electronic"] = "wet-ink"
+
+
+class AgreementSpec(Strict):
+    key: str | None = None
+    project: str | None = None
+    title: str
+    title_zh: str | None = None
+    kind: str = "activity"
+    effective: dt.date | None = None
+    expires: dt.date | None = None
+    review_every: str | None = None
+    languages: list[Language] = ["en"]  # pydantic copies mutable defaults
+    parties: list[PartySpec] = Field(default_factory=list)
+    goals: list[str] = Field(default_factory=list)
+    methods: list[str] = Field(default_factory=list)
+    dispute_resolution: list[str] = Field(default_factory=list)
+    communication: list[str] = Field(default_factory=list)
+    rights: list[RightSpec] = Field(default_factory=list)
+    obligations: list[ObligationSpec] = Field(default_factory=list)
+    resources: list[ResourceSpec] = Field(default_factory=list)
+    status: Literal["draft", "circulating", "signed", "terminated"] | None = None
+    signatures: list[SignatureSpec] = Field(default_factory=list)
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """The field names allowed at ``loc`` (for "did you mean")."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            break
+        annotation = field.annotation
+        for candidate in getattr(annotation, "__args__", ()) or (annotation,):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                current = candidate
+                break
+    names = []
+    for name, field in getattr(current, "model_fields", {}).items():
+        names.append(field.alias or name)
+    return names
+
+
+def validate(model: type[Strict], located: Located, base: tuple[str | int, ...] = ()) -> Any:
+    """Validate ``located.data`` (or the part at ``base``) against ``model``; one error per line."""
+    data = located.data
+    for part in base:
+        data = data[part]
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise InvalidInput("\n".join(_describe(model, located, base, e) for e in error.errors()[:10])) from None
+
+
+def _describe(model: type[BaseModel], located: Located, base: tuple[str | int, ...], e: Any) -> str:
+    loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function"))))
+    path = (*base, *loc)
+    dotted = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path).replace(".[", "[") or "(top)"
+    if e["type"] == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
+        return f"{located.where(path)}: {dotted}: unknown field{hint}"
+    if e["type"] == "missing":
+        return f"{located.where(path[:-1])}: {dotted}: required field is missing"
+    message = e["msg"].removeprefix("Value error, ")
+    return f"{located.where(path)}: {dotted}: {message}"
