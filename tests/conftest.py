@@ -77,6 +77,15 @@ class Workspace:
     url: str
     path: Path | None
 
+    def execute(self, sql: str, **params: Any) -> None:
+        """Change the store behind coord's back, as a tamperer would."""
+        engine = create_engine(self.url if self.path is None else f"sqlite:///{self.path}")
+        try:
+            with engine.begin() as conn:
+                conn.execute(text(sql), params)
+        finally:
+            engine.dispose()
+
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every table, to prove a failed command changed nothing."""
         engine = create_engine(self.url if self.path is None else f"sqlite:///{self.path}")

@@ -721,10 +721,10 @@ def amend(session: Session, *, key: str) -> dict[str, Any]:
 
     conn = session.connection()
     version = _version(conn, key)
-    if version.status in EDITABLE and not version.terms_hash:
-        raise Refused(
-            f"{key} v{version.number} is still a {version.status} draft; change it directly instead of amending"
-        )
+    if version.status == "draft":
+        raise Refused(f"{key} v{version.number} is still a draft; change it directly instead of amending")
+    if version.status == "circulating" and not version.terms_hash:
+        raise Refused(f"nobody has signed {key} v{version.number} yet; change it directly instead of amending")
     if version.status == "circulating":
         raise Refused(f"{key} v{version.number} is being signed; amend it once every party has signed")
     if version.status == "terminated":
