@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,22 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
     """Write a new store in the folder ``path`` and return its coord.db."""
     from sqlalchemy import insert
 
-    from coordkit.models import Assignment, Contact, Duty, Project, Representative, Role, RoleHolder, Stakeholder
+    from coordkit.models import (
+        Agreement,
+        AgreementObligation,
+        AgreementParty,
+        AgreementResource,
+        AgreementTerm,
+        AgreementVersion,
+        Assignment,
+        Contact,
+        Duty,
+        Project,
+        Representative,
+        Role,
+        RoleHolder,
+        Stakeholder,
+    )  # fmt: skip
     from coordkit.services.stakeholders import KINDS
     from coordkit.storage import events
     from coordkit.storage.engine import open_store
@@ -69,6 +85,8 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
         {"stakeholder_id": s["id"], "name": f"Rep {s['id']}", "title": "Director", "position": 0} for s in stakeholders
     ]
     projects, roles, holders, duties, assignments = [], [], [], [], []
+    members_of: dict[int, list[int]] = {}
+    duties_of: dict[int, list[int]] = {}
     per_project = max(scale.duties // scale.projects, 1)
     per_duty = max(scale.assignments // scale.duties, 1)
     role_id = 0
@@ -86,6 +104,7 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
             }
         )
         members = rng.sample(range(1, scale.stakeholders + 1), min(30, scale.stakeholders))
+        members_of[p + 1] = members
         project_roles = []
         for r in range(5):
             role_id += 1
@@ -97,6 +116,7 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
                 holders.append({"role_id": role_id, "stakeholder_id": holder, "valid_from": None, "valid_to": None})
         for d in range(per_project):
             duty_id = len(duties) + 1
+            duties_of.setdefault(p + 1, []).append(duty_id)
             duties.append(
                 {
                     "id": duty_id,
@@ -128,20 +148,110 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
                         "agreement_version": None,
                     }
                 )
+    agreements, versions, parties, terms, obligations, resources = [], [], [], [], [], []
+    signed_versions = []
+    for a in range(scale.agreements):
+        project_id = a % scale.projects + 1
+        start = projects[project_id - 1]["starts_on"]
+        roll = rng.random()
+        status = "signed" if roll < 0.6 else ("circulating" if roll < 0.8 else "draft")
+        agreements.append(
+            {
+                "id": a + 1,
+                "key": f"AGR-{2024 + a % 2}-{a:04d}",
+                "project_id": project_id,
+                "kind": "activity",
+                "created_at": "2024-01-01T00:00:00+00:00",
+            }
+        )
+        versions.append(
+            {
+                "id": a + 1,
+                "agreement_id": a + 1,
+                "number": 1,
+                "title": f"Activity agreement {a}",
+                "title_zh": f"活动协议{a}",
+                "status": "circulating" if status == "signed" else status,
+                "effective": start,
+                "expires": start + dt.timedelta(days=365),
+                "review_every": "6m",
+                "languages": "en,zh",
+                "terms_hash": None,
+                "frozen_at": None,
+                "terminated_on": None,
+                "termination_reason": None,
+            }
+        )
+        signers = rng.sample(members_of[project_id], 3)
+        for position, sid in enumerate(signers):
+            parties.append(
+                {"version_id": a + 1, "stakeholder_id": sid, "label": f"Party {'ABC'[position]}", "position": position}
+            )
+        clauses = [
+            ("goal", "Residents serve their community"),
+            ("goal", "A market every month"),
+            ("method", "Stalls run by residents"),
+            ("dispute", "Mediation by the street office"),
+        ]
+        for position, (section, text) in enumerate(clauses):
+            terms.append(
+                {"version_id": a + 1, "section": section, "stakeholder_id": None, "text": text, "position": position}
+            )
+        terms.append(
+            {
+                "version_id": a + 1,
+                "section": "right",
+                "stakeholder_id": signers[0],
+                "text": "Use the square on market days",
+                "position": len(clauses),
+            }
+        )
+        for position, duty_id in enumerate(rng.sample(duties_of[project_id], 3)):
+            obligations.append(
+                {
+                    "version_id": a + 1,
+                    "stakeholder_id": signers[position],
+                    "text": f"Carry duty {duty_id}",
+                    "duty_id": duty_id,
+                    "letter": "RAC"[position],
+                    "due_on": None,
+                    "position": position,
+                }
+            )
+        resources.append(
+            {
+                "version_id": a + 1,
+                "stakeholder_id": signers[0],
+                "kind": "funds",
+                "amount": "50000",
+                "unit": "CNY",
+                "position": 0,
+            }
+        )
+        if status == "signed":
+            signed_versions.append((a + 1, signers))
+    tables = (
+        (Stakeholder, stakeholders),
+        (Contact, contacts),
+        (Representative, reps),
+        (Project, projects),
+        (Role, roles),
+        (RoleHolder, holders),
+        (Duty, duties),
+        (Assignment, assignments),
+        (Agreement, agreements),
+        (AgreementVersion, versions),
+        (AgreementParty, parties),
+        (AgreementTerm, terms),
+        (AgreementObligation, obligations),
+        (AgreementResource, resources),
+    )
     with store.write() as session:
         conn = session.connection()
-        for model, rows in (
-            (Stakeholder, stakeholders),
-            (Contact, contacts),
-            (Representative, reps),
-            (Project, projects),
-            (Role, roles),
-            (RoleHolder, holders),
-            (Duty, duties),
-            (Assignment, assignments),
-        ):
+        for model, rows in tables:
             for chunk in range(0, len(rows), 20_000):
                 conn.execute(insert(model), rows[chunk : chunk + 20_000])
+        _sign(conn, signed_versions)
         events.record(
             conn,
             action="bench.generate",
@@ -151,6 +261,39 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
         )
     store.dispose()
     return location.path
+
+
+def _sign(conn: Any, signed_versions: list[tuple[int, list[int]]]) -> None:
+    """Freeze and sign the versions meant to be signed, exactly as coord does (hash, signatures, duties)."""
+    from coordkit.canonical import compute_hash
+    from coordkit.services.agreements import documents
+    from coordkit.storage.sql import execute
+
+    by_id = dict(signed_versions)
+    docs = {doc["key"]: doc for doc in documents(conn, version_ids=list(by_id))}
+    keys = {row[0]: row[1] for row in conn.exec_driver_sql("SELECT id, key FROM agreement")}
+    for vid, signers in by_id.items():
+        doc = docs[keys[vid]]  # version id = agreement id in generated data
+        digest = compute_hash(doc)
+        execute(
+            conn,
+            "UPDATE agreement_version SET terms_hash = :h, frozen_at = :t, status = 'signed' WHERE id = :v",
+            {"h": digest, "t": "2024-01-01T00:00:00+00:00", "v": vid},
+        )
+        for sid in signers:
+            execute(
+                conn,
+                "INSERT INTO signature (version_id, stakeholder_id, signatory, signed_on, method, terms_hash, "
+                "recorded_at) VALUES (:v, :s, 'Signatory', :d, 'seal', :h, :t)",
+                {"v": vid, "s": sid, "d": doc["effective"], "h": digest, "t": "2024-01-01T00:00:00+00:00"},
+            )
+        execute(
+            conn,
+            "INSERT INTO assignment (duty_id, stakeholder_id, letter, valid_from, valid_to, source, "
+            "agreement_key, agreement_version) SELECT duty_id, stakeholder_id, letter, :f, :e, 'agreement', :k, 1 "
+            "FROM agreement_obligation WHERE version_id = :v AND duty_id IS NOT NULL",
+            {"f": doc["effective"], "e": doc["expires"], "k": doc["key"], "v": vid},
+        )
 
 
 def main() -> None:

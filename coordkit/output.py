@@ -38,13 +38,22 @@ def _item_text(item: Any) -> str:
 
 
 def to_json(data: Any) -> str:
-    """Readable and fast: a list puts one record per line (the C encoder), a record is indented."""
-    if isinstance(data, list):
-        if not data:
-            return "[]\n"
-        items = ",\n".join("  " + json.dumps(item, ensure_ascii=False, default=str) for item in data)
-        return "[\n" + items + "\n]\n"
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    """Readable and fast (the C encoder does the work): lists of records put one record per line."""
+    return _json(data, "") + "\n"
+
+
+def _json(value: Any, indent: str) -> str:
+    inner = indent + "  "
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        return "[\n" + ",\n".join(inner + _compact(item) for item in value) + "\n" + indent + "]"
+    if isinstance(value, dict) and value and len(indent) < 4:
+        items = (inner + _compact(str(k)) + ": " + _json(v, inner) for k, v in value.items())
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    return _compact(value)
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def to_yaml(data: Any) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from coordkit.canonical import compute_hash
@@ -29,7 +30,8 @@ class Finding:
     hint: str
 
     def as_dict(self) -> dict[str, str | None]:
-        return asdict(self)
+        return {"rule": self.rule, "severity": self.severity, "project": self.project, "subject": self.subject,
+                "message": self.message, "hint": self.hint}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,16 @@ class Context:
     on: str  # the date checked
     explicit_on: bool  # --on given: look at that date only, no gaps over the project's dates
     config: CheckConfig
+
+    @cached_property
+    def current(self) -> list[tuple[Effective, DutyRow]]:
+        """Assignments valid on the date checked, with their duty (several rules need them)."""
+        duties, on = self.snapshot.duty_index, self.on
+        return [
+            (item, duties[item.duty_id])
+            for item in self.snapshot.effective
+            if (item.start or MIN_DAY) <= on <= (item.end or MAX_DAY)
+        ]
 
 
 Rule = Callable[[Context], Iterable[Finding]]
@@ -188,11 +200,8 @@ def no_responsible(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _current(ctx: Context) -> Iterator[tuple[Effective, DutyRow]]:
-    duties = ctx.snapshot.duty_index
-    for item in ctx.snapshot.effective:
-        if covers(item.start, item.end, ctx.on):
-            yield item, duties[item.duty_id]
+def _current(ctx: Context) -> list[tuple[Effective, DutyRow]]:
+    return ctx.current
 
 
 def overloaded_stakeholder(ctx: Context) -> Iterator[Finding]:
@@ -286,7 +295,7 @@ def expiring_agreement(ctx: Context) -> Iterator[Finding]:
 def expired_agreement(ctx: Context) -> Iterator[Finding]:
     projects = ctx.snapshot.projects
     duty_ids = {(projects[d.project_id].key, d.key): d.id for d in ctx.snapshot.duties}
-    held = {(e.duty_id, e.letter) for e in ctx.snapshot.effective if covers(e.start, e.end, ctx.on)}
+    held = {(item.duty_id, item.letter) for item, _duty in ctx.current}
     for doc in ctx.snapshot.agreements:
         if doc["status"] != "signed" or not doc["expires"] or doc["expires"] >= ctx.on:
             continue

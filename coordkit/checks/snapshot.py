@@ -128,11 +128,15 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None) -> Snapshot:
     for duty_id, letter, skey, rid, start, end, akey, aversion in tuples(
         conn,
         "SELECT a.duty_id, a.letter, s.key, a.role_id, a.valid_from, a.valid_to, a.agreement_key, "
-        "a.agreement_version FROM assignment a JOIN duty d ON d.id = a.duty_id "
-        f"LEFT JOIN stakeholder s ON s.id = a.stakeholder_id{only}",
+        "a.agreement_version FROM assignment a "
+        + ("JOIN duty d ON d.id = a.duty_id " if project_id is not None else "")
+        + f"LEFT JOIN stakeholder s ON s.id = a.stakeholder_id{only}",
         params,
     ):
-        start, end = iso(start), iso(end)
+        if start is not None and type(start) is not str:
+            start, end = iso(start), iso(end)
+        elif end is not None and type(end) is not str:
+            end = iso(end)
         agreement = f"{akey} v{aversion}" if akey else None
         if skey is not None:
             effective.append(Effective(duty_id, skey, letter, start, end, None, agreement))

@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from coordkit import __version__
-from coordkit.cli import agreement, check, duty, key, matrix, project, role, stakeholder, workspace
+from coordkit.cli import agreement, check, documents, duty, key, matrix, project, role, stakeholder, workspace
 from coordkit.cli.context import state
 from coordkit.errors import CoordError
 
@@ -76,3 +76,6 @@ app.add_typer(role.app, name="role")
 app.add_typer(duty.app, name="duty")
 app.add_typer(agreement.app, name="agreement")
 app.add_typer(key.app, name="key")
+app.add_typer(documents.template_app, name="template")
+app.command("doctor")(documents.doctor)
+agreement.app.command("render")(documents.render)

@@ -20,6 +20,7 @@ class MatrixFormat(StrEnum):
     json = "json"
     html = "html"
     xlsx = "xlsx"
+    pdf = "pdf"
 
 
 class By(StrEnum):
@@ -72,12 +73,19 @@ def matrix(
         with store() as opened:
             root = opened.root
         write_out(render.to_html(data, root), output)
-    elif fmt == MatrixFormat.xlsx:
+    elif fmt in (MatrixFormat.xlsx, MatrixFormat.pdf):
         if output is None and sys.stdout.isatty():
             from coordkit.errors import InvalidInput
 
-            raise InvalidInput("xlsx is a binary format: pass -o FILE.xlsx")
-        write_out(render.to_xlsx(data), output)
+            raise InvalidInput(f"{fmt.value} is a binary format: pass -o FILE.{fmt.value}")
+        if fmt == MatrixFormat.xlsx:
+            write_out(render.to_xlsx(data), output)
+        else:
+            from coordkit.render.pdf import html_to_pdf
+
+            with store() as opened:
+                root = opened.root
+            write_out(html_to_pdf(render.to_html(data, root), lang="en"), output)
     else:
         _table(data, output)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from coordkit.cli.context import reading, writing
-from coordkit.cli.display import emit, emit_record, say
-from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt, ShowFormat, ShowFormatOpt
+from coordkit.cli.context import reading, store, writing
+from coordkit.cli.display import emit, emit_record, say, write_out
+from coordkit.cli.options import OutputOpt, ShowFormat, ShowFormatOpt
 from coordkit.cli.parsing import contact_pairs, rep_pairs
 
 app = typer.Typer(
@@ -76,23 +77,50 @@ def add(
     say(f"Added stakeholder '{key}'.")
 
 
+class RegisterFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    yaml = "yaml"
+    md = "md"
+    html = "html"
+    pdf = "pdf"
+
+
 @app.command("list")
 def list_(
     kind: Annotated[str | None, typer.Option("--kind", help="Only this kind.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include retired (inactive) stakeholders.")] = False,
-    fmt: FormatOpt = ListFormat.table,
+    fmt: Annotated[
+        RegisterFormat, typer.Option("--format", "-f", help="Output format (html, pdf: the printable register).")
+    ] = RegisterFormat.table,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the printable register: en or zh.")] = "en",
     output: OutputOpt = None,
 ) -> None:
-    """List the stakeholders (active ones unless --all).
+    """List the stakeholders (active ones unless --all), or print the register.
 
     \b
     Example:
-      coord stakeholder list --format json
+      coord stakeholder list --format pdf --lang zh -o register.pdf
     """
     from coordkit.services.stakeholders import list_stakeholders
 
-    with reading() as conn:
+    with store() as opened, opened.read() as conn:
         rows = list_stakeholders(conn, active=None if all_ else True, kind=kind)
+        root = opened.root
+    if fmt in (RegisterFormat.html, RegisterFormat.pdf):
+        import sys
+
+        from coordkit.dates import today
+        from coordkit.errors import InvalidInput
+        from coordkit.render.documents import render_register
+
+        if lang not in ("en", "zh"):
+            raise InvalidInput(f"--lang '{lang}' is not one of: en, zh")
+        if fmt == RegisterFormat.pdf and output is None and sys.stdout.isatty():
+            raise InvalidInput("pdf is a binary format: pass -o FILE.pdf")
+        write_out(render_register(rows, fmt=fmt.value, lang=lang, today=today().isoformat(), workspace=root), output)
+        return
     emit(rows, rows, COLUMNS, fmt.value, output, title="Stakeholders")
 
 

@@ -152,6 +152,36 @@ def documents(conn: Conn, *, version_ids: Sequence[int] | None = None) -> list[d
     return list(docs.values())
 
 
+def newest_version_ids(conn: Conn, *, keys: Sequence[str] = (), status: str | None = None,
+                       project: str | None = None) -> list[int]:  # fmt: skip
+    """The newest version of each agreement (all, or those named), optionally filtered."""
+    params: dict[str, Any] = {}
+    where = ["v.number = (SELECT max(number) FROM agreement_version x WHERE x.agreement_id = v.agreement_id)"]
+    for key in keys:
+        lookup_id(conn, "agreement", key, "agreement")
+    if keys:
+        where.append("a.key IN " + in_list("k", keys, params))
+    if status:
+        where.append("v.status = :status")
+        params["status"] = check_choice(
+            status, ("draft", "circulating", "signed", "superseded", "terminated"), "status"
+        )
+    if project:
+        params["pid"] = lookup_id(conn, "project", project, "project")
+        where.append("a.project_id = :pid")
+    return column(
+        conn,
+        "SELECT v.id FROM agreement_version v JOIN agreement a ON a.id = v.agreement_id WHERE "
+        + " AND ".join(where)
+        + " ORDER BY a.key",
+        params,
+    )
+
+
+def version_id(conn: Conn, key: str, number: int | None = None) -> int:
+    return int(_version(conn, key, number).id)
+
+
 def in_force(doc: dict[str, Any], on: str) -> bool:
     return (
         doc["status"] == "signed"

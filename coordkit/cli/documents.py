@@ -1,0 +1,164 @@
+"""coord agreement render, coord template, coord doctor: printable documents."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coordkit.cli.context import store
+from coordkit.cli.display import emit, say, write_out
+from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt
+
+
+class DocFormat(StrEnum):
+    md = "md"
+    html = "html"
+    pdf = "pdf"
+    docx = "docx"
+
+
+class Lang(StrEnum):
+    en = "en"
+    zh = "zh"
+
+
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the document: en or zh.")]
+
+
+def render(
+    key: Annotated[str | None, typer.Argument(help="Agreement key (or --all).")] = None,
+    version: Annotated[int | None, typer.Option("--version", help="Version (default: the newest).")] = None,
+    fmt: Annotated[DocFormat, typer.Option("--format", "-f", help="md, html, pdf or docx.")] = DocFormat.pdf,
+    lang: LangOpt = Lang.en,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (or folder with --all).")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every agreement (newest versions) into a folder.")] = False,
+    status: Annotated[str | None, typer.Option("--status", help="With --all: only this status.")] = None,
+    project: Annotated[str | None, typer.Option("--project", "-p", help="With --all: only this project.")] = None,
+) -> None:
+    """Render an agreement for signing, in English or Chinese.
+
+    Formats: Markdown, HTML, PDF (A4, print-ready) or DOCX (for Word and WPS).
+
+    Every page carries the key, version, page X of Y and the fingerprint of the
+    signed terms (DRAFT before the first signature).
+
+    \b
+    Example:
+      coord agreement render AGR-2024-001 --format pdf --lang zh -o AGR-2024-001.zh.pdf
+    """
+    from coordkit.errors import InvalidInput
+    from coordkit.render.documents import file_name, render_agreement
+    from coordkit.services.agreements import documents, newest_version_ids, version_id
+    from coordkit.services.stakeholders import list_stakeholders
+
+    if all_ == (key is not None):
+        raise InvalidInput("name one agreement, or pass --all")
+    with store() as opened, opened.read() as conn:
+        if all_:
+            ids = newest_version_ids(conn, status=status, project=project)
+        else:
+            assert key is not None
+            ids = [version_id(conn, key, version)]
+        docs = documents(conn, version_ids=ids)
+        stakeholders = list_stakeholders(conn)
+        root = opened.root
+    if not all_:
+        content = render_agreement(docs[0], stakeholders, fmt=fmt.value, lang=lang.value, workspace=root)
+        if isinstance(content, bytes) and output is None and sys.stdout.isatty():
+            raise InvalidInput(f"{fmt.value} is a binary format: pass -o FILE.{fmt.value}")
+        write_out(content, output)
+        return
+    folder = output or Path("documents")
+    folder.mkdir(parents=True, exist_ok=True)
+    from rich.progress import Progress
+
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task(f"Rendering {len(docs)} agreement(s)", total=len(docs))
+        for doc in docs:
+            content = render_agreement(doc, stakeholders, fmt=fmt.value, lang=lang.value, workspace=root)
+            target = folder / file_name(doc, fmt.value, lang.value)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+            progress.advance(task)
+    say(f"Wrote {len(docs)} {fmt.value.upper()} document(s) to {folder}/.")
+
+
+template_app = typer.Typer(
+    help="Document templates: built in, or your own in the workspace's templates/.\n\n"
+    "\b\nExample:\n  coord template copy agreement.html.j2",
+    no_args_is_help=True,
+)
+
+
+@template_app.command("list")
+def template_list(fmt: FormatOpt = ListFormat.table, output: OutputOpt = None) -> None:
+    """List the templates and where each one comes from.
+
+    \b
+    Example:
+      coord template list
+    """
+    from coordkit.render.templates import list_templates
+
+    with store() as opened:
+        root = opened.root
+    rows = list_templates(root)
+    emit(rows, rows, [("name", "name"), ("source", "source"), ("path", "path")], fmt.value, output, title="Templates")
+
+
+@template_app.command("copy")
+def template_copy(
+    name: Annotated[str, typer.Argument(help="Template name, e.g. agreement.html.j2.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace the workspace's copy.")] = False,
+) -> None:
+    """Copy a built-in template into the workspace to edit it.
+
+    \b
+    Example:
+      coord template copy agreement.docx
+    """
+    from coordkit.render.templates import copy_template
+
+    with store() as opened:
+        target = copy_template(name, opened.root, force=force)
+    say(f"Copied {name} to {target}; coord now uses your copy.")
+
+
+@template_app.command("check")
+def template_check(name: Annotated[str, typer.Argument(help="Template name.")]) -> None:
+    """Render a template against sample data and list every problem (exit 1 if any).
+
+    \b
+    Example:
+      coord template check agreement.html.j2
+    """
+    from coordkit.render.templates import check_template
+
+    with store() as opened:
+        problems = check_template(name, opened.root)
+    for problem in problems:
+        say(problem)
+    if problems:
+        say(f"{name}: {len(problems)} problem(s).")
+        raise typer.Exit(1)
+    say(f"{name}: renders in every language without problems.")
+
+
+def doctor(fmt: FormatOpt = ListFormat.table, output: OutputOpt = None) -> None:
+    """Report what each output format needs and what is missing here.
+
+    \b
+    Example:
+      coord doctor
+    """
+    from coordkit.render.doctor import diagnose
+
+    rows = diagnose()
+    emit(rows, rows, [("format", "format"), ("ok", "ok"), ("detail", "detail"), ("fix", "to fix")], fmt.value, output,
+         title="What coord can produce here")  # fmt: skip

@@ -1,0 +1,59 @@
+"""HTML to PDF with WeasyPrint, refusing Chinese documents when no CJK font is installed.
+
+A PDF rendered without a CJK font shows empty boxes instead of Chinese, which
+no party could sign; the error says which package brings one instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+from typing import Any
+
+from coordkit.errors import CoordError
+
+CJK_PACKAGE = "fonts-noto-cjk"
+
+
+@functools.lru_cache(maxsize=1)
+def cjk_fonts() -> tuple[str, ...]:
+    """Families fontconfig knows that cover Chinese (empty when none, or no fontconfig)."""
+    if shutil.which("fc-list") is None:
+        return ()
+    result = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False)
+    return tuple(sorted({line.split(",")[0].strip() for line in result.stdout.splitlines() if line.strip()}))
+
+
+def require_cjk_font() -> None:
+    if not cjk_fonts():
+        raise CoordError(
+            "rendering Chinese to PDF needs a CJK font and none is installed; "
+            f"install one (Debian/Ubuntu: apt-get install {CJK_PACKAGE}) and try again"
+        )
+
+
+def weasyprint() -> Any:
+    try:
+        import weasyprint as module
+    except (ImportError, OSError) as error:
+        raise CoordError(
+            f"PDF output needs WeasyPrint and its system libraries (Pango): {error}; see coord doctor"
+        ) from None
+    return module
+
+
+def has_cjk(text: str) -> bool:
+    return re.search(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]", text) is not None
+
+
+def html_to_pdf(html: str, *, lang: str) -> bytes:
+    """A4 PDF of ``html``; Chinese (asked for, or in the text) needs a CJK font."""
+    if lang == "zh" or has_cjk(html):
+        require_cjk_font()
+    module = weasyprint()
+    document = module.HTML(string=html)
+    result = document.write_pdf()
+    assert isinstance(result, bytes)
+    return result
