@@ -11,7 +11,7 @@ import difflib
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from coordkit.errors import InvalidInput
 from coordkit.yamlio import Located
@@ -84,6 +84,89 @@ class AgreementSpec(Strict):
     resources: list[ResourceSpec] = Field(default_factory=list)
     status: Literal["draft", "circulating", "signed", "terminated"] | None = None
     signatures: list[SignatureSpec] = Field(default_factory=list)
+    terminated_on: dt.date | None = None
+    termination_reason: str | None = None
+
+
+class ContactSpec(Strict):
+    channel: str
+    value: str
+
+
+class RepresentativeSpec(Strict):
+    name: str
+    title: str | None = None
+
+
+class StakeholderSpec(Strict):
+    key: str
+    name: str
+    name_zh: str | None = None
+    kind: str
+    influence: int | None = Field(default=None, ge=1, le=5)
+    interest: int | None = Field(default=None, ge=1, le=5)
+    interests: str | None = None
+    active: bool = True
+    contacts: list[ContactSpec] = Field(default_factory=list)
+    representatives: list[RepresentativeSpec] = Field(default_factory=list)
+
+
+class ProjectSpec(Strict):
+    key: str
+    name: str
+    name_zh: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    lead: str | None = None
+
+
+class HolderSpec(Strict):
+    stakeholder: str
+    valid_from: dt.date | None = Field(default=None, alias="from")
+    valid_to: dt.date | None = Field(default=None, alias="to")
+
+
+class RoleSpec(Strict):
+    project: str
+    key: str
+    name: str
+    description: str | None = None
+    holders: list[HolderSpec] = Field(default_factory=list)
+
+
+class AssignmentSpec(Strict):
+    letter: Letter = Field(alias="as")
+    stakeholder: str | None = None
+    role: str | None = None
+    valid_from: dt.date | None = Field(default=None, alias="from")
+    valid_to: dt.date | None = Field(default=None, alias="to")
+
+    @model_validator(mode="after")
+    def _one_party(self) -> AssignmentSpec:
+        if (self.stakeholder is None) == (self.role is None):
+            raise ValueError("name exactly one of stakeholder and role")
+        return self
+
+
+class DutySpec(Strict):
+    project: str
+    key: str
+    title: str
+    title_zh: str | None = None
+    category: str | None = None
+    due: dt.date | None = None
+    assignments: list[AssignmentSpec] = Field(default_factory=list)
+
+
+class WorkspaceSpec(Strict):
+    """One file of a workspace described as code (several files merge into one workspace)."""
+
+    version: Literal[1] = 1
+    projects: list[ProjectSpec] = Field(default_factory=list)
+    stakeholders: list[StakeholderSpec] = Field(default_factory=list)
+    roles: list[RoleSpec] = Field(default_factory=list)
+    duties: list[DutySpec] = Field(default_factory=list)
+    agreements: list[AgreementSpec] = Field(default_factory=list)
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
@@ -130,3 +213,12 @@ def _describe(model: type[BaseModel], located: Located, base: tuple[str | int, .
         return f"{located.where(path[:-1])}: {dotted}: required field is missing"
     message = e["msg"].removeprefix("Value error, ")
     return f"{located.where(path)}: {dotted}: {message}"
+
+
+def workspace_schema() -> str:
+    """The JSON Schema of a workspace file (published as agreements/coord-workspace.schema.json)."""
+    import json
+
+    schema = WorkspaceSpec.model_json_schema(by_alias=True)
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "coord workspace", **schema}
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"

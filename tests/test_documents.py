@@ -26,24 +26,89 @@ def ok(*args: str) -> str:
 @pytest.fixture
 def agreement(sqlite_ws: Workspace) -> Workspace:
     for args in (
-        ["stakeholder", "add", "street", "--name", "Liede Street Office", "--name-zh", "猎德街道办事处",
-         "--kind", "government", "--contact", "phone:020-3888-0000", "--rep", "Li Wei:Director"],
-        ["stakeholder", "add", "sw", "--name", "Liede Social Work Station", "--name-zh", "猎德社工站",
-         "--kind", "social-organisation", "--contact", "wechat:liede-sw"],
+        [
+            "stakeholder",
+            "add",
+            "street",
+            "--name",
+            "Liede Street Office",
+            "--name-zh",
+            "猎德街道办事处",
+            "--kind",
+            "government",
+            "--contact",
+            "phone:020-3888-0000",
+            "--rep",
+            "Li Wei:Director",
+        ],
+        [
+            "stakeholder",
+            "add",
+            "sw",
+            "--name",
+            "Liede Social Work Station",
+            "--name-zh",
+            "猎德社工站",
+            "--kind",
+            "social-organisation",
+            "--contact",
+            "wechat:liede-sw",
+        ],
         ["stakeholder", "add", "evil", "--name", EVIL, "--kind", "enterprise", "--contact", "phone:1"],
         ["project", "add", "lr", "--name", "Liede Renjia", "--start", "2024-01-01"],
         ["duty", "add", "market-plan", "--title", "Plan the market"],
-        ["agreement", "new", "--title", "Monthly public-welfare market", "--title-zh", "公益市集合作协议",
-         "--party", "street:Party A", "--party", "sw:Party B", "--party", "evil:Party C",
-         "--effective", "2024-03-01", "--expires", "2024-12-31", "--review-every", "3m"],
+        [
+            "agreement",
+            "new",
+            "--title",
+            "Monthly public-welfare market",
+            "--title-zh",
+            "公益市集合作协议",
+            "--party",
+            "street:Party A",
+            "--party",
+            "sw:Party B",
+            "--party",
+            "evil:Party C",
+            "--effective",
+            "2024-03-01",
+            "--expires",
+            "2024-12-31",
+            "--review-every",
+            "3m",
+        ],
         ["agreement", "goal", "add", KEY, "A monthly market where residents sell and teach"],
         ["agreement", "goal", "add", KEY, "居民自我服务、自我管理"],
         ["agreement", "method", "add", KEY, "Residents run the stalls"],
         ["agreement", "right", "add", KEY, "--party", "sw", "Use the square on market days"],
-        ["agreement", "obligation", "add", KEY, "--party", "sw", "--text", "Plan each market", "--duty",
-         "market-plan", "--as", "R"],
-        ["agreement", "resource", "add", KEY, "--party", "street", "--kind", "funds", "--amount", "300000",
-         "--unit", "CNY"],
+        [
+            "agreement",
+            "obligation",
+            "add",
+            KEY,
+            "--party",
+            "sw",
+            "--text",
+            "Plan each market",
+            "--duty",
+            "market-plan",
+            "--as",
+            "R",
+        ],
+        [
+            "agreement",
+            "resource",
+            "add",
+            KEY,
+            "--party",
+            "street",
+            "--kind",
+            "funds",
+            "--amount",
+            "300000",
+            "--unit",
+            "CNY",
+        ],
         ["agreement", "dispute", "add", KEY, "Mediation by the street office"],
         ["agreement", "communication", "add", KEY, "A joint meeting every month"],
     ):
@@ -76,7 +141,9 @@ def sign_everyone() -> None:
         ok("agreement", "sign", KEY, "--party", party, "--signatory", name, "--method", "seal", "--date", "2024-02-20")
 
 
-def test_english_pdf_reads_back_with_key_version_fingerprint_on_every_page(agreement: Workspace, isolated: Path) -> None:
+def test_english_pdf_reads_back_with_key_version_fingerprint_on_every_page(
+    agreement: Workspace, isolated: Path
+) -> None:
     many_obligations()
     sign_everyone()
     fingerprint = json.loads(ok("agreement", "show", KEY, "-f", "json"))["fingerprint"]
@@ -88,9 +155,20 @@ def test_english_pdf_reads_back_with_key_version_fingerprint_on_every_page(agree
         assert f"Fingerprint {fingerprint}" in text
         assert f"Page {number} of {len(pages)}" in text
     whole = "\n".join(pages)
-    for expected in ("Liede Street Office", "Liede Social Work Station", EVIL, "Plan each market", "Obligation number 40",
-                     "Use the square on market days", "300000", "Mediation by the street office", "1 March 2024",
-                     "31 December 2024", "every 3 months", "Signed by: Chen Jing"):
+    for expected in (
+        "Liede Street Office",
+        "Liede Social Work Station",
+        EVIL,
+        "Plan each market",
+        "Obligation number 40",
+        "Use the square on market days",
+        "300000",
+        "Mediation by the street office",
+        "1 March 2024",
+        "31 December 2024",
+        "every 3 months",
+        "Signed by: Chen Jing",
+    ):
         assert expected in whole, expected
 
 
@@ -99,23 +177,34 @@ def test_chinese_pdf_embeds_a_cjk_font_and_reads_back_in_chinese(agreement: Work
     ok("agreement", "render", KEY, "-f", "pdf", "--lang", "zh", "-o", "a.zh.pdf")
     pages = pdf_pages(isolated / "a.zh.pdf")
     whole = "\n".join(pages)
-    for expected in ("公益市集合作协议", "猎德街道办事处", "甲方", "乙方", "合作目标", "居民自我服务、自我管理",
-                     "2024年3月1日", "草稿"):
+    for expected in (
+        "公益市集合作协议",
+        "猎德街道办事处",
+        "甲方",
+        "乙方",
+        "合作目标",
+        "居民自我服务、自我管理",
+        "2024年3月1日",
+        "草稿",
+    ):
         assert expected in whole, expected
     for number, text in enumerate(pages, start=1):
         assert "草稿" in text and f"第 {number} 页，共 {len(pages)} 页" in text
     assert any("CJK" in font for font in pdf_fonts(isolated / "a.zh.pdf"))
 
 
-def test_no_cjk_font_is_a_clear_error_not_boxes(agreement: Workspace, isolated: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_cjk_font_is_a_clear_error_not_boxes(
+    agreement: Workspace, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import coordkit.render.pdf as pdf
 
     monkeypatch.setattr(pdf, "cjk_fonts", lambda: ())
     result = run_coord("agreement", "render", KEY, "-f", "pdf", "--lang", "zh", "-o", "a.zh.pdf")
     assert result.exit_code == 2
-    assert result.stderr == ("Error: rendering Chinese to PDF needs a CJK font and none is installed; "
-                             "install one (Debian/Ubuntu: apt-get install fonts-noto-cjk) and try again\n")
+    assert result.stderr == (
+        "Error: rendering Chinese to PDF needs a CJK font and none is installed; "
+        "install one (Debian/Ubuntu: apt-get install fonts-noto-cjk) and try again\n"
+    )
     assert not (isolated / "a.zh.pdf").exists()
 
 
@@ -158,8 +247,9 @@ def test_docx_reads_back_literally(agreement: Workspace, isolated: Path) -> None
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
     assert ["Party C", EVIL, "", "phone: 1"] in cells
     assert ["Party A", "funds", "300000", "CNY"] in cells
-    assert any(row[0] == "Party B: Liede Social Work Station" and row[1].startswith("Signed by: Chen Jing")
-               for row in cells)
+    assert any(
+        row[0] == "Party B: Liede Social Work Station" and row[1].startswith("Signed by: Chen Jing") for row in cells
+    )
     header = document.sections[0].header.paragraphs[0].text
     assert header == f"{KEY} · Version 1 · Fingerprint {fingerprint}"
     zh = docx.Document(io.BytesIO(run_coord_bytes("agreement", "render", KEY, "-f", "docx", "--lang", "zh")))
@@ -203,21 +293,29 @@ def test_workspace_template_overrides_and_sandbox(agreement: Workspace, isolated
     path.write_text("Custom: {{ doc.key }} for {{ parties | length }} parties\n", encoding="utf-8")
     assert ok("agreement", "render", KEY, "-f", "md") == f"Custom: {KEY} for 3 parties\n"
     assert {t["name"]: t["source"] for t in json.loads(ok("template", "list", "-f", "json"))}[
-        "agreement.md.j2"] == "workspace (overrides built-in)"
+        "agreement.md.j2"
+    ] == "workspace (overrides built-in)"
     path.write_text("line one\n{{ ''.__class__.__mro__ }}\n", encoding="utf-8")
     escape = run_coord("agreement", "render", KEY, "-f", "md")
     assert escape.exit_code == 2
-    assert escape.stderr == ("Error: template agreement.md.j2, line 2: access to attribute '__class__' of 'str' "
-                             "object is unsafe.\n")
+    assert escape.stderr == (
+        "Error: template agreement.md.j2, line 2: access to attribute '__class__' of 'str' object is unsafe.\n"
+    )
     path.write_text("{% include '/etc/passwd' %}\n", encoding="utf-8")
     assert run_coord("agreement", "render", KEY, "-f", "md").stderr == "Error: no template '/etc/passwd'\n"
     path.write_text("a\nb\n{{ doc.nonexistent_field }}\n", encoding="utf-8")
     undefined = run_coord("agreement", "render", KEY, "-f", "md")
     assert undefined.exit_code == 2
-    assert undefined.stderr == "Error: template agreement.md.j2, line 3: 'dict object' has no attribute 'nonexistent_field'\n"
+    assert (
+        undefined.stderr
+        == "Error: template agreement.md.j2, line 3: 'dict object' has no attribute 'nonexistent_field'\n"
+    )
     checked = run_coord("template", "check", "agreement.md.j2")
     assert checked.exit_code == 1
-    assert "en, signed: template agreement.md.j2, line 3: 'dict object' has no attribute 'nonexistent_field'" in checked.stderr
+    assert (
+        "en, signed: template agreement.md.j2, line 3: 'dict object' has no attribute 'nonexistent_field'"
+        in checked.stderr
+    )
     assert run_coord("template", "check", "agreement.html.j2").exit_code == 0
 
 
@@ -242,6 +340,13 @@ def test_matrix_and_register_pdfs(agreement: Workspace, isolated: Path) -> None:
 
 def test_doctor_reports_every_format(agreement: Workspace) -> None:
     rows = json.loads(ok("doctor", "-f", "json"))
-    assert [r["format"] for r in rows] == ["table, json, csv, yaml, md", "html", "xlsx", "docx", "pdf",
-                                           "pdf (speed)", "pdf --lang zh"]
+    assert [r["format"] for r in rows] == [
+        "table, json, csv, yaml, md",
+        "html",
+        "xlsx",
+        "docx",
+        "pdf",
+        "pdf (speed)",
+        "pdf --lang zh",
+    ]
     assert all(r["ok"] for r in rows), rows

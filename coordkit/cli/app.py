@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from coordkit import __version__
-from coordkit.cli import agreement, check, documents, duty, key, matrix, project, role, stakeholder, workspace
+from coordkit.cli import agreement, ascode, check, documents, duty, key, matrix, project, role, stakeholder, workspace
 from coordkit.cli.context import state
 from coordkit.errors import CoordError
 
@@ -21,7 +21,8 @@ class CoordGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except CoordError as error:
-            typer.echo(f"Error: {error}", err=True)
+            for line in str(error).splitlines() or [""]:
+                typer.echo(f"Error: {line}", err=True)
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("Interrupted; nothing was changed by the unfinished command.", err=True)
@@ -70,6 +71,7 @@ def root(
 workspace.register(app)
 matrix.register(app)
 check.register(app)
+ascode.register(app)
 app.add_typer(stakeholder.app, name="stakeholder")
 app.add_typer(project.app, name="project")
 app.add_typer(role.app, name="role")

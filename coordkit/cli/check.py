@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from coordkit.cli.context import store
 from coordkit.cli.display import say, table_text, write_out
 from coordkit.cli.options import OutputOpt, ProjectOpt
+
+if TYPE_CHECKING:
+    from coordkit.checks import Report
 
 
 class CheckFormat(StrEnum):
@@ -52,28 +56,23 @@ def check(
     chosen, skipped = rule_names(select or [], "--select"), rule_names(ignore or [], "--ignore")
     with store() as opened, opened.read() as conn:
         report = check_store(conn, root=opened.root, project=project, on=on, select=chosen, ignore=skipped)
-    if fmt == CheckFormat.json:
+    print_report(report, fmt.value, output)
+    if report.errors or (strict and report.warnings):
+        raise typer.Exit(1)
+
+
+def print_report(report: Report, fmt: str, output: Path | None) -> None:
+    """Findings as a table or JSON, and a one-line summary on stderr."""
+    if fmt == "json":
         from coordkit.output import to_json
 
         write_out(to_json(report.as_dict()), output)
     elif report.findings:
         rows = [f.as_dict() for f in report.findings]
-        columns = [
-            ("severity", "severity"),
-            ("rule", "rule"),
-            ("subject", "subject"),
-            ("message", "finding"),
-            ("hint", "what to do"),
-        ]
+        columns = [("severity", "severity"), ("rule", "rule"), ("subject", "subject"), ("message", "finding"),
+                   ("hint", "what to do")]  # fmt: skip
         styles = {"severity": "bold red" if sys.stdout.isatty() else ""}
-        write_out(
-            table_text(rows, columns, title=f"Findings on {report.on}", styles=styles, to_file=output is not None),
-            output,
-        )
-    say(
-        f"{report.errors} error(s), {report.warnings} warning(s) on {report.on}"
-        + (f" in project '{report.project}'" if report.project else "")
-        + "."
-    )
-    if report.errors or (strict and report.warnings):
-        raise typer.Exit(1)
+        text = table_text(rows, columns, title=f"Findings on {report.on}", styles=styles, to_file=output is not None)
+        write_out(text, output)
+    where = f" in project '{report.project}'" if report.project else ""
+    say(f"{report.errors} error(s), {report.warnings} warning(s) on {report.on}{where}.")

@@ -13,10 +13,10 @@ import getpass
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from coordkit.storage.sql import Conn, dialect, execute, scalar
+from coordkit.storage.sql import Conn, dialect, execute, executemany, scalar
 
 GENESIS = "0" * 64
 
@@ -71,6 +71,32 @@ def record(
     )
     execute(conn, "UPDATE coord_meta SET value = :h WHERE key = 'event_head'", {"h": digest})
     return digest
+
+
+def record_many(conn: Conn, items: Sequence[Mapping[str, Any]]) -> None:
+    """Append many events at once (``apply``): the chain is computed here, written in one statement."""
+    if not items:
+        return
+    lock = "" if dialect(conn) == "sqlite" else " FOR UPDATE"
+    prev = scalar(conn, f"SELECT value FROM coord_meta WHERE key = 'event_head'{lock}")
+    at, who = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), actor()
+    rows = []
+    for item in items:
+        fields = {
+            "at": at, "actor": who, "action": item["action"], "entity": item["entity"], "key": item["key"],
+            "before": canonical(item["before"]) if item.get("before") is not None else None,
+            "after": canonical(item["after"]) if item.get("after") is not None else None,
+        }  # fmt: skip
+        digest = event_hash(prev, fields)
+        rows.append({**fields, "prev": prev, "hash": digest})
+        prev = digest
+    executemany(
+        conn,
+        "INSERT INTO event (at, actor, action, entity, key, before, after, prev_hash, hash) "
+        "VALUES (:at, :actor, :action, :entity, :key, :before, :after, :prev, :hash)",
+        rows,
+    )
+    execute(conn, "UPDATE coord_meta SET value = :h WHERE key = 'event_head'", {"h": prev})
 
 
 def chain_problems(rows: Iterable[Mapping[str, Any]], head: str) -> list[str]:

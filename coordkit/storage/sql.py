@@ -79,6 +79,18 @@ def execute(conn: Conn, sql: str, params: Params = None) -> int:
     return int(conn.execute(text(sql), dict(params or {})).rowcount)
 
 
+def executemany(conn: Conn, sql: str, params: Sequence[Mapping[str, Any]]) -> None:
+    """One statement for many rows (bulk writes), not a round trip per row."""
+    if not params:
+        return
+    if isinstance(conn, sqlite3.Connection):
+        conn.executemany(sql, [dict(p) for p in params])
+        return
+    from sqlalchemy import text
+
+    conn.execute(text(sql), [dict(p) for p in params])
+
+
 def in_list(name: str, values: Iterable[Any], params: dict[str, Any]) -> str:
     """``(:name_0, :name_1, …)`` for ``IN``, adding the values to ``params``."""
     items: Sequence[Any] = list(values)

@@ -1,0 +1,156 @@
+"""coord validate / apply / export / schema / demo: a workspace described in YAML files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coordkit.cli.context import store
+from coordkit.cli.display import say, write_out
+from coordkit.cli.options import OutputOpt, ProjectOpt
+
+FilesArg = Annotated[list[Path], typer.Argument(help="Workspace YAML files (they merge into one workspace).")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate")(validate)
+    app.command("apply")(apply)
+    app.command("export")(export)
+    app.command("schema")(schema)
+    app.command("demo")(demo)
+
+
+def validate(
+    files: FilesArg,
+    on: Annotated[str | None, typer.Option("--on", help="Check the content as of this date (default: today).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Check workspace files without any store: syntax, schema, references, then the checks.
+
+    Exit 2 when a file is invalid, 1 when the checks find errors, 0 otherwise.
+
+    \b
+    Example:
+      coord validate agreements/liede-renjia.yaml
+    """
+    from coordkit.cli.check import print_report
+    from coordkit.services.ascode import validate_files
+    from coordkit.services.checking import check_date
+
+    day, _explicit = check_date(on)
+    _loaded, report = validate_files(files, on=day)
+    say(f"{len(files)} file(s) valid.")
+    print_report(report, "json" if fmt == "json" else "table", None)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def apply(
+    files: FilesArg,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan; write nothing.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json (the plan).")] = "text",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List unchanged entities too.")] = False,
+) -> None:
+    """Make the store say what the files say: a plan, then all of it in one transaction.
+
+    Entities the files do not mention are left as they are. Applying the same
+    files twice changes nothing the second time.
+
+    \b
+    Example:
+      coord apply agreements/*.yaml --dry-run
+    """
+    from coordkit.errors import CoordError
+    from coordkit.services import ascode
+
+    loaded = ascode.load(files)
+
+    class DryRun(Exception):
+        pass
+
+    with store() as opened:
+        try:
+            with opened.write() as session:
+                changes = ascode.apply(session, loaded=loaded, workspace=opened.root)
+                if dry_run:
+                    raise DryRun
+        except DryRun:
+            pass
+        except CoordError:
+            raise
+    counts = {action: sum(c.action == action for c in changes) for action in ("create", "change", "unchanged")}
+    if fmt == "json":
+        write_out(json.dumps([c.as_dict() for c in changes], ensure_ascii=False, indent=1) + "\n", None)
+    else:
+        lines = []
+        for change in changes:
+            entity = ascode.SINGULAR[change.entity]
+            if change.action == "create":
+                lines.append(f"+ {entity} {change.key}")
+            elif change.action == "change":
+                fields = ", ".join(name for name, _old, _new in change.fields)
+                lines.append(f"~ {entity} {change.key}: {fields}")
+            elif verbose:
+                lines.append(f"= {entity} {change.key}")
+        write_out("".join(line + "\n" for line in lines), None)
+    summary = f"{counts['create']} to create, {counts['change']} to change, {counts['unchanged']} unchanged"
+    say(f"Plan: {summary}. " + ("Dry run: nothing was written." if dry_run else "Applied."))
+
+
+def export(project: ProjectOpt = None, output: OutputOpt = None) -> None:
+    """Write the store as a workspace YAML file, in a fixed order.
+
+    \b
+    Example:
+      coord export --project liede-renjia -o liede-renjia.yaml
+    """
+    from coordkit.services.ascode import export_yaml
+
+    with store() as opened, opened.read() as conn:
+        text = export_yaml(conn, project=project)
+    write_out(text, output)
+
+
+def schema(output: OutputOpt = None) -> None:
+    """Print the JSON Schema of workspace files, for editors that complete and check YAML.
+
+    \b
+    Example:
+      coord schema -o coord-workspace.schema.json
+    """
+    from coordkit.spec import workspace_schema
+
+    write_out(workspace_schema(), output)
+
+
+def demo(
+    directory: Annotated[Path, typer.Argument(help="Folder to build it in (must not exist yet).")] = Path(
+        "liede-renjia-demo"
+    ),
+) -> None:
+    """Build the Liede Renjia example workspace, show its matrix and findings, render its documents.
+
+    \b
+    Example:
+      coord demo liede-renjia-demo
+    """
+    from coordkit.cli.check import print_report
+    from coordkit.cli.matrix import _table
+    from coordkit.services.demo import DEMO_DATE, build_demo
+
+    result = build_demo(directory, progress=say)
+    say(f"\nThe responsibility matrix of {result.project} on {DEMO_DATE} (the example's date):")
+    _table(result.matrix, None)
+    say(f"\nWhat coord check finds on {DEMO_DATE}:")
+    print_report(result.report, "table", None)
+    say("\nMade:")
+    for label, path in result.made:
+        say(f"  {label:<34} {path}")
+    for note in result.notes:
+        say(f"  note: {note}")
+    say(
+        f"\nTry: cd {directory} && coord matrix --on {DEMO_DATE} && coord check --on {DEMO_DATE} && coord agreement list"
+    )
