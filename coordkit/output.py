@@ -57,9 +57,11 @@ def _compact(value: Any) -> str:
 
 
 def to_yaml(data: Any) -> str:
+    """YAML through libyaml when it is there (several times faster; the same text)."""
     import yaml
 
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return str(yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100))
 
 
 def to_csv(rows: Sequence[Mapping[str, Any]], columns: Columns) -> str:

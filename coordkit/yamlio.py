@@ -1,13 +1,14 @@
-"""Reading YAML files a person wrote: strictly, with positions for every value.
+"""Reading YAML files a person wrote: strictly, and able to say where every value came from.
 
 PyYAML alone silently keeps the last of two equal keys, happily expands an
-alias bomb, and reports errors without saying which field; this module reads
-the node tree instead, so that every error names the file, line and column.
+alias bomb, and reports errors without saying which field; this module builds
+the data from the parsed node tree instead (with libyaml's parser when it is
+there), and keeps the tree so that an error can name file, line and column.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,88 +16,140 @@ import yaml
 
 from coordkit.errors import InvalidInput
 
-MAX_NODES = 200_000  # values after expanding aliases; a "billion laughs" file has ~10^9
+Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+STR = "tag:yaml.org,2002:str"
+MAX_EXPANSION = 10  # aliases may repeat a document's content, not multiply it (a "billion laughs" does)
 
 
 @dataclass
 class Located:
-    """A loaded document and where each value came from: path tuple -> (line, column), 1-based."""
+    """A loaded document; where a value came from is worked out again from the text, on demand."""
 
     data: Any
-    positions: dict[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict)
     name: str = "<input>"
+    text: str = ""
+    _root: Any = None
 
     def where(self, path: tuple[str | int, ...]) -> str:
-        """``file:line:column`` of the deepest known part of ``path``."""
-        for end in range(len(path), -1, -1):
-            if path[:end] in self.positions:
-                line, column = self.positions[path[:end]]
-                return f"{self.name}:{line}:{column}"
-        return self.name
+        """``file:line:column`` of the deepest part of ``path`` that exists (keys point at the key).
+
+        Errors are rare, so the node tree (several times the size of the data) is only built for them.
+        """
+        if self._root is None and self.text:
+            self._root = Loader(self.text).get_single_node()
+        node, mark = self._root, None
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                found = next(((k, v) for k, v in node.value if k.value == part), None)
+                if found is None:
+                    break
+                mark, node = found[0].start_mark, found[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+                mark = node.start_mark
+            else:
+                break
+        if mark is None:
+            return self.name
+        return f"{self.name}:{mark.line + 1}:{mark.column + 1}"
 
 
-def _expanded_size(root: yaml.Node) -> int:
-    """How many nodes the document has once aliases are expanded, without expanding them."""
-    sizes: dict[int, int] = {}
+class _Frame:
+    __slots__ = ("anchor", "container", "key", "key_mark", "lines", "size")
 
-    def size(node: yaml.Node) -> int:
-        known = sizes.get(id(node))
-        if known is not None:
-            return known
-        sizes[id(node)] = 1  # a recursive alias counts once instead of looping
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            total += sum(size(child) for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
-        sizes[id(node)] = total
-        return total
-
-    return size(root)
+    def __init__(self, container: Any, anchor: str | None) -> None:
+        self.container, self.anchor, self.size = container, anchor, 1
+        self.key: Any = _NO_KEY
+        self.key_mark: Any = None
+        self.lines: dict[Any, int] = {}
 
 
-def _construct(node: yaml.Node, path: tuple[str | int, ...], located: Located, loader: yaml.SafeLoader) -> Any:
-    located.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise InvalidInput(f"{located.name}:{key_node.start_mark.line + 1}: merge keys (<<) are not supported")
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int) or isinstance(key, bool):
+_NO_KEY = object()
+
+
+def _build(loader: Any, name: str) -> Any:
+    """Data straight from the parser's events: no node tree, aliases shared, their expansion counted."""
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    result: list[Any] = []
+    distinct = expanded = documents = 0
+
+    def at(mark: Any) -> str:
+        return f"{name}:{mark.line + 1}:{mark.column + 1}"
+
+    def add(value: Any, size: int, mark: Any) -> None:
+        if not stack:
+            result.append(value)
+            return
+        frame = stack[-1]
+        frame.size += size
+        if isinstance(frame.container, list):
+            frame.container.append(value)
+        elif frame.key is _NO_KEY:
+            if not isinstance(value, str | int) or isinstance(value, bool):
+                raise InvalidInput(f"{at(mark)}: a key must be text (got {value!r})")
+            if value in frame.container or value in frame.lines:
                 raise InvalidInput(
-                    f"{located.name}:{key_node.start_mark.line + 1}:{key_node.start_mark.column + 1}: "
-                    f"a key must be text (got {key!r})"
+                    f"{at(mark)}: duplicate key '{value}' (first at line {frame.lines[value]}); "
+                    "YAML would silently keep only the last"
                 )
-            if key in result:
-                first = located.positions.get((*path, key), (0, 0))
-                raise InvalidInput(
-                    f"{located.name}:{key_node.start_mark.line + 1}:{key_node.start_mark.column + 1}: "
-                    f"duplicate key '{key}' (first at line {first[0]}); YAML would silently keep only the last"
-                )
-            located.positions[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = _construct(value_node, (*path, key), located, loader)
-            located.positions[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(child, (*path, i), located, loader) for i, child in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+            frame.key, frame.key_mark = value, mark
+            frame.lines[value] = mark.line + 1
+        else:
+            frame.container[frame.key] = value
+            frame.key = _NO_KEY
+
+    while loader.check_event():
+        event = loader.get_event()
+        if isinstance(event, yaml.ScalarEvent):
+            tag = (
+                event.tag
+                if event.tag not in (None, "!")
+                else loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            )
+            if tag == "tag:yaml.org,2002:merge":
+                raise InvalidInput(f"{at(event.start_mark)}: merge keys (<<) are not supported")
+            value = event.value
+            if tag != STR:
+                value = loader.construct_object(yaml.ScalarNode(tag, event.value, style=event.style), deep=True)
+            distinct += 1
+            expanded += 1
+            if event.anchor:
+                anchors[event.anchor] = (value, 1)
+            add(value, 1, event.start_mark)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            distinct += 1
+            expanded += 1
+            frame = _Frame({} if isinstance(event, yaml.MappingStartEvent) else [], event.anchor)
+            frame.key_mark = event.start_mark
+            stack.append(frame)
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            frame = stack.pop()
+            if frame.anchor:
+                anchors[frame.anchor] = (frame.container, frame.size)
+            add(frame.container, frame.size, event.start_mark)
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise InvalidInput(f"{at(event.start_mark)}: the alias *{event.anchor} refers to itself or to nothing")
+            value, size = anchors[event.anchor]
+            expanded += size
+            add(value, size, event.start_mark)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise InvalidInput(f"{at(event.start_mark)}: one document per file, please (found a second '---')")
+    if expanded > MAX_EXPANSION * distinct + 10_000:
+        raise InvalidInput(
+            f"{name}: aliases expand the document to {expanded:,} values from {distinct:,} (an alias bomb?); refused"
+        )
+    return result[0] if result else None
 
 
 def load_text(text: str, name: str = "<input>") -> Located:
     """Parse one YAML document; errors name ``name``, line and column."""
-    located = Located(None, name=name)
-    loader = yaml.SafeLoader(text)
+    loader = Loader(text)
     try:
-        root = loader.get_single_node()
-        if root is None:
-            return located
-        if _expanded_size(root) > MAX_NODES:
-            raise InvalidInput(
-                f"{name}: the document expands to more than {MAX_NODES:,} values through aliases "
-                "(an alias bomb?); refused"
-            )
-        located.data = _construct(root, (), located, loader)
+        return Located(_build(loader, name), name, text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
@@ -105,7 +158,6 @@ def load_text(text: str, name: str = "<input>") -> Located:
         raise InvalidInput(f"{name}: {error}") from None
     finally:
         loader.dispose()
-    return located
 
 
 def load_file(path: Path) -> Located:

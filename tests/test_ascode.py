@@ -131,7 +131,7 @@ GOOD = (
 BAD_FILES = {
     "broken YAML": (
         "stakeholders:\n  - key: a\n    name: [unclosed\n",
-        "bad.yaml:4:1: expected ',' or ']', but got '<stream end>'",
+        "bad.yaml:4:1: did not find expected ',' or ']'",
     ),
     "unknown field": (
         GOOD + "  - {key: x, name: X, kind: other, influense: 3}\n",
@@ -209,7 +209,7 @@ def test_an_alias_bomb_is_refused_quickly(isolated: Path) -> None:
     assert time.perf_counter() - started < 5
     assert (result.exit_code, result.stderr) == (
         2,
-        "Error: bomb.yaml: the document expands to more than 200,000 values through aliases (an alias bomb?); refused\n",
+        "Error: bomb.yaml: aliases expand the document to 490,329,064 values from 28 (an alias bomb?); refused\n",
     )
 
 

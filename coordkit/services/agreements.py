@@ -26,7 +26,7 @@ from coordkit.errors import AlreadyExists, InvalidInput, NotFound, Refused
 from coordkit.services.common import check_choice, check_text, lookup_id, resolve_project
 from coordkit.services.duties import check_letter
 from coordkit.storage import events
-from coordkit.storage.sql import Conn, column, execute, in_list, rows, scalar, tuples
+from coordkit.storage.sql import Conn, column, execute, executemany, in_list, rows, scalar, tuples
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -337,6 +337,7 @@ def new_agreement(
     expires: str | dt.date | None = None,
     review_every: str | None = None,
     languages: Sequence[str] = ("en",),
+    record: bool = True,
 ) -> dict[str, Any]:
     """Draft a new agreement (version 1) between two or more parties."""
     from coordkit.models import Agreement, AgreementParty, AgreementVersion
@@ -373,7 +374,8 @@ def new_agreement(
         session.add(AgreementParty(version_id=version.id, stakeholder_id=sid, label=label, position=position))
     session.flush()
     after = document(conn, key)
-    events.record(conn, action="agreement.new", entity="agreement", key=key, after=after)
+    if record:
+        events.record(conn, action="agreement.new", entity="agreement", key=key, after=after)
     return after
 
 
@@ -381,23 +383,73 @@ def _next_position(conn: Conn, table: str, vid: int) -> int:
     return int(scalar(conn, f"SELECT coalesce(max(position), -1) + 1 FROM {table} WHERE version_id = :v", {"v": vid}))
 
 
+Text = tuple[str, str | None, str]  # section, party, text
+Obligation = tuple[str, str, str | None, str | None, "str | dt.date | None"]  # party, text, duty, letter, due
+Resource = tuple[str, str, "str | Decimal", str]  # party, kind, amount, unit
+
+
+def _insert_terms(
+    conn: Conn,
+    key: str,
+    version: Any,
+    *,
+    texts: Sequence[Text] = (),
+    obligations: Sequence[Obligation] = (),
+    resources: Sequence[Resource] = (),
+) -> None:
+    """Check clauses against the version's parties and project, then insert them in bulk."""
+    parties = _party_ids(conn, version.id)
+    duties: dict[str, int] = {}
+    if any(duty for _p, _t, duty, _l, _d in obligations):
+        duties = {k: i for i, k in tuples(conn, "SELECT d.id, d.key FROM duty d JOIN project p ON p.id = d.project_id "
+                                                "WHERE p.key = :p", {"p": version.project})}  # fmt: skip
+
+    def party_id(party: str) -> int:
+        if party not in parties:
+            raise NotFound("party", party, parties, f"agreement '{key}'")
+        return parties[party]
+
+    term_rows, obligation_rows, resource_rows = [], [], []
+    position = _next_position(conn, "agreement_term", version.id)
+    for section, party, text in texts:
+        if section != "right" and party:
+            raise InvalidInput(f"only rights belong to a party; a {section} is shared by all parties")
+        if section == "right" and not party:
+            raise InvalidInput("a right belongs to a party: pass --party STAKEHOLDER")
+        term_rows.append({"v": version.id, "section": section, "s": party_id(party) if party else None,
+                          "text": check_text(text, "text"), "position": position})  # fmt: skip
+        position += 1
+    position = _next_position(conn, "agreement_obligation", version.id)
+    for party, text, duty, letter, due in obligations:
+        duty_id = None
+        if duty:
+            if duty not in duties:
+                raise NotFound("duty", duty, duties, f"project '{version.project}'")
+            duty_id, letter = duties[duty], check_letter(letter or "R")
+        elif letter:
+            raise InvalidInput("--as needs --duty: the letter says what the party is for that duty")
+        obligation_rows.append({"v": version.id, "s": party_id(party), "text": check_text(text, "text"), "d": duty_id,
+                                "l": letter, "due": iso(parse_date(due, "--due")), "position": position})  # fmt: skip
+        position += 1
+    position = _next_position(conn, "agreement_resource", version.id)
+    for party, kind, amount, unit in resources:
+        resource_rows.append({"v": version.id, "s": party_id(party), "kind": check_text(kind, "kind"),
+                              "amount": check_amount(amount), "unit": check_text(unit, "unit"), "position": position})  # fmt: skip
+        position += 1
+    executemany(conn, "INSERT INTO agreement_term (version_id, section, stakeholder_id, text, position) "
+                      "VALUES (:v, :section, :s, :text, :position)", term_rows)  # fmt: skip
+    executemany(conn, "INSERT INTO agreement_obligation (version_id, stakeholder_id, text, duty_id, letter, due_on, "
+                      "position) VALUES (:v, :s, :text, :d, :l, :due, :position)", obligation_rows)  # fmt: skip
+    executemany(conn, "INSERT INTO agreement_resource (version_id, stakeholder_id, kind, amount, unit, position) "
+                      "VALUES (:v, :s, :kind, :amount, :unit, :position)", resource_rows)  # fmt: skip
+
+
 def add_term(session: Session, *, key: str, section: str, text: str, party: str | None = None) -> dict[str, Any]:
     """Add a goal, method, dispute or communication arrangement, or a right of ``party``."""
-    from coordkit.models import AgreementTerm
-
     conn = session.connection()
     version = _editable(conn, key)
     before = document(conn, key)
-    sid = None
-    if section != "right" and party:
-        raise InvalidInput(f"only rights belong to a party; a {section} is shared by all parties")
-    if section == "right":
-        if not party:
-            raise InvalidInput("a right belongs to a party: pass --party STAKEHOLDER")
-        sid = _party_of(conn, version.id, key, party)
-    session.add(AgreementTerm(version_id=version.id, section=section, stakeholder_id=sid,
-                              text=check_text(text, "text"), position=_next_position(conn, "agreement_term", version.id)))  # fmt: skip
-    session.flush()
+    _insert_terms(conn, key, version, texts=[(section, party, text)])
     return _changed(conn, key, f"agreement.{section}.add", before)
 
 
@@ -412,24 +464,10 @@ def add_obligation(
     due: str | dt.date | None = None,
 ) -> dict[str, Any]:
     """An obligation of one party; naming a duty (and its letter) links it to the matrix once signed."""
-    from coordkit.models import AgreementObligation
-
     conn = session.connection()
     version = _editable(conn, key)
     before = document(conn, key)
-    sid = _party_of(conn, version.id, key, party)
-    duty_id = None
-    if duty:
-        pid = lookup_id(conn, "project", version.project, "project")
-        duty_id = lookup_id(conn, "duty", duty, "duty", project_id=pid, scope=f"project '{version.project}'")
-        letter = check_letter(letter or "R")
-    elif letter:
-        raise InvalidInput("--as needs --duty: the letter says what the party is for that duty")
-    session.add(AgreementObligation(
-        version_id=version.id, stakeholder_id=sid, text=check_text(text, "text"), duty_id=duty_id, letter=letter,
-        due_on=parse_date(due, "--due"), position=_next_position(conn, "agreement_obligation", version.id),
-    ))  # fmt: skip
-    session.flush()
+    _insert_terms(conn, key, version, obligations=[(party, text, duty, letter, due)])
     return _changed(conn, key, "agreement.obligation.add", before)
 
 
@@ -447,17 +485,10 @@ def add_resource(
     session: Session, *, key: str, party: str, kind: str, amount: str | Decimal, unit: str
 ) -> dict[str, Any]:
     """A resource a party commits: funds, venue hours, staff (amount and unit)."""
-    from coordkit.models import AgreementResource
-
     conn = session.connection()
     version = _editable(conn, key)
     before = document(conn, key)
-    sid = _party_of(conn, version.id, key, party)
-    session.add(AgreementResource(
-        version_id=version.id, stakeholder_id=sid, kind=check_text(kind, "kind"), amount=check_amount(amount),
-        unit=check_text(unit, "unit"), position=_next_position(conn, "agreement_resource", version.id),
-    ))  # fmt: skip
-    session.flush()
+    _insert_terms(conn, key, version, resources=[(party, kind, amount, unit)])
     return _changed(conn, key, "agreement.resource.add", before)
 
 
@@ -564,22 +595,19 @@ def replace_terms(session: Session, *, key: str, spec: AgreementSpec) -> dict[st
         session.add(AgreementParty(version_id=version.id, stakeholder_id=sid,
                                    label=party.label or LABELS[position % len(LABELS)], position=position))  # fmt: skip
     session.flush()
-    _add_terms(session, key, spec)
+    _add_terms(conn, key, spec)
     return _changed(conn, key, "agreement.edit", before)
 
 
-def _add_terms(session: Session, key: str, spec: AgreementSpec) -> None:
-    for section, field in SECTIONS.items():
-        if section == "right":
-            continue
-        for text in getattr(spec, field):
-            add_term(session, key=key, section=section, text=text)
-    for right in spec.rights:
-        add_term(session, key=key, section="right", text=right.text, party=right.party)
-    for ob in spec.obligations:
-        add_obligation(session, key=key, party=ob.party, text=ob.text, duty=ob.duty, letter=ob.letter, due=ob.due)
-    for res in spec.resources:
-        add_resource(session, key=key, party=res.party, kind=res.kind, amount=res.amount, unit=res.unit)
+def _add_terms(conn: Conn, key: str, spec: AgreementSpec) -> None:
+    texts: list[Text] = [(section, None, text) for section, field in SECTIONS.items() if section != "right"
+                         for text in getattr(spec, field)]  # fmt: skip
+    texts += [("right", right.party, right.text) for right in spec.rights]
+    _insert_terms(
+        conn, key, _version(conn, key), texts=texts,
+        obligations=[(o.party, o.text, o.duty, o.letter, o.due) for o in spec.obligations],
+        resources=[(r.party, r.kind, r.amount, r.unit) for r in spec.resources],
+    )  # fmt: skip
 
 
 def new_from_spec(session: Session, *, spec: AgreementSpec, key: str | None = None,
@@ -593,10 +621,13 @@ def new_from_spec(session: Session, *, spec: AgreementSpec, key: str | None = No
     doc = new_agreement(
         session, key=key or spec.key, title=spec.title, parties=[(p.stakeholder, p.label) for p in spec.parties],
         project=project or spec.project, kind=spec.kind, title_zh=spec.title_zh, effective=spec.effective,
-        expires=spec.expires, review_every=spec.review_every, languages=spec.languages,
+        expires=spec.expires, review_every=spec.review_every, languages=spec.languages, record=False,
     )  # fmt: skip
-    _add_terms(session, doc["key"], spec)
-    return document(session.connection(), doc["key"])
+    conn = session.connection()
+    _add_terms(conn, doc["key"], spec)
+    after = document(conn, doc["key"])
+    events.record(conn, action="agreement.new", entity="agreement", key=doc["key"], after=after)
+    return after
 
 
 def spec_of(doc: dict[str, Any]) -> dict[str, Any]:
@@ -635,11 +666,12 @@ def circulate(session: Session, *, key: str) -> dict[str, Any]:
     version = _version(conn, key)
     if version.status != "draft":
         raise Refused(f"{key} v{version.number} is {version.status}, not a draft")
-    before = document(conn, key)
-    if not before["goals"] and not before["obligations"]:
+    clauses = scalar(conn, "SELECT (SELECT count(*) FROM agreement_term WHERE version_id = :v AND section = 'goal') "
+                           "+ (SELECT count(*) FROM agreement_obligation WHERE version_id = :v)", {"v": version.id})  # fmt: skip
+    if not clauses:
         raise InvalidInput(f"{key} has no goals and no obligations yet; add some before circulating it")
     execute(conn, "UPDATE agreement_version SET status = 'circulating' WHERE id = :v", {"v": version.id})
-    return _changed(conn, key, "agreement.circulate", before)
+    return _changed(conn, key, "agreement.circulate", {"status": "draft"})
 
 
 def _store_scan(scan: Path, workspace: Path) -> tuple[str, str]:
@@ -687,10 +719,10 @@ def sign(
         raise AlreadyExists(f"'{party}' has already signed {key} v{version.number}")
     signed_on = parse_date(date, "--date") or today()
     method = check_choice(method, METHODS, "method")
-    before = document(conn, key)
+    before = {"status": version.status, "terms_hash": version.terms_hash}
     terms_hash = version.terms_hash
     if terms_hash is None:
-        terms_hash = compute_hash(before)
+        terms_hash = compute_hash(document(conn, key))
         execute(conn, "UPDATE agreement_version SET terms_hash = :h, frozen_at = :t WHERE id = :v",
                 {"h": terms_hash, "t": _now(), "v": version.id})  # fmt: skip
     key_fp = key_sig = None
@@ -705,7 +737,10 @@ def sign(
         key_fingerprint=key_fp, key_signature=key_sig, recorded_at=_now(),
     ))  # fmt: skip
     session.flush()
-    if not document(conn, key)["unsigned"]:
+    missing = scalar(conn, "SELECT count(*) FROM agreement_party p WHERE p.version_id = :v AND NOT EXISTS "
+                           "(SELECT 1 FROM signature g WHERE g.version_id = :v AND g.stakeholder_id = p.stakeholder_id)",
+                     {"v": version.id})  # fmt: skip
+    if not missing:
         execute(conn, "UPDATE agreement_version SET status = 'signed' WHERE id = :v", {"v": version.id})
         _activate(conn, version)
     return _changed(conn, key, "agreement.sign", before)
