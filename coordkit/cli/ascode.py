@@ -28,9 +28,10 @@ def validate(
     on: Annotated[str | None, typer.Option("--on", help="Check the content as of this date (default: today).")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
-    """Check workspace files without any store: syntax, schema, references, then the checks.
+    """Check workspace files without any store.
 
-    Exit 2 when a file is invalid, 1 when the checks find errors, 0 otherwise.
+    Checks YAML syntax, the schema, references between files, then runs the
+    checks over their content. Exit 2 when a file is invalid, 1 when the checks find errors, 0 otherwise.
 
     \b
     Example:
@@ -54,8 +55,9 @@ def apply(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json (the plan).")] = "text",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List unchanged entities too.")] = False,
 ) -> None:
-    """Make the store say what the files say: a plan, then all of it in one transaction.
+    """Make the store say what the files say, all in one transaction.
 
+    Prints a plan (created, changed with the fields, unchanged), then applies it.
     Entities the files do not mention are left as they are. Applying the same
     files twice changes nothing the second time.
 
@@ -115,7 +117,9 @@ def export(project: ProjectOpt = None, output: OutputOpt = None) -> None:
 
 
 def schema(output: OutputOpt = None) -> None:
-    """Print the JSON Schema of workspace files, for editors that complete and check YAML.
+    """Print the JSON Schema of workspace files, for editors.
+
+    Editors with the YAML language server complete and check files with it.
 
     \b
     Example:
@@ -131,7 +135,7 @@ def demo(
         "liede-renjia-demo"
     ),
 ) -> None:
-    """Build the Liede Renjia example workspace, show its matrix and findings, render its documents.
+    """Build the Liede Renjia example workspace and render its documents.
 
     \b
     Example:

@@ -26,7 +26,7 @@ from coordkit.errors import AlreadyExists, InvalidInput, NotFound, Refused
 from coordkit.services.common import check_choice, check_text, lookup_id, resolve_project
 from coordkit.services.duties import check_letter
 from coordkit.storage import events
-from coordkit.storage.sql import Conn, column, execute, executemany, in_list, rows, scalar, tuples
+from coordkit.storage.sql import Conn, column, connection, execute, executemany, in_list, rows, scalar, tuples
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -342,7 +342,7 @@ def new_agreement(
     """Draft a new agreement (version 1) between two or more parties."""
     from coordkit.models import Agreement, AgreementParty, AgreementVersion
 
-    conn = session.connection()
+    conn = connection(session)
     pid, _project_key = resolve_project(conn, project)
     start, end = parse_date(effective, "--effective"), parse_date(expires, "--expires")
     check_window(start, end, "agreement term")
@@ -446,7 +446,7 @@ def _insert_terms(
 
 def add_term(session: Session, *, key: str, section: str, text: str, party: str | None = None) -> dict[str, Any]:
     """Add a goal, method, dispute or communication arrangement, or a right of ``party``."""
-    conn = session.connection()
+    conn = connection(session)
     version = _editable(conn, key)
     before = document(conn, key)
     _insert_terms(conn, key, version, texts=[(section, party, text)])
@@ -464,7 +464,7 @@ def add_obligation(
     due: str | dt.date | None = None,
 ) -> dict[str, Any]:
     """An obligation of one party; naming a duty (and its letter) links it to the matrix once signed."""
-    conn = session.connection()
+    conn = connection(session)
     version = _editable(conn, key)
     before = document(conn, key)
     _insert_terms(conn, key, version, obligations=[(party, text, duty, letter, due)])
@@ -485,7 +485,7 @@ def add_resource(
     session: Session, *, key: str, party: str, kind: str, amount: str | Decimal, unit: str
 ) -> dict[str, Any]:
     """A resource a party commits: funds, venue hours, staff (amount and unit)."""
-    conn = session.connection()
+    conn = connection(session)
     version = _editable(conn, key)
     before = document(conn, key)
     _insert_terms(conn, key, version, resources=[(party, kind, amount, unit)])
@@ -505,7 +505,7 @@ SECTION_TABLES = {  # section -> (table, extra where)
 
 def remove_item(session: Session, *, key: str, section: str, number: int) -> dict[str, Any]:
     """Remove item ``number`` (1-based, as ``list`` shows it) of a section of a draft."""
-    conn = session.connection()
+    conn = connection(session)
     version = _editable(conn, key)
     before = document(conn, key)
     table, where = SECTION_TABLES[section]
@@ -538,7 +538,7 @@ def set_fields(
     """Change the fields of a draft (None leaves a field; '' clears an optional one)."""
     from coordkit.models import Agreement, AgreementVersion
 
-    conn = session.connection()
+    conn = connection(session)
     version = _editable(conn, key)
     before = document(conn, key)
     row = session.get(AgreementVersion, version.id)
@@ -568,7 +568,7 @@ def replace_terms(session: Session, *, key: str, spec: AgreementSpec) -> dict[st
     """Make a draft say exactly what ``spec`` says (the ``coord agreement edit`` round trip)."""
     from coordkit.models import AgreementParty
 
-    conn = session.connection()
+    conn = connection(session)
     version = _editable(conn, key)
     before = document(conn, key)
     if spec.key not in (None, key):
@@ -623,7 +623,7 @@ def new_from_spec(session: Session, *, spec: AgreementSpec, key: str | None = No
         project=project or spec.project, kind=spec.kind, title_zh=spec.title_zh, effective=spec.effective,
         expires=spec.expires, review_every=spec.review_every, languages=spec.languages, record=False,
     )  # fmt: skip
-    conn = session.connection()
+    conn = connection(session)
     _add_terms(conn, doc["key"], spec)
     after = document(conn, doc["key"])
     events.record(conn, action="agreement.new", entity="agreement", key=doc["key"], after=after)
@@ -662,7 +662,7 @@ def _changed(conn: Conn, key: str, action: str, before: dict[str, Any]) -> dict[
 
 def circulate(session: Session, *, key: str) -> dict[str, Any]:
     """Send a draft out for signature."""
-    conn = session.connection()
+    conn = connection(session)
     version = _version(conn, key)
     if version.status != "draft":
         raise Refused(f"{key} v{version.number} is {version.status}, not a draft")
@@ -706,7 +706,7 @@ def sign(
     from coordkit.models import Signature
     from coordkit.services import keys
 
-    conn = session.connection()
+    conn = connection(session)
     version = _version(conn, key)
     if version.status == "draft":
         raise Refused(f"{key} v{version.number} is still a draft; circulate it first: coord agreement circulate {key}")
@@ -784,7 +784,7 @@ def amend(session: Session, *, key: str) -> dict[str, Any]:
     """Start version n+1 as a draft carrying the terms over; version n stays as it is."""
     from coordkit.models import AgreementVersion
 
-    conn = session.connection()
+    conn = connection(session)
     version = _version(conn, key)
     if version.status == "draft":
         raise Refused(f"{key} v{version.number} is still a draft; change it directly instead of amending")
@@ -817,7 +817,7 @@ def amend(session: Session, *, key: str) -> dict[str, Any]:
 
 def terminate(session: Session, *, key: str, reason: str, date: str | None = None) -> dict[str, Any]:
     """End an agreement early; its assignments end on that day. History stays."""
-    conn = session.connection()
+    conn = connection(session)
     version = _version(conn, key)
     if version.status == "terminated":
         raise Refused(f"{key} was already terminated on {iso(version.terminated_on)}")

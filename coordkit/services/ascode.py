@@ -21,7 +21,7 @@ from coordkit.dates import iso
 from coordkit.errors import InvalidInput, Refused
 from coordkit.services.common import KEY_RE
 from coordkit.services.stakeholders import KINDS
-from coordkit.storage.sql import Conn, executemany, rows, tuples
+from coordkit.storage.sql import Conn, connection, executemany, rows, tuples
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -393,7 +393,7 @@ def apply(session: Session, *, loaded: Loaded, workspace: Path) -> list[Change]:
     """Make the store say what the files say, in the caller's transaction; returns the plan carried out."""
     from coordkit.storage import events
 
-    conn = session.connection()
+    conn = connection(session)
     current = export_state(conn)
     check_references(loaded, Known.of(loaded.items).merge(Known.of(current)))
     changes = plan(current, loaded.items)
@@ -523,7 +523,7 @@ def _apply_agreement(session: Session, change: Change, item: dict[str, Any], wor
     key = item["key"]
     spec = AgreementSpec.model_validate({k: v for k, v in item.items() if k not in ("status", "signatures",
                                                                                     "terminated_on", "termination_reason")})  # fmt: skip
-    conn = session.connection()
+    conn = connection(session)
     if not exists:
         agreements.new_from_spec(session, spec=spec)
         current: dict[str, Any] = {"status": "draft", "signatures": []}

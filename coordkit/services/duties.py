@@ -16,7 +16,7 @@ from coordkit.services.common import (
     resolve_project,
 )
 from coordkit.storage import events
-from coordkit.storage.sql import Conn, column, execute, in_list, rows, scalar
+from coordkit.storage.sql import Conn, column, connection, execute, in_list, rows, scalar
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -103,7 +103,7 @@ def add_duty(
 ) -> dict[str, Any]:
     from coordkit.models import Duty
 
-    conn = session.connection()
+    conn = connection(session)
     pid, pkey = resolve_project(conn, project)
     check_key(key, "duty")
     due_on = parse_date(due, "--due")
@@ -138,7 +138,7 @@ def edit_duty(
     """Change the fields given (None leaves a field; '' clears an optional one)."""
     from coordkit.models import Duty
 
-    conn = session.connection()
+    conn = connection(session)
     pid, pkey = resolve_project(conn, project)
     did = lookup_id(conn, "duty", key, "duty", project_id=pid, scope=f"project '{pkey}'")
     before = get_duty(conn, key=key, project=pkey)
@@ -160,7 +160,7 @@ def edit_duty(
 
 
 def remove_duty(session: Session, *, key: str, project: str | None = None) -> dict[str, Any]:
-    conn = session.connection()
+    conn = connection(session)
     pid, pkey = resolve_project(conn, project)
     did = lookup_id(conn, "duty", key, "duty", project_id=pid, scope=f"project '{pkey}'")
     before = get_duty(conn, key=key, project=pkey)
@@ -208,7 +208,7 @@ def assign_duty(
     """Give ``party`` the RACI ``letter`` for ``duty``, open-ended unless a window is given."""
     from coordkit.models import Assignment
 
-    conn = session.connection()
+    conn = connection(session)
     pid, pkey = resolve_project(conn, project)
     letter = check_letter(letter)
     did = lookup_id(conn, "duty", duty, "duty", project_id=pid, scope=f"project '{pkey}'")
@@ -236,7 +236,7 @@ def unassign_duty(
     session: Session, *, duty: str, party: str, letter: str | None = None, project: str | None = None
 ) -> dict[str, Any]:
     """Remove the party's manual assignments to the duty (only ``letter`` when given)."""
-    conn = session.connection()
+    conn = connection(session)
     pid, pkey = resolve_project(conn, project)
     did = lookup_id(conn, "duty", duty, "duty", project_id=pid, scope=f"project '{pkey}'")
     sid, rid = resolve_party(conn, party, pid, pkey)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from coordkit.errors import InvalidInput, Refused
 from coordkit.services.common import lookup_id
 from coordkit.storage import events
-from coordkit.storage.sql import Conn, rows
+from coordkit.storage.sql import Conn, connection, rows
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -34,7 +34,7 @@ def new_key(session: Session, *, party: str, output: Path) -> dict[str, Any]:
 
     from coordkit.models import PartyKey
 
-    conn = session.connection()
+    conn = connection(session)
     sid = lookup_id(conn, "stakeholder", party, "stakeholder")
     private = Ed25519PrivateKey.generate()
     raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)

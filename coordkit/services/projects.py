@@ -8,7 +8,7 @@ from coordkit.dates import check_window, iso, parse_date
 from coordkit.errors import AlreadyExists
 from coordkit.services.common import check_key, check_text, exists, get_meta, lookup_id, set_meta
 from coordkit.storage import events
-from coordkit.storage.sql import Conn, rows
+from coordkit.storage.sql import Conn, connection, rows
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -58,7 +58,7 @@ def add_project(
 ) -> dict[str, Any]:
     from coordkit.models import Project
 
-    conn = session.connection()
+    conn = connection(session)
     check_key(key, "project")
     starts_on, ends_on = parse_date(start, "--start"), parse_date(end, "--end")
     check_window(starts_on, ends_on, f"project '{key}'")
@@ -83,7 +83,7 @@ def add_project(
 
 def use_project(session: Session, *, key: str) -> dict[str, Any]:
     """Make ``key`` the project that project-scoped commands use by default."""
-    conn = session.connection()
+    conn = connection(session)
     lookup_id(conn, "project", key, "project")
     before = get_meta(conn, "current_project")
     if before != key:

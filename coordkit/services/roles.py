@@ -9,7 +9,7 @@ from coordkit.dates import check_window, iso, overlaps, parse_date
 from coordkit.errors import AlreadyExists, InvalidInput
 from coordkit.services.common import check_key, check_text, exists, lookup_id, resolve_project
 from coordkit.storage import events
-from coordkit.storage.sql import Conn, execute, rows
+from coordkit.storage.sql import Conn, connection, execute, rows
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -50,7 +50,7 @@ def add_role(
 ) -> dict[str, Any]:
     from coordkit.models import Role
 
-    conn = session.connection()
+    conn = connection(session)
     pid, pkey = resolve_project(conn, project)
     check_key(key, "role")
     if exists(conn, "role", key, pid):
@@ -74,7 +74,7 @@ def assign_role(
     """Make a stakeholder a holder of a role, optionally for a window."""
     from coordkit.models import RoleHolder
 
-    conn = session.connection()
+    conn = connection(session)
     pid, pkey = resolve_project(conn, project)
     rid = lookup_id(conn, "role", role, "role", project_id=pid, scope=f"project '{pkey}'")
     sid = lookup_id(conn, "stakeholder", stakeholder, "stakeholder")
@@ -92,7 +92,7 @@ def assign_role(
 
 
 def unassign_role(session: Session, *, role: str, stakeholder: str, project: str | None = None) -> dict[str, Any]:
-    conn = session.connection()
+    conn = connection(session)
     pid, pkey = resolve_project(conn, project)
     rid = lookup_id(conn, "role", role, "role", project_id=pid, scope=f"project '{pkey}'")
     sid = lookup_id(conn, "stakeholder", stakeholder, "stakeholder")

@@ -16,7 +16,7 @@ from coordkit.services.common import (
     lookup_id,
 )
 from coordkit.storage import events
-from coordkit.storage.sql import Conn, execute, in_list, rows, scalar
+from coordkit.storage.sql import Conn, connection, execute, in_list, rows, scalar
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -120,7 +120,7 @@ def add_stakeholder(
     from coordkit.models import Contact as ContactRow
     from coordkit.models import Representative, Stakeholder
 
-    conn = session.connection()
+    conn = connection(session)
     check_key(key, "stakeholder")
     row = Stakeholder(
         key=key,
@@ -168,7 +168,7 @@ def edit_stakeholder(
     from coordkit.models import Contact as ContactRow
     from coordkit.models import Representative, Stakeholder
 
-    conn = session.connection()
+    conn = connection(session)
     sid = stakeholder_id(conn, key)
     before = get_stakeholder(conn, key)
     row = session.get(Stakeholder, sid)
@@ -230,7 +230,7 @@ def references(conn: Conn, sid: int) -> list[str]:
 
 
 def remove_stakeholder(session: Session, *, key: str) -> dict[str, Any]:
-    conn = session.connection()
+    conn = connection(session)
     sid = stakeholder_id(conn, key)
     refs = references(conn, sid)
     if refs:

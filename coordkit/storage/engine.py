@@ -135,6 +135,7 @@ def _make_engine(location: StoreLocation) -> Engine:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we say BEGIN ourselves, below
+        configure_sqlite(dbapi_conn)  # services also use this connection directly (storage.sql.connection)
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")

@@ -36,6 +36,24 @@ def configure_sqlite(conn: sqlite3.Connection) -> sqlite3.Connection:
     return conn
 
 
+def connection(session: Any) -> Conn:
+    """The connection of a unit of work, for SQL: on SQLite the driver's own connection (same
+    transaction; a statement costs a tenth of going through SQLAlchemy), elsewhere SQLAlchemy's."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection)
+        return raw
+    return conn
+
+
+def insert(conn: Conn, table: str, values: Mapping[str, Any]) -> int:
+    """Insert one row and return its id (``RETURNING``, which SQLite has had since 3.35)."""
+    columns = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    return int(scalar(conn, f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id", values))
+
+
 def rows(conn: Conn, sql: str, params: Params = None) -> list[Any]:
     """All rows; each supports ``row.column`` and tuple unpacking."""
     if isinstance(conn, sqlite3.Connection):
