@@ -169,6 +169,15 @@ class WorkspaceSpec(Strict):
     agreements: list[AgreementSpec] = Field(default_factory=list)
 
 
+def unknown_field(model: type[BaseModel], located: Located, path: tuple[str | int, ...], name: str) -> str:
+    """``file:line:col: path: unknown field; did you mean …`` for a field that is not in ``model``."""
+    allowed = [f.alias or n for n, f in model.model_fields.items()]
+    close = difflib.get_close_matches(name, allowed, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
+    dotted = ".".join(str(p) for p in (*path, name))
+    return f"{located.where((*path, name))}: {dotted}: unknown field{hint}"
+
+
 def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     """The field names allowed at ``loc`` (for "did you mean")."""
     current: Any = model
@@ -222,3 +231,12 @@ def workspace_schema() -> str:
     schema = WorkspaceSpec.model_json_schema(by_alias=True)
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "coord workspace", **schema}
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+MODELS: dict[str, type[Strict]] = {
+    "projects": ProjectSpec,
+    "stakeholders": StakeholderSpec,
+    "roles": RoleSpec,
+    "duties": DutySpec,
+    "agreements": AgreementSpec,
+}

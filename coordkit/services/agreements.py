@@ -52,21 +52,22 @@ LABELS = ("Party A", "Party B", "Party C", "Party D", "Party E", "Party F", "Par
 
 
 def _version(conn: Conn, key: str, number: int | None = None) -> Any:
-    """The version row (the newest one unless ``number``)."""
-    aid = lookup_id(conn, "agreement", key, "agreement")
-    if number is None:
-        number = scalar(conn, "SELECT max(number) FROM agreement_version WHERE agreement_id = :a", {"a": aid})
+    """The version row (the newest one unless ``number``), with its agreement's key, kind and project."""
+    which = (
+        ":n" if number is not None else "(SELECT max(x.number) FROM agreement_version x WHERE x.agreement_id = a.id)"
+    )
     found = rows(
         conn,
-        "SELECT v.*, a.key AS agreement_key, a.kind, p.key AS project FROM agreement_version v "
-        "JOIN agreement a ON a.id = v.agreement_id JOIN project p ON p.id = a.project_id "
-        "WHERE v.agreement_id = :a AND v.number = :n",
-        {"a": aid, "n": number},
+        "SELECT v.*, a.key AS agreement_key, a.kind, p.key AS project FROM agreement a "
+        "JOIN agreement_version v ON v.agreement_id = a.id JOIN project p ON p.id = a.project_id "
+        f"WHERE a.key = :k AND v.number = {which}",
+        {"k": key, "n": number},
     )
-    if not found:
-        versions = column(conn, "SELECT number FROM agreement_version WHERE agreement_id = :a", {"a": aid})
-        raise NotFound("version", str(number), [str(v) for v in versions], f"agreement '{key}'")
-    return found[0]
+    if found:
+        return found[0]
+    aid = lookup_id(conn, "agreement", key, "agreement")
+    versions = column(conn, "SELECT number FROM agreement_version WHERE agreement_id = :a", {"a": aid})
+    raise NotFound("version", str(number), [str(v) for v in versions], f"agreement '{key}'")
 
 
 def document(conn: Conn, key: str, number: int | None = None) -> dict[str, Any]:
@@ -373,9 +374,10 @@ def new_agreement(
     for position, (sid, label, _party) in enumerate(resolved):
         session.add(AgreementParty(version_id=version.id, stakeholder_id=sid, label=label, position=position))
     session.flush()
+    if not record:
+        return {"key": key}
     after = document(conn, key)
-    if record:
-        events.record(conn, action="agreement.new", entity="agreement", key=key, after=after)
+    events.record(conn, action="agreement.new", entity="agreement", key=key, after=after)
     return after
 
 

@@ -26,7 +26,6 @@ from coordkit.storage.sql import Conn, connection, executemany, rows, tuples
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from coordkit.spec import WorkspaceSpec
     from coordkit.yamlio import Located
 
 ENTITIES = ("stakeholders", "projects", "roles", "duties", "agreements")
@@ -75,12 +74,6 @@ def _normalise(entity: str, item: dict[str, Any]) -> dict[str, Any]:
     return _clean(item)
 
 
-def spec_dicts(spec: WorkspaceSpec) -> dict[str, list[dict[str, Any]]]:
-    """A validated workspace as plain dicts in export shape (aliases, ISO dates, no empties)."""
-    data = spec.model_dump(mode="json", by_alias=True)
-    return {entity: [_normalise(entity, item) for item in data[entity]] for entity in ENTITIES}
-
-
 def _agreement_shape(item: dict[str, Any]) -> dict[str, Any]:
     for obligation in item.get("obligations", []):
         for name in ("duty", "as", "due"):
@@ -106,9 +99,8 @@ def _amount(value: Any) -> str:
 
 @dataclass
 class Loaded:
-    """Files read, validated and merged, with where each entity came from."""
+    """Files read, validated and merged (as export-shaped dicts), with where each entity came from."""
 
-    spec: WorkspaceSpec
     items: dict[str, list[dict[str, Any]]]
     where: dict[tuple[str, str], tuple[Located, tuple[str | int, ...]]] = field(default_factory=dict)
 
@@ -117,30 +109,55 @@ class Loaded:
         return located.where((*base, *path))
 
 
+def _validate_file(located: Located) -> dict[str, list[dict[str, Any]]]:
+    """Validate one file entity by entity, keeping only the validated dicts (a fraction of the memory
+    that the raw data, the models and the dicts of a 100,000-assignment file would take together)."""
+    from coordkit.spec import MODELS, WorkspaceSpec, unknown_field, validate
+
+    data = located.data
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{located.name}:1:1: a workspace file is a mapping (version, projects, stakeholders, …)")
+    for name in data:
+        if name not in WorkspaceSpec.model_fields:
+            raise InvalidInput(unknown_field(WorkspaceSpec, located, (), str(name)))
+    if data.get("version", 1) != 1:
+        raise InvalidInput(f"{located.where(('version',))}: version: this coord reads version 1 files")
+    out: dict[str, list[dict[str, Any]]] = {}
+    for entity in ENTITIES:
+        raw = data.get(entity) or []
+        if not isinstance(raw, list):
+            raise InvalidInput(f"{located.where((entity,))}: {entity}: must be a list")
+        items = []
+        for index in range(len(raw)):
+            model = validate(MODELS[entity], located, (entity, index))
+            raw[index] = None
+            items.append(_normalise(entity, model.model_dump(mode="json", by_alias=True)))
+        out[entity] = items
+    located.data = None  # the text stays, to find positions for errors
+    return out
+
+
 def load(paths: Sequence[Path]) -> Loaded:
     """Read, validate and merge workspace files; all errors at once, each with file, line and column."""
-    from coordkit.spec import WorkspaceSpec, validate
     from coordkit.yamlio import load_file
 
     if not paths:
         raise InvalidInput("name at least one YAML file")
-    merged = WorkspaceSpec()
+    merged: dict[str, list[dict[str, Any]]] = {entity: [] for entity in ENTITIES}
     where: dict[tuple[str, str], tuple[Located, tuple[str | int, ...]]] = {}
     errors: list[str] = []
     for path in paths:
         located = load_file(path)
         if located.data is None:
             continue
-        if not isinstance(located.data, dict):
-            raise InvalidInput(f"{path}:1:1: a workspace file is a mapping (version, projects, stakeholders, …)")
-        spec = validate(WorkspaceSpec, located)
+        items = _validate_file(located)
         for entity in ENTITIES:
-            for index, item in enumerate(getattr(spec, entity)):
-                key = f"{item.project}/{item.key}" if entity in ("roles", "duties") else str(item.key)
-                if entity == "agreements" and not item.key:
+            for index, item in enumerate(items[entity]):
+                if entity == "agreements" and not item.get("key"):
                     errors.append(f"{located.where((entity, index))}: {entity}[{index}].key: an agreement in a "
                                   "workspace file needs a key")  # fmt: skip
                     continue
+                key = identity(entity, item)
                 if (entity, key) in where:
                     first, base = where[(entity, key)]
                     errors.append(
@@ -149,10 +166,10 @@ def load(paths: Sequence[Path]) -> Loaded:
                     )
                     continue
                 where[(entity, key)] = (located, (entity, index))
-                getattr(merged, entity).append(item)
+                merged[entity].append(item)
     if errors:
         raise InvalidInput("\n".join(errors))
-    return Loaded(merged, spec_dicts(merged), where)
+    return Loaded(merged, where)
 
 
 @dataclass
@@ -207,6 +224,14 @@ def check_references(loaded: Loaded, known: Known) -> None:
         if value not in pool:
             bad(entity, key, path, label, _unknown(kind, value, pool))
 
+    roles_of: dict[str, set[str]] = defaultdict(set)
+    for scoped in known.roles:
+        project_key, _, role_key = scoped.partition("/")
+        roles_of[project_key].add(role_key)
+    duties_of: dict[str, set[str]] = defaultdict(set)
+    for scoped in known.duties:
+        project_key, _, duty_key = scoped.partition("/")
+        duties_of[project_key].add(duty_key)
     for index, project in enumerate(items["projects"]):
         if project.get("lead"):
             ref("projects", project["key"], ("lead",), f"projects[{index}].lead", "stakeholder", project["lead"],
@@ -225,7 +250,7 @@ def check_references(loaded: Loaded, known: Known) -> None:
                 ref("duties", key, ("assignments", a, "stakeholder"), f"duties[{index}].assignments[{a}].stakeholder",
                     "stakeholder", assignment["stakeholder"], known.stakeholders)  # fmt: skip
             else:
-                roles = {r.split("/", 1)[1] for r in known.roles if r.startswith(duty["project"] + "/")}
+                roles = roles_of.get(duty["project"], set())
                 ref("duties", key, ("assignments", a, "role"), f"duties[{index}].assignments[{a}].role",
                     "role", assignment["role"], roles)  # fmt: skip
     for index, agreement in enumerate(items["agreements"]):
@@ -241,7 +266,7 @@ def check_references(loaded: Loaded, known: Known) -> None:
         for p, party in enumerate(parties):
             ref("agreements", key, ("parties", p, "stakeholder"), f"{label}.parties[{p}].stakeholder",
                 "stakeholder", party, known.stakeholders)  # fmt: skip
-        duties = {d.split("/", 1)[1] for d in known.duties if d.startswith(agreement["project"] + "/")}
+        duties = duties_of.get(agreement["project"], set())
         for section in ("rights", "obligations", "resources", "signatures"):
             for i, clause in enumerate(agreement.get(section, [])):
                 ref("agreements", key, (section, i, "party"), f"{label}.{section}[{i}].party", "party",
@@ -263,11 +288,33 @@ def check_references(loaded: Loaded, known: Known) -> None:
 # ---------------------------------------------------------------- export
 
 
-def export_state(conn: Conn, *, project: str | None = None) -> dict[str, Any]:
+def _projects(conn: Conn, project: str | None) -> list[tuple[int, str]]:
+    found = sorted(((pid, pkey) for pid, pkey in tuples(conn, "SELECT id, key FROM project")), key=lambda p: p[1])
+    return [(pid, pkey) for pid, pkey in found if not project or pkey == project]
+
+
+def project_duties(conn: Conn, pid: int, pkey: str) -> list[dict[str, Any]]:
+    """One project's duties in export shape, sorted by key, with their manual assignments."""
+    from coordkit.services.duties import _assignments
+
+    assigned = _assignments(conn, pid, None)
+    duties = []
+    for did, key, title, title_zh, category, due in tuples(
+        conn, "SELECT id, key, title, title_zh, category, due_on FROM duty WHERE project_id = :p", {"p": pid}
+    ):
+        manual = [
+            {"as": a["letter"], "stakeholder": a["stakeholder"], "role": a["role"], "from": a["from"], "to": a["to"]}
+            for a in assigned.get(did, []) if a["source"] == "manual"
+        ]  # fmt: skip
+        duties.append(_normalise("duties", {"project": pkey, "key": key, "title": title, "title_zh": title_zh,
+                                            "category": category, "due": iso(due), "assignments": manual}))  # fmt: skip
+    return sorted(duties, key=lambda d: d["key"])
+
+
+def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = True) -> dict[str, Any]:
     """The store as a workspace file, in a fixed order (``apply`` of it changes nothing)."""
     from coordkit.services.agreements import documents, newest_version_ids, spec_of
     from coordkit.services.common import lookup_id
-    from coordkit.services.duties import _assignments
     from coordkit.services.roles import list_roles
     from coordkit.services.stakeholders import list_stakeholders
 
@@ -293,25 +340,13 @@ def export_state(conn: Conn, *, project: str | None = None) -> dict[str, Any]:
     ]
     roles: list[dict[str, Any]] = []
     duties: list[dict[str, Any]] = []
-    for pid, pkey in tuples(conn, "SELECT id, key FROM project ORDER BY key"):
-        if project and pkey != project:
-            continue
+    for pid, pkey in _projects(conn, project):
         for role in list_roles(conn, project=pkey):
             holders = [{"stakeholder": h["stakeholder"], "from": h["from"], "to": h["to"]} for h in role["holders"]]
             roles.append(_clean({"project": pkey, "key": role["key"], "name": role["name"],
                                  "description": role["description"], "holders": holders}))  # fmt: skip
-        assigned = _assignments(conn, pid, None)
-        for did, key, title, title_zh, category, due in tuples(
-            conn,
-            "SELECT id, key, title, title_zh, category, due_on FROM duty WHERE project_id = :p ORDER BY key",
-            {"p": pid},
-        ):
-            manual = [
-                {"as": a["letter"], "stakeholder": a["stakeholder"], "role": a["role"], "from": a["from"], "to": a["to"]}
-                for a in assigned.get(did, []) if a["source"] == "manual"
-            ]  # fmt: skip
-            duties.append(_clean({"project": pkey, "key": key, "title": title, "title_zh": title_zh,
-                                  "category": category, "due": iso(due), "assignments": manual}))  # fmt: skip
+        if with_duties:
+            duties.extend(project_duties(conn, pid, pkey))
     agreements = []
     for doc in documents(conn, version_ids=newest_version_ids(conn, project=project)):
         item = spec_of(doc)
@@ -345,10 +380,25 @@ def export_state(conn: Conn, *, project: str | None = None) -> dict[str, Any]:
 
 
 def export_yaml(conn: Conn, *, project: str | None = None) -> str:
+    """The export as YAML. For the whole store, duties are written a project at a time, so that the
+    largest table never sits in memory as Python objects all at once (the text is the same)."""
     from coordkit.output import to_yaml
 
     header = "# yaml-language-server: $schema=coord-workspace.schema.json\n"
-    return header + to_yaml(export_state(conn, project=project))
+    if project:
+        return header + to_yaml(export_state(conn, project=project))
+    state = export_state(conn, with_duties=False)
+    parts = [header, to_yaml({"version": 1})]
+    for entity in ("projects", "stakeholders", "roles", "duties", "agreements"):
+        if entity == "duties":
+            chunks = [to_yaml(project_duties(conn, pid, pkey)) for pid, pkey in _projects(conn, None)]
+            chunks = [chunk for chunk in chunks if chunk != "[]\n"]
+            parts.append("duties:\n" + "".join(chunks) if chunks else "duties: []\n")
+        elif state[entity]:
+            parts.append(f"{entity}:\n" + to_yaml(state[entity]))
+        else:
+            parts.append(f"{entity}: []\n")
+    return "".join(parts)
 
 
 # ---------------------------------------------------------------- plan
