@@ -26,6 +26,9 @@ class Scale:
 SCALES = {
     "reference": Scale(stakeholders=2000, projects=200, duties=10_000, assignments=100_000, agreements=1000),
     "small": Scale(stakeholders=60, projects=4, duties=120, assignments=1200, agreements=12),
+    # a small workspace with many agreements, for the "100 agreements to PDF" figure
+    "pdf": Scale(stakeholders=60, projects=4, duties=120, assignments=1200, agreements=100),
+    "pdf-small": Scale(stakeholders=20, projects=2, duties=20, assignments=100, agreements=4),
 }
 CATEGORIES = ("markets", "courses", "teaching", "heritage", "venues", "reporting", "volunteers", "funding")
 

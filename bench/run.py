@@ -38,6 +38,29 @@ RAW_SQL = (
 )
 
 
+WARM_PDF = (
+    "import sys, time\n"
+    "from pathlib import Path\n"
+    "from coordkit.render.documents import render_agreement\n"
+    "from coordkit.services.agreements import documents, version_id\n"
+    "from coordkit.services.stakeholders import list_stakeholders\n"
+    "from coordkit.storage.engine import open_store\n"
+    "from coordkit.storage.location import from_path\n"
+    "store = open_store(from_path(Path(sys.argv[1]), 'bench'))\n"
+    "with store.read() as conn:\n"
+    "    keys = [k for (k,) in conn.execute('SELECT key FROM agreement ORDER BY key LIMIT 4')]\n"
+    "    docs = documents(conn, version_ids=[version_id(conn, k) for k in keys])\n"
+    "    people = list_stakeholders(conn)\n"
+    "render_agreement(docs[0], people, fmt='pdf', lang=sys.argv[2], workspace=None)  # warm up\n"
+    "times = []\n"
+    "for doc in docs[1:]:\n"
+    "    started = time.perf_counter()\n"
+    "    render_agreement(doc, people, fmt='pdf', lang=sys.argv[2], workspace=None)\n"
+    "    times.append(time.perf_counter() - started)\n"
+    "print(sorted(times)[len(times) // 2])\n"
+)
+
+
 @dataclass
 class Figure:
     name: str
@@ -45,6 +68,9 @@ class Figure:
     target: float | None = None  # seconds
     floor: str | None = None  # the name of the figure that bounds it
     ok: tuple[int, ...] = (0,)
+    repeat: int | None = None  # runs, when fewer than --repeat will do (the slow figures)
+    setup: list[list[str]] = field(default_factory=list)  # run, untimed, before each sample
+    inner: bool = False  # the command prints its own timing (in-process figures)
     samples: list[float] = field(default_factory=list)
     peak_mb: float = 0.0
 
@@ -58,38 +84,51 @@ def coord_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "coordkit"]
 
 
-def figures(store: Path) -> list[Figure]:
+def figures(store: Path, work: Path, pdf_store: Path) -> list[Figure]:
+    """Every figure, and the floor each is compared with."""
     coord = [*coord_command(), "--db", str(store)]
     py = sys.executable
+    fresh = work / "applied"
+    first = "AGR-2024-0000"
+    stack = "floor: import sqlmodel, typer"
     return [
         Figure("floor: python -c pass", [py, "-c", "pass"]),
-        Figure("floor: import sqlmodel, typer", [py, "-c", "import sqlmodel, typer"]),
+        Figure(stack, [py, "-c", "import sqlmodel, typer"]),
         Figure("floor: raw SQL, duties without exactly one A", [py, "-c", RAW_SQL, str(store)]),
         Figure("coord --help", [*coord_command(), "--help"], 0.15, "floor: python -c pass"),
-        Figure(
-            "coord stakeholder list --format json",
-            [*coord, "stakeholder", "list", "--format", "json"],
-            0.5,
-            "floor: import sqlmodel, typer",
-        ),
-        Figure(
-            "coord check",
-            [*coord, "check", "--format", "json"],
-            1.5,
-            "floor: raw SQL, duties without exactly one A",
-            ok=(0, 1),
-        ),
-        Figure(
-            "coord matrix --format csv", [*coord, "matrix", "--format", "csv"], 3.0, "floor: import sqlmodel, typer"
-        ),
-    ]
+        Figure("coord stakeholder list --format json", [*coord, "stakeholder", "list", "--format", "json"], 0.5, stack),
+        Figure("coord check", [*coord, "check", "--format", "json"], 1.5,
+               "floor: raw SQL, duties without exactly one A", ok=(0, 1)),
+        Figure("coord matrix --format csv", [*coord, "matrix", "--format", "csv"], 3.0, stack),
+        Figure("coord export (whole store)", [*coord, "export", "-o", str(work / "export.yaml")], 10.0, stack, repeat=3),
+        Figure("coord apply (that export, into an empty store)",
+               [*coord_command(), "--db", str(fresh), "apply", str(work / "export.yaml")], 20.0, stack, repeat=3,
+               setup=[[py, "-c", f"import shutil; shutil.rmtree({str(fresh)!r}, ignore_errors=True)"],
+                      [*coord_command(), "init", str(fresh)]]),
+        Figure("coord agreement render: 1 PDF, en",
+               [*coord, "agreement", "render", first, "-f", "pdf", "-o", str(work / "one.en.pdf")], 2.0, stack),
+        Figure("coord agreement render: 1 PDF, zh",
+               [*coord, "agreement", "render", first, "-f", "pdf", "--lang", "zh", "-o", str(work / "one.zh.pdf")],
+               2.0, stack),
+        Figure("1 PDF in-process, warm, en", [py, "-c", WARM_PDF, str(store), "en"], 0.5, inner=True, repeat=3),
+        Figure("1 PDF in-process, warm, zh", [py, "-c", WARM_PDF, str(store), "zh"], 0.5, inner=True, repeat=3),
+        Figure("coord agreement render --all: every agreement to HTML",
+               [*coord, "agreement", "render", "--all", "-f", "html", "-o", str(work / "html")], 10.0, stack, repeat=3),
+        Figure("coord agreement render --all: the PDF batch",
+               [*coord_command(), "--db", str(pdf_store), "agreement", "render", "--all", "-f", "pdf",
+                "-o", str(work / "pdf")], 40.0, stack, repeat=1),
+    ]  # fmt: skip
 
 
 def measure(figure: Figure, repeat: int) -> None:
-    """Run the command ``repeat`` times; record wall times and the peak memory."""
-    for _ in range(repeat):
+    """Run the command ``repeat`` times; record wall times (or its own) and the peak memory."""
+    for _ in range(min(repeat, figure.repeat or repeat)):
+        for step in figure.setup:
+            subprocess.run(step, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         start = time.perf_counter()
-        process = subprocess.Popen(figure.argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            figure.argv, stdout=subprocess.PIPE if figure.inner else subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         _pid, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         code = os.waitstatus_to_exitcode(status)
@@ -97,6 +136,8 @@ def measure(figure: Figure, repeat: int) -> None:
         stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
         if code not in figure.ok:
             raise SystemExit(f"{figure.name}: exit code {code}\n{stderr}")
+        if figure.inner and process.stdout:
+            elapsed = float(process.stdout.read().decode().strip().splitlines()[-1])
         figure.samples.append(elapsed)
         figure.peak_mb = max(figure.peak_mb, usage.ru_maxrss / 1024)
 
@@ -106,15 +147,17 @@ def table(results: Sequence[Figure], title: str) -> str:
     lines = [
         title,
         "",
-        "| figure | median | peak memory | target | ratio to floor | |",
-        "|---|---:|---:|---:|---:|---|",
+        "| figure | median | runs | peak memory | target | ratio to floor | |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for f in results:
         target = f"{f.target:g} s" if f.target else ""
         ratio = f"{f.median / by_name[f.floor].median:.1f}× {f.floor.removeprefix('floor: ')}" if f.floor else ""
         missed = (f.target is not None and f.median > f.target) or f.peak_mb > MEMORY_TARGET_MB
         mark = "" if f.target is None else ("✗ missed" if missed else "✓")
-        lines.append(f"| {f.name} | {f.median:.3f} s | {f.peak_mb:.0f} MB | {target} | {ratio} | {mark} |")
+        lines.append(
+            f"| {f.name} | {f.median:.3f} s | {len(f.samples)} | {f.peak_mb:.0f} MB | {target} | {ratio} | {mark} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -130,27 +173,28 @@ def main(argv: Sequence[str] | None = None) -> list[Figure]:
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     data = args.data or Path(__file__).parent / "data" / args.scale
-    store = data / "coord.db"
     if args.fresh and data.exists():
         shutil.rmtree(data)
-    if not store.exists():
-        started = time.perf_counter()
-        # in a child process: this one stays small, so forking the measured commands does not
-        # lend them its memory (wait4's peak RSS would count it)
-        subprocess.run(
-            [sys.executable, "-m", "bench.generate", str(data), "--scale", args.scale],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            cwd=Path(__file__).parent.parent,
-        )
-        print(f"generated {args.scale} data in {time.perf_counter() - started:.1f} s: {scale}", file=sys.stderr)
-    results = figures(store)
+    pdf_scale = "pdf" if args.scale == "reference" else "pdf-small"
+    for folder, name in ((data / "store", args.scale), (data / "pdf-store", pdf_scale)):
+        if not (folder / "coord.db").exists():
+            started = time.perf_counter()
+            # in a child process: this one stays small, so forking the measured commands does not
+            # lend them its memory (wait4's peak RSS would count it)
+            subprocess.run([sys.executable, "-m", "bench.generate", str(folder), "--scale", name], check=True,
+                           stdout=subprocess.DEVNULL, cwd=Path(__file__).parent.parent)  # fmt: skip
+            print(f"generated {name} data in {time.perf_counter() - started:.1f} s: {SCALES[name]}", file=sys.stderr)
+    work = data / "work"
+    work.mkdir(exist_ok=True)
+    results = figures(data / "store" / "coord.db", work, data / "pdf-store" / "coord.db")
     for figure in results:
         measure(figure, args.repeat)
         print(f"  {figure.name}: {figure.median:.3f} s, {figure.peak_mb:.0f} MB", file=sys.stderr)
+    batch = SCALES[pdf_scale].agreements
     title = (
         f"coord benchmark, {args.scale} scale ({scale.stakeholders} stakeholders, {scale.projects} projects, "
-        f"{scale.duties} duties, {scale.assignments} assignments), median of {args.repeat} runs"
+        f"{scale.duties} duties, {scale.assignments} assignments, {scale.agreements} agreements; the PDF batch "
+        f"has {batch}), median of up to {args.repeat} runs"
     )
     print(table(results, title))
     if args.json:

@@ -23,4 +23,5 @@ def test_benchmark_small_scale(tmp_path: Path, capsys: pytest.CaptureFixture[str
         assert f"| {figure.name} |" in printed
     saved = json.loads((tmp_path / "out.json").read_text())
     assert [f["name"] for f in saved["figures"]] == names
-    assert (tmp_path / "data" / "coord.db").is_file()
+    assert (tmp_path / "data" / "store" / "coord.db").is_file()
+    assert (tmp_path / "data" / "pdf-store" / "coord.db").is_file()

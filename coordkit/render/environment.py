@@ -7,6 +7,7 @@ workspace's own templates get the same, safe treatment).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,9 @@ def builtin_dir() -> Path:
     return packaged if packaged.is_dir() else here.parent / "templates"
 
 
+@functools.lru_cache(maxsize=8)
 def environment(workspace: Path | None = None) -> SandboxedEnvironment:
+    """One environment per workspace and process: templates compile once (Jinja reloads changed files)."""
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
     from jinja2.sandbox import SandboxedEnvironment
 
