@@ -17,7 +17,7 @@ from typing import Any
 from coordkit.canonical import compute_hash
 from coordkit.checks.config import CheckConfig
 from coordkit.checks.snapshot import MAX_DAY, MIN_DAY, DutyRow, Effective, ProjectRow, Snapshot, intersect
-from coordkit.dates import day_after, day_before
+from coordkit.dates import covers, day_after, day_before
 
 
 @dataclass(frozen=True)
@@ -63,10 +63,6 @@ def period(start: str | None, end: str | None) -> str:
     if end:
         return f"until {end}"
     return "at all times"
-
-
-def covers(start: str | None, end: str | None, day: str) -> bool:
-    return (start or MIN_DAY) <= day <= (end or MAX_DAY)
 
 
 def by_duty(ctx: Context, letter: str) -> dict[int, list[Effective]]:

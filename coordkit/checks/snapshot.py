@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from coordkit.dates import OPEN_END as MAX_DAY
+from coordkit.dates import OPEN_START as MIN_DAY
 from coordkit.dates import iso
 from coordkit.storage.sql import Conn, tuples
-
-MIN_DAY, MAX_DAY = "0000-01-01", "9999-12-31"
 
 
 class ProjectRow(NamedTuple):

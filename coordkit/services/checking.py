@@ -48,13 +48,9 @@ def check_store(
     return run_rules(snapshot, on=day, explicit_on=explicit, config=config, select=select, ignore=ignore, project=pkey)
 
 
-def _mark(item: Effective | Any) -> str:
-    mark = item.letter
-    if getattr(item, "role", None) and isinstance(item, Effective):
-        mark += ROLE_MARK
-    if item.agreement:
-        mark += AGREEMENT_MARK
-    return mark
+def _mark(item: Effective) -> str:
+    """The letter as the matrix shows it: * through a role, # from a signed agreement."""
+    return item.letter + (ROLE_MARK if item.role else "") + (AGREEMENT_MARK if item.agreement else "")
 
 
 def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, project: str | None) -> dict[str, Any]:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 from coordkit.errors import InvalidInput, NotFound
 from coordkit.storage.sql import Conn, column, execute, rows, scalar
@@ -77,25 +76,8 @@ def set_meta(conn: Conn, key: str, value: str | None) -> None:
         execute(conn, "INSERT INTO coord_meta (key, value) VALUES (:k, :v)", {"k": key, "v": value})
 
 
-def resolve_project(conn: Conn, key: str | None) -> tuple[int, str]:
-    """The project a command works on: ``--project``, the current one, or the only one."""
-    if key:
-        return lookup_id(conn, "project", key, "project"), key
-    current = get_meta(conn, "current_project")
-    if current:
-        pid = scalar(conn, "SELECT id FROM project WHERE key = :k", {"k": current})
-        if pid is not None:
-            return int(pid), current
-    found = rows(conn, "SELECT id, key FROM project ORDER BY key LIMIT 2")
-    if len(found) == 1:
-        return int(found[0][0]), str(found[0][1])
-    if not found:
-        raise InvalidInput("there is no project yet; add one with 'coord project add KEY --name NAME'")
-    raise InvalidInput("which project? pass --project KEY, or set one with 'coord project use KEY'")
-
-
 def project_scope(conn: Conn, key: str | None) -> tuple[int | None, str | None]:
-    """For whole-store views: ``--project``, else the current project, else every project."""
+    """For whole-store views: ``--project``, else the current project, else every project (None)."""
     if key:
         return lookup_id(conn, "project", key, "project"), key
     current = get_meta(conn, "current_project")
@@ -106,5 +88,14 @@ def project_scope(conn: Conn, key: str | None) -> tuple[int | None, str | None]:
     return None, None
 
 
-def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: after[k] for k in after if before.get(k) != after[k]}
+def resolve_project(conn: Conn, key: str | None) -> tuple[int, str]:
+    """The project a command works on: ``--project``, the current one, or the only one."""
+    pid, pkey = project_scope(conn, key)
+    if pid is not None and pkey is not None:
+        return pid, pkey
+    found = rows(conn, "SELECT id, key FROM project ORDER BY key LIMIT 2")
+    if len(found) == 1:
+        return int(found[0][0]), str(found[0][1])
+    if not found:
+        raise InvalidInput("there is no project yet; add one with 'coord project add KEY --name NAME'")
+    raise InvalidInput("which project? pass --project KEY, or set one with 'coord project use KEY'")
