@@ -15,8 +15,9 @@ from tests.conftest import run_coord
 def walk(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = [path]
     if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
-            found += walk(sub, (*path, name))
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            found += walk(command.get_command(ctx, name), (*path, name))
     return found
 
 
@@ -52,6 +53,18 @@ def test_help_imports_no_database_template_or_pdf_library() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stderr.strip() == "[]"
+
+
+def test_root_help_lists_each_command_with_its_own_summary() -> None:
+    """The root help is written out (so that it loads no command); it must say what each command says."""
+    from coordkit.cli.app import COMMANDS, load_command
+
+    for name, (_module, _attribute, summary) in COMMANDS.items():
+        help_text = load_command(name).help or ""
+        assert help_text.strip().split("\n\n")[0].replace("\n", " ") == summary, name
+    listing = run_coord("--help").stdout
+    for name in COMMANDS:
+        assert f"  {name} " in listing
 
 
 def test_version() -> None:

@@ -524,3 +524,12 @@ app.add_typer(
 )
 app.add_typer(_obligation_app(), name="obligation")
 app.add_typer(_resource_app(), name="resource")
+
+
+def _register_render() -> None:
+    from coordkit.cli.documents import render
+
+    app.command("render")(render)
+
+
+_register_render()

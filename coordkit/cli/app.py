@@ -3,19 +3,67 @@ where a ``CoordError`` becomes ``Error: …`` on stderr and its exit code."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from coordkit import __version__
-from coordkit.cli import agreement, ascode, check, documents, duty, key, matrix, project, role, stakeholder, workspace
 from coordkit.cli.context import state
 from coordkit.errors import CoordError
 
+# Commands load when they run, not before: `coord --help` imports none of them (the help below is
+# their summary; tests/test_help.py keeps the two the same).
+COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summary)
+    "init": ("coordkit.cli.workspace", "init", "Make a workspace: a folder with a new coord.db store."),
+    "stakeholder": ("coordkit.cli.stakeholder", "app", "The register of parties: organisations and groups that take part."),
+    "project": ("coordkit.cli.project", "app", "Projects: the cooperation efforts that roles and duties belong to."),
+    "role": ("coordkit.cli.role", "app", "Roles in a project (funder, service provider, venue host) and their holders."),
+    "duty": ("coordkit.cli.duty", "app", "Duties (one responsibility each) and their RACI assignments."),
+    "agreement": ("coordkit.cli.agreement", "app", "Activity agreements, from draft to signature, amendment and proof."),
+    "key": ("coordkit.cli.key", "app", "Ed25519 keys for parties who sign electronically."),
+    "matrix": ("coordkit.cli.matrix", "matrix", "Show the responsibility (RACI) matrix: duties by parties."),
+    "check": ("coordkit.cli.check", "check", "Flag duties left unowned or owned twice, overloaded parties and more."),
+    "validate": ("coordkit.cli.ascode", "validate", "Check workspace files without any store."),
+    "apply": ("coordkit.cli.ascode", "apply", "Make the store say what the files say, all in one transaction."),
+    "export": ("coordkit.cli.ascode", "export", "Write the store as a workspace YAML file, in a fixed order."),
+    "schema": ("coordkit.cli.ascode", "schema", "Print the JSON Schema of workspace files, for editors."),
+    "template": ("coordkit.cli.documents", "template_app", "Document templates: built in, or your own in the workspace's templates/."),
+    "doctor": ("coordkit.cli.documents", "doctor", "Report what each output format needs and what is missing here."),
+    "log": ("coordkit.cli.workspace", "log", "Show the history of changes, newest first."),
+    "demo": ("coordkit.cli.ascode", "demo", "Build the Liede Renjia example workspace and render its documents."),
+}  # fmt: skip
+
+
+def load_command(name: str) -> Any:
+    """The click command for ``name``, built from its module (imported now, not at start-up)."""
+    module, attribute, _summary = COMMANDS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    if isinstance(target, typer.Typer):
+        target.rich_markup_mode = None  # plain click help, as the root's (rich would cost 100 ms)
+        command: Any = typer.main.get_group(target)  # a noun: always a group, even with one verb
+    else:
+        single = typer.Typer(rich_markup_mode=None, add_completion=False)
+        single.command(name, context_settings={"help_option_names": ["--help", "-h"]})(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
+
 
 class CoordGroup(TyperGroup):
-    """Turns user errors into one line and an exit code; bugs keep their traceback."""
+    """Loads commands lazily; turns user errors into one line and an exit code (bugs keep their traceback)."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = [(name, summary) for name, (_module, _attribute, summary) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -66,18 +114,3 @@ def root(
 ) -> None:
     """Who does what in a multi-party project."""
     state.db = db
-
-
-workspace.register(app)
-matrix.register(app)
-check.register(app)
-ascode.register(app)
-app.add_typer(stakeholder.app, name="stakeholder")
-app.add_typer(project.app, name="project")
-app.add_typer(role.app, name="role")
-app.add_typer(duty.app, name="duty")
-app.add_typer(agreement.app, name="agreement")
-app.add_typer(key.app, name="key")
-app.add_typer(documents.template_app, name="template")
-app.command("doctor")(documents.doctor)
-agreement.app.command("render")(documents.render)

@@ -15,14 +15,6 @@ from coordkit.cli.options import OutputOpt, ProjectOpt
 FilesArg = Annotated[list[Path], typer.Argument(help="Workspace YAML files (they merge into one workspace).")]
 
 
-def register(app: typer.Typer) -> None:
-    app.command("validate")(validate)
-    app.command("apply")(apply)
-    app.command("export")(export)
-    app.command("schema")(schema)
-    app.command("demo")(demo)
-
-
 def validate(
     files: FilesArg,
     on: Annotated[str | None, typer.Option("--on", help="Check the content as of this date (default: today).")] = None,

@@ -22,10 +22,6 @@ class CheckFormat(StrEnum):
     json = "json"
 
 
-def register(app: typer.Typer) -> None:
-    app.command("check")(check)
-
-
 def check(
     project: ProjectOpt = None,
     on: Annotated[

@@ -31,10 +31,6 @@ class By(StrEnum):
 STYLES = {"R": "bold blue", "A": "bold red", "C": "yellow", "I": "dim"}
 
 
-def register(app: typer.Typer) -> None:
-    app.command("matrix")(matrix)
-
-
 def matrix(
     project: ProjectOpt = None,
     by: Annotated[By, typer.Option("--by", help="Columns are stakeholders or roles.")] = By.stakeholder,

@@ -68,8 +68,3 @@ def _change_summary(before: dict | None, after: dict | None) -> str:
         return "removed"
     fields = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     return "changed " + ", ".join(fields) if fields else "no change"
-
-
-def register(app: typer.Typer) -> None:
-    app.command("init")(init)
-    app.command("log")(log)
