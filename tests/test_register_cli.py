@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import yaml
+from pathlib import Path
 
 from tests.conftest import Workspace, run_coord
 
@@ -351,3 +352,17 @@ def test_output_file(ws: Workspace) -> None:
     from pathlib import Path
 
     assert len(json.loads(Path("out/duties.json").read_text(encoding="utf-8"))) == 4
+
+
+def test_long_lists_print_as_plain_aligned_columns(sqlite_ws: Workspace, isolated: Path) -> None:
+    from rich.cells import cell_len
+
+    people = [{"key": f"org-{i:03d}", "name": f"组织 {i}" if i % 2 else f"Org {i}", "kind": "other"} for i in range(301)]
+    (isolated / "many.yaml").write_text(yaml.safe_dump({"stakeholders": people}, allow_unicode=True), encoding="utf-8")
+    assert run_coord("apply", "many.yaml").exit_code == 0
+    lines = run_coord("stakeholder", "list").stdout.splitlines()
+    assert lines[0] == "Stakeholders" and lines[1].startswith("key      name      中文名  kind   influence")
+    assert len(lines) == 3 + 301
+    kind_at = cell_len(lines[1].split("kind")[0])
+    for line in (lines[3], lines[4]):  # an English and a Chinese name: the next column starts at the same cell
+        assert cell_len(line[: line.index("other")]) == kind_at

@@ -47,7 +47,9 @@ def table_text(
     row_styles: Sequence[str] | None = None,
     to_file: bool = False,
 ) -> str:
-    """A rich table rendered to text (coloured only on a terminal)."""
+    """A rich table rendered to text (coloured only on a terminal); long ones as plain columns."""
+    if len(rows) > PLAIN_ABOVE:
+        return plain_table(rows, columns, title=title)
     from rich.console import Console
     from rich.table import Table
 
@@ -70,6 +72,24 @@ def table_text(
     with console.capture() as capture:
         console.print(table)
     return capture.get()
+
+
+PLAIN_ABOVE = 300  # rows; rich lays out a 2,000-row table in seconds, plain columns in milliseconds
+
+
+def plain_table(rows: Sequence[Mapping[str, Any]], columns: Columns, *, title: str | None = None) -> str:
+    """Aligned columns (wide Chinese characters count double), for lists too long for rich."""
+    from rich.cells import cell_len
+
+    from coordkit.output import cell_text
+
+    cells = [[header for _, header in columns]]
+    cells += [[cell_text(row.get(field)).replace("\n", " ") for field, _ in columns] for row in rows]
+    widths = [max(cell_len(line[i]) for line in cells) for i in range(len(columns))]
+    lines = ["  ".join(text + " " * (width - cell_len(text)) for text, width in zip(line, widths, strict=True)).rstrip()
+             for line in cells]  # fmt: skip
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return (f"{title}\n" if title else "") + "\n".join(lines) + "\n"
 
 
 def emit(
