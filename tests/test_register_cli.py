@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import yaml
-from pathlib import Path
 
 from tests.conftest import Workspace, run_coord
 
@@ -357,7 +357,9 @@ def test_output_file(ws: Workspace) -> None:
 def test_long_lists_print_as_plain_aligned_columns(sqlite_ws: Workspace, isolated: Path) -> None:
     from rich.cells import cell_len
 
-    people = [{"key": f"org-{i:03d}", "name": f"组织 {i}" if i % 2 else f"Org {i}", "kind": "other"} for i in range(301)]
+    people = [
+        {"key": f"org-{i:03d}", "name": f"组织 {i}" if i % 2 else f"Org {i}", "kind": "other"} for i in range(301)
+    ]
     (isolated / "many.yaml").write_text(yaml.safe_dump({"stakeholders": people}, allow_unicode=True), encoding="utf-8")
     assert run_coord("apply", "many.yaml").exit_code == 0
     lines = run_coord("stakeholder", "list").stdout.splitlines()
