@@ -58,6 +58,13 @@ def run_coord(*args: str, input: str | None = None) -> Result:
     return Result(result.exit_code, result.stdout, result.stderr, result.exception)
 
 
+def ok(*args: str) -> str:
+    """Run a command that must succeed; its stdout."""
+    result = run_coord(*args)
+    assert result.exit_code == 0, (args, result.stderr)
+    return result.stdout
+
+
 @pytest.fixture
 def coord() -> Any:
     return run_coord

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Workspace, run_coord
+from tests.conftest import Workspace, ok, run_coord
 
 KEY = "AGR-2024-001"
 SETUP = [
@@ -113,12 +113,6 @@ SETUP = [
     ["agreement", "dispute", "add", KEY, "Mediation by the street office"],
     ["agreement", "communication", "add", KEY, "A joint meeting every month"],
 ]
-
-
-def ok(*args: str) -> str:
-    result = run_coord(*args)
-    assert result.exit_code == 0, (args, result.stderr)
-    return result.stdout
 
 
 def show(version: int | None = None) -> dict:

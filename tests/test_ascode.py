@@ -14,16 +14,10 @@ from hypothesis import strategies as st
 from coordkit.services import ascode
 from coordkit.storage.engine import open_store
 from coordkit.storage.location import from_path
-from tests.conftest import Workspace, run_coord
+from tests.conftest import Workspace, ok, run_coord
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "agreements" / "liede-renjia.yaml"
-
-
-def ok(*args: str) -> str:
-    result = run_coord(*args)
-    assert result.exit_code == 0, (args, result.stderr)
-    return result.stdout
 
 
 def test_the_example_validates_with_the_findings_it_holds_on_purpose() -> None:

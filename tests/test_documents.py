@@ -11,16 +11,10 @@ import docx
 import pypdf
 import pytest
 
-from tests.conftest import Workspace, run_coord
+from tests.conftest import Workspace, ok, run_coord
 
 KEY = "AGR-2024-001"
 EVIL = "<script>alert(1)</script> & Co"
-
-
-def ok(*args: str) -> str:
-    result = run_coord(*args)
-    assert result.exit_code == 0, (args, result.stderr)
-    return result.stdout
 
 
 @pytest.fixture
