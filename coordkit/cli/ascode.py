@@ -57,13 +57,12 @@ def apply(
     Example:
       coord apply agreements/*.yaml --dry-run
     """
-    from coordkit.errors import CoordError
     from coordkit.services import ascode
 
     loaded = ascode.load(files)
 
     class DryRun(Exception):
-        pass
+        """Raised inside the unit of work to roll the planned changes back."""
 
     with store() as opened:
         try:
@@ -73,8 +72,6 @@ def apply(
                     raise DryRun
         except DryRun:
             pass
-        except CoordError:
-            raise
     counts = {action: sum(c.action == action for c in changes) for action in ("create", "change", "unchanged")}
     if fmt == "json":
         write_out(json.dumps([c.as_dict() for c in changes], ensure_ascii=False, indent=1) + "\n", None)
