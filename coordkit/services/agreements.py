@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coordkit.canonical import compute_hash, fingerprint
+from coordkit.checks.rules import in_force  # one definition, shared with the checks
 from coordkit.dates import check_window, day_before, iso, parse_date, today
 from coordkit.errors import AlreadyExists, InvalidInput, NotFound, Refused
 from coordkit.services.common import check_choice, check_text, lookup_id, resolve_project
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 REVIEW_RE = re.compile(r"^[1-9][0-9]{0,3}[dwmy]$")
 METHODS = ("wet-ink", "seal", "electronic")
+STATUSES = ("draft", "circulating", "signed", "superseded", "terminated")
 LANGUAGES = ("en", "zh")
 SECTIONS = {  # command name -> document field
     "goal": "goals",
@@ -164,9 +166,7 @@ def newest_version_ids(conn: Conn, *, keys: Sequence[str] = (), status: str | No
         where.append("a.key IN " + in_list("k", keys, params))
     if status:
         where.append("v.status = :status")
-        params["status"] = check_choice(
-            status, ("draft", "circulating", "signed", "superseded", "terminated"), "status"
-        )
+        params["status"] = check_choice(status, STATUSES, "status")
     if project:
         params["pid"] = lookup_id(conn, "project", project, "project")
         where.append("a.project_id = :pid")
@@ -181,15 +181,6 @@ def newest_version_ids(conn: Conn, *, keys: Sequence[str] = (), status: str | No
 
 def version_id(conn: Conn, key: str, number: int | None = None) -> int:
     return int(_version(conn, key, number).id)
-
-
-def in_force(doc: dict[str, Any], on: str) -> bool:
-    return (
-        doc["status"] == "signed"
-        and (doc["effective"] or "0000") <= on
-        and on <= (doc["expires"] or "9999")
-        and not doc["terminated_on"]
-    )
 
 
 def list_agreements(
@@ -214,9 +205,7 @@ def list_agreements(
             "EXISTS (SELECT 1 FROM agreement_party ap WHERE ap.version_id = v.id AND ap.stakeholder_id = :sid)"
         )
     if status:
-        params["status"] = check_choice(
-            status, ("draft", "circulating", "signed", "superseded", "terminated"), "status"
-        )
+        params["status"] = check_choice(status, STATUSES, "status")
         where.append("v.status = :status")
     found = rows(
         conn,
