@@ -52,7 +52,7 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
         Role,
         RoleHolder,
         Stakeholder,
-    )  # fmt: skip
+    )
     from coordkit.services.stakeholders import KINDS
     from coordkit.storage import events
     from coordkit.storage.engine import open_store

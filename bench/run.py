@@ -97,27 +97,68 @@ def figures(store: Path, work: Path, pdf_store: Path) -> list[Figure]:
         Figure("floor: raw SQL, duties without exactly one A", [py, "-c", RAW_SQL, str(store)]),
         Figure("coord --help", [*coord_command(), "--help"], 0.15, "floor: python -c pass"),
         Figure("coord stakeholder list --format json", [*coord, "stakeholder", "list", "--format", "json"], 0.5, stack),
-        Figure("coord check", [*coord, "check", "--format", "json"], 1.5,
-               "floor: raw SQL, duties without exactly one A", ok=(0, 1)),
+        Figure(
+            "coord check",
+            [*coord, "check", "--format", "json"],
+            1.5,
+            "floor: raw SQL, duties without exactly one A",
+            ok=(0, 1),
+        ),
         Figure("coord matrix --format csv", [*coord, "matrix", "--format", "csv"], 3.0, stack),
-        Figure("coord export (whole store)", [*coord, "export", "-o", str(work / "export.yaml")], 10.0, stack, repeat=3),
-        Figure("coord apply (that export, into an empty store)",
-               [*coord_command(), "--db", str(fresh), "apply", str(work / "export.yaml")], 20.0, stack, repeat=3,
-               setup=[[py, "-c", f"import shutil; shutil.rmtree({str(fresh)!r}, ignore_errors=True)"],
-                      [*coord_command(), "init", str(fresh)]]),
-        Figure("coord agreement render: 1 PDF, en",
-               [*coord, "agreement", "render", first, "-f", "pdf", "-o", str(work / "one.en.pdf")], 2.0, stack),
-        Figure("coord agreement render: 1 PDF, zh",
-               [*coord, "agreement", "render", first, "-f", "pdf", "--lang", "zh", "-o", str(work / "one.zh.pdf")],
-               2.0, stack),
+        Figure(
+            "coord export (whole store)", [*coord, "export", "-o", str(work / "export.yaml")], 10.0, stack, repeat=3
+        ),
+        Figure(
+            "coord apply (that export, into an empty store)",
+            [*coord_command(), "--db", str(fresh), "apply", str(work / "export.yaml")],
+            20.0,
+            stack,
+            repeat=3,
+            setup=[
+                [py, "-c", f"import shutil; shutil.rmtree({str(fresh)!r}, ignore_errors=True)"],
+                [*coord_command(), "init", str(fresh)],
+            ],
+        ),
+        Figure(
+            "coord agreement render: 1 PDF, en",
+            [*coord, "agreement", "render", first, "-f", "pdf", "-o", str(work / "one.en.pdf")],
+            2.0,
+            stack,
+        ),
+        Figure(
+            "coord agreement render: 1 PDF, zh",
+            [*coord, "agreement", "render", first, "-f", "pdf", "--lang", "zh", "-o", str(work / "one.zh.pdf")],
+            2.0,
+            stack,
+        ),
         Figure("1 PDF in-process, warm, en", [py, "-c", WARM_PDF, str(store), "en"], 0.5, inner=True, repeat=3),
         Figure("1 PDF in-process, warm, zh", [py, "-c", WARM_PDF, str(store), "zh"], 0.5, inner=True, repeat=3),
-        Figure("coord agreement render --all: every agreement to HTML",
-               [*coord, "agreement", "render", "--all", "-f", "html", "-o", str(work / "html")], 10.0, stack, repeat=3),
-        Figure("coord agreement render --all: the PDF batch",
-               [*coord_command(), "--db", str(pdf_store), "agreement", "render", "--all", "-f", "pdf",
-                "-o", str(work / "pdf")], 40.0, stack, repeat=1),
-    ]  # fmt: skip
+        Figure(
+            "coord agreement render --all: every agreement to HTML",
+            [*coord, "agreement", "render", "--all", "-f", "html", "-o", str(work / "html")],
+            10.0,
+            stack,
+            repeat=3,
+        ),
+        Figure(
+            "coord agreement render --all: the PDF batch",
+            [
+                *coord_command(),
+                "--db",
+                str(pdf_store),
+                "agreement",
+                "render",
+                "--all",
+                "-f",
+                "pdf",
+                "-o",
+                str(work / "pdf"),
+            ],
+            40.0,
+            stack,
+            repeat=1,
+        ),
+    ]
 
 
 def measure(figure: Figure, repeat: int) -> None:
@@ -181,8 +222,12 @@ def main(argv: Sequence[str] | None = None) -> list[Figure]:
             started = time.perf_counter()
             # in a child process: this one stays small, so forking the measured commands does not
             # lend them its memory (wait4's peak RSS would count it)
-            subprocess.run([sys.executable, "-m", "bench.generate", str(folder), "--scale", name], check=True,
-                           stdout=subprocess.DEVNULL, cwd=Path(__file__).parent.parent)  # fmt: skip
+            subprocess.run(
+                [sys.executable, "-m", "bench.generate", str(folder), "--scale", name],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                cwd=Path(__file__).parent.parent,
+            )
             print(f"generated {name} data in {time.perf_counter() - started:.1f} s: {SCALES[name]}", file=sys.stderr)
     work = data / "work"
     work.mkdir(exist_ok=True)

@@ -22,9 +22,25 @@ import json
 from typing import Any
 
 CANONICAL_FIELDS = (
-    "key", "version", "project", "kind", "title", "title_zh", "effective", "expires", "review_every", "languages",
-    "parties", "goals", "methods", "dispute_resolution", "communication", "rights", "obligations", "resources",
-)  # fmt: skip
+    "key",
+    "version",
+    "project",
+    "kind",
+    "title",
+    "title_zh",
+    "effective",
+    "expires",
+    "review_every",
+    "languages",
+    "parties",
+    "goals",
+    "methods",
+    "dispute_resolution",
+    "communication",
+    "rights",
+    "obligations",
+    "resources",
+)
 
 
 def canonical_terms(doc: dict[str, Any]) -> dict[str, Any]:

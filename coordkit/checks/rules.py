@@ -30,8 +30,14 @@ class Finding:
     hint: str
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"rule": self.rule, "severity": self.severity, "project": self.project, "subject": self.subject,
-                "message": self.message, "hint": self.hint}  # fmt: skip
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "project": self.project,
+            "subject": self.subject,
+            "message": self.message,
+            "hint": self.hint,
+        }
 
 
 @dataclass(frozen=True)
@@ -236,10 +242,13 @@ def no_contact_channel(ctx: Context) -> Iterator[Finding]:
         row = ctx.snapshot.parties.get(party)
         if row is not None and row.contacts == 0:
             yield Finding(
-                "no-contact-channel", "warning", None, party,
+                "no-contact-channel",
+                "warning",
+                None,
+                party,
                 f"'{party}' {why} but has no contact channel",
                 f"add one: coord stakeholder edit {party} --contact phone:NUMBER",
-            )  # fmt: skip
+            )
 
 
 def in_force(doc: dict[str, Any], on: str) -> bool:
@@ -255,11 +264,14 @@ def tampered_agreement(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.snapshot.agreements:
         if doc["terms_hash"] and compute_hash(doc) != doc["terms_hash"]:
             yield Finding(
-                "tampered-agreement", "error", doc["project"], _subject(doc),
+                "tampered-agreement",
+                "error",
+                doc["project"],
+                _subject(doc),
                 f"{_subject(doc)}: its stored terms no longer match what was signed "
                 f"(signed fingerprint {doc['fingerprint']}, now {compute_hash(doc)[:12]})",
                 f"see coord agreement verify {doc['key']}; restore the store from a backup",
-            )  # fmt: skip
+            )
 
 
 def unsigned_party(ctx: Context) -> Iterator[Finding]:
@@ -270,10 +282,13 @@ def unsigned_party(ctx: Context) -> Iterator[Finding]:
         severity = "error" if late > ctx.config.unsigned_grace_days else "warning"
         for party in doc["unsigned"]:
             yield Finding(
-                "unsigned-party", severity, doc["project"], _subject(doc),
+                "unsigned-party",
+                severity,
+                doc["project"],
+                _subject(doc),
                 f"{_subject(doc)} took effect on {doc['effective']} but '{party}' has not signed it",
                 f"record the signature: coord agreement sign {doc['key']} --party {party} --signatory NAME",
-            )  # fmt: skip
+            )
 
 
 def expiring_agreement(ctx: Context) -> Iterator[Finding]:
@@ -282,10 +297,13 @@ def expiring_agreement(ctx: Context) -> Iterator[Finding]:
         if in_force(doc, ctx.on) and doc["expires"] and doc["expires"] <= limit:
             days = (dt.date.fromisoformat(doc["expires"]) - dt.date.fromisoformat(ctx.on)).days
             yield Finding(
-                "expiring-agreement", "warning", doc["project"], _subject(doc),
+                "expiring-agreement",
+                "warning",
+                doc["project"],
+                _subject(doc),
                 f"{_subject(doc)} ends on {doc['expires']} (in {days} days)",
                 f"renew it in time: coord agreement amend {doc['key']}, or plan who takes its duties over",
-            )  # fmt: skip
+            )
 
 
 def expired_agreement(ctx: Context) -> Iterator[Finding]:
@@ -295,16 +313,22 @@ def expired_agreement(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.snapshot.agreements:
         if doc["status"] != "signed" or not doc["expires"] or doc["expires"] >= ctx.on:
             continue
-        orphaned = sorted({
-            f"{ob['duty']} ({ob['as']})" for ob in doc["obligations"]
-            if ob["duty"] and (duty_ids.get((doc["project"], ob["duty"])), ob["as"]) not in held
-        })  # fmt: skip
+        orphaned = sorted(
+            {
+                f"{ob['duty']} ({ob['as']})"
+                for ob in doc["obligations"]
+                if ob["duty"] and (duty_ids.get((doc["project"], ob["duty"])), ob["as"]) not in held
+            }
+        )
         if orphaned:
             yield Finding(
-                "expired-agreement", "warning", doc["project"], _subject(doc),
+                "expired-agreement",
+                "warning",
+                doc["project"],
+                _subject(doc),
                 f"{_subject(doc)} ended on {doc['expires']} but nobody has taken over {', '.join(orphaned)}",
                 f"renew it (coord agreement amend {doc['key']}) or assign those duties anew",
-            )  # fmt: skip
+            )
 
 
 Claim = tuple[dict[str, Any], str, str | None, str | None]  # agreement, party, first day, last day
@@ -328,11 +352,14 @@ def conflicting_agreements(ctx: Context) -> Iterator[Finding]:
                 if both is None or (ctx.explicit_on and not covers(both[0], both[1], ctx.on)):
                     continue
                 yield Finding(
-                    "conflicting-agreements", "error", project, doc_a["key"],
+                    "conflicting-agreements",
+                    "error",
+                    project,
+                    doc_a["key"],
                     f"{_subject(doc_a)} and {_subject(doc_b)} both give the A for duty '{duty}', to '{party_a}' "
                     f"and to '{party_b}', {period(*both)}",
                     f"amend one of them (coord agreement amend {doc_b['key']}) so that one party is accountable",
-                )  # fmt: skip
+                )
 
 
 def uncovered_duty(ctx: Context) -> Iterator[Finding]:
@@ -352,11 +379,14 @@ def uncovered_duty(ctx: Context) -> Iterator[Finding]:
         project = ctx.snapshot.projects[duty.project_id].key
         who = ", ".join(sorted({f"'{item.party}'" for item in found}))
         yield Finding(
-            "uncovered-duty", "warning", project, duty.key,
+            "uncovered-duty",
+            "warning",
+            project,
+            duty.key,
             f"duty '{duty.key}': its {letter} ({who}) is not backed by a signed agreement in force",
             f"write it into an agreement: coord agreement obligation add KEY --party PARTY --text TEXT "
             f"--duty {duty.key} --as {letter}",
-        )  # fmt: skip
+        )
 
 
 RULES: dict[str, tuple[str, Rule]] = {

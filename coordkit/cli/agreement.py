@@ -21,9 +21,16 @@ app = typer.Typer(
 
 KeyArg = Annotated[str, typer.Argument(help="Agreement key, e.g. AGR-2024-001.")]
 LIST_COLUMNS = [
-    ("key", "key"), ("project", "project"), ("version", "v"), ("title", "title"), ("status", "status"),
-    ("effective", "effective"), ("expires", "expires"), ("signed", "signed"), ("fingerprint", "fingerprint"),
-]  # fmt: skip
+    ("key", "key"),
+    ("project", "project"),
+    ("version", "v"),
+    ("title", "title"),
+    ("status", "status"),
+    ("effective", "effective"),
+    ("expires", "expires"),
+    ("signed", "signed"),
+    ("fingerprint", "fingerprint"),
+]
 
 
 def interactive() -> bool:
@@ -90,9 +97,18 @@ def new(
     assert title is not None
     with writing() as session:
         doc = agreements.new_agreement(
-            session, key=key, title=title, title_zh=title_zh, project=project, kind=kind, parties=parties,
-            effective=effective, expires=expires, review_every=review_every, languages=lang or ["en"],
-        )  # fmt: skip
+            session,
+            key=key,
+            title=title,
+            title_zh=title_zh,
+            project=project,
+            kind=kind,
+            parties=parties,
+            effective=effective,
+            expires=expires,
+            review_every=review_every,
+            languages=lang or ["en"],
+        )
     say(f"Drafted {doc['key']} v1. Add terms with: coord agreement goal add {doc['key']} TEXT")
 
 
@@ -181,8 +197,17 @@ def edit(
 
     if any(v is not None for v in (title, title_zh, kind, effective, expires, review_every, lang)):
         with writing() as session:
-            agreements.set_fields(session, key=key, title=title, title_zh=title_zh, kind=kind, effective=effective,
-                                  expires=expires, review_every=review_every, languages=lang or [])  # fmt: skip
+            agreements.set_fields(
+                session,
+                key=key,
+                title=title,
+                title_zh=title_zh,
+                kind=kind,
+                effective=effective,
+                expires=expires,
+                review_every=review_every,
+                languages=lang or [],
+            )
         say(f"Changed {key}.")
         return
     _edit_in_editor(key)
@@ -216,8 +241,11 @@ def _edit_in_editor(key: str) -> None:
             path.write_text(notes + header + content, encoding="utf-8")
             if subprocess.run([*shlex.split(editor), str(path)], check=False).returncode != 0:
                 raise InvalidInput(f"the editor ({editor}) failed; nothing was changed")
-            edited = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
-                             if not line.startswith("# Error: ") and line != header)  # fmt: skip
+            edited = "".join(
+                line
+                for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                if not line.startswith("# Error: ") and line != header
+            )
             if edited == original:
                 say("No change.")
                 return
@@ -272,15 +300,27 @@ def sign(
     from coordkit.services.agreements import sign as run
 
     with store() as opened, opened.write() as session:
-        doc = run(session, key=key, party=party, signatory=signatory, workspace=opened.root, title=title, date=date,
-                  method=method, scan=scan, key_file=key_file)  # fmt: skip
+        doc = run(
+            session,
+            key=key,
+            party=party,
+            signatory=signatory,
+            workspace=opened.root,
+            title=title,
+            date=date,
+            method=method,
+            scan=scan,
+            key_file=key_file,
+        )
     signed = len(doc["signatures"])
     say(
         f"{party} signed {key} v{doc['version']} ({signed} of {len(doc['parties'])}); fingerprint {doc['fingerprint']}."
     )
     if doc["status"] == "signed":
-        say(f"Every party has signed: {key} v{doc['version']} is in force from {doc['effective'] or 'now'}"
-            + (f" to {doc['expires']}." if doc["expires"] else "."))  # fmt: skip
+        say(
+            f"Every party has signed: {key} v{doc['version']} is in force from {doc['effective'] or 'now'}"
+            + (f" to {doc['expires']}." if doc["expires"] else ".")
+        )
 
 
 @app.command("amend")
@@ -341,8 +381,14 @@ def verify(
         raise InvalidInput("name an agreement, or pass --all")
     with store() as opened, opened.read() as conn:
         results = run(conn, workspace=opened.root, key=key)
-    columns = [("key", "key"), ("version", "v"), ("fingerprint", "fingerprint"), ("signatures", "signatures"),
-               ("ok", "ok"), ("problems", "problems")]  # fmt: skip
+    columns = [
+        ("key", "key"),
+        ("version", "v"),
+        ("fingerprint", "fingerprint"),
+        ("signatures", "signatures"),
+        ("ok", "ok"),
+        ("problems", "problems"),
+    ]
     emit(results, results, columns, fmt.value, output, title="Verification")
     bad = [r for r in results if not r["ok"]]
     for result in bad:
@@ -387,8 +433,10 @@ def diff(
 
 def _section_app(section: str, noun: str, plural: str) -> typer.Typer:
     """add/list/remove for one kind of clause (goal, method, right, obligation, resource, …)."""
-    sub = typer.Typer(help=f"The {plural} of an agreement (while it is a draft).\n\n\b\nExample:\n  coord agreement {section} list AGR-2024-001",
-                      no_args_is_help=True)  # fmt: skip
+    sub = typer.Typer(
+        help=f"The {plural} of an agreement (while it is a draft).\n\n\b\nExample:\n  coord agreement {section} list AGR-2024-001",
+        no_args_is_help=True,
+    )
 
     @sub.command("list")
     def list_items(key: KeyArg, fmt: FormatOpt = ListFormat.table, output: OutputOpt = None) -> None:
@@ -420,8 +468,11 @@ def _text_section(section: str, noun: str, plural: str, example: str) -> typer.T
     sub = _section_app(section, noun, plural)
 
     @sub.command("add")
-    def add(key: KeyArg, text: Annotated[str, typer.Argument(help="The text of the clause.")],
-            party: Annotated[str | None, typer.Option("--party", help="The party it belongs to.")] = None) -> None:  # fmt: skip
+    def add(
+        key: KeyArg,
+        text: Annotated[str, typer.Argument(help="The text of the clause.")],
+        party: Annotated[str | None, typer.Option("--party", help="The party it belongs to.")] = None,
+    ) -> None:
         from coordkit.services.agreements import add_term
 
         with writing() as session:

@@ -17,11 +17,23 @@ from coordkit.errors import CoordError
 # their summary; tests/test_help.py keeps the two the same).
 COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summary)
     "init": ("coordkit.cli.workspace", "init", "Make a workspace: a folder with a new coord.db store."),
-    "stakeholder": ("coordkit.cli.stakeholder", "app", "The register of parties: organisations and groups that take part."),
+    "stakeholder": (
+        "coordkit.cli.stakeholder",
+        "app",
+        "The register of parties: organisations and groups that take part.",
+    ),
     "project": ("coordkit.cli.project", "app", "Projects: the cooperation efforts that roles and duties belong to."),
-    "role": ("coordkit.cli.role", "app", "Roles in a project (funder, service provider, venue host) and their holders."),
+    "role": (
+        "coordkit.cli.role",
+        "app",
+        "Roles in a project (funder, service provider, venue host) and their holders.",
+    ),
     "duty": ("coordkit.cli.duty", "app", "Duties (one responsibility each) and their RACI assignments."),
-    "agreement": ("coordkit.cli.agreement", "app", "Activity agreements, from draft to signature, amendment and proof."),
+    "agreement": (
+        "coordkit.cli.agreement",
+        "app",
+        "Activity agreements, from draft to signature, amendment and proof.",
+    ),
     "key": ("coordkit.cli.key", "app", "Ed25519 keys for parties who sign electronically."),
     "matrix": ("coordkit.cli.matrix", "matrix", "Show the responsibility (RACI) matrix: duties by parties."),
     "check": ("coordkit.cli.check", "check", "Flag duties left unowned or owned twice, overloaded parties and more."),
@@ -29,11 +41,15 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
     "apply": ("coordkit.cli.ascode", "apply", "Make the store say what the files say, all in one transaction."),
     "export": ("coordkit.cli.ascode", "export", "Write the store as a workspace YAML file, in a fixed order."),
     "schema": ("coordkit.cli.ascode", "schema", "Print the JSON Schema of workspace files, for editors."),
-    "template": ("coordkit.cli.documents", "template_app", "Document templates: built in, or your own in the workspace's templates/."),
+    "template": (
+        "coordkit.cli.documents",
+        "template_app",
+        "Document templates: built in, or your own in the workspace's templates/.",
+    ),
     "doctor": ("coordkit.cli.documents", "doctor", "Report what each output format needs and what is missing here."),
     "log": ("coordkit.cli.workspace", "log", "Show the history of changes, newest first."),
     "demo": ("coordkit.cli.ascode", "demo", "Build the Liede Renjia example workspace and render its documents."),
-}  # fmt: skip
+}
 
 
 def load_command(name: str) -> Any:

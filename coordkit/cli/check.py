@@ -65,8 +65,13 @@ def print_report(report: Report, fmt: str, output: Path | None) -> None:
         write_out(to_json(report.as_dict()), output)
     elif report.findings:
         rows = [f.as_dict() for f in report.findings]
-        columns = [("severity", "severity"), ("rule", "rule"), ("subject", "subject"), ("message", "finding"),
-                   ("hint", "what to do")]  # fmt: skip
+        columns = [
+            ("severity", "severity"),
+            ("rule", "rule"),
+            ("subject", "subject"),
+            ("message", "finding"),
+            ("hint", "what to do"),
+        ]
         styles = {"severity": "bold red" if sys.stdout.isatty() else ""}
         text = table_text(rows, columns, title=f"Findings on {report.on}", styles=styles, to_file=output is not None)
         write_out(text, output)

@@ -86,8 +86,10 @@ def plain_table(rows: Sequence[Mapping[str, Any]], columns: Columns, *, title: s
     cells = [[header for _, header in columns]]
     cells += [[cell_text(row.get(field)).replace("\n", " ") for field, _ in columns] for row in rows]
     widths = [max(cell_len(line[i]) for line in cells) for i in range(len(columns))]
-    lines = ["  ".join(text + " " * (width - cell_len(text)) for text, width in zip(line, widths, strict=True)).rstrip()
-             for line in cells]  # fmt: skip
+    lines = [
+        "  ".join(text + " " * (width - cell_len(text)) for text, width in zip(line, widths, strict=True)).rstrip()
+        for line in cells
+    ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return (f"{title}\n" if title else "") + "\n".join(lines) + "\n"
 

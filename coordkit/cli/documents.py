@@ -160,5 +160,11 @@ def doctor(fmt: FormatOpt = ListFormat.table, output: OutputOpt = None) -> None:
     from coordkit.render.doctor import diagnose
 
     rows = diagnose()
-    emit(rows, rows, [("format", "format"), ("ok", "ok"), ("detail", "detail"), ("fix", "to fix")], fmt.value, output,
-         title="What coord can produce here")  # fmt: skip
+    emit(
+        rows,
+        rows,
+        [("format", "format"), ("ok", "ok"), ("detail", "detail"), ("fix", "to fix")],
+        fmt.value,
+        output,
+        title="What coord can produce here",
+    )

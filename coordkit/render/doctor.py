@@ -17,11 +17,20 @@ def diagnose() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [
         {"format": "table, json, csv, yaml, md", "ok": True, "detail": "built in", "fix": ""},
     ]
-    for fmt, module, detail in (("html", "jinja2", "Jinja2"), ("xlsx", "openpyxl", "openpyxl"),
-                                ("docx", "docxtpl", "docxtpl (python-docx)")):  # fmt: skip
+    for fmt, module, detail in (
+        ("html", "jinja2", "Jinja2"),
+        ("xlsx", "openpyxl", "openpyxl"),
+        ("docx", "docxtpl", "docxtpl (python-docx)"),
+    ):
         ok = _module(module)
-        rows.append({"format": fmt, "ok": ok, "detail": detail if ok else f"{detail} is not installed",
-                     "fix": "" if ok else f"pip install {module}"})  # fmt: skip
+        rows.append(
+            {
+                "format": fmt,
+                "ok": ok,
+                "detail": detail if ok else f"{detail} is not installed",
+                "fix": "" if ok else f"pip install {module}",
+            }
+        )
     weasy_ok, weasy_detail = False, "WeasyPrint is not installed"
     if _module("weasyprint"):
         try:
@@ -50,7 +59,12 @@ def diagnose() -> list[dict[str, Any]]:
         }
     )
     fonts = cjk_fonts()
-    rows.append({"format": "pdf --lang zh", "ok": bool(fonts),
-                 "detail": f"CJK fonts: {', '.join(fonts[:3])}" if fonts else "no CJK font: Chinese would print as boxes",
-                 "fix": "" if fonts else f"apt-get install {CJK_PACKAGE}"})  # fmt: skip
+    rows.append(
+        {
+            "format": "pdf --lang zh",
+            "ok": bool(fonts),
+            "detail": f"CJK fonts: {', '.join(fonts[:3])}" if fonts else "no CJK font: Chinese would print as boxes",
+            "fix": "" if fonts else f"apt-get install {CJK_PACKAGE}",
+        }
+    )
     return rows

@@ -29,19 +29,23 @@ def agreement_context(doc: dict[str, Any], stakeholders: Sequence[dict[str, Any]
     for party in doc["parties"]:
         key = party["stakeholder"]
         known = info.get(key, {})
-        parties.append({
-            "key": key,
-            "label": i18n.label(party["label"], lang),
-            "name": (party.get("name_zh") or party["name"]) if lang == "zh" else party["name"],
-            "other_name": (party["name"] if party.get("name_zh") else None) if lang == "zh" else party.get("name_zh"),
-            "kind": i18n.kind(known.get("kind", ""), lang),
-            "representatives": known.get("representatives", []),
-            "contacts": known.get("contacts", []),
-            "rights": [r["text"] for r in doc["rights"] if r["party"] == key],
-            "obligations": [o for o in doc["obligations"] if o["party"] == key],
-            "resources": [r for r in doc["resources"] if r["party"] == key],
-            "signature": signatures.get(key),
-        })  # fmt: skip
+        parties.append(
+            {
+                "key": key,
+                "label": i18n.label(party["label"], lang),
+                "name": (party.get("name_zh") or party["name"]) if lang == "zh" else party["name"],
+                "other_name": (party["name"] if party.get("name_zh") else None)
+                if lang == "zh"
+                else party.get("name_zh"),
+                "kind": i18n.kind(known.get("kind", ""), lang),
+                "representatives": known.get("representatives", []),
+                "contacts": known.get("contacts", []),
+                "rights": [r["text"] for r in doc["rights"] if r["party"] == key],
+                "obligations": [o for o in doc["obligations"] if o["party"] == key],
+                "resources": [r for r in doc["resources"] if r["party"] == key],
+                "signature": signatures.get(key),
+            }
+        )
     labels = {p["key"]: p["label"] for p in parties}
     draft = not doc["terms_hash"]
     mark = t["draft"] if draft else f"{t['fingerprint']} {doc['fingerprint']}"

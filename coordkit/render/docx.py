@@ -75,8 +75,9 @@ def build_template() -> bytes:
     table = doc.add_table(rows=4, cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, ["", "{{ t.name }}", "{{ t.representatives }}", "{{ t.contacts }}"],
-                          strict=True):  # fmt: skip
+    for cell, text in zip(
+        table.rows[0].cells, ["", "{{ t.name }}", "{{ t.representatives }}", "{{ t.contacts }}"], strict=True
+    ):
         cell.text = text
     table.rows[1].cells[0].text = "{%tr for p in parties %}"
     row = [
@@ -105,20 +106,26 @@ def build_template() -> bytes:
     para("{%p endfor %}")
     para("{{ t.obligations }}", "Heading 3")
     para("{%p for o in p.obligations %}")
-    para("• {{ o.text }}{% if o.duty %} ({{ t.duty }} {{ o.duty }}, {{ o['as'] }}){% endif %}"
-         "{% if o.due %}, {{ t.due }} {{ date(o.due) }}{% endif %}")  # fmt: skip
+    para(
+        "• {{ o.text }}{% if o.duty %} ({{ t.duty }} {{ o.duty }}, {{ o['as'] }}){% endif %}"
+        "{% if o.due %}, {{ t.due }} {{ date(o.due) }}{% endif %}"
+    )
     para("{%p endfor %}")
     para("{%p endfor %}")
 
     para("{{ t.resources }}", "Heading 1")
     resources = doc.add_table(rows=4, cols=4)
     resources.style = "Table Grid"
-    for cell, text in zip(resources.rows[0].cells, ["", "{{ t.resource_kind }}", "{{ t.amount }}", "{{ t.unit }}"],
-                          strict=True):  # fmt: skip
+    for cell, text in zip(
+        resources.rows[0].cells, ["", "{{ t.resource_kind }}", "{{ t.amount }}", "{{ t.unit }}"], strict=True
+    ):
         cell.text = text
     resources.rows[1].cells[0].text = "{%tr for r in doc.resources %}"
-    for cell, text in zip(resources.rows[2].cells, ["{{ labels[r.party] }}", "{{ r.kind }}", "{{ r.amount }}",
-                                                    "{{ r.unit }}"], strict=True):  # fmt: skip
+    for cell, text in zip(
+        resources.rows[2].cells,
+        ["{{ labels[r.party] }}", "{{ r.kind }}", "{{ r.amount }}", "{{ r.unit }}"],
+        strict=True,
+    ):
         cell.text = text
     resources.rows[3].cells[0].text = "{%tr endfor %}"
 
@@ -131,8 +138,10 @@ def build_template() -> bytes:
     para("{{ loop.index }}. {{ c }}")
     para("{%p endfor %}")
     para("{%p for p in parties %}")
-    para("{{ p.label }} {{ p.name }}: {% for c in p.contacts %}{{ c.channel }} {{ c.value }}"
-         "{% if not loop.last %}; {% endif %}{% endfor %}")  # fmt: skip
+    para(
+        "{{ p.label }} {{ p.name }}: {% for c in p.contacts %}{{ c.channel }} {{ c.value }}"
+        "{% if not loop.last %}; {% endif %}{% endfor %}"
+    )
     para("{%p endfor %}")
     para("{{ t.dispute }}", "Heading 1")
     para("{%p for d in doc.dispute_resolution %}")

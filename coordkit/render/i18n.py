@@ -52,8 +52,14 @@ TEXT: dict[str, dict[str, str]] = {
         "none": "None.",
         "terminated": "Terminated on {date}: {reason}",
         "superseded": "Superseded by a later version.",
-        "d": "day", "w": "week", "m": "month", "y": "year",
-        "ds": "days", "ws": "weeks", "ms": "months", "ys": "years",
+        "d": "day",
+        "w": "week",
+        "m": "month",
+        "y": "year",
+        "ds": "days",
+        "ws": "weeks",
+        "ms": "months",
+        "ys": "years",
         "register": "Stakeholder register",
         "kind": "Kind",
         "influence": "Influence",
@@ -110,8 +116,14 @@ TEXT: dict[str, dict[str, str]] = {
         "none": "无。",
         "terminated": "已于{date}解除：{reason}",
         "superseded": "已被后续版本取代。",
-        "d": "天", "w": "周", "m": "个月", "y": "年",
-        "ds": "天", "ws": "周", "ms": "个月", "ys": "年",
+        "d": "天",
+        "w": "周",
+        "m": "个月",
+        "y": "年",
+        "ds": "天",
+        "ws": "周",
+        "ms": "个月",
+        "ys": "年",
         "register": "利益相关方名册",
         "kind": "类型",
         "influence": "影响力",
@@ -123,16 +135,23 @@ TEXT: dict[str, dict[str, str]] = {
         "method_seal": "盖章",
         "method_electronic": "电子签名",
     },
-}  # fmt: skip
+}
 
 ZH_LABELS = {f"Party {letter}": zh for letter, zh in zip("ABCDEFGH", "甲乙丙丁戊己庚辛", strict=True)}
 ZH_LABELS = {k: v + "方" for k, v in ZH_LABELS.items()}
 ZH_KINDS = {
-    "government": "政府部门", "party-committee": "党委", "neighbourhood-committee": "居委会",
-    "social-organisation": "社会组织", "enterprise": "企业", "property-management": "物业公司",
-    "university": "高校", "volunteer-team": "志愿者队伍", "resident-group": "居民团体", "individual": "个人",
+    "government": "政府部门",
+    "party-committee": "党委",
+    "neighbourhood-committee": "居委会",
+    "social-organisation": "社会组织",
+    "enterprise": "企业",
+    "property-management": "物业公司",
+    "university": "高校",
+    "volunteer-team": "志愿者队伍",
+    "resident-group": "居民团体",
+    "individual": "个人",
     "other": "其他",
-}  # fmt: skip
+}
 
 
 def format_date(value: str | None, lang: str) -> str:

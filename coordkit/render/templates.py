@@ -58,34 +58,74 @@ def sample_agreement() -> tuple[dict[str, Any], list[dict[str, Any]]]:
         {"stakeholder": "liede-sw", "label": "Party B", "name": "Liede Social Work Station", "name_zh": "猎德社工站"},
     ]
     doc: dict[str, Any] = {
-        "key": "AGR-2024-001", "version": 1, "versions": 1, "project": "liede-renjia", "kind": "activity",
-        "title": "Monthly public-welfare market", "title_zh": "公益市集合作协议", "status": "signed",
-        "effective": "2024-03-01", "expires": "2024-12-31", "review_every": "3m", "languages": ["en", "zh"],
-        "terms_hash": "0" * 64, "fingerprint": "0" * 12, "frozen_at": "2024-02-20T00:00:00+00:00",
-        "terminated_on": None, "termination_reason": None, "parties": parties,
-        "goals": ["A monthly market run by residents"], "methods": ["Residents run the stalls"],
-        "dispute_resolution": ["Mediation by the street office"], "communication": ["A joint meeting every month"],
+        "key": "AGR-2024-001",
+        "version": 1,
+        "versions": 1,
+        "project": "liede-renjia",
+        "kind": "activity",
+        "title": "Monthly public-welfare market",
+        "title_zh": "公益市集合作协议",
+        "status": "signed",
+        "effective": "2024-03-01",
+        "expires": "2024-12-31",
+        "review_every": "3m",
+        "languages": ["en", "zh"],
+        "terms_hash": "0" * 64,
+        "fingerprint": "0" * 12,
+        "frozen_at": "2024-02-20T00:00:00+00:00",
+        "terminated_on": None,
+        "termination_reason": None,
+        "parties": parties,
+        "goals": ["A monthly market run by residents"],
+        "methods": ["Residents run the stalls"],
+        "dispute_resolution": ["Mediation by the street office"],
+        "communication": ["A joint meeting every month"],
         "rights": [{"party": "liede-sw", "text": "Use the square on market days"}],
-        "obligations": [{"party": "liede-sw", "text": "Plan each market", "duty": "market-plan", "as": "R",
-                         "due": "2024-03-15"}],
+        "obligations": [
+            {"party": "liede-sw", "text": "Plan each market", "duty": "market-plan", "as": "R", "due": "2024-03-15"}
+        ],
         "resources": [{"party": "liede-street", "kind": "funds", "amount": "300000", "unit": "CNY"}],
-        "signatures": [{"party": "liede-street", "signatory": "Li Wei", "title": "Director", "date": "2024-02-20",
-                        "method": "seal", "terms_hash": "0" * 64, "scan_sha256": None, "key_fingerprint": None}],
+        "signatures": [
+            {
+                "party": "liede-street",
+                "signatory": "Li Wei",
+                "title": "Director",
+                "date": "2024-02-20",
+                "method": "seal",
+                "terms_hash": "0" * 64,
+                "scan_sha256": None,
+                "key_fingerprint": None,
+            }
+        ],
         "unsigned": ["liede-sw"],
-    }  # fmt: skip
+    }
     stakeholders: list[dict[str, Any]] = [
-        {"key": "liede-street", "kind": "government", "contacts": [{"channel": "phone", "value": "020-0000-0000"}],
-         "representatives": [{"name": "Li Wei", "title": "Director"}]},
+        {
+            "key": "liede-street",
+            "kind": "government",
+            "contacts": [{"channel": "phone", "value": "020-0000-0000"}],
+            "representatives": [{"name": "Li Wei", "title": "Director"}],
+        },
         {"key": "liede-sw", "kind": "social-organisation", "contacts": [], "representatives": []},
-    ]  # fmt: skip
+    ]
     return doc, stakeholders
 
 
 def sample_register() -> list[dict[str, Any]]:
-    return [{"key": "liede-sw", "name": "Liede Social Work Station", "name_zh": "猎德社工站",
-             "kind": "social-organisation", "influence": 4, "interest": 5, "interests": "venues; volunteers",
-             "active": True, "contacts": [{"channel": "phone", "value": "020-0000-0000"}],
-             "representatives": [{"name": "Chen Jing", "title": "Director"}]}]  # fmt: skip
+    return [
+        {
+            "key": "liede-sw",
+            "name": "Liede Social Work Station",
+            "name_zh": "猎德社工站",
+            "kind": "social-organisation",
+            "influence": 4,
+            "interest": 5,
+            "interests": "venues; volunteers",
+            "active": True,
+            "contacts": [{"channel": "phone", "value": "020-0000-0000"}],
+            "representatives": [{"name": "Chen Jing", "title": "Director"}],
+        }
+    ]
 
 
 def check_template(name: str, workspace: Path) -> list[str]:
@@ -111,12 +151,26 @@ def check_template(name: str, workspace: Path) -> list[str]:
                 elif name.startswith("matrix"):
                     from coordkit.render.matrix import to_html
 
-                    to_html({"project": "liede-renjia", "on": "2024-01-01", "by": "stakeholder",
-                             "columns": [{"key": "liede-sw", "name": "Liede Social Work Station"}],
-                             "rows": [{"project": "liede-renjia", "category": "markets", "duty": "market-plan",
-                                       "title": "Plan the market", "cells": {"liede-sw": "R,C"},
-                                       "findings": ["no-accountable"]}],
-                             "legend": {"R": "Responsible"}}, workspace)  # fmt: skip
+                    to_html(
+                        {
+                            "project": "liede-renjia",
+                            "on": "2024-01-01",
+                            "by": "stakeholder",
+                            "columns": [{"key": "liede-sw", "name": "Liede Social Work Station"}],
+                            "rows": [
+                                {
+                                    "project": "liede-renjia",
+                                    "category": "markets",
+                                    "duty": "market-plan",
+                                    "title": "Plan the market",
+                                    "cells": {"liede-sw": "R,C"},
+                                    "findings": ["no-accountable"],
+                                }
+                            ],
+                            "legend": {"R": "Responsible"},
+                        },
+                        workspace,
+                    )
                 else:
                     render(name, agreement_context(sample, stakeholders, lang), workspace)
             except CoordError as error:

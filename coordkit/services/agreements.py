@@ -93,14 +93,33 @@ def documents(conn: Conn, *, version_ids: Sequence[int] | None = None) -> list[d
     docs: dict[int, dict[str, Any]] = {}
     for v in versions:
         doc: dict[str, Any] = {
-            "key": v.agreement_key, "version": v.number, "versions": int(v.versions), "project": v.project,
-            "kind": v.kind, "title": v.title, "title_zh": v.title_zh, "status": v.status,
-            "effective": iso(v.effective), "expires": iso(v.expires), "review_every": v.review_every,
-            "languages": v.languages.split(","), "terms_hash": v.terms_hash, "fingerprint": fingerprint(v.terms_hash),
-            "frozen_at": v.frozen_at, "terminated_on": iso(v.terminated_on), "termination_reason": v.termination_reason,
-            "parties": [], "goals": [], "methods": [], "dispute_resolution": [], "communication": [], "rights": [],
-            "obligations": [], "resources": [], "signatures": [],
-        }  # fmt: skip
+            "key": v.agreement_key,
+            "version": v.number,
+            "versions": int(v.versions),
+            "project": v.project,
+            "kind": v.kind,
+            "title": v.title,
+            "title_zh": v.title_zh,
+            "status": v.status,
+            "effective": iso(v.effective),
+            "expires": iso(v.expires),
+            "review_every": v.review_every,
+            "languages": v.languages.split(","),
+            "terms_hash": v.terms_hash,
+            "fingerprint": fingerprint(v.terms_hash),
+            "frozen_at": v.frozen_at,
+            "terminated_on": iso(v.terminated_on),
+            "termination_reason": v.termination_reason,
+            "parties": [],
+            "goals": [],
+            "methods": [],
+            "dispute_resolution": [],
+            "communication": [],
+            "rights": [],
+            "obligations": [],
+            "resources": [],
+            "signatures": [],
+        }
         docs[v.id] = doc
     for vid, skey, name, name_zh, label in tuples(
         conn,
@@ -144,19 +163,27 @@ def documents(conn: Conn, *, version_ids: Sequence[int] | None = None) -> list[d
         f"{sub.replace('version_id', 'g.version_id')} ORDER BY g.version_id, g.id",
         params,
     ):
-        docs[r.version_id]["signatures"].append({
-            "party": r.party, "signatory": r.signatory, "title": r.title, "date": iso(r.signed_on),
-            "method": r.method, "terms_hash": r.terms_hash, "scan_sha256": r.scan_sha256,
-            "key_fingerprint": r.key_fingerprint,
-        })  # fmt: skip
+        docs[r.version_id]["signatures"].append(
+            {
+                "party": r.party,
+                "signatory": r.signatory,
+                "title": r.title,
+                "date": iso(r.signed_on),
+                "method": r.method,
+                "terms_hash": r.terms_hash,
+                "scan_sha256": r.scan_sha256,
+                "key_fingerprint": r.key_fingerprint,
+            }
+        )
     for doc in docs.values():
         signed = {s["party"] for s in doc["signatures"]}
         doc["unsigned"] = [p["stakeholder"] for p in doc["parties"] if p["stakeholder"] not in signed]
     return list(docs.values())
 
 
-def newest_version_ids(conn: Conn, *, keys: Sequence[str] = (), status: str | None = None,
-                       project: str | None = None) -> list[int]:  # fmt: skip
+def newest_version_ids(
+    conn: Conn, *, keys: Sequence[str] = (), status: str | None = None, project: str | None = None
+) -> list[int]:
     """The newest version of each agreement (all, or those named), optionally filtered."""
     params: dict[str, Any] = {}
     where = ["v.number = (SELECT max(number) FROM agreement_version x WHERE x.agreement_id = v.agreement_id)"]
@@ -257,8 +284,11 @@ def check_agreement_key(key: str) -> str:
 def next_key(conn: Conn, year: int) -> str:
     """``AGR-YYYY-NNN``, one more than the highest number used that year."""
     prefix = f"AGR-{year}-"
-    numbers = [int(k[len(prefix):]) for k in column(conn, "SELECT key FROM agreement WHERE key LIKE :p", {"p": prefix + "%"})
-               if k[len(prefix):].isdigit()]  # fmt: skip
+    numbers = [
+        int(k[len(prefix) :])
+        for k in column(conn, "SELECT key FROM agreement WHERE key LIKE :p", {"p": prefix + "%"})
+        if k[len(prefix) :].isdigit()
+    ]
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
@@ -354,9 +384,15 @@ def new_agreement(
     session.flush()
     assert agreement.id is not None
     version = AgreementVersion(
-        agreement_id=agreement.id, number=1, title=check_text(title, "title"), title_zh=title_zh or None,
-        effective=start, expires=end, review_every=_check_review(review_every), languages=_check_languages(languages),
-    )  # fmt: skip
+        agreement_id=agreement.id,
+        number=1,
+        title=check_text(title, "title"),
+        title_zh=title_zh or None,
+        effective=start,
+        expires=end,
+        review_every=_check_review(review_every),
+        languages=_check_languages(languages),
+    )
     session.add(version)
     session.flush()
     assert version.id is not None
@@ -392,8 +428,14 @@ def _insert_terms(
     parties = _party_ids(conn, version.id)
     duties: dict[str, int] = {}
     if any(duty for _p, _t, duty, _l, _d in obligations):
-        duties = {k: i for i, k in tuples(conn, "SELECT d.id, d.key FROM duty d JOIN project p ON p.id = d.project_id "
-                                                "WHERE p.key = :p", {"p": version.project})}  # fmt: skip
+        duties = {
+            k: i
+            for i, k in tuples(
+                conn,
+                "SELECT d.id, d.key FROM duty d JOIN project p ON p.id = d.project_id WHERE p.key = :p",
+                {"p": version.project},
+            )
+        }
 
     def party_id(party: str) -> int:
         if party not in parties:
@@ -407,8 +449,15 @@ def _insert_terms(
             raise InvalidInput(f"only rights belong to a party; a {section} is shared by all parties")
         if section == "right" and not party:
             raise InvalidInput("a right belongs to a party: pass --party STAKEHOLDER")
-        term_rows.append({"v": version.id, "section": section, "s": party_id(party) if party else None,
-                          "text": check_text(text, "text"), "position": position})  # fmt: skip
+        term_rows.append(
+            {
+                "v": version.id,
+                "section": section,
+                "s": party_id(party) if party else None,
+                "text": check_text(text, "text"),
+                "position": position,
+            }
+        )
         position += 1
     position = _next_position(conn, "agreement_obligation", version.id)
     for party, text, duty, letter, due in obligations:
@@ -419,20 +468,49 @@ def _insert_terms(
             duty_id, letter = duties[duty], check_letter(letter or "R")
         elif letter:
             raise InvalidInput("--as needs --duty: the letter says what the party is for that duty")
-        obligation_rows.append({"v": version.id, "s": party_id(party), "text": check_text(text, "text"), "d": duty_id,
-                                "l": letter, "due": iso(parse_date(due, "--due")), "position": position})  # fmt: skip
+        obligation_rows.append(
+            {
+                "v": version.id,
+                "s": party_id(party),
+                "text": check_text(text, "text"),
+                "d": duty_id,
+                "l": letter,
+                "due": iso(parse_date(due, "--due")),
+                "position": position,
+            }
+        )
         position += 1
     position = _next_position(conn, "agreement_resource", version.id)
     for party, kind, amount, unit in resources:
-        resource_rows.append({"v": version.id, "s": party_id(party), "kind": check_text(kind, "kind"),
-                              "amount": check_amount(amount), "unit": check_text(unit, "unit"), "position": position})  # fmt: skip
+        resource_rows.append(
+            {
+                "v": version.id,
+                "s": party_id(party),
+                "kind": check_text(kind, "kind"),
+                "amount": check_amount(amount),
+                "unit": check_text(unit, "unit"),
+                "position": position,
+            }
+        )
         position += 1
-    executemany(conn, "INSERT INTO agreement_term (version_id, section, stakeholder_id, text, position) "
-                      "VALUES (:v, :section, :s, :text, :position)", term_rows)  # fmt: skip
-    executemany(conn, "INSERT INTO agreement_obligation (version_id, stakeholder_id, text, duty_id, letter, due_on, "
-                      "position) VALUES (:v, :s, :text, :d, :l, :due, :position)", obligation_rows)  # fmt: skip
-    executemany(conn, "INSERT INTO agreement_resource (version_id, stakeholder_id, kind, amount, unit, position) "
-                      "VALUES (:v, :s, :kind, :amount, :unit, :position)", resource_rows)  # fmt: skip
+    executemany(
+        conn,
+        "INSERT INTO agreement_term (version_id, section, stakeholder_id, text, position) "
+        "VALUES (:v, :section, :s, :text, :position)",
+        term_rows,
+    )
+    executemany(
+        conn,
+        "INSERT INTO agreement_obligation (version_id, stakeholder_id, text, duty_id, letter, due_on, "
+        "position) VALUES (:v, :s, :text, :d, :l, :due, :position)",
+        obligation_rows,
+    )
+    executemany(
+        conn,
+        "INSERT INTO agreement_resource (version_id, stakeholder_id, kind, amount, unit, position) "
+        "VALUES (:v, :s, :kind, :amount, :unit, :position)",
+        resource_rows,
+    )
 
 
 def add_term(session: Session, *, key: str, section: str, text: str, party: str | None = None) -> dict[str, Any]:
@@ -571,10 +649,16 @@ def replace_terms(session: Session, *, key: str, spec: AgreementSpec) -> dict[st
     if len(spec.parties) < 2:
         raise InvalidInput("parties: an agreement needs at least two parties")
     set_fields(
-        session, key=key, title=spec.title, title_zh=spec.title_zh or "", kind=spec.kind,
-        effective=iso(spec.effective) or "", expires=iso(spec.expires) or "", review_every=spec.review_every or "",
+        session,
+        key=key,
+        title=spec.title,
+        title_zh=spec.title_zh or "",
+        kind=spec.kind,
+        effective=iso(spec.effective) or "",
+        expires=iso(spec.expires) or "",
+        review_every=spec.review_every or "",
         languages=spec.languages,
-    )  # fmt: skip
+    )
     for table in ("agreement_term", "agreement_obligation", "agreement_resource", "agreement_party"):
         execute(conn, f"DELETE FROM {table} WHERE version_id = :v", {"v": version.id})
     seen = set()
@@ -583,26 +667,40 @@ def replace_terms(session: Session, *, key: str, spec: AgreementSpec) -> dict[st
         if sid in seen:
             raise InvalidInput(f"parties: '{party.stakeholder}' is named twice")
         seen.add(sid)
-        session.add(AgreementParty(version_id=version.id, stakeholder_id=sid,
-                                   label=party.label or LABELS[position % len(LABELS)], position=position))  # fmt: skip
+        session.add(
+            AgreementParty(
+                version_id=version.id,
+                stakeholder_id=sid,
+                label=party.label or LABELS[position % len(LABELS)],
+                position=position,
+            )
+        )
     session.flush()
     _add_terms(conn, key, spec)
     return _changed(conn, key, "agreement.edit", before)
 
 
 def _add_terms(conn: Conn, key: str, spec: AgreementSpec) -> None:
-    texts: list[Text] = [(section, None, text) for section, field in SECTIONS.items() if section != "right"
-                         for text in getattr(spec, field)]  # fmt: skip
+    texts: list[Text] = [
+        (section, None, text)
+        for section, field in SECTIONS.items()
+        if section != "right"
+        for text in getattr(spec, field)
+    ]
     texts += [("right", right.party, right.text) for right in spec.rights]
     _insert_terms(
-        conn, key, _version(conn, key), texts=texts,
+        conn,
+        key,
+        _version(conn, key),
+        texts=texts,
         obligations=[(o.party, o.text, o.duty, o.letter, o.due) for o in spec.obligations],
         resources=[(r.party, r.kind, r.amount, r.unit) for r in spec.resources],
-    )  # fmt: skip
+    )
 
 
-def new_from_spec(session: Session, *, spec: AgreementSpec, key: str | None = None,
-                  project: str | None = None) -> dict[str, Any]:  # fmt: skip
+def new_from_spec(
+    session: Session, *, spec: AgreementSpec, key: str | None = None, project: str | None = None
+) -> dict[str, Any]:
     """Draft an agreement from a YAML file's content (terms included)."""
     if spec.signatures or spec.status:
         raise InvalidInput(
@@ -610,10 +708,19 @@ def new_from_spec(session: Session, *, spec: AgreementSpec, key: str | None = No
             "coord agreement sign (or describe the whole workspace for coord apply)"
         )
     doc = new_agreement(
-        session, key=key or spec.key, title=spec.title, parties=[(p.stakeholder, p.label) for p in spec.parties],
-        project=project or spec.project, kind=spec.kind, title_zh=spec.title_zh, effective=spec.effective,
-        expires=spec.expires, review_every=spec.review_every, languages=spec.languages, record=False,
-    )  # fmt: skip
+        session,
+        key=key or spec.key,
+        title=spec.title,
+        parties=[(p.stakeholder, p.label) for p in spec.parties],
+        project=project or spec.project,
+        kind=spec.kind,
+        title_zh=spec.title_zh,
+        effective=spec.effective,
+        expires=spec.expires,
+        review_every=spec.review_every,
+        languages=spec.languages,
+        record=False,
+    )
     conn = connection(session)
     _add_terms(conn, doc["key"], spec)
     after = document(conn, doc["key"])
@@ -657,8 +764,12 @@ def circulate(session: Session, *, key: str) -> dict[str, Any]:
     version = _version(conn, key)
     if version.status != "draft":
         raise Refused(f"{key} v{version.number} is {version.status}, not a draft")
-    clauses = scalar(conn, "SELECT (SELECT count(*) FROM agreement_term WHERE version_id = :v AND section = 'goal') "
-                           "+ (SELECT count(*) FROM agreement_obligation WHERE version_id = :v)", {"v": version.id})  # fmt: skip
+    clauses = scalar(
+        conn,
+        "SELECT (SELECT count(*) FROM agreement_term WHERE version_id = :v AND section = 'goal') "
+        "+ (SELECT count(*) FROM agreement_obligation WHERE version_id = :v)",
+        {"v": version.id},
+    )
     if not clauses:
         raise InvalidInput(f"{key} has no goals and no obligations yet; add some before circulating it")
     execute(conn, "UPDATE agreement_version SET status = 'circulating' WHERE id = :v", {"v": version.id})
@@ -714,23 +825,40 @@ def sign(
     terms_hash = version.terms_hash
     if terms_hash is None:
         terms_hash = compute_hash(document(conn, key))
-        execute(conn, "UPDATE agreement_version SET terms_hash = :h, frozen_at = :t WHERE id = :v",
-                {"h": terms_hash, "t": _now(), "v": version.id})  # fmt: skip
+        execute(
+            conn,
+            "UPDATE agreement_version SET terms_hash = :h, frozen_at = :t WHERE id = :v",
+            {"h": terms_hash, "t": _now(), "v": version.id},
+        )
     key_fp = key_sig = None
     if key_file is not None:
         key_fp, key_sig = keys.sign_hash(conn, key_file=key_file, party=party, party_id=sid, terms_hash=terms_hash)
     scan_hash = scan_name = None
     if scan is not None:
         scan_hash, scan_name = _store_scan(scan, workspace)
-    session.add(Signature(
-        version_id=version.id, stakeholder_id=sid, signatory=check_text(signatory, "--signatory"), title=title or None,
-        signed_on=signed_on, method=method, terms_hash=terms_hash, scan_sha256=scan_hash, scan_name=scan_name,
-        key_fingerprint=key_fp, key_signature=key_sig, recorded_at=_now(),
-    ))  # fmt: skip
+    session.add(
+        Signature(
+            version_id=version.id,
+            stakeholder_id=sid,
+            signatory=check_text(signatory, "--signatory"),
+            title=title or None,
+            signed_on=signed_on,
+            method=method,
+            terms_hash=terms_hash,
+            scan_sha256=scan_hash,
+            scan_name=scan_name,
+            key_fingerprint=key_fp,
+            key_signature=key_sig,
+            recorded_at=_now(),
+        )
+    )
     session.flush()
-    missing = scalar(conn, "SELECT count(*) FROM agreement_party p WHERE p.version_id = :v AND NOT EXISTS "
-                           "(SELECT 1 FROM signature g WHERE g.version_id = :v AND g.stakeholder_id = p.stakeholder_id)",
-                     {"v": version.id})  # fmt: skip
+    missing = scalar(
+        conn,
+        "SELECT count(*) FROM agreement_party p WHERE p.version_id = :v AND NOT EXISTS "
+        "(SELECT 1 FROM signature g WHERE g.version_id = :v AND g.stakeholder_id = p.stakeholder_id)",
+        {"v": version.id},
+    )
     if not missing:
         execute(conn, "UPDATE agreement_version SET status = 'signed' WHERE id = :v", {"v": version.id})
         _activate(conn, version)
@@ -757,9 +885,16 @@ def _activate(conn: Conn, version: Any) -> None:
             conn,
             "INSERT INTO assignment (duty_id, stakeholder_id, role_id, letter, valid_from, valid_to, source, "
             "agreement_key, agreement_version) VALUES (:d, :s, NULL, :l, :f, :t, 'agreement', :k, :n)",
-            {"d": ob.duty_id, "s": ob.stakeholder_id, "l": ob.letter, "f": start, "t": end,
-             "k": version.agreement_key, "n": version.number},
-        )  # fmt: skip
+            {
+                "d": ob.duty_id,
+                "s": ob.stakeholder_id,
+                "l": ob.letter,
+                "f": start,
+                "t": end,
+                "k": version.agreement_key,
+                "n": version.number,
+            },
+        )
 
 
 def _end_assignments(conn: Conn, key: str, number: int, last_day: str) -> None:
@@ -767,8 +902,12 @@ def _end_assignments(conn: Conn, key: str, number: int, last_day: str) -> None:
     params = {"k": key, "n": number, "d": last_day}
     base = "FROM assignment WHERE agreement_key = :k AND agreement_version = :n"
     execute(conn, f"DELETE {base} AND valid_from IS NOT NULL AND valid_from > :d", params)
-    execute(conn, "UPDATE assignment SET valid_to = :d WHERE agreement_key = :k AND agreement_version = :n "
-                  "AND (valid_to IS NULL OR valid_to > :d)", params)  # fmt: skip
+    execute(
+        conn,
+        "UPDATE assignment SET valid_to = :d WHERE agreement_key = :k AND agreement_version = :n "
+        "AND (valid_to IS NULL OR valid_to > :d)",
+        params,
+    )
 
 
 def amend(session: Session, *, key: str) -> dict[str, Any]:
@@ -787,10 +926,15 @@ def amend(session: Session, *, key: str) -> dict[str, Any]:
         raise Refused(f"{key} was terminated on {iso(version.terminated_on)}; draft a new agreement instead")
     before = document(conn, key)
     new = AgreementVersion(
-        agreement_id=version.agreement_id, number=version.number + 1, title=version.title, title_zh=version.title_zh,
-        effective=parse_date(iso(version.effective), "effective"), expires=parse_date(iso(version.expires), "expires"),
-        review_every=version.review_every, languages=version.languages,
-    )  # fmt: skip
+        agreement_id=version.agreement_id,
+        number=version.number + 1,
+        title=version.title,
+        title_zh=version.title_zh,
+        effective=parse_date(iso(version.effective), "effective"),
+        expires=parse_date(iso(version.expires), "expires"),
+        review_every=version.review_every,
+        languages=version.languages,
+    )
     session.add(new)
     session.flush()
     for table, columns in (
@@ -799,8 +943,11 @@ def amend(session: Session, *, key: str) -> dict[str, Any]:
         ("agreement_obligation", "stakeholder_id, text, duty_id, letter, due_on, position"),
         ("agreement_resource", "stakeholder_id, kind, amount, unit, position"),
     ):
-        execute(conn, f"INSERT INTO {table} (version_id, {columns}) SELECT :new, {columns} FROM {table} WHERE version_id = :old",
-                {"new": new.id, "old": version.id})  # fmt: skip
+        execute(
+            conn,
+            f"INSERT INTO {table} (version_id, {columns}) SELECT :new, {columns} FROM {table} WHERE version_id = :old",
+            {"new": new.id, "old": version.id},
+        )
     after = document(conn, key)
     events.record(conn, action="agreement.amend", entity="agreement", key=key, before=before, after=after)
     return after
@@ -870,10 +1017,16 @@ def verify(conn: Conn, *, workspace: Path, key: str | None = None) -> list[dict[
                     problems.append(f"{sig.party}'s scan is missing ({stored})")
                 elif hashlib.sha256(stored.read_bytes()).hexdigest() != sig.scan_sha256:
                     problems.append(f"{sig.party}'s scan {stored.name} no longer matches its hash")
-        results.append({
-            "key": agreement_key, "version": number, "fingerprint": doc["fingerprint"],
-            "signatures": len(signatures), "ok": not problems, "problems": problems,
-        })  # fmt: skip
+        results.append(
+            {
+                "key": agreement_key,
+                "version": number,
+                "fingerprint": doc["fingerprint"],
+                "signatures": len(signatures),
+                "ok": not problems,
+                "problems": problems,
+            }
+        )
     return results
 
 
@@ -924,8 +1077,14 @@ def diff(
                 {"section": "parties", "change": "added", "from": None, "to": f"{party} ({new_parties[party]})"}
             )
         elif old_parties[party] != new_parties[party]:
-            changes.append({"section": "parties", "change": "changed", "from": f"{party} ({old_parties[party]})",
-                            "to": f"{party} ({new_parties[party]})"})  # fmt: skip
+            changes.append(
+                {
+                    "section": "parties",
+                    "change": "changed",
+                    "from": f"{party} ({old_parties[party]})",
+                    "to": f"{party} ({new_parties[party]})",
+                }
+            )
     for field in ("goals", "methods", "dispute_resolution", "communication"):
         for text in old[field]:
             if text not in new[field]:

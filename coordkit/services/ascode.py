@@ -29,8 +29,13 @@ if TYPE_CHECKING:
     from coordkit.yamlio import Located
 
 ENTITIES = ("stakeholders", "projects", "roles", "duties", "agreements")
-SINGULAR = {"stakeholders": "stakeholder", "projects": "project", "roles": "role", "duties": "duty",
-            "agreements": "agreement"}  # fmt: skip
+SINGULAR = {
+    "stakeholders": "stakeholder",
+    "projects": "project",
+    "roles": "role",
+    "duties": "duty",
+    "agreements": "agreement",
+}
 
 
 # ---------------------------------------------------------------- shape
@@ -154,8 +159,10 @@ def load(paths: Sequence[Path]) -> Loaded:
         for entity in ENTITIES:
             for index, item in enumerate(items[entity]):
                 if entity == "agreements" and not item.get("key"):
-                    errors.append(f"{located.where((entity, index))}: {entity}[{index}].key: an agreement in a "
-                                  "workspace file needs a key")  # fmt: skip
+                    errors.append(
+                        f"{located.where((entity, index))}: {entity}[{index}].key: an agreement in a "
+                        "workspace file needs a key"
+                    )
                     continue
                 key = identity(entity, item)
                 if (entity, key) in where:
@@ -191,8 +198,12 @@ class Known:
         )
 
     def merge(self, other: Known) -> Known:
-        return Known(self.stakeholders | other.stakeholders, self.projects | other.projects,
-                     self.roles | other.roles, self.duties | other.duties)  # fmt: skip
+        return Known(
+            self.stakeholders | other.stakeholders,
+            self.projects | other.projects,
+            self.roles | other.roles,
+            self.duties | other.duties,
+        )
 
 
 def _unknown(kind: str, key: str, choices: Iterable[str]) -> str:
@@ -211,16 +222,27 @@ def check_references(loaded: Loaded, known: Known) -> None:
     for entity in ("stakeholders", "projects", "roles", "duties"):
         for index, item in enumerate(items[entity]):
             if not KEY_RE.match(item["key"]):
-                bad(entity, identity(entity, item), ("key",), f"{entity}[{index}].key",
-                    f"'{item['key']}' is not a slug (lower-case letters, digits, '-', '_' or '.')")  # fmt: skip
+                bad(
+                    entity,
+                    identity(entity, item),
+                    ("key",),
+                    f"{entity}[{index}].key",
+                    f"'{item['key']}' is not a slug (lower-case letters, digits, '-', '_' or '.')",
+                )
     for index, item in enumerate(items["stakeholders"]):
         if item["kind"] not in KINDS:
             close = difflib.get_close_matches(item["kind"], KINDS, n=1)
-            bad("stakeholders", item["key"], ("kind",), f"stakeholders[{index}].kind",
-                f"'{item['kind']}' is not a kind" + (f"; did you mean '{close[0]}'?" if close else ""))  # fmt: skip
+            bad(
+                "stakeholders",
+                item["key"],
+                ("kind",),
+                f"stakeholders[{index}].kind",
+                f"'{item['kind']}' is not a kind" + (f"; did you mean '{close[0]}'?" if close else ""),
+            )
 
-    def ref(entity: str, key: str, path: tuple[str | int, ...], label: str, kind: str, value: str,
-            pool: set[str]) -> None:  # fmt: skip
+    def ref(
+        entity: str, key: str, path: tuple[str | int, ...], label: str, kind: str, value: str, pool: set[str]
+    ) -> None:
         if value not in pool:
             bad(entity, key, path, label, _unknown(kind, value, pool))
 
@@ -234,25 +256,53 @@ def check_references(loaded: Loaded, known: Known) -> None:
         duties_of[project_key].add(duty_key)
     for index, project in enumerate(items["projects"]):
         if project.get("lead"):
-            ref("projects", project["key"], ("lead",), f"projects[{index}].lead", "stakeholder", project["lead"],
-                known.stakeholders)  # fmt: skip
+            ref(
+                "projects",
+                project["key"],
+                ("lead",),
+                f"projects[{index}].lead",
+                "stakeholder",
+                project["lead"],
+                known.stakeholders,
+            )
     for index, role in enumerate(items["roles"]):
         key = identity("roles", role)
         ref("roles", key, ("project",), f"roles[{index}].project", "project", role["project"], known.projects)
         for h, holder in enumerate(role.get("holders", [])):
-            ref("roles", key, ("holders", h, "stakeholder"), f"roles[{index}].holders[{h}].stakeholder",
-                "stakeholder", holder["stakeholder"], known.stakeholders)  # fmt: skip
+            ref(
+                "roles",
+                key,
+                ("holders", h, "stakeholder"),
+                f"roles[{index}].holders[{h}].stakeholder",
+                "stakeholder",
+                holder["stakeholder"],
+                known.stakeholders,
+            )
     for index, duty in enumerate(items["duties"]):
         key = identity("duties", duty)
         ref("duties", key, ("project",), f"duties[{index}].project", "project", duty["project"], known.projects)
         for a, assignment in enumerate(duty.get("assignments", [])):
             if "stakeholder" in assignment:
-                ref("duties", key, ("assignments", a, "stakeholder"), f"duties[{index}].assignments[{a}].stakeholder",
-                    "stakeholder", assignment["stakeholder"], known.stakeholders)  # fmt: skip
+                ref(
+                    "duties",
+                    key,
+                    ("assignments", a, "stakeholder"),
+                    f"duties[{index}].assignments[{a}].stakeholder",
+                    "stakeholder",
+                    assignment["stakeholder"],
+                    known.stakeholders,
+                )
             else:
                 roles = roles_of.get(duty["project"], set())
-                ref("duties", key, ("assignments", a, "role"), f"duties[{index}].assignments[{a}].role",
-                    "role", assignment["role"], roles)  # fmt: skip
+                ref(
+                    "duties",
+                    key,
+                    ("assignments", a, "role"),
+                    f"duties[{index}].assignments[{a}].role",
+                    "role",
+                    assignment["role"],
+                    roles,
+                )
     for index, agreement in enumerate(items["agreements"]):
         key = agreement["key"]
         label = f"agreements[{index}]"
@@ -264,21 +314,47 @@ def check_references(loaded: Loaded, known: Known) -> None:
         if len(parties) < 2:
             bad("agreements", key, ("parties",), f"{label}.parties", "an agreement needs at least two parties")
         for p, party in enumerate(parties):
-            ref("agreements", key, ("parties", p, "stakeholder"), f"{label}.parties[{p}].stakeholder",
-                "stakeholder", party, known.stakeholders)  # fmt: skip
+            ref(
+                "agreements",
+                key,
+                ("parties", p, "stakeholder"),
+                f"{label}.parties[{p}].stakeholder",
+                "stakeholder",
+                party,
+                known.stakeholders,
+            )
         duties = duties_of.get(agreement["project"], set())
         for section in ("rights", "obligations", "resources", "signatures"):
             for i, clause in enumerate(agreement.get(section, [])):
-                ref("agreements", key, (section, i, "party"), f"{label}.{section}[{i}].party", "party",
-                    clause["party"], set(parties))  # fmt: skip
+                ref(
+                    "agreements",
+                    key,
+                    (section, i, "party"),
+                    f"{label}.{section}[{i}].party",
+                    "party",
+                    clause["party"],
+                    set(parties),
+                )
                 if section == "obligations" and clause.get("duty"):
-                    ref("agreements", key, (section, i, "duty"), f"{label}.{section}[{i}].duty", "duty",
-                        clause["duty"], duties)  # fmt: skip
+                    ref(
+                        "agreements",
+                        key,
+                        (section, i, "duty"),
+                        f"{label}.{section}[{i}].duty",
+                        "duty",
+                        clause["duty"],
+                        duties,
+                    )
         signed = {s["party"] for s in agreement.get("signatures", [])}
         if agreement.get("status") in ("signed", "terminated") and signed != set(parties):
             missing = ", ".join(p for p in parties if p not in signed)
-            bad("agreements", key, ("status",), f"{label}.status",
-                f"'{agreement['status']}' needs every party's signature; missing: {missing}")  # fmt: skip
+            bad(
+                "agreements",
+                key,
+                ("status",),
+                f"{label}.status",
+                f"'{agreement['status']}' needs every party's signature; missing: {missing}",
+            )
         if agreement.get("status") == "terminated" and not agreement.get("terminated_on"):
             bad("agreements", key, ("status",), f"{label}.terminated_on", "a terminated agreement needs terminated_on")
     if errors:
@@ -304,10 +380,23 @@ def project_duties(conn: Conn, pid: int, pkey: str) -> list[dict[str, Any]]:
     ):
         manual = [
             {"as": a["letter"], "stakeholder": a["stakeholder"], "role": a["role"], "from": a["from"], "to": a["to"]}
-            for a in assigned.get(did, []) if a["source"] == "manual"
-        ]  # fmt: skip
-        duties.append(_normalise("duties", {"project": pkey, "key": key, "title": title, "title_zh": title_zh,
-                                            "category": category, "due": iso(due), "assignments": manual}))  # fmt: skip
+            for a in assigned.get(did, [])
+            if a["source"] == "manual"
+        ]
+        duties.append(
+            _normalise(
+                "duties",
+                {
+                    "project": pkey,
+                    "key": key,
+                    "title": title,
+                    "title_zh": title_zh,
+                    "category": category,
+                    "due": iso(due),
+                    "assignments": manual,
+                },
+            )
+        )
     return sorted(duties, key=lambda d: d["key"])
 
 
@@ -343,8 +432,17 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
     for pid, pkey in _projects(conn, project):
         for role in list_roles(conn, project=pkey):
             holders = [{"stakeholder": h["stakeholder"], "from": h["from"], "to": h["to"]} for h in role["holders"]]
-            roles.append(_clean({"project": pkey, "key": role["key"], "name": role["name"],
-                                 "description": role["description"], "holders": holders}))  # fmt: skip
+            roles.append(
+                _clean(
+                    {
+                        "project": pkey,
+                        "key": role["key"],
+                        "name": role["name"],
+                        "description": role["description"],
+                        "holders": holders,
+                    }
+                )
+            )
         if with_duties:
             duties.extend(project_duties(conn, pid, pkey))
     agreements = []
@@ -353,27 +451,39 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
         if doc["status"] != "draft":
             item["status"] = doc["status"]
         item["signatures"] = [
-            {"party": s["party"], "signatory": s["signatory"], "title": s["title"], "date": s["date"],
-             "method": s["method"]} for s in doc["signatures"]
-        ]  # fmt: skip
+            {
+                "party": s["party"],
+                "signatory": s["signatory"],
+                "title": s["title"],
+                "date": s["date"],
+                "method": s["method"],
+            }
+            for s in doc["signatures"]
+        ]
         item["terminated_on"] = doc["terminated_on"]
         item["termination_reason"] = doc["termination_reason"]
         agreements.append(_clean(_agreement_shape(item)))
     wanted: set[str] | None = None
     if project:
-        wanted = {p.get("lead") for p in projects if p.get("lead")} | {
-            h["stakeholder"] for r in roles for h in r.get("holders", [])
-        } | {a["stakeholder"] for d in duties for a in d.get("assignments", []) if "stakeholder" in a} | {
-            p["stakeholder"] for a in agreements for p in a["parties"]
-        }  # fmt: skip
+        wanted = (
+            {p.get("lead") for p in projects if p.get("lead")}
+            | {h["stakeholder"] for r in roles for h in r.get("holders", [])}
+            | {a["stakeholder"] for d in duties for a in d.get("assignments", []) if "stakeholder" in a}
+            | {p["stakeholder"] for a in agreements for p in a["parties"]}
+        )
     stakeholders = []
     for s in list_stakeholders(conn):
         if wanted is not None and s["key"] not in wanted:
             continue
         stakeholders.append(dict(s))
     state: dict[str, Any] = {"version": 1}
-    for entity, items in (("projects", projects), ("stakeholders", stakeholders), ("roles", roles),
-                          ("duties", duties), ("agreements", agreements)):  # fmt: skip
+    for entity, items in (
+        ("projects", projects),
+        ("stakeholders", stakeholders),
+        ("roles", roles),
+        ("duties", duties),
+        ("agreements", agreements),
+    ):
         normal = [_normalise(entity, item) for item in items]
         state[entity] = sorted(normal, key=lambda item: (item.get("project", ""), item["key"]))
     return state
@@ -412,8 +522,12 @@ class Change:
     fields: tuple[tuple[str, Any, Any], ...] = ()  # (field, old, new)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"entity": SINGULAR[self.entity], "key": self.key, "action": self.action,
-                "changes": [{"field": f, "from": old, "to": new} for f, old, new in self.fields]}  # fmt: skip
+        return {
+            "entity": SINGULAR[self.entity],
+            "key": self.key,
+            "action": self.action,
+            "changes": [{"field": f, "from": old, "to": new} for f, old, new in self.fields],
+        }
 
 
 def plan(current: dict[str, Any], desired: dict[str, list[dict[str, Any]]]) -> list[Change]:
@@ -458,10 +572,16 @@ def apply(session: Session, *, loaded: Loaded, workspace: Path) -> list[Change]:
     _apply_roles(conn, todo["roles"])
     _apply_duties(conn, todo["duties"])
     log = [
-        {"action": f"{SINGULAR[c.entity]}.apply", "entity": SINGULAR[c.entity], "key": c.key,
-         "before": before[c.entity].get(c.key), "after": item}
-        for entity in ("stakeholders", "projects", "roles", "duties") for c, item in todo[entity]
-    ]  # fmt: skip
+        {
+            "action": f"{SINGULAR[c.entity]}.apply",
+            "entity": SINGULAR[c.entity],
+            "key": c.key,
+            "before": before[c.entity].get(c.key),
+            "after": item,
+        }
+        for entity in ("stakeholders", "projects", "roles", "duties")
+        for c, item in todo[entity]
+    ]
     events.record_many(conn, log)
     for change, item in todo["agreements"]:
         _apply_agreement(session, change, item, workspace, exists=change.key in before["agreements"])
@@ -473,8 +593,12 @@ def _ids(conn: Conn, table: str) -> dict[str, int]:
 
 
 def _scoped_ids(conn: Conn, table: str) -> dict[str, int]:
-    return {f"{pkey}/{key}": rid for rid, key, pkey in
-            tuples(conn, f"SELECT t.id, t.key, p.key FROM {table} t JOIN project p ON p.id = t.project_id")}  # fmt: skip
+    return {
+        f"{pkey}/{key}": rid
+        for rid, key, pkey in tuples(
+            conn, f"SELECT t.id, t.key, p.key FROM {table} t JOIN project p ON p.id = t.project_id"
+        )
+    }
 
 
 def _bulk(conn: Conn, sql: str, params: list[dict[str, Any]]) -> None:
@@ -486,23 +610,41 @@ def _apply_stakeholders(conn: Conn, todo: list[tuple[Change, dict[str, Any]]]) -
 
     fields = ("name", "name_zh", "kind", "influence", "interest", "interests", "active")
     new = [item for change, item in todo if change.action == "create"]
-    _bulk(conn, f"INSERT INTO stakeholder (key, {', '.join(fields)}) VALUES (:key, {', '.join(':' + f for f in fields)})",
-          [{"key": s["key"], **{f: s.get(f, True if f == "active" else None) for f in fields}} for s in new])  # fmt: skip
+    _bulk(
+        conn,
+        f"INSERT INTO stakeholder (key, {', '.join(fields)}) VALUES (:key, {', '.join(':' + f for f in fields)})",
+        [{"key": s["key"], **{f: s.get(f, True if f == "active" else None) for f in fields}} for s in new],
+    )
     for change, item in todo:
         if change.action == "change":
-            execute(conn, f"UPDATE stakeholder SET {', '.join(f'{f} = :{f}' for f in fields)} WHERE key = :key",
-                    {"key": item["key"], **{f: item.get(f, True if f == "active" else None) for f in fields}})  # fmt: skip
+            execute(
+                conn,
+                f"UPDATE stakeholder SET {', '.join(f'{f} = :{f}' for f in fields)} WHERE key = :key",
+                {"key": item["key"], **{f: item.get(f, True if f == "active" else None) for f in fields}},
+            )
     ids = _ids(conn, "stakeholder")
     changed = [ids[item["key"]] for change, item in todo if change.action == "change"]
     for table in ("contact", "representative"):
         for sid in changed:
             execute(conn, f"DELETE FROM {table} WHERE stakeholder_id = :s", {"s": sid})
-    _bulk(conn, "INSERT INTO contact (stakeholder_id, channel, value, position) VALUES (:s, :c, :v, :p)",
-          [{"s": ids[item["key"]], "c": c["channel"], "v": c["value"], "p": i}
-           for _c, item in todo for i, c in enumerate(item.get("contacts", []))])  # fmt: skip
-    _bulk(conn, "INSERT INTO representative (stakeholder_id, name, title, position) VALUES (:s, :n, :t, :p)",
-          [{"s": ids[item["key"]], "n": r["name"], "t": r.get("title"), "p": i}
-           for _c, item in todo for i, r in enumerate(item.get("representatives", []))])  # fmt: skip
+    _bulk(
+        conn,
+        "INSERT INTO contact (stakeholder_id, channel, value, position) VALUES (:s, :c, :v, :p)",
+        [
+            {"s": ids[item["key"]], "c": c["channel"], "v": c["value"], "p": i}
+            for _c, item in todo
+            for i, c in enumerate(item.get("contacts", []))
+        ],
+    )
+    _bulk(
+        conn,
+        "INSERT INTO representative (stakeholder_id, name, title, position) VALUES (:s, :n, :t, :p)",
+        [
+            {"s": ids[item["key"]], "n": r["name"], "t": r.get("title"), "p": i}
+            for _c, item in todo
+            for i, r in enumerate(item.get("representatives", []))
+        ],
+    )
 
 
 def _apply_projects(conn: Conn, todo: list[tuple[Change, dict[str, Any]]]) -> None:
@@ -510,60 +652,136 @@ def _apply_projects(conn: Conn, todo: list[tuple[Change, dict[str, Any]]]) -> No
 
     people = _ids(conn, "stakeholder")
     for change, item in todo:
-        params = {"key": item["key"], "name": item["name"], "name_zh": item.get("name_zh"), "s": item.get("start"),
-                  "e": item.get("end"), "lead": people.get(item.get("lead", ""))}  # fmt: skip
+        params = {
+            "key": item["key"],
+            "name": item["name"],
+            "name_zh": item.get("name_zh"),
+            "s": item.get("start"),
+            "e": item.get("end"),
+            "lead": people.get(item.get("lead", "")),
+        }
         if change.action == "create":
-            execute(conn, "INSERT INTO project (key, name, name_zh, starts_on, ends_on, lead_id) "
-                          "VALUES (:key, :name, :name_zh, :s, :e, :lead)", params)  # fmt: skip
+            execute(
+                conn,
+                "INSERT INTO project (key, name, name_zh, starts_on, ends_on, lead_id) "
+                "VALUES (:key, :name, :name_zh, :s, :e, :lead)",
+                params,
+            )
         else:
-            execute(conn, "UPDATE project SET name = :name, name_zh = :name_zh, starts_on = :s, ends_on = :e, "
-                          "lead_id = :lead WHERE key = :key", params)  # fmt: skip
+            execute(
+                conn,
+                "UPDATE project SET name = :name, name_zh = :name_zh, starts_on = :s, ends_on = :e, "
+                "lead_id = :lead WHERE key = :key",
+                params,
+            )
 
 
 def _apply_roles(conn: Conn, todo: list[tuple[Change, dict[str, Any]]]) -> None:
     from coordkit.storage.sql import execute
 
     projects, people = _ids(conn, "project"), _ids(conn, "stakeholder")
-    _bulk(conn, "INSERT INTO role (project_id, key, name, description) VALUES (:p, :k, :n, :d)",
-          [{"p": projects[r["project"]], "k": r["key"], "n": r["name"], "d": r.get("description")}
-           for change, r in todo if change.action == "create"])  # fmt: skip
+    _bulk(
+        conn,
+        "INSERT INTO role (project_id, key, name, description) VALUES (:p, :k, :n, :d)",
+        [
+            {"p": projects[r["project"]], "k": r["key"], "n": r["name"], "d": r.get("description")}
+            for change, r in todo
+            if change.action == "create"
+        ],
+    )
     roles = _scoped_ids(conn, "role")
     for change, r in todo:
         if change.action == "change":
-            execute(conn, "UPDATE role SET name = :n, description = :d WHERE id = :id",
-                    {"n": r["name"], "d": r.get("description"), "id": roles[change.key]})  # fmt: skip
+            execute(
+                conn,
+                "UPDATE role SET name = :n, description = :d WHERE id = :id",
+                {"n": r["name"], "d": r.get("description"), "id": roles[change.key]},
+            )
             execute(conn, "DELETE FROM role_holder WHERE role_id = :id", {"id": roles[change.key]})
-    _bulk(conn, "INSERT INTO role_holder (role_id, stakeholder_id, valid_from, valid_to) VALUES (:r, :s, :f, :t)",
-          [{"r": roles[change.key], "s": people[h["stakeholder"]], "f": h.get("from"), "t": h.get("to")}
-           for change, r in todo for h in r.get("holders", [])])  # fmt: skip
+    _bulk(
+        conn,
+        "INSERT INTO role_holder (role_id, stakeholder_id, valid_from, valid_to) VALUES (:r, :s, :f, :t)",
+        [
+            {"r": roles[change.key], "s": people[h["stakeholder"]], "f": h.get("from"), "t": h.get("to")}
+            for change, r in todo
+            for h in r.get("holders", [])
+        ],
+    )
 
 
 def _apply_duties(conn: Conn, todo: list[tuple[Change, dict[str, Any]]]) -> None:
     from coordkit.storage.sql import execute
 
     projects, people, roles = _ids(conn, "project"), _ids(conn, "stakeholder"), _scoped_ids(conn, "role")
-    _bulk(conn, "INSERT INTO duty (project_id, key, title, title_zh, category, due_on) VALUES (:p, :k, :t, :z, :c, :d)",
-          [{"p": projects[d["project"]], "k": d["key"], "t": d["title"], "z": d.get("title_zh"),
-            "c": d.get("category"), "d": d.get("due")} for change, d in todo if change.action == "create"])  # fmt: skip
+    _bulk(
+        conn,
+        "INSERT INTO duty (project_id, key, title, title_zh, category, due_on) VALUES (:p, :k, :t, :z, :c, :d)",
+        [
+            {
+                "p": projects[d["project"]],
+                "k": d["key"],
+                "t": d["title"],
+                "z": d.get("title_zh"),
+                "c": d.get("category"),
+                "d": d.get("due"),
+            }
+            for change, d in todo
+            if change.action == "create"
+        ],
+    )
     duties = _scoped_ids(conn, "duty")
     for change, d in todo:
         if change.action == "change":
-            execute(conn, "UPDATE duty SET title = :t, title_zh = :z, category = :c, due_on = :d WHERE id = :id",
-                    {"t": d["title"], "z": d.get("title_zh"), "c": d.get("category"), "d": d.get("due"),
-                     "id": duties[change.key]})  # fmt: skip
+            execute(
+                conn,
+                "UPDATE duty SET title = :t, title_zh = :z, category = :c, due_on = :d WHERE id = :id",
+                {
+                    "t": d["title"],
+                    "z": d.get("title_zh"),
+                    "c": d.get("category"),
+                    "d": d.get("due"),
+                    "id": duties[change.key],
+                },
+            )
             execute(
                 conn, "DELETE FROM assignment WHERE duty_id = :id AND source = 'manual'", {"id": duties[change.key]}
             )
-    _bulk(conn, "INSERT INTO assignment (duty_id, stakeholder_id, role_id, letter, valid_from, valid_to, source) "
-                "VALUES (:d, :s, :r, :l, :f, :t, 'manual')",
-          [{"d": duties[change.key], "s": people.get(a.get("stakeholder", "")),
-            "r": roles.get(f"{d['project']}/{a['role']}") if "role" in a else None, "l": a["as"],
-            "f": a.get("from"), "t": a.get("to")}
-           for change, d in todo for a in d.get("assignments", [])])  # fmt: skip
+    _bulk(
+        conn,
+        "INSERT INTO assignment (duty_id, stakeholder_id, role_id, letter, valid_from, valid_to, source) "
+        "VALUES (:d, :s, :r, :l, :f, :t, 'manual')",
+        [
+            {
+                "d": duties[change.key],
+                "s": people.get(a.get("stakeholder", "")),
+                "r": roles.get(f"{d['project']}/{a['role']}") if "role" in a else None,
+                "l": a["as"],
+                "f": a.get("from"),
+                "t": a.get("to"),
+            }
+            for change, d in todo
+            for a in d.get("assignments", [])
+        ],
+    )
 
 
-TERMS = ("title", "title_zh", "kind", "effective", "expires", "review_every", "languages", "parties", "goals",
-         "methods", "dispute_resolution", "communication", "rights", "obligations", "resources")  # fmt: skip
+TERMS = (
+    "title",
+    "title_zh",
+    "kind",
+    "effective",
+    "expires",
+    "review_every",
+    "languages",
+    "parties",
+    "goals",
+    "methods",
+    "dispute_resolution",
+    "communication",
+    "rights",
+    "obligations",
+    "resources",
+)
 
 
 def _apply_agreement(session: Session, change: Change, item: dict[str, Any], workspace: Path, *, exists: bool) -> None:
@@ -571,8 +789,9 @@ def _apply_agreement(session: Session, change: Change, item: dict[str, Any], wor
     from coordkit.spec import AgreementSpec
 
     key = item["key"]
-    spec = AgreementSpec.model_validate({k: v for k, v in item.items() if k not in ("status", "signatures",
-                                                                                    "terminated_on", "termination_reason")})  # fmt: skip
+    spec = AgreementSpec.model_validate(
+        {k: v for k, v in item.items() if k not in ("status", "signatures", "terminated_on", "termination_reason")}
+    )
     conn = connection(session)
     if not exists:
         agreements.new_from_spec(session, spec=spec)
@@ -601,12 +820,20 @@ def _apply_agreement(session: Session, change: Change, item: dict[str, Any], wor
     if (wanted != "draft" or new_signatures) and current["status"] == "draft":
         agreements.circulate(session, key=key)
     for signature in new_signatures:
-        agreements.sign(session, key=key, party=signature["party"], signatory=signature["signatory"],
-                        title=signature.get("title"), date=signature["date"], method=signature["method"],
-                        workspace=workspace)  # fmt: skip
+        agreements.sign(
+            session,
+            key=key,
+            party=signature["party"],
+            signatory=signature["signatory"],
+            title=signature.get("title"),
+            date=signature["date"],
+            method=signature["method"],
+            workspace=workspace,
+        )
     if wanted == "terminated" and current["status"] != "terminated":
-        agreements.terminate(session, key=key, reason=item.get("termination_reason") or "terminated",
-                             date=item["terminated_on"])  # fmt: skip
+        agreements.terminate(
+            session, key=key, reason=item.get("termination_reason") or "terminated", date=item["terminated_on"]
+        )
     elif wanted == "draft" and current["status"] != "draft":
         raise Refused(f"agreement '{key}' is {current['status']}; it cannot go back to draft")
 
@@ -636,12 +863,14 @@ def snapshot_of(items: dict[str, list[dict[str, Any]]]) -> Any:
         RoleAssignment,
         Snapshot,
         intersect,
-    )  # fmt: skip
+    )
 
     projects = {i: ProjectRow(i, p["key"], p.get("start"), p.get("end")) for i, p in enumerate(items["projects"], 1)}
     project_ids = {p.key: i for i, p in projects.items()}
-    duties = [DutyRow(i, project_ids[d["project"]], d["key"], d["title"], d.get("category"))
-              for i, d in enumerate(items["duties"], 1)]  # fmt: skip
+    duties = [
+        DutyRow(i, project_ids[d["project"]], d["key"], d["title"], d.get("category"))
+        for i, d in enumerate(items["duties"], 1)
+    ]
     duty_ids = {f"{d['project']}/{d['key']}": i for i, d in enumerate(items["duties"], 1)}
     holders = {f"{r['project']}/{r['key']}": r.get("holders", []) for r in items["roles"]}
     roles = {(project_ids[r["project"]], r["key"]): r["name"] for r in items["roles"]}
@@ -667,22 +896,45 @@ def snapshot_of(items: dict[str, list[dict[str, Any]]]) -> Any:
         if status in ("draft", "circulating") and signed and signed == set(parties):
             status = "signed"
         doc = {
-            "key": a["key"], "version": 1, "project": a["project"], "kind": a.get("kind", "activity"),
-            "title": a["title"], "title_zh": a.get("title_zh"), "effective": a.get("effective"),
-            "expires": a.get("expires"), "review_every": a.get("review_every"), "languages": a.get("languages", ["en"]),
-            "parties": [{"stakeholder": p["stakeholder"], "label": p.get("label") or f"Party {'ABCDEFGH'[i % 8]}",
-                         "name": names.get(p["stakeholder"], {}).get("name", p["stakeholder"])}
-                        for i, p in enumerate(a.get("parties", []))],
-            "goals": a.get("goals", []), "methods": a.get("methods", []),
-            "dispute_resolution": a.get("dispute_resolution", []), "communication": a.get("communication", []),
+            "key": a["key"],
+            "version": 1,
+            "project": a["project"],
+            "kind": a.get("kind", "activity"),
+            "title": a["title"],
+            "title_zh": a.get("title_zh"),
+            "effective": a.get("effective"),
+            "expires": a.get("expires"),
+            "review_every": a.get("review_every"),
+            "languages": a.get("languages", ["en"]),
+            "parties": [
+                {
+                    "stakeholder": p["stakeholder"],
+                    "label": p.get("label") or f"Party {'ABCDEFGH'[i % 8]}",
+                    "name": names.get(p["stakeholder"], {}).get("name", p["stakeholder"]),
+                }
+                for i, p in enumerate(a.get("parties", []))
+            ],
+            "goals": a.get("goals", []),
+            "methods": a.get("methods", []),
+            "dispute_resolution": a.get("dispute_resolution", []),
+            "communication": a.get("communication", []),
             "rights": a.get("rights", []),
-            "obligations": [{"party": o["party"], "text": o["text"], "duty": o.get("duty"),
-                             "as": (o.get("as") or "R") if o.get("duty") else None, "due": o.get("due")}
-                            for o in a.get("obligations", [])],
-            "resources": a.get("resources", []), "status": status,
-            "terminated_on": a.get("terminated_on"), "termination_reason": a.get("termination_reason"),
+            "obligations": [
+                {
+                    "party": o["party"],
+                    "text": o["text"],
+                    "duty": o.get("duty"),
+                    "as": (o.get("as") or "R") if o.get("duty") else None,
+                    "due": o.get("due"),
+                }
+                for o in a.get("obligations", [])
+            ],
+            "resources": a.get("resources", []),
+            "status": status,
+            "terminated_on": a.get("terminated_on"),
+            "termination_reason": a.get("termination_reason"),
             "unsigned": [p for p in parties if p not in signed],
-        }  # fmt: skip
+        }
         doc["terms_hash"] = compute_hash(doc) if signed else None
         doc["fingerprint"] = fingerprint(doc["terms_hash"])
         docs.append(doc)
@@ -694,6 +946,7 @@ def snapshot_of(items: dict[str, list[dict[str, Any]]]) -> Any:
                     effective.append(
                         Effective(linked, o["party"], o["as"], a.get("effective"), end, None, f"{a['key']} v1")
                     )
-    party_rows = {key: PartyRow(key, s["name"], s.get("active", True), len(s.get("contacts", [])))
-                  for key, s in names.items()}  # fmt: skip
+    party_rows = {
+        key: PartyRow(key, s["name"], s.get("active", True), len(s.get("contacts", []))) for key, s in names.items()
+    }
     return Snapshot(projects, duties, effective, role_assignments, party_rows, roles, docs)

@@ -95,12 +95,20 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
         _write(out / "matrix.pdf", html_to_pdf(matrix_render.to_html(matrix, directory), lang="en"))
         made.append("matrix.pdf")
         if zh_ok:
-            _write(out / "register.zh.pdf", docs.render_register(stakeholders, fmt="pdf", lang="zh", today=DEMO_DATE,
-                                                                 workspace=directory))  # fmt: skip
+            _write(
+                out / "register.zh.pdf",
+                docs.render_register(stakeholders, fmt="pdf", lang="zh", today=DEMO_DATE, workspace=directory),
+            )
             made.append("register.zh.pdf")
     for name in made:
-        result.made.append((name.replace(".", ", ", 1).replace("matrix", "responsibility matrix")
-                            .replace("register", "stakeholder register"), out / name))  # fmt: skip
+        result.made.append(
+            (
+                name.replace(".", ", ", 1)
+                .replace("matrix", "responsibility matrix")
+                .replace("register", "stakeholder register"),
+                out / name,
+            )
+        )
     return result
 
 

@@ -42,8 +42,14 @@ def new_key(session: Session, *, party: str, output: Path) -> dict[str, Any]:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     fingerprint = key_fingerprint(raw)
-    session.add(PartyKey(stakeholder_id=sid, public_key=base64.b64encode(raw).decode(), fingerprint=fingerprint,
-                         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))  # fmt: skip
+    session.add(
+        PartyKey(
+            stakeholder_id=sid,
+            public_key=base64.b64encode(raw).decode(),
+            fingerprint=fingerprint,
+            created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
+    )
     session.flush()
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -55,8 +61,9 @@ def new_key(session: Session, *, party: str, output: Path) -> dict[str, Any]:
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(pem)
     result = {"party": party, "fingerprint": fingerprint, "private_key": str(output)}
-    events.record(conn, action="key.new", entity="stakeholder", key=party,
-                  after={"party": party, "fingerprint": fingerprint})  # fmt: skip
+    events.record(
+        conn, action="key.new", entity="stakeholder", key=party, after={"party": party, "fingerprint": fingerprint}
+    )
     return result
 
 

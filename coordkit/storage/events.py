@@ -83,10 +83,14 @@ def record_many(conn: Conn, items: Sequence[Mapping[str, Any]]) -> None:
     rows = []
     for item in items:
         fields = {
-            "at": at, "actor": who, "action": item["action"], "entity": item["entity"], "key": item["key"],
+            "at": at,
+            "actor": who,
+            "action": item["action"],
+            "entity": item["entity"],
+            "key": item["key"],
             "before": canonical(item["before"]) if item.get("before") is not None else None,
             "after": canonical(item["after"]) if item.get("after") is not None else None,
-        }  # fmt: skip
+        }
         digest = event_hash(prev, fields)
         rows.append({**fields, "prev": prev, "hash": digest})
         prev = digest
