@@ -1,0 +1,92 @@
+"""The language coord speaks to the person at the terminal: gettext catalogues.
+
+``_()`` marks a message and translates it into the chosen language; messages
+with values use named fields, ``_("no stakeholder '{key}'").format(key=key)``,
+so a translator can move the value where Chinese word order puts it. The
+language is ``--lang`` where a command has it, else ``COORD_LANG`` (``zh`` or
+``en``), else the workspace's ``coord.toml`` ``lang``, else the locale (``LC_ALL``, ``LC_MESSAGES``,
+``LANG``). Catalogues live in ``coordkit/locale`` (compiled when the package
+is built). Rule names, keys, JSON/YAML field names and exit codes are never
+translated.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+LANGUAGES = ("en", "zh")
+DOMAIN = "coordkit"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+_explicit: str | None = None  # --lang on the command line
+_workspace: str | None = None  # lang in the workspace's coord.toml
+
+
+def normalise(value: str) -> str | None:
+    """``zh_CN.UTF-8``, ``zh-Hans`` or ``中文`` → ``zh``; ``en_GB`` → ``en``; anything else → None."""
+    text = value.strip().lower()
+    if text.startswith("zh") or text in ("中文", "chinese", "cn"):
+        return "zh"
+    if text.startswith("en") or text in ("c", "posix", "english"):
+        return "en"
+    return None
+
+
+def _from_env(env: Mapping[str, str], names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = env.get(name)
+        if value:
+            found = normalise(value)
+            if found:
+                return found
+    return None
+
+
+def set_language(lang: str | None) -> None:
+    """The language asked for on the command line (``--lang``); None forgets it."""
+    global _explicit
+    _explicit = normalise(lang) if lang else None
+
+
+def set_workspace_language(lang: str | None) -> None:
+    """The workspace's ``lang`` from coord.toml; ``COORD_LANG`` still wins over it."""
+    global _workspace
+    _workspace = normalise(lang) if lang else None
+
+
+def language(env: Mapping[str, str] | None = None) -> str:
+    """``--lang``, else ``COORD_LANG``, else the workspace's coord.toml, else the locale, else English."""
+    env = os.environ if env is None else env
+    return (
+        _explicit
+        or _from_env(env, ("COORD_LANG",))
+        or _workspace
+        or _from_env(env, ("LC_ALL", "LC_MESSAGES", "LANG"))
+        or "en"
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def translations(lang: str) -> gettext.NullTranslations:
+    """The catalogue of ``lang`` (English is the source text: no catalogue needed)."""
+    if lang == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def _(message: str) -> str:
+    """``message`` in the chosen language."""
+    return translations(language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return translations(language()).ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogue without translating it yet (constants defined at import)."""
+    return message
