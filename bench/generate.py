@@ -35,28 +35,11 @@ CATEGORIES = ("markets", "courses", "teaching", "heritage", "venues", "reporting
 
 def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
     """Write a new store in the folder ``path`` and return its coord.db."""
-    from sqlalchemy import insert
-
-    from coordkit.models import (
-        Agreement,
-        AgreementObligation,
-        AgreementParty,
-        AgreementResource,
-        AgreementTerm,
-        AgreementVersion,
-        Assignment,
-        Contact,
-        Duty,
-        Project,
-        Representative,
-        Role,
-        RoleHolder,
-        Stakeholder,
-    )
-    from coordkit.services.stakeholders import KINDS
     from coordkit.storage import events
     from coordkit.storage.engine import open_store
     from coordkit.storage.location import from_path
+    from coordkit.storage.sql import executemany
+    from coordkit.vocab import STAKEHOLDER_KINDS as KINDS
 
     path.mkdir(parents=True, exist_ok=True)
     location = from_path(path / "coord.db", "bench")
@@ -135,14 +118,20 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
             letters = ["A", "R"] if roll > 0.1 else (["R"] if roll > 0.05 else ["A", "A", "R"])
             letters += rng.choices("RCI", k=per_duty - len(letters))
             parties = rng.sample(members, len(letters))
+            taken: set[tuple[int, str]] = set()  # a role holds a letter once per duty, as coord requires
             for letter, party in zip(letters, parties, strict=True):
                 through_role = rng.random() < 0.1
                 windowed = rng.random() < 0.2
+                role = rng.choice(project_roles) if through_role else None
+                if role is not None and (role, letter) in taken:
+                    role = None
+                if role is not None:
+                    taken.add((role, letter))
                 assignments.append(
                     {
                         "duty_id": duty_id,
-                        "stakeholder_id": None if through_role else party,
-                        "role_id": rng.choice(project_roles) if through_role else None,
+                        "stakeholder_id": None if role is not None else party,
+                        "role_id": role,
                         "letter": letter,
                         "valid_from": start if windowed else None,
                         "valid_to": start + dt.timedelta(days=rng.randint(30, 700)) if windowed else None,
@@ -234,26 +223,27 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
         if status == "signed":
             signed_versions.append((a + 1, signers))
     tables = (
-        (Stakeholder, stakeholders),
-        (Contact, contacts),
-        (Representative, reps),
-        (Project, projects),
-        (Role, roles),
-        (RoleHolder, holders),
-        (Duty, duties),
-        (Assignment, assignments),
-        (Agreement, agreements),
-        (AgreementVersion, versions),
-        (AgreementParty, parties),
-        (AgreementTerm, terms),
-        (AgreementObligation, obligations),
-        (AgreementResource, resources),
+        ("stakeholder", stakeholders),
+        ("contact", contacts),
+        ("representative", reps),
+        ("project", projects),
+        ("role", roles),
+        ("role_holder", holders),
+        ("duty", duties),
+        ("assignment", assignments),
+        ("agreement", agreements),
+        ("agreement_version", versions),
+        ("agreement_party", parties),
+        ("agreement_term", terms),
+        ("agreement_obligation", obligations),
+        ("agreement_resource", resources),
     )
-    with store.write() as session:
-        conn = session.connection()
-        for model, rows in tables:
-            for chunk in range(0, len(rows), 20_000):
-                conn.execute(insert(model), rows[chunk : chunk + 20_000])
+    with store.write() as conn:
+        for table, rows in tables:
+            if rows:
+                columns = list(rows[0])
+                sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+                executemany(conn, sql, rows)
         _sign(conn, signed_versions)
         events.record(
             conn,
@@ -269,12 +259,12 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
 def _sign(conn: Any, signed_versions: list[tuple[int, list[int]]]) -> None:
     """Freeze and sign the versions meant to be signed, exactly as coord does (hash, signatures, duties)."""
     from coordkit.canonical import compute_hash
-    from coordkit.services.agreements import documents
-    from coordkit.storage.sql import execute
+    from coordkit.storage.documents import read_documents
+    from coordkit.storage.sql import execute, tuples
 
     by_id = dict(signed_versions)
-    docs = {doc["key"]: doc for doc in documents(conn, version_ids=list(by_id))}
-    keys = {row[0]: row[1] for row in conn.exec_driver_sql("SELECT id, key FROM agreement")}
+    docs = {doc["key"]: doc for doc in read_documents(conn, version_ids=list(by_id))}
+    keys = dict(tuples(conn, "SELECT id, key FROM agreement"))
     for vid, signers in by_id.items():
         doc = docs[keys[vid]]  # version id = agreement id in generated data
         digest = compute_hash(doc)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 CANONICAL_FIELDS = (
@@ -43,18 +44,18 @@ CANONICAL_FIELDS = (
 )
 
 
-def canonical_terms(doc: dict[str, Any]) -> dict[str, Any]:
+def canonical_terms(doc: Mapping[str, Any]) -> dict[str, Any]:
     """The terms a signature covers: the agreement's identity and every clause, no signatures."""
     terms = {name: doc[name] for name in CANONICAL_FIELDS}
     terms["parties"] = [{"stakeholder": p["stakeholder"], "label": p["label"]} for p in doc["parties"]]
     return terms
 
 
-def canonical_json(doc: dict[str, Any]) -> str:
+def canonical_json(doc: Mapping[str, Any]) -> str:
     return json.dumps(canonical_terms(doc), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def compute_hash(doc: dict[str, Any]) -> str:
+def compute_hash(doc: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(doc).encode("utf-8")).hexdigest()
 
 

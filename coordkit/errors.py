@@ -11,9 +11,18 @@ from collections.abc import Iterable
 
 
 class CoordError(Exception):
-    """Root of the errors a user can cause (bad input, missing store, refusals)."""
+    """Root of the errors a user can cause (bad input, missing store, refusals).
+
+    ``field`` is the path of the value at fault inside the thing checked
+    (``("assignments", 1, "to")``), so that ``coord apply`` can say where in a
+    file it is; the message itself is the same wherever the value came from.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str = "", *, field: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class InvalidInput(CoordError):
@@ -25,11 +34,7 @@ class NotFound(CoordError):
 
     def __init__(self, kind: str, key: str, candidates: Iterable[str] = (), scope: str = "") -> None:
         where = f" in {scope}" if scope else ""
-        message = f"no {kind} '{key}'{where}"
-        close = difflib.get_close_matches(key, list(candidates), n=1, cutoff=0.6)
-        if close:
-            message += f"; did you mean '{close[0]}'?"
-        super().__init__(message)
+        super().__init__(f"no {kind} '{key}'{where}{did_you_mean(key, candidates)}")
         self.kind, self.key = kind, key
 
 
@@ -47,3 +52,13 @@ class StoreError(CoordError):
 
 class StoreLocked(StoreError):
     """Another process holds the write lock longer than the busy timeout."""
+
+
+def did_you_mean(value: str, candidates: Iterable[str], *, otherwise: str | None = None) -> str:
+    """``"; did you mean 'liede-sw'?"`` for the closest candidate; when none is close, nothing, or
+    with ``otherwise`` the whole list (``"; rules: no-accountable, …"``)."""
+    options = list(candidates)
+    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f"; {otherwise}: {', '.join(options)}" if otherwise else ""

@@ -1,9 +1,10 @@
-"""The store's tables (SQLModel).
+"""The store's tables as they are now (SQLModel), for reading the schema in one place.
 
-Writes go through these classes; reads that must be fast (lists, the check
-snapshot, the matrix) select columns with plain SQL in ``coordkit.services``
-and ``coordkit.checks.snapshot`` so that they never build one object per row.
-Dates are ``date`` columns; the raw-SQL readers normalise them to ISO text.
+Nothing writes through these classes: services run plain SQL on the store's
+own connection (``coordkit.storage.sql``), and schema changes are frozen
+migrations (``coordkit.storage.migrations``). tests/test_migrations.py keeps
+these declarations equal to what the migrations make. Dates are ``date``
+columns; readers normalise them to ISO text.
 """
 
 import datetime as dt
@@ -11,20 +12,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-STAKEHOLDER_KINDS = (
-    "government",
-    "party-committee",
-    "neighbourhood-committee",
-    "social-organisation",
-    "enterprise",
-    "property-management",
-    "university",
-    "volunteer-team",
-    "resident-group",
-    "individual",
-    "other",
-)
-RACI = ("R", "A", "C", "I")
+from coordkit.vocab import LETTERS
 
 
 class Meta(SQLModel, table=True):
@@ -112,7 +100,7 @@ class Assignment(SQLModel, table=True):
     """A RACI letter linking a duty to a stakeholder or to a role, for a window."""
 
     __table_args__ = (
-        CheckConstraint("letter IN ('R', 'A', 'C', 'I')", name="ck_assignment_letter"),
+        CheckConstraint(f"letter IN ({', '.join(repr(x) for x in LETTERS)})", name="ck_assignment_letter"),
         CheckConstraint("(stakeholder_id IS NULL) <> (role_id IS NULL)", name="ck_assignment_one_party"),
         Index("ix_assignment_stakeholder", "stakeholder_id"),
     )

@@ -7,17 +7,23 @@ line, column and field path, with "did you mean" for a misspelled field.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from coordkit.errors import InvalidInput
+from coordkit.errors import InvalidInput, did_you_mean
+from coordkit.vocab import LANGUAGES, LETTERS, SIGNATURE_METHODS
 from coordkit.yamlio import Located
 
-Letter = Literal["R", "A", "C", "I"]
-Language = Literal["en", "zh"]
+if TYPE_CHECKING:  # the lists live in coordkit.vocab; pydantic validates against them
+    Letter: TypeAlias = str
+    Language: TypeAlias = str
+    Method: TypeAlias = str
+    WorkspaceStatus: TypeAlias = str
+else:
+    Letter, Language, Method = Literal[LETTERS], Literal[LANGUAGES], Literal[SIGNATURE_METHODS]
+    WorkspaceStatus = Literal["draft", "circulating", "signed", "terminated"]  # superseded versions are history
 
 
 class Strict(BaseModel):
@@ -61,7 +67,7 @@ class SignatureSpec(Strict):
     signatory: str
     title: str | None = None
     date: dt.date
-    method: Literal["wet-ink", "seal", "electronic"] = "wet-ink"
+    method: Method = "wet-ink"
 
 
 class AgreementSpec(Strict):
@@ -82,7 +88,7 @@ class AgreementSpec(Strict):
     rights: list[RightSpec] = Field(default_factory=list)
     obligations: list[ObligationSpec] = Field(default_factory=list)
     resources: list[ResourceSpec] = Field(default_factory=list)
-    status: Literal["draft", "circulating", "signed", "terminated"] | None = None
+    status: WorkspaceStatus | None = None
     signatures: list[SignatureSpec] = Field(default_factory=list)
     terminated_on: dt.date | None = None
     termination_reason: str | None = None
@@ -172,8 +178,7 @@ class WorkspaceSpec(Strict):
 def unknown_field(model: type[BaseModel], located: Located, path: tuple[str | int, ...], name: str) -> str:
     """``file:line:col: path: unknown field; did you mean …`` for a field that is not in ``model``."""
     allowed = [f.alias or n for n, f in model.model_fields.items()]
-    close = difflib.get_close_matches(name, allowed, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
+    hint = did_you_mean(name, allowed, otherwise="allowed")
     dotted = ".".join(str(p) for p in (*path, name))
     return f"{located.where((*path, name))}: {dotted}: unknown field{hint}"
 
@@ -215,8 +220,7 @@ def _describe(model: type[BaseModel], located: Located, base: tuple[str | int, .
     dotted = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path).replace(".[", "[") or "(top)"
     if e["type"] == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
+        hint = did_you_mean(str(loc[-1]), allowed, otherwise="allowed")
         return f"{located.where(path)}: {dotted}: unknown field{hint}"
     if e["type"] == "missing":
         return f"{located.where(path[:-1])}: {dotted}: required field is missing"

@@ -11,7 +11,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coordkit.services import ascode
+from coordkit.services.ascode.apply import apply
+from coordkit.services.ascode.export import export_yaml
+from coordkit.services.ascode.load import load
 from coordkit.storage.engine import open_store
 from coordkit.storage.location import from_path
 from tests.conftest import Workspace, ok, run_coord
@@ -155,7 +157,9 @@ BAD_FILES = {
     ),
     "unknown kind": (
         GOOD + "  - {key: x, name: X, kind: goverment}\n",
-        "bad.yaml:6:23: stakeholders[1].kind: 'goverment' is not a kind; did you mean 'government'?",
+        "bad.yaml:6:23: stakeholders[1].kind: kind 'goverment' is not one of: government, party-committee, "
+        "neighbourhood-committee, social-organisation, enterprise, property-management, university, "
+        "volunteer-team, resident-group, individual, other; did you mean 'government'?",
     ),
 }
 
@@ -276,6 +280,7 @@ def workspaces(draw: st.DrawFn) -> dict:
     duties = []
     for d in draw(st.lists(keys, min_size=1, max_size=4, unique=True)):
         assignments = []
+        held = set()  # a party holds a letter once at a time (open-ended windows always overlap)
         for _ in range(draw(st.integers(0, 3))):
             start = draw(dates)
             assignment = {
@@ -283,7 +288,9 @@ def workspaces(draw: st.DrawFn) -> dict:
                 "stakeholder": draw(st.sampled_from(people)),
                 "from": start.isoformat(),
             }
-            assignments.append(assignment)
+            if (assignment["as"], assignment["stakeholder"]) not in held:
+                held.add((assignment["as"], assignment["stakeholder"]))
+                assignments.append(assignment)
         if draw(st.booleans()):
             assignments.append({"as": "C", "role": "host"})
         duties.append({"project": "p", "key": d, "title": draw(text), "assignments": assignments})
@@ -316,10 +323,10 @@ def workspaces(draw: st.DrawFn) -> dict:
 def _apply_and_export(folder: Path, source: Path) -> str:
     store = open_store(from_path(folder / "coord.db", "test"), create=True)
     try:
-        with store.write() as session:
-            ascode.apply(session, loaded=ascode.load([source]), workspace=folder)
+        with store.write() as conn:
+            apply(conn, loaded=load([source]), workspace=folder)
         with store.read() as conn:
-            return ascode.export_yaml(conn)
+            return export_yaml(conn)
     finally:
         store.dispose()
 

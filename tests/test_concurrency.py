@@ -20,8 +20,8 @@ from pathlib import Path
 store = open_store(from_path(Path(sys.argv[1]), "test"))
 prefix = sys.argv[2]
 for number in range(200):
-    with store.write() as session:  # one unit of work per stakeholder, as 200 commands would
-        add_stakeholder(session, key=f"{prefix}-{number:03d}", name=f"{prefix} {number}", kind="volunteer-team")
+    with store.write() as conn:  # one unit of work per stakeholder, as 200 commands would
+        add_stakeholder(conn, key=f"{prefix}-{number:03d}", name=f"{prefix} {number}", kind="volunteer-team")
 store.dispose()
 """
 

@@ -54,14 +54,13 @@ def test_init_twice_leaves_the_store_as_it_was(sqlite_ws: Workspace) -> None:
 
 
 def test_sqlite_settings(sqlite_ws: Workspace) -> None:
-    """Both connection kinds (plain sqlite3 reads, SQLAlchemy writes) get the settings."""
+    """Reads and writes both get the settings."""
     assert sqlite_ws.path
     store = open_store(from_path(sqlite_ws.path, "test"))
     with store.read() as conn:
         assert scalar(conn, "PRAGMA foreign_keys") == 1
         assert scalar(conn, "PRAGMA journal_mode") == "wal"
-    with store.write() as session:
-        conn = session.connection()
+    with store.write() as conn:
         assert scalar(conn, "PRAGMA foreign_keys") == 1
         assert scalar(conn, "PRAGMA busy_timeout") >= 5000
     store.dispose()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from coordkit.checks.config import CheckConfig
 from coordkit.checks.rules import RULES, Context, Finding
 from coordkit.checks.snapshot import Snapshot
-from coordkit.errors import InvalidInput
+from coordkit.errors import InvalidInput, did_you_mean
 
 SEVERITY_ORDER = {"error": 0, "warning": 1}
 
@@ -38,13 +38,10 @@ class Report:
 
 def rule_names(names: Iterable[str], option: str) -> list[str]:
     """Validate ``--select``/``--ignore`` values (comma-separated or repeated)."""
-    import difflib
-
     chosen = [n.strip() for value in names for n in value.split(",") if n.strip()]
     for name in chosen:
         if name not in RULES:
-            close = difflib.get_close_matches(name, list(RULES), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; rules: {', '.join(RULES)}"
+            hint = did_you_mean(name, RULES, otherwise="rules")
             raise InvalidInput(f"{option}: no rule '{name}'{hint}")
     return chosen
 

@@ -8,12 +8,11 @@ expiry_warning_days = 30  # agreements ending within this many days
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from coordkit.errors import InvalidInput
+from coordkit.errors import InvalidInput, did_you_mean
 
 CONFIG_FILE = "coord.toml"
 
@@ -45,8 +44,7 @@ def load_config(root: Path) -> CheckConfig:
     values: dict[str, float | int] = {}
     for name, value in section.items():
         if name not in known:
-            close = difflib.get_close_matches(name, list(known), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(known)}"
+            hint = did_you_mean(name, known, otherwise="known")
             raise InvalidInput(f"{path}: unknown setting 'check.{name}'{hint}")
         default = getattr(CheckConfig, name)
         if (

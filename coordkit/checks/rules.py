@@ -12,12 +12,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 from coordkit.canonical import compute_hash
 from coordkit.checks.config import CheckConfig
-from coordkit.checks.snapshot import MAX_DAY, MIN_DAY, DutyRow, Effective, ProjectRow, Snapshot, intersect
-from coordkit.dates import covers, day_after, day_before
+from coordkit.checks.snapshot import DutyRow, Effective, ProjectRow, Snapshot, intersect
+from coordkit.dates import OPEN_END, OPEN_START, covers, day_after, day_before
+from coordkit.domain.agreements import AgreementDoc, in_force
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Context:
         return [
             (item, duties[item.duty_id])
             for item in self.snapshot.effective
-            if (item.start or MIN_DAY) <= on <= (item.end or MAX_DAY)
+            if (item.start or OPEN_START) <= on <= (item.end or OPEN_END)
         ]
 
 
@@ -83,22 +83,22 @@ def gaps(
     windows: Iterable[tuple[str | None, str | None]], start: str | None, end: str | None
 ) -> list[tuple[str | None, str | None]]:
     """Parts of [start, end] that no window covers."""
-    lo, hi = start or MIN_DAY, end or MAX_DAY
+    lo, hi = start or OPEN_START, end or OPEN_END
     found = []
     cursor = lo  # the first day not yet known to be covered
-    for w_start, w_end in sorted(((s or MIN_DAY), (e or MAX_DAY)) for s, e in windows):
+    for w_start, w_end in sorted(((s or OPEN_START), (e or OPEN_END)) for s, e in windows):
         if w_end < cursor:
             continue
         if w_start > cursor:
             found.append((cursor, min(day_before(w_start), hi)))
         if w_end >= hi:
-            cursor = MAX_DAY + "+"  # covered to the end
+            cursor = OPEN_END + "+"  # covered to the end
             break
         cursor = max(cursor, day_after(w_end))
     if cursor <= hi:
         found.append((cursor, hi))
     found = [(s, e) for s, e in found if s <= e and s <= hi]
-    return [(None if s == MIN_DAY else s, None if e == MAX_DAY else e) for s, e in found]
+    return [(None if s == OPEN_START else s, None if e == OPEN_END else e) for s, e in found]
 
 
 def _project(ctx: Context, duty: DutyRow) -> ProjectRow:
@@ -158,7 +158,7 @@ def multiple_accountable(ctx: Context) -> Iterator[Finding]:
             continue
         duty = ctx.snapshot.duty_index[duty_id]
         project = _project(ctx, duty)
-        items = sorted(items, key=lambda i: (i.party, i.start or MIN_DAY, i.role or ""))
+        items = sorted(items, key=lambda i: (i.party, i.start or OPEN_START, i.role or ""))
         for index, first in enumerate(items):
             for second in items[index + 1 :]:
                 if first.party == second.party:
@@ -202,13 +202,9 @@ def no_responsible(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _current(ctx: Context) -> list[tuple[Effective, DutyRow]]:
-    return ctx.current
-
-
 def overloaded_stakeholder(ctx: Context) -> Iterator[Finding]:
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for item, duty in _current(ctx):
+    for item, duty in ctx.current:
         if item.letter in ("R", "A"):
             counts[duty.project_id][item.party] += 1
     share, minimum = ctx.config.overload_share, ctx.config.overload_min
@@ -232,12 +228,12 @@ def overloaded_stakeholder(ctx: Context) -> Iterator[Finding]:
 
 def no_contact_channel(ctx: Context) -> Iterator[Finding]:
     seen: dict[str, str] = {}
-    for item, _duty in _current(ctx):
+    for item, _duty in ctx.current:
         seen.setdefault(item.party, "carries duties")
     for doc in ctx.snapshot.agreements:
         if doc["status"] == "circulating" or in_force(doc, ctx.on):
-            for party in doc["parties"]:
-                seen.setdefault(party["stakeholder"], f"is a party to {doc['key']}")
+            for signer in doc["parties"]:
+                seen.setdefault(signer["stakeholder"], f"is a party to {doc['key']}")
     for party, why in sorted(seen.items()):
         row = ctx.snapshot.parties.get(party)
         if row is not None and row.contacts == 0:
@@ -251,12 +247,7 @@ def no_contact_channel(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def in_force(doc: dict[str, Any], on: str) -> bool:
-    """Signed, not ended, and ``on`` inside its term."""
-    return doc["status"] == "signed" and covers(doc["effective"], doc["expires"], on)
-
-
-def _subject(doc: dict[str, Any]) -> str:
+def _subject(doc: AgreementDoc) -> str:
     return f"{doc['key']} v{doc['version']}"
 
 
@@ -331,7 +322,7 @@ def expired_agreement(ctx: Context) -> Iterator[Finding]:
             )
 
 
-Claim = tuple[dict[str, Any], str, str | None, str | None]  # agreement, party, first day, last day
+Claim = tuple[AgreementDoc, str, str | None, str | None]  # agreement, party, first day, last day
 
 
 def conflicting_agreements(ctx: Context) -> Iterator[Finding]:
@@ -368,7 +359,7 @@ def uncovered_duty(ctx: Context) -> Iterator[Finding]:
     if not managed:
         return
     current: dict[tuple[int, str], list[Effective]] = defaultdict(list)
-    for item, duty in _current(ctx):
+    for item, duty in ctx.current:
         if item.letter in ("R", "A") and ctx.snapshot.projects[duty.project_id].key in managed:
             current[(duty.id, item.letter)].append(item)
     duties = ctx.snapshot.duty_index

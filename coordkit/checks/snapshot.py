@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from coordkit.dates import OPEN_END as MAX_DAY
-from coordkit.dates import OPEN_START as MIN_DAY
-from coordkit.dates import iso
+from coordkit.dates import OPEN_END, OPEN_START, iso
+from coordkit.domain.agreements import AgreementDoc
+from coordkit.storage.documents import read_documents
 from coordkit.storage.sql import Conn, tuples
 
 
@@ -68,7 +68,7 @@ class Snapshot:
     role_assignments: list[RoleAssignment]
     parties: dict[str, PartyRow]
     roles: dict[tuple[int, str], str] = field(default_factory=dict)  # (project id, role key) -> name
-    agreements: list[dict[str, Any]] = field(default_factory=list)  # documents, as coord agreement show gives
+    agreements: list[AgreementDoc] = field(default_factory=list)  # documents, as coord agreement show gives
 
     @cached_property
     def duty_index(self) -> dict[int, DutyRow]:
@@ -79,11 +79,11 @@ def intersect(
     a_start: str | None, a_end: str | None, b_start: str | None, b_end: str | None
 ) -> tuple[str | None, str | None] | None:
     """The overlap of two inclusive windows (None = open), or None when they do not meet."""
-    start = max(a_start or MIN_DAY, b_start or MIN_DAY)
-    end = min(a_end or MAX_DAY, b_end or MAX_DAY)
+    start = max(a_start or OPEN_START, b_start or OPEN_START)
+    end = min(a_end or OPEN_END, b_end or OPEN_END)
     if start > end:
         return None
-    return (None if start == MIN_DAY else start), (None if end == MAX_DAY else end)
+    return (None if start == OPEN_START else start), (None if end == OPEN_END else end)
 
 
 def load_snapshot(conn: Conn, *, project_id: int | None = None) -> Snapshot:
@@ -155,8 +155,6 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None) -> Snapshot:
             "LEFT JOIN contact c ON c.stakeholder_id = s.id GROUP BY s.id, s.key, s.name, s.active",
         )
     }
-    from coordkit.services.agreements import documents
-
     keys = {p.key for p in projects.values()}
-    agreements = [doc for doc in documents(conn) if doc["project"] in keys]
+    agreements = [doc for doc in read_documents(conn) if doc["project"] in keys]
     return Snapshot(projects, duties, effective, role_assignments, parties, roles, agreements)

@@ -70,15 +70,15 @@ def new(
     Example:
       coord agreement new --title "Monthly public-welfare market" --party liede-street:"Party A" --party liede-sw:"Party B" --effective 2024-03-01 --expires 2024-12-31
     """
-    from coordkit.services import agreements
+    from coordkit.services.agreements import drafting
 
     if from_file is not None:
         from coordkit.spec import AgreementSpec, validate
         from coordkit.yamlio import load_file
 
         spec = validate(AgreementSpec, load_file(from_file))
-        with writing() as session:
-            doc = agreements.new_from_spec(session, spec=spec, key=key, project=project)
+        with writing() as conn:
+            doc = drafting.new_from_spec(conn, spec=spec, key=key, project=project)
         say(f"Drafted {doc['key']} v1 from {from_file}.")
         return
     parties = _parties(party)
@@ -95,9 +95,9 @@ def new(
 
         raise InvalidInput(f"missing {', '.join(missing)} (no terminal to ask on)")
     assert title is not None
-    with writing() as session:
-        doc = agreements.new_agreement(
-            session,
+    with writing() as conn:
+        doc = drafting.new_agreement(
+            conn,
             key=key,
             title=title,
             title_zh=title_zh,
@@ -129,7 +129,7 @@ def list_(
     Example:
       coord agreement list --expiring 30d --format json
     """
-    from coordkit.services.agreements import list_agreements
+    from coordkit.services.agreements.reading import list_agreements
 
     days = _days(expiring) if expiring else None
     with reading() as conn:
@@ -160,10 +160,10 @@ def show(
     Example:
       coord agreement show AGR-2024-001 --version 1 --format json
     """
-    from coordkit.services.agreements import document
+    from coordkit.storage.documents import read_document
 
     with reading() as conn:
-        doc = document(conn, key, version)
+        doc = read_document(conn, key, version)
     if fmt == ShowFormat.table:
         from coordkit.output import cell_text
 
@@ -193,12 +193,12 @@ def edit(
     Example:
       coord agreement edit AGR-2024-001 --expires 2025-06-30
     """
-    from coordkit.services import agreements
+    from coordkit.services.agreements import drafting
 
     if any(v is not None for v in (title, title_zh, kind, effective, expires, review_every, lang)):
-        with writing() as session:
-            agreements.set_fields(
-                session,
+        with writing() as conn:
+            drafting.set_fields(
+                conn,
                 key=key,
                 title=title,
                 title_zh=title_zh,
@@ -220,8 +220,9 @@ def _edit_in_editor(key: str) -> None:
 
     from coordkit.errors import CoordError, InvalidInput
     from coordkit.output import to_yaml
-    from coordkit.services import agreements
+    from coordkit.services.agreements import drafting
     from coordkit.spec import AgreementSpec, validate
+    from coordkit.storage.documents import read_document
     from coordkit.yamlio import load_text
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
@@ -230,8 +231,8 @@ def _edit_in_editor(key: str) -> None:
             raise InvalidInput("set EDITOR (or VISUAL), or change fields with flags such as --title")
         editor = "vi"
     with reading() as conn:
-        agreements._editable(conn, key)
-        original = to_yaml(agreements.spec_of(agreements.document(conn, key)))
+        drafting.editable(conn, key)
+        original = to_yaml(drafting.spec_of(read_document(conn, key)))
     header = f"# {key}: edit the draft below; save and close to apply, or leave it unchanged to cancel.\n"
     content, error = original, ""
     with tempfile.TemporaryDirectory() as folder:
@@ -251,8 +252,8 @@ def _edit_in_editor(key: str) -> None:
                 return
             try:
                 spec = validate(AgreementSpec, load_text(edited, f"{key}.yaml"))
-                with writing() as session:
-                    agreements.replace_terms(session, key=key, spec=spec)
+                with writing() as conn:
+                    drafting.replace_terms(conn, key=key, spec=spec)
             except CoordError as problem:
                 content, error = edited, str(problem)
                 say(f"Error: {problem}")
@@ -269,10 +270,10 @@ def circulate(key: KeyArg) -> None:
     Example:
       coord agreement circulate AGR-2024-001
     """
-    from coordkit.services.agreements import circulate as run
+    from coordkit.services.agreements.life import circulate as run
 
-    with writing() as session:
-        doc = run(session, key=key)
+    with writing() as conn:
+        doc = run(conn, key=key)
     say(f"{key} v{doc['version']} is circulating; waiting for {', '.join(doc['unsigned'])}.")
 
 
@@ -297,11 +298,11 @@ def sign(
     Example:
       coord agreement sign AGR-2024-001 --party liede-sw --signatory "Chen Jing" --title Director --method seal --scan signed.pdf
     """
-    from coordkit.services.agreements import sign as run
+    from coordkit.services.agreements.life import sign as run
 
-    with store() as opened, opened.write() as session:
+    with store() as opened, opened.write() as conn:
         doc = run(
-            session,
+            conn,
             key=key,
             party=party,
             signatory=signatory,
@@ -331,10 +332,10 @@ def amend(key: KeyArg) -> None:
     Example:
       coord agreement amend AGR-2024-001
     """
-    from coordkit.services.agreements import amend as run
+    from coordkit.services.agreements.life import amend as run
 
-    with writing() as session:
-        doc = run(session, key=key)
+    with writing() as conn:
+        doc = run(conn, key=key)
     say(f"Drafted {key} v{doc['version']}; once every party signs it, it supersedes v{doc['version'] - 1}.")
 
 
@@ -350,10 +351,10 @@ def terminate(
     Example:
       coord agreement terminate AGR-2024-001 --reason "venue closed" --date 2024-09-30
     """
-    from coordkit.services.agreements import terminate as run
+    from coordkit.services.agreements.life import terminate as run
 
-    with writing() as session:
-        doc = run(session, key=key, reason=reason, date=date)
+    with writing() as conn:
+        doc = run(conn, key=key, reason=reason, date=date)
     say(f"{key} terminated on {doc['terminated_on']}.")
 
 
@@ -373,7 +374,7 @@ def verify(
     Example:
       coord agreement verify --all
     """
-    from coordkit.services.agreements import verify as run
+    from coordkit.services.agreements.proof import verify as run
 
     if key is None and not all_:
         from coordkit.errors import InvalidInput
@@ -413,7 +414,7 @@ def diff(
     Example:
       coord agreement diff AGR-2024-001 --from 1 --to 2
     """
-    from coordkit.services.agreements import diff as run
+    from coordkit.services.agreements.diff import diff as run
 
     with reading() as conn:
         changes = run(conn, key=key, from_version=from_version, to_version=to_version)
@@ -440,10 +441,11 @@ def _section_app(section: str, noun: str, plural: str) -> typer.Typer:
 
     @sub.command("list")
     def list_items(key: KeyArg, fmt: FormatOpt = ListFormat.table, output: OutputOpt = None) -> None:
-        from coordkit.services.agreements import document, items
+        from coordkit.services.agreements.reading import items
+        from coordkit.storage.documents import read_document
 
         with reading() as conn:
-            found = items(document(conn, key), section)
+            found = items(read_document(conn, key), section)
         rows = [
             {"number": i, **(item if isinstance(item, dict) else {"text": item})} for i, item in enumerate(found, 1)
         ]
@@ -454,10 +456,10 @@ def _section_app(section: str, noun: str, plural: str) -> typer.Typer:
 
     @sub.command("remove")
     def remove(key: KeyArg, number: Annotated[int, typer.Argument(help="The number 'list' shows.")]) -> None:
-        from coordkit.services.agreements import remove_item
+        from coordkit.services.agreements.drafting import remove_item
 
-        with writing() as session:
-            remove_item(session, key=key, section=section, number=number)
+        with writing() as conn:
+            remove_item(conn, key=key, section=section, number=number)
         say(f"Removed {noun} {number} from {key}.")
 
     remove.__doc__ = f"Remove one of the {plural} of a draft by its number.\n\n    \b\n    Example:\n      coord agreement {section} remove AGR-2024-001 2\n    "
@@ -473,10 +475,10 @@ def _text_section(section: str, noun: str, plural: str, example: str) -> typer.T
         text: Annotated[str, typer.Argument(help="The text of the clause.")],
         party: Annotated[str | None, typer.Option("--party", help="The party it belongs to.")] = None,
     ) -> None:
-        from coordkit.services.agreements import add_term
+        from coordkit.services.agreements.drafting import add_term
 
-        with writing() as session:
-            add_term(session, key=key, section=section, text=text, party=party)
+        with writing() as conn:
+            add_term(conn, key=key, section=section, text=text, party=party)
         say(f"Added a {noun} to {key}.")
 
     add.__doc__ = f"Add a {noun} to a draft.\n\n    \b\n    Example:\n      {example}\n    "
@@ -503,10 +505,10 @@ def _obligation_app() -> typer.Typer:
         Example:
           coord agreement obligation add AGR-2024-001 --party liede-sw --text "Run the market monthly" --duty market-plan --as R
         """
-        from coordkit.services.agreements import add_obligation
+        from coordkit.services.agreements.drafting import add_obligation
 
-        with writing() as session:
-            add_obligation(session, key=key, party=party, text=text, duty=duty, letter=letter, due=due)
+        with writing() as conn:
+            add_obligation(conn, key=key, party=party, text=text, duty=duty, letter=letter, due=due)
         say(f"Added an obligation of {party} to {key}.")
 
     return sub
@@ -529,10 +531,10 @@ def _resource_app() -> typer.Typer:
         Example:
           coord agreement resource add AGR-2024-001 --party liede-street --kind funds --amount 300000 --unit CNY
         """
-        from coordkit.services.agreements import add_resource
+        from coordkit.services.agreements.drafting import add_resource
 
-        with writing() as session:
-            add_resource(session, key=key, party=party, kind=kind, amount=amount, unit=unit)
+        with writing() as conn:
+            add_resource(conn, key=key, party=party, kind=kind, amount=amount, unit=unit)
         say(f"Added a resource of {party} to {key}.")
 
     return sub

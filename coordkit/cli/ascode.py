@@ -30,7 +30,7 @@ def validate(
       coord validate agreements/liede-renjia.yaml
     """
     from coordkit.cli.check import print_report
-    from coordkit.services.ascode import validate_files
+    from coordkit.services.ascode.validate import validate_files
     from coordkit.services.checking import check_date
 
     day, _explicit = check_date(on)
@@ -57,17 +57,19 @@ def apply(
     Example:
       coord apply agreements/*.yaml --dry-run
     """
-    from coordkit.services import ascode
+    from coordkit.services.ascode.apply import apply as apply_files
+    from coordkit.services.ascode.load import load
+    from coordkit.services.ascode.shape import SINGULAR
 
-    loaded = ascode.load(files)
+    loaded = load(files)
 
     class DryRun(Exception):
         """Raised inside the unit of work to roll the planned changes back."""
 
     with store() as opened:
         try:
-            with opened.write() as session:
-                changes = ascode.apply(session, loaded=loaded, workspace=opened.root)
+            with opened.write() as conn:
+                changes = apply_files(conn, loaded=loaded, workspace=opened.root)
                 if dry_run:
                     raise DryRun
         except DryRun:
@@ -78,7 +80,7 @@ def apply(
     else:
         lines = []
         for change in changes:
-            entity = ascode.SINGULAR[change.entity]
+            entity = SINGULAR[change.entity]
             if change.action == "create":
                 lines.append(f"+ {entity} {change.key}")
             elif change.action == "change":
@@ -98,7 +100,7 @@ def export(project: ProjectOpt = None, output: OutputOpt = None) -> None:
     Example:
       coord export --project liede-renjia -o liede-renjia.yaml
     """
-    from coordkit.services.ascode import export_yaml
+    from coordkit.services.ascode.export import export_yaml
 
     with store() as opened, opened.read() as conn:
         text = export_yaml(conn, project=project)

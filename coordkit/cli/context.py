@@ -7,8 +7,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from coordkit.storage.engine import Store
     from coordkit.storage.sql import Conn
 
@@ -41,6 +39,6 @@ def reading() -> Iterator[Conn]:
 
 
 @contextmanager
-def writing() -> Iterator[Session]:
-    with store() as opened, opened.write() as session:
-        yield session
+def writing() -> Iterator[Conn]:
+    with store() as opened, opened.write() as conn:
+        yield conn

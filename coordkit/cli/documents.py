@@ -52,8 +52,9 @@ def render(
     """
     from coordkit.errors import InvalidInput
     from coordkit.render.documents import file_name, render_agreement
-    from coordkit.services.agreements import documents, newest_version_ids, version_id
+    from coordkit.services.agreements.reading import newest_version_ids, version_id
     from coordkit.services.stakeholders import list_stakeholders
+    from coordkit.storage.documents import read_documents
 
     if all_ == (key is not None):
         raise InvalidInput("name one agreement, or pass --all")
@@ -63,7 +64,7 @@ def render(
         else:
             assert key is not None
             ids = [version_id(conn, key, version)]
-        docs = documents(conn, version_ids=ids)
+        docs = read_documents(conn, version_ids=ids)
         stakeholders = list_stakeholders(conn)
         root = opened.root
     if not all_:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,6 +18,7 @@ from coordkit.cli.options import (
     ShowFormatOpt,
     ToOpt,
 )
+from coordkit.domain.duties import Assignment, Duty
 
 app = typer.Typer(
     help="Duties (one responsibility each) and their RACI assignments.\n\n\b\nExample:\n  coord duty assign market-venue liede-committee --as A",
@@ -35,7 +36,7 @@ COLUMNS = [
 PartyArg = Annotated[str, typer.Argument(help="Stakeholder key, or role:KEY for a role of the project.")]
 
 
-def _assignment_text(item: dict) -> str:
+def _assignment_text(item: Assignment) -> str:
     party = item["stakeholder"] or f"role:{item['role']}"
     window = ""
     if item["from"] or item["to"]:
@@ -44,7 +45,7 @@ def _assignment_text(item: dict) -> str:
     return f"{item['letter']} {party}{window}{source}"
 
 
-def _flat(duty: dict) -> dict:
+def _flat(duty: Duty) -> dict[str, Any]:
     return {**duty, "assignments": ", ".join(_assignment_text(a) for a in duty["assignments"])}
 
 
@@ -65,8 +66,8 @@ def add(
     """
     from coordkit.services.duties import add_duty
 
-    with writing() as session:
-        add_duty(session, key=key, title=title, title_zh=title_zh, category=category, due=due, project=project)
+    with writing() as conn:
+        add_duty(conn, key=key, title=title, title_zh=title_zh, category=category, due=due, project=project)
     say(f"Added duty '{key}'.")
 
 
@@ -130,8 +131,8 @@ def edit(
     """
     from coordkit.services.duties import edit_duty
 
-    with writing() as session:
-        edit_duty(session, key=key, project=project, title=title, title_zh=title_zh, category=category, due=due)
+    with writing() as conn:
+        edit_duty(conn, key=key, project=project, title=title, title_zh=title_zh, category=category, due=due)
     say(f"Changed duty '{key}'.")
 
 
@@ -145,8 +146,8 @@ def remove(key: Annotated[str, typer.Argument(help="Duty key.")], project: Proje
     """
     from coordkit.services.duties import remove_duty
 
-    with writing() as session:
-        remove_duty(session, key=key, project=project)
+    with writing() as conn:
+        remove_duty(conn, key=key, project=project)
     say(f"Removed duty '{key}'.")
 
 
@@ -167,9 +168,9 @@ def assign(
     """
     from coordkit.services.duties import assign_duty
 
-    with writing() as session:
+    with writing() as conn:
         assign_duty(
-            session, duty=duty, party=party, letter=letter, project=project, valid_from=valid_from, valid_to=valid_to
+            conn, duty=duty, party=party, letter=letter, project=project, valid_from=valid_from, valid_to=valid_to
         )
     say(f"'{party}' is {letter.upper()} for duty '{duty}'.")
 
@@ -189,6 +190,6 @@ def unassign(
     """
     from coordkit.services.duties import unassign_duty
 
-    with writing() as session:
-        unassign_duty(session, duty=duty, party=party, letter=letter, project=project)
+    with writing() as conn:
+        unassign_duty(conn, duty=duty, party=party, letter=letter, project=project)
     say(f"Removed the assignment(s) of '{party}' to duty '{duty}'.")

@@ -35,6 +35,6 @@ def new(
     from coordkit.services.keys import new_key
 
     target = output or Path(f"{party}.key.pem")
-    with writing() as session:
-        made = new_key(session, party=party, output=target)
+    with writing() as conn:
+        made = new_key(conn, party=party, output=target)
     say(f"Wrote the private key of '{party}' to {target} (mode 0600; keep it safe). Fingerprint {made['fingerprint']}.")

@@ -11,6 +11,7 @@ import typer
 from coordkit.cli.context import store
 from coordkit.cli.display import say, write_out
 from coordkit.cli.options import OnOpt, OutputOpt, ProjectOpt
+from coordkit.domain.matrix import Matrix
 
 
 class MatrixFormat(StrEnum):
@@ -86,7 +87,7 @@ def matrix(
         _table(data, output)
 
 
-def _table(data: dict[str, Any], output: Any) -> None:
+def _table(data: Matrix, output: Any) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text

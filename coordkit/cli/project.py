@@ -45,8 +45,8 @@ def add(
     """
     from coordkit.services.projects import add_project
 
-    with writing() as session:
-        add_project(session, key=key, name=name, name_zh=name_zh, start=start, end=end, lead=lead)
+    with writing() as conn:
+        add_project(conn, key=key, name=name, name_zh=name_zh, start=start, end=end, lead=lead)
     say(f"Added project '{key}'.")
 
 
@@ -94,6 +94,6 @@ def use(key: Annotated[str, typer.Argument(help="Project key.")]) -> None:
     """
     from coordkit.services.projects import use_project
 
-    with writing() as session:
-        use_project(session, key=key)
+    with writing() as conn:
+        use_project(conn, key=key)
     say(f"Current project: '{key}'.")

@@ -39,8 +39,8 @@ def add(
     """
     from coordkit.services.roles import add_role
 
-    with writing() as session:
-        add_role(session, key=key, name=name, description=description, project=project)
+    with writing() as conn:
+        add_role(conn, key=key, name=name, description=description, project=project)
     say(f"Added role '{key}'.")
 
 
@@ -60,10 +60,8 @@ def assign(
     """
     from coordkit.services.roles import assign_role
 
-    with writing() as session:
-        assign_role(
-            session, role=role, stakeholder=stakeholder, project=project, valid_from=valid_from, valid_to=valid_to
-        )
+    with writing() as conn:
+        assign_role(conn, role=role, stakeholder=stakeholder, project=project, valid_from=valid_from, valid_to=valid_to)
     say(f"'{stakeholder}' now holds role '{role}'.")
 
 
@@ -81,8 +79,8 @@ def unassign(
     """
     from coordkit.services.roles import unassign_role
 
-    with writing() as session:
-        unassign_role(session, role=role, stakeholder=stakeholder, project=project)
+    with writing() as conn:
+        unassign_role(conn, role=role, stakeholder=stakeholder, project=project)
     say(f"'{stakeholder}' no longer holds role '{role}'.")
 
 

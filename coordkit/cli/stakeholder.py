@@ -11,16 +11,14 @@ from coordkit.cli.context import reading, store, writing
 from coordkit.cli.display import emit, emit_record, say, write_out
 from coordkit.cli.options import OutputOpt, ShowFormat, ShowFormatOpt
 from coordkit.cli.parsing import contact_pairs, rep_pairs
+from coordkit.vocab import STAKEHOLDER_KINDS
 
 app = typer.Typer(
     help="The register of parties: organisations and groups that take part.\n\n\b\nExample:\n  coord stakeholder list --format json",
     no_args_is_help=True,
 )
 
-KINDS_HELP = (
-    "government, party-committee, neighbourhood-committee, social-organisation, enterprise, "
-    "property-management, university, volunteer-team, resident-group, individual, other"
-)
+KINDS_HELP = ", ".join(STAKEHOLDER_KINDS)
 COLUMNS = [
     ("key", "key"),
     ("name", "name"),
@@ -61,9 +59,9 @@ def add(
     from coordkit.services.stakeholders import add_stakeholder
 
     contacts, reps = contact_pairs(contact), rep_pairs(rep)
-    with writing() as session:
+    with writing() as conn:
         add_stakeholder(
-            session,
+            conn,
             key=key,
             name=name,
             kind=kind,
@@ -173,9 +171,9 @@ def edit(
     from coordkit.services.stakeholders import edit_stakeholder
 
     contacts, reps = contact_pairs(contact), rep_pairs(rep)
-    with writing() as session:
+    with writing() as conn:
         edit_stakeholder(
-            session,
+            conn,
             key=key,
             name=name,
             name_zh=name_zh,
@@ -204,6 +202,6 @@ def remove(key: Annotated[str, typer.Argument(help="Stakeholder key.")]) -> None
     """
     from coordkit.services.stakeholders import remove_stakeholder
 
-    with writing() as session:
-        remove_stakeholder(session, key=key)
+    with writing() as conn:
+        remove_stakeholder(conn, key=key)
     say(f"Removed stakeholder '{key}'.")

@@ -7,10 +7,12 @@ short fingerprint of the frozen terms (DRAFT while there is none).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from coordkit.domain.agreements import AgreementDoc
+from coordkit.domain.stakeholders import Stakeholder
 from coordkit.errors import InvalidInput
 from coordkit.render import i18n
 from coordkit.render.environment import render
@@ -18,7 +20,7 @@ from coordkit.render.environment import render
 AGREEMENT_FORMATS = ("md", "html", "pdf", "docx")
 
 
-def agreement_context(doc: dict[str, Any], stakeholders: Sequence[dict[str, Any]], lang: str) -> dict[str, Any]:
+def agreement_context(doc: AgreementDoc, stakeholders: Sequence[Stakeholder], lang: str) -> dict[str, Any]:
     """Everything an agreement template may use, already in the document's language."""
     if lang not in i18n.LANGUAGES:
         raise InvalidInput(f"--lang '{lang}' is not one of: {', '.join(i18n.LANGUAGES)}")
@@ -28,7 +30,7 @@ def agreement_context(doc: dict[str, Any], stakeholders: Sequence[dict[str, Any]
     parties = []
     for party in doc["parties"]:
         key = party["stakeholder"]
-        known = info.get(key, {})
+        known: Mapping[str, Any] = info.get(key, {})
         parties.append(
             {
                 "key": key,
@@ -80,7 +82,7 @@ def agreement_context(doc: dict[str, Any], stakeholders: Sequence[dict[str, Any]
 
 
 def render_agreement(
-    doc: dict[str, Any], stakeholders: Sequence[dict[str, Any]], *, fmt: str, lang: str, workspace: Path | None
+    doc: AgreementDoc, stakeholders: Sequence[Stakeholder], *, fmt: str, lang: str, workspace: Path | None
 ) -> str | bytes:
     """One agreement version as Markdown or HTML text, or PDF or DOCX bytes."""
     context = agreement_context(doc, stakeholders, lang)
@@ -99,14 +101,14 @@ def render_agreement(
     raise InvalidInput(f"--format '{fmt}' is not one of: {', '.join(AGREEMENT_FORMATS)}")
 
 
-def register_context(stakeholders: Sequence[dict[str, Any]], lang: str, today: str) -> dict[str, Any]:
+def register_context(stakeholders: Sequence[Stakeholder], lang: str, today: str) -> dict[str, Any]:
     t = i18n.TEXT[lang]
     rows = [{**s, "kind_text": i18n.kind(s["kind"], lang)} for s in stakeholders]
     return {"stakeholders": rows, "t": t, "lang": lang, "generated": i18n.format_date(today, lang)}
 
 
 def render_register(
-    stakeholders: Sequence[dict[str, Any]], *, fmt: str, lang: str, today: str, workspace: Path | None
+    stakeholders: Sequence[Stakeholder], *, fmt: str, lang: str, today: str, workspace: Path | None
 ) -> str | bytes:
     html = render("register.html.j2", register_context(stakeholders, lang, today), workspace)
     if fmt == "pdf":
@@ -116,5 +118,5 @@ def render_register(
     return html
 
 
-def file_name(doc: dict[str, Any], fmt: str, lang: str) -> str:
+def file_name(doc: AgreementDoc, fmt: str, lang: str) -> str:
     return f"{doc['key']}-v{doc['version']}.{lang}.{fmt}"

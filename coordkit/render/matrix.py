@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from coordkit.domain.matrix import Matrix
 
 FILLS = {"A": "FFD6A5", "R": "CFE8FF", "C": "FFF3B0", "I": "E5E5E5"}
 FLAG_FILL = "FFC9C9"
@@ -17,7 +20,7 @@ def strongest(cell: str) -> str | None:
     return next((letter for letter in STRENGTH if letter in letters), None)
 
 
-def flat(data: dict[str, Any]) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
+def flat(data: Matrix) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
     """Columns and rows for the tabular formats (one column per party, then findings)."""
     columns = [("project", "project"), ("category", "category"), ("duty", "duty"), ("title", "title")]
     columns += [(c["key"], c["key"]) for c in data["columns"]]
@@ -31,7 +34,7 @@ def flat(data: dict[str, Any]) -> tuple[list[tuple[str, str]], list[dict[str, An
     return columns, rows
 
 
-def to_csv(data: dict[str, Any]) -> str:
+def to_csv(data: Matrix) -> str:
     """Streams rows straight to the writer: the whole store can be 10,000 rows by 2,000 parties."""
     import csv
 
@@ -51,7 +54,7 @@ def to_csv(data: dict[str, Any]) -> str:
     return buffer.getvalue()
 
 
-def to_html(data: dict[str, Any], workspace: Path | None = None) -> str:
+def to_html(data: Matrix, workspace: Path | None = None) -> str:
     from coordkit.render.environment import render
 
     return render(
@@ -59,7 +62,7 @@ def to_html(data: dict[str, Any], workspace: Path | None = None) -> str:
     )
 
 
-def to_xlsx(data: dict[str, Any]) -> bytes:
+def to_xlsx(data: Matrix) -> bytes:
     """A workbook with a frozen header row and duty column, the same colours, and a legend sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill

@@ -6,7 +6,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from coordkit.errors import CoordError, InvalidInput
+from coordkit.domain.agreements import AgreementDoc, Party
+from coordkit.domain.stakeholders import Stakeholder
+from coordkit.errors import CoordError, InvalidInput, did_you_mean
 from coordkit.render.environment import builtin_dir
 
 DOCX = "agreement.docx"
@@ -33,10 +35,7 @@ def list_templates(workspace: Path) -> list[dict[str, Any]]:
 
 def copy_template(name: str, workspace: Path, *, force: bool = False) -> Path:
     if name not in _builtin_names():
-        import difflib
-
-        close = difflib.get_close_matches(name, _builtin_names(), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; built-in: {', '.join(_builtin_names())}"
+        hint = did_you_mean(name, _builtin_names(), otherwise="built-in")
         raise InvalidInput(f"no built-in template '{name}'{hint}")
     target = workspace / "templates" / name
     if target.exists() and not force:
@@ -51,13 +50,13 @@ def copy_template(name: str, workspace: Path, *, force: bool = False) -> Path:
     return target
 
 
-def sample_agreement() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def sample_agreement() -> tuple[AgreementDoc, list[Stakeholder]]:
     """A signed agreement with every field set, in both languages, for ``template check``."""
-    parties = [
+    parties: list[Party] = [
         {"stakeholder": "liede-street", "label": "Party A", "name": "Liede Street Office", "name_zh": "猎德街道办事处"},
         {"stakeholder": "liede-sw", "label": "Party B", "name": "Liede Social Work Station", "name_zh": "猎德社工站"},
     ]
-    doc: dict[str, Any] = {
+    doc: AgreementDoc = {
         "key": "AGR-2024-001",
         "version": 1,
         "versions": 1,
@@ -99,32 +98,48 @@ def sample_agreement() -> tuple[dict[str, Any], list[dict[str, Any]]]:
         ],
         "unsigned": ["liede-sw"],
     }
-    stakeholders: list[dict[str, Any]] = [
-        {
-            "key": "liede-street",
-            "kind": "government",
-            "contacts": [{"channel": "phone", "value": "020-0000-0000"}],
-            "representatives": [{"name": "Li Wei", "title": "Director"}],
-        },
-        {"key": "liede-sw", "kind": "social-organisation", "contacts": [], "representatives": []},
+    stakeholders = [
+        _stakeholder(
+            "liede-street",
+            "Liede Street Office",
+            "government",
+            contacts=[{"channel": "phone", "value": "020-0000-0000"}],
+            representatives=[{"name": "Li Wei", "title": "Director"}],
+        ),
+        _stakeholder("liede-sw", "Liede Social Work Station", "social-organisation"),
     ]
     return doc, stakeholders
 
 
-def sample_register() -> list[dict[str, Any]]:
+def _stakeholder(key: str, name: str, kind: str, **more: Any) -> Stakeholder:
+    record: Stakeholder = {
+        "key": key,
+        "name": name,
+        "name_zh": None,
+        "kind": kind,
+        "influence": None,
+        "interest": None,
+        "interests": None,
+        "active": True,
+        "contacts": [],
+        "representatives": [],
+    }
+    return {**record, **more}  # type: ignore[typeddict-item]
+
+
+def sample_register() -> list[Stakeholder]:
     return [
-        {
-            "key": "liede-sw",
-            "name": "Liede Social Work Station",
-            "name_zh": "猎德社工站",
-            "kind": "social-organisation",
-            "influence": 4,
-            "interest": 5,
-            "interests": "venues; volunteers",
-            "active": True,
-            "contacts": [{"channel": "phone", "value": "020-0000-0000"}],
-            "representatives": [{"name": "Chen Jing", "title": "Director"}],
-        }
+        _stakeholder(
+            "liede-sw",
+            "Liede Social Work Station",
+            "social-organisation",
+            name_zh="猎德社工站",
+            influence=4,
+            interest=5,
+            interests="venues; volunteers",
+            contacts=[{"channel": "phone", "value": "020-0000-0000"}],
+            representatives=[{"name": "Chen Jing", "title": "Director"}],
+        )
     ]
 
 
@@ -137,7 +152,7 @@ def check_template(name: str, workspace: Path) -> list[str]:
     if name not in known:
         raise InvalidInput(f"no template '{name}'; see coord template list")
     doc, stakeholders = sample_agreement()
-    draft = {**doc, "terms_hash": None, "fingerprint": None, "status": "draft", "signatures": []}
+    draft: AgreementDoc = {**doc, "terms_hash": None, "fingerprint": None, "status": "draft", "signatures": []}
     problems: list[str] = []
     for lang in ("en", "zh"):
         for sample in (doc, draft):

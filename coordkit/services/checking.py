@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from coordkit.checks import Report, run_rules
 from coordkit.checks.config import load_config
 from coordkit.checks.snapshot import Effective, Snapshot, load_snapshot
-from coordkit.dates import parse_date, today
-from coordkit.services.common import project_scope
+from coordkit.dates import OPEN_END, parse_date, today
+from coordkit.domain.matrix import Matrix, MatrixRow
+from coordkit.storage.lookup import project_scope
 from coordkit.storage.sql import Conn
+from coordkit.vocab import LETTER_ORDER
 
-LETTER_ORDER = {"R": 0, "A": 1, "C": 2, "I": 3}
 ROLE_MARK, AGREEMENT_MARK = "*", "#"
 LEGEND = {
     "R": "Responsible: does the work",
@@ -53,16 +53,16 @@ def _mark(item: Effective) -> str:
     return item.letter + (ROLE_MARK if item.role else "") + (AGREEMENT_MARK if item.agreement else "")
 
 
-def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, project: str | None) -> dict[str, Any]:
+def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, project: str | None) -> Matrix:
     """The matrix as data: columns (parties or roles), rows (duties), cells and row findings."""
     cells: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     if by == "role":
         for item in snapshot.role_assignments:
-            if (item.start or "") <= on <= (item.end or "9999-12-31"):
+            if (item.start or "") <= on <= (item.end or OPEN_END):
                 cells[item.duty_id][item.role].append(item.letter + (AGREEMENT_MARK if item.agreement else ""))
     else:
         for eff in snapshot.effective:
-            if (eff.start or "") <= on <= (eff.end or "9999-12-31"):
+            if (eff.start or "") <= on <= (eff.end or OPEN_END):
                 cells[eff.duty_id][eff.party].append(_mark(eff))
     flagged: dict[tuple[str | None, str], list[str]] = defaultdict(list)
     for finding in report.findings:
@@ -73,7 +73,7 @@ def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, projec
         names = {key: name for (_pid, key), name in snapshot.roles.items()}
     else:
         names = {key: snapshot.parties[key].name for key in used if key in snapshot.parties}
-    rows = []
+    rows: list[MatrixRow] = []
     for duty in snapshot.duties:
         pkey = snapshot.projects[duty.project_id].key
         row_cells = {
@@ -102,7 +102,7 @@ def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, projec
 
 def matrix(
     conn: Conn, *, root: Path, project: str | None = None, on: str | None = None, by: str = "stakeholder"
-) -> dict[str, Any]:
+) -> Matrix:
     day, _explicit = check_date(on)
     config = load_config(root)
     pid, pkey = project_scope(conn, project)

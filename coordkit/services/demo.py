@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coordkit.domain.matrix import Matrix
 from coordkit.errors import InvalidInput
 
 DEMO_DATE = "2024-09-01"  # a day inside the example's term, so the demo tells the same story every year
@@ -23,7 +24,7 @@ def example_dir() -> Path:
 @dataclass
 class DemoResult:
     project: str
-    matrix: dict[str, Any]
+    matrix: Matrix
     report: Any
     made: list[tuple[str, Path]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -37,13 +38,15 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
     from coordkit.render import documents as docs
     from coordkit.render import matrix as matrix_render
     from coordkit.render.doctor import diagnose
-    from coordkit.services import ascode
-    from coordkit.services.agreements import documents, newest_version_ids
+    from coordkit.services.agreements.reading import newest_version_ids
+    from coordkit.services.ascode.apply import apply
+    from coordkit.services.ascode.load import load
     from coordkit.services.checking import DUTY_RULES, build_matrix
-    from coordkit.services.common import lookup_id
     from coordkit.services.stakeholders import list_stakeholders
+    from coordkit.storage.documents import read_documents
     from coordkit.storage.engine import open_store
     from coordkit.storage.location import from_path
+    from coordkit.storage.lookup import lookup_id
 
     if (directory / "coord.db").exists():
         raise InvalidInput(f"{directory} already holds a coord store; remove it or name another folder")
@@ -51,14 +54,14 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
     progress(f"Building the Liede Renjia workspace in {directory}/ from {example.name} …")
     store = open_store(from_path(directory / "coord.db", "demo"), create=True)
     try:
-        loaded = ascode.load([example])
-        with store.write() as session:
-            ascode.apply(session, loaded=loaded, workspace=directory)
+        loaded = load([example])
+        with store.write() as conn:
+            apply(conn, loaded=loaded, workspace=directory)
         (directory / "liede-renjia.yaml").write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
         with store.read() as conn:
             pid = lookup_id(conn, "project", PROJECT, "project")
             snapshot = load_snapshot(conn, project_id=pid)
-            agreements = documents(conn, version_ids=newest_version_ids(conn, project=PROJECT))
+            agreements = read_documents(conn, version_ids=newest_version_ids(conn, project=PROJECT))
             stakeholders = list_stakeholders(conn)
     finally:
         store.dispose()

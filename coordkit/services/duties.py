@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from coordkit.dates import check_window, iso, overlaps, parse_date
-from coordkit.errors import AlreadyExists, InvalidInput, NotFound, Refused
-from coordkit.services.common import (
-    check_choice,
-    check_key,
-    check_text,
-    exists,
-    lookup_id,
-    resolve_project,
+from coordkit.dates import iso, parse_date
+from coordkit.domain.duties import (
+    Assignment,
+    Duty,
+    DutyFields,
+    Letter,
+    check_duty,
+    check_letter,
+    check_letters,
+    party_of,
 )
+from coordkit.errors import AlreadyExists, InvalidInput, NotFound, Refused
 from coordkit.storage import events
-from coordkit.storage.sql import Conn, column, connection, execute, in_list, rows, scalar
+from coordkit.storage.lookup import exists, lookup_id, resolve_project
+from coordkit.storage.sql import Conn, column, execute, executemany, in_list, insert, rows, scalar
+from coordkit.vocab import LETTERS
 
-if TYPE_CHECKING:
-    from sqlmodel import Session
-
-LETTERS = ("R", "A", "C", "I")
-LETTER_WORDS = {"R": "responsible", "A": "accountable", "C": "consulted", "I": "informed"}
+LETTER_SQL = "CASE a.letter " + " ".join(f"WHEN '{letter}' THEN {i}" for i, letter in enumerate(LETTERS)) + " END"
 
 
-def _assignments(conn: Conn, pid: int, duty_ids: list[int] | None) -> dict[int, list[dict[str, Any]]]:
+def assignments_of(conn: Conn, pid: int, duty_ids: list[int] | None) -> dict[int, list[Assignment]]:
+    """The assignments of a project's duties (or of some of them), in letter, party, window order."""
     params: dict[str, Any] = {"pid": pid}
     only = " AND d.id IN " + in_list("duty", duty_ids, params) if duty_ids is not None else ""
     sql = (
@@ -34,12 +36,11 @@ def _assignments(conn: Conn, pid: int, duty_ids: list[int] | None) -> dict[int, 
         "FROM assignment a JOIN duty d ON d.id = a.duty_id "
         "LEFT JOIN stakeholder s ON s.id = a.stakeholder_id LEFT JOIN role r ON r.id = a.role_id "
         f"WHERE d.project_id = :pid{only} "
-        "ORDER BY a.duty_id, CASE a.letter WHEN 'R' THEN 0 WHEN 'A' THEN 1 WHEN 'C' THEN 2 ELSE 3 END, "
-        "coalesce(s.key, r.key), a.valid_from, a.id"
+        f"ORDER BY a.duty_id, {LETTER_SQL}, coalesce(s.key, r.key), a.valid_from, a.id"
     )
-    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    found: dict[int, list[Assignment]] = defaultdict(list)
     for row in rows(conn, sql, params):
-        item: dict[str, Any] = {
+        item: Assignment = {
             "letter": row.letter,
             "stakeholder": row.stakeholder,
             "role": row.role,
@@ -55,7 +56,7 @@ def _assignments(conn: Conn, pid: int, duty_ids: list[int] | None) -> dict[int, 
 
 def list_duties(
     conn: Conn, *, project: str | None = None, key: str | None = None, category: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[Duty]:
     """Duties of a project (by category, then key), each with its assignments."""
     pid, pkey = resolve_project(conn, project)
     where, params = ["project_id = :pid"], {"pid": pid, "key": key, "category": category}
@@ -70,7 +71,7 @@ def list_duties(
         + " ORDER BY coalesce(category, ''), key",
         params,
     )
-    assigned = _assignments(conn, pid, [r.id for r in found] if key else None)
+    assigned = assignments_of(conn, pid, [r.id for r in found] if key else None)
     return [
         {
             "project": pkey,
@@ -85,14 +86,41 @@ def list_duties(
     ]
 
 
-def get_duty(conn: Conn, *, key: str, project: str | None = None) -> dict[str, Any]:
+def get_duty(conn: Conn, *, key: str, project: str | None = None) -> Duty:
     pid, pkey = resolve_project(conn, project)
     lookup_id(conn, "duty", key, "duty", project_id=pid, scope=f"project '{pkey}'")
     return list_duties(conn, project=pkey, key=key)[0]
 
 
+def letters_of(assignments: Sequence[Assignment]) -> list[Letter]:
+    return [Letter(party_of(a.get("stakeholder"), a.get("role")), a["letter"], a["from"], a["to"]) for a in assignments]
+
+
+def write_duties(conn: Conn, project_id: int, records: Sequence[DutyFields], *, new: bool) -> None:
+    """Store checked duties of one project: insert them, or update those with the same keys."""
+    values = [
+        {"p": project_id, "k": d["key"], "t": d["title"], "z": d["title_zh"], "c": d["category"], "d": d["due"]}
+        for d in records
+    ]
+    if new:
+        sql = "INSERT INTO duty (project_id, key, title, title_zh, category, due_on) VALUES (:p, :k, :t, :z, :c, :d)"
+    else:
+        sql = "UPDATE duty SET title = :t, title_zh = :z, category = :c, due_on = :d WHERE project_id = :p AND key = :k"
+    executemany(conn, sql, values)
+
+
+def write_assignments(conn: Conn, values: Sequence[Mapping[str, Any]]) -> None:
+    """Insert manual assignments: each value has duty (id), stakeholder or role (ids), letter, from, to."""
+    executemany(
+        conn,
+        "INSERT INTO assignment (duty_id, stakeholder_id, role_id, letter, valid_from, valid_to, source) "
+        "VALUES (:duty, :stakeholder, :role, :letter, :from, :to, 'manual')",
+        values,
+    )
+
+
 def add_duty(
-    session: Session,
+    conn: Conn,
     *,
     key: str,
     title: str,
@@ -100,33 +128,19 @@ def add_duty(
     title_zh: str | None = None,
     category: str | None = None,
     due: str | None = None,
-) -> dict[str, Any]:
-    from coordkit.models import Duty
-
-    conn = connection(session)
+) -> Duty:
     pid, pkey = resolve_project(conn, project)
-    check_key(key, "duty")
-    due_on = parse_date(due, "--due")
+    fields = check_duty(key=key, title=title, title_zh=title_zh, category=category, due=parse_date(due, "--due"))
     if exists(conn, "duty", key, pid):
         raise AlreadyExists(f"duty '{key}' already exists in project '{pkey}'")
-    session.add(
-        Duty(
-            project_id=pid,
-            key=key,
-            title=check_text(title, "title"),
-            title_zh=title_zh or None,
-            category=category or None,
-            due_on=due_on,
-        )
-    )
-    session.flush()
+    write_duties(conn, pid, [fields], new=True)
     after = get_duty(conn, key=key, project=pkey)
     events.record(conn, action="duty.add", entity="duty", key=f"{pkey}/{key}", after=after)
     return after
 
 
 def edit_duty(
-    session: Session,
+    conn: Conn,
     *,
     key: str,
     project: str | None = None,
@@ -134,42 +148,38 @@ def edit_duty(
     title_zh: str | None = None,
     category: str | None = None,
     due: str | None = None,
-) -> dict[str, Any]:
+) -> Duty:
     """Change the fields given (None leaves a field; '' clears an optional one)."""
-    from coordkit.models import Duty
-
-    conn = connection(session)
     pid, pkey = resolve_project(conn, project)
-    did = lookup_id(conn, "duty", key, "duty", project_id=pid, scope=f"project '{pkey}'")
+    lookup_id(conn, "duty", key, "duty", project_id=pid, scope=f"project '{pkey}'")
     before = get_duty(conn, key=key, project=pkey)
-    row = session.get(Duty, did)
-    assert row is not None
-    if title is not None:
-        row.title = check_text(title, "title")
-    if title_zh is not None:
-        row.title_zh = title_zh or None
-    if category is not None:
-        row.category = category or None
-    if due is not None:
-        row.due_on = parse_date(due, "--due")
-    session.flush()
+    fields = check_duty(
+        key=key,
+        title=before["title"] if title is None else title,
+        title_zh=before["title_zh"] if title_zh is None else title_zh,
+        category=before["category"] if category is None else category,
+        due=before["due"] if due is None else parse_date(due, "--due"),
+    )
+    write_duties(conn, pid, [fields], new=False)
     after = get_duty(conn, key=key, project=pkey)
     if after != before:
         events.record(conn, action="duty.edit", entity="duty", key=f"{pkey}/{key}", before=before, after=after)
     return after
 
 
-def remove_duty(session: Session, *, key: str, project: str | None = None) -> dict[str, Any]:
-    conn = connection(session)
+def remove_duty(conn: Conn, *, key: str, project: str | None = None) -> Duty:
     pid, pkey = resolve_project(conn, project)
     did = lookup_id(conn, "duty", key, "duty", project_id=pid, scope=f"project '{pkey}'")
     before = get_duty(conn, key=key, project=pkey)
     if before["assignments"]:
-        parties = sorted({a["stakeholder"] or f"role:{a['role']}" for a in before["assignments"]})
+        parties = sorted({party_of(a.get("stakeholder"), a.get("role")) for a in before["assignments"]})
         raise Refused(
             f"duty '{key}' still has {len(before['assignments'])} assignment(s) "
             f"({', '.join(parties)}); unassign them first"
         )
+    referenced = scalar(conn, "SELECT count(*) FROM agreement_obligation WHERE duty_id = :d", {"d": did})
+    if referenced:
+        raise Refused(f"duty '{key}' is named by {referenced} agreement obligation(s); it stays in the register")
     execute(conn, "DELETE FROM duty WHERE id = :d", {"d": did})
     events.record(conn, action="duty.remove", entity="duty", key=f"{pkey}/{key}", before=before)
     return before
@@ -191,12 +201,8 @@ def resolve_party(conn: Conn, party: str, pid: int, pkey: str) -> tuple[int | No
     raise NotFound("stakeholder or role", party, keys, f"project '{pkey}'")
 
 
-def check_letter(letter: str) -> str:
-    return check_choice(letter.upper(), LETTERS, "RACI letter")
-
-
 def assign_duty(
-    session: Session,
+    conn: Conn,
     *,
     duty: str,
     party: str,
@@ -204,47 +210,46 @@ def assign_duty(
     project: str | None = None,
     valid_from: str | None = None,
     valid_to: str | None = None,
-) -> dict[str, Any]:
+) -> Duty:
     """Give ``party`` the RACI ``letter`` for ``duty``, open-ended unless a window is given."""
-    from coordkit.models import Assignment
-
-    conn = connection(session)
     pid, pkey = resolve_project(conn, project)
     letter = check_letter(letter)
     did = lookup_id(conn, "duty", duty, "duty", project_id=pid, scope=f"project '{pkey}'")
     sid, rid = resolve_party(conn, party, pid, pkey)
-    start, end = parse_date(valid_from, "--from"), parse_date(valid_to, "--to")
-    check_window(start, end, "assignment")
+    start, end = iso(parse_date(valid_from, "--from")), iso(parse_date(valid_to, "--to"))
     before = get_duty(conn, key=duty, project=pkey)
-    party_key = party.removeprefix("role:")
-    for held in before["assignments"]:
-        same_party = held["stakeholder"] == party_key if sid else held["role"] == party_key
-        if same_party and held["letter"] == letter and overlaps(held["from"], held["to"], iso(start), iso(end)):
-            raise AlreadyExists(f"'{party}' is already {letter} for duty '{duty}' in that period")
-    session.add(
-        Assignment(
-            duty_id=did, stakeholder_id=sid, role_id=rid, letter=letter, valid_from=start, valid_to=end, source="manual"
-        )
+    named = party.removeprefix("role:")
+    check_letters(
+        duty, [Letter(named if sid else f"role:{named}", letter, start, end)], held=letters_of(before["assignments"])
     )
-    session.flush()
+    insert(
+        conn,
+        "assignment",
+        {
+            "duty_id": did,
+            "stakeholder_id": sid,
+            "role_id": rid,
+            "letter": letter,
+            "valid_from": start,
+            "valid_to": end,
+            "source": "manual",
+        },
+    )
     after = get_duty(conn, key=duty, project=pkey)
     events.record(conn, action="duty.assign", entity="duty", key=f"{pkey}/{duty}", before=before, after=after)
     return after
 
 
-def unassign_duty(
-    session: Session, *, duty: str, party: str, letter: str | None = None, project: str | None = None
-) -> dict[str, Any]:
+def unassign_duty(conn: Conn, *, duty: str, party: str, letter: str | None = None, project: str | None = None) -> Duty:
     """Remove the party's manual assignments to the duty (only ``letter`` when given)."""
-    conn = connection(session)
     pid, pkey = resolve_project(conn, project)
     did = lookup_id(conn, "duty", duty, "duty", project_id=pid, scope=f"project '{pkey}'")
     sid, rid = resolve_party(conn, party, pid, pkey)
     before = get_duty(conn, key=duty, project=pkey)
-    column, value = ("stakeholder_id", sid) if sid is not None else ("role_id", rid)
+    which, value = ("stakeholder_id", sid) if sid is not None else ("role_id", rid)
     params = {"d": did, "v": value, "l": check_letter(letter) if letter else None}
     only_letter = " AND letter = :l" if letter else ""
-    base = f"FROM assignment WHERE duty_id = :d AND {column} = :v{only_letter}"
+    base = f"FROM assignment WHERE duty_id = :d AND {which} = :v{only_letter}"
     from_agreement = scalar(conn, f"SELECT count(*) {base} AND source <> 'manual'", params)
     if execute(conn, f"DELETE {base} AND source = 'manual'", params) == 0:
         if from_agreement:

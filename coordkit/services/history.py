@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from coordkit.services.common import get_meta
 from coordkit.storage.events import chain_problems
+from coordkit.storage.lookup import get_meta
 from coordkit.storage.sql import Conn, rows
 
 

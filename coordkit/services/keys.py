@@ -12,29 +12,23 @@ import datetime as dt
 import hashlib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from coordkit.errors import InvalidInput, Refused
-from coordkit.services.common import lookup_id
 from coordkit.storage import events
-from coordkit.storage.sql import Conn, connection, rows
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
+from coordkit.storage.lookup import lookup_id
+from coordkit.storage.sql import Conn, insert, rows
 
 
 def key_fingerprint(raw_public: bytes) -> str:
     return hashlib.sha256(raw_public).hexdigest()[:32]
 
 
-def new_key(session: Session, *, party: str, output: Path) -> dict[str, Any]:
+def new_key(conn: Conn, *, party: str, output: Path) -> dict[str, Any]:
     """Make a key pair for ``party``: the private key to ``output`` (0600), the public key to the store."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from coordkit.models import PartyKey
-
-    conn = connection(session)
     sid = lookup_id(conn, "stakeholder", party, "stakeholder")
     private = Ed25519PrivateKey.generate()
     raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -42,15 +36,16 @@ def new_key(session: Session, *, party: str, output: Path) -> dict[str, Any]:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     fingerprint = key_fingerprint(raw)
-    session.add(
-        PartyKey(
-            stakeholder_id=sid,
-            public_key=base64.b64encode(raw).decode(),
-            fingerprint=fingerprint,
-            created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        )
+    insert(
+        conn,
+        "party_key",
+        {
+            "stakeholder_id": sid,
+            "public_key": base64.b64encode(raw).decode(),
+            "fingerprint": fingerprint,
+            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        },
     )
-    session.flush()
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from coordkit.dates import check_window, iso, parse_date
+from coordkit.dates import iso, parse_date
+from coordkit.domain.projects import Project, ProjectFields, check_project
 from coordkit.errors import AlreadyExists
-from coordkit.services.common import check_key, check_text, exists, get_meta, lookup_id, set_meta
 from coordkit.storage import events
-from coordkit.storage.sql import Conn, connection, rows
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
+from coordkit.storage.lookup import exists, get_meta, lookup_id, set_meta
+from coordkit.storage.sql import Conn, executemany, rows
 
 _SELECT = (
     "SELECT p.key, p.name, p.name_zh, p.starts_on, p.ends_on, s.key AS lead, "
@@ -21,7 +20,7 @@ _SELECT = (
 )
 
 
-def _row(row: Any, current: str | None) -> dict[str, Any]:
+def _row(row: Any, current: str | None) -> Project:
     return {
         "key": row.key,
         "name": row.name,
@@ -35,19 +34,39 @@ def _row(row: Any, current: str | None) -> dict[str, Any]:
     }
 
 
-def list_projects(conn: Conn) -> list[dict[str, Any]]:
+def list_projects(conn: Conn) -> list[Project]:
     current = get_meta(conn, "current_project")
     return [_row(r, current) for r in rows(conn, _SELECT + " ORDER BY p.key")]
 
 
-def get_project(conn: Conn, key: str) -> dict[str, Any]:
+def get_project(conn: Conn, key: str) -> Project:
     lookup_id(conn, "project", key, "project")
     row = rows(conn, _SELECT + " WHERE p.key = :k", {"k": key})[0]
     return _row(row, get_meta(conn, "current_project"))
 
 
+def write_projects(conn: Conn, records: Sequence[ProjectFields], leads: Mapping[str, int | None], *, new: bool) -> None:
+    """Store checked projects (insert, or update those with the same keys); ``leads`` maps key to the lead's id."""
+    values = [
+        {
+            "key": r["key"],
+            "name": r["name"],
+            "name_zh": r["name_zh"],
+            "s": r["start"],
+            "e": r["end"],
+            "lead": leads.get(r["key"]),
+        }
+        for r in records
+    ]
+    if new:
+        sql = "INSERT INTO project (key, name, name_zh, starts_on, ends_on, lead_id) VALUES (:key, :name, :name_zh, :s, :e, :lead)"
+    else:
+        sql = "UPDATE project SET name = :name, name_zh = :name_zh, starts_on = :s, ends_on = :e, lead_id = :lead WHERE key = :key"
+    executemany(conn, sql, values)
+
+
 def add_project(
-    session: Session,
+    conn: Conn,
     *,
     key: str,
     name: str,
@@ -55,35 +74,20 @@ def add_project(
     start: str | None = None,
     end: str | None = None,
     lead: str | None = None,
-) -> dict[str, Any]:
-    from coordkit.models import Project
-
-    conn = connection(session)
-    check_key(key, "project")
-    starts_on, ends_on = parse_date(start, "--start"), parse_date(end, "--end")
-    check_window(starts_on, ends_on, f"project '{key}'")
+) -> Project:
+    first, last = parse_date(start, "--start"), parse_date(end, "--end")
+    fields = check_project(key=key, name=name, name_zh=name_zh, start=first, end=last)
     lead_id = lookup_id(conn, "stakeholder", lead, "stakeholder") if lead else None
     if exists(conn, "project", key):
         raise AlreadyExists(f"project '{key}' already exists")
-    session.add(
-        Project(
-            key=key,
-            name=check_text(name, "name"),
-            name_zh=name_zh or None,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            lead_id=lead_id,
-        )
-    )
-    session.flush()
+    write_projects(conn, [fields], {key: lead_id}, new=True)
     after = get_project(conn, key)
     events.record(conn, action="project.add", entity="project", key=key, after=after)
     return after
 
 
-def use_project(session: Session, *, key: str) -> dict[str, Any]:
+def use_project(conn: Conn, *, key: str) -> Project:
     """Make ``key`` the project that project-scoped commands use by default."""
-    conn = connection(session)
     lookup_id(conn, "project", key, "project")
     before = get_meta(conn, "current_project")
     if before != key:

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from coordkit.dates import check_window, iso, overlaps, parse_date
+from coordkit.dates import iso, parse_date
+from coordkit.domain.roles import Holder, Role, check_holders, check_role
 from coordkit.errors import AlreadyExists, InvalidInput
-from coordkit.services.common import check_key, check_text, exists, lookup_id, resolve_project
 from coordkit.storage import events
-from coordkit.storage.sql import Conn, connection, execute, rows
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
+from coordkit.storage.lookup import exists, lookup_id, resolve_project
+from coordkit.storage.sql import Conn, execute, insert, rows
 
 
-def list_roles(conn: Conn, *, project: str | None = None, key: str | None = None) -> list[dict[str, Any]]:
+def list_roles(conn: Conn, *, project: str | None = None, key: str | None = None) -> list[Role]:
     pid, pkey = resolve_project(conn, project)
     params: dict[str, Any] = {"pid": pid, "key": key}
     only = " AND r.key = :key" if key else ""
-    holders: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    holders: dict[int, list[Holder]] = defaultdict(list)
     for rid, skey, valid_from, valid_to in rows(
         conn,
         "SELECT h.role_id, s.key, h.valid_from, h.valid_to FROM role_holder h "
@@ -39,60 +37,47 @@ def list_roles(conn: Conn, *, project: str | None = None, key: str | None = None
     ]
 
 
-def get_role(conn: Conn, *, key: str, project: str | None = None) -> dict[str, Any]:
+def get_role(conn: Conn, *, key: str, project: str | None = None) -> Role:
     pid, pkey = resolve_project(conn, project)
     lookup_id(conn, "role", key, "role", project_id=pid, scope=f"project '{pkey}'")
     return list_roles(conn, project=pkey, key=key)[0]
 
 
-def add_role(
-    session: Session, *, key: str, name: str, project: str | None = None, description: str | None = None
-) -> dict[str, Any]:
-    from coordkit.models import Role
-
-    conn = connection(session)
+def add_role(conn: Conn, *, key: str, name: str, project: str | None = None, description: str | None = None) -> Role:
     pid, pkey = resolve_project(conn, project)
-    check_key(key, "role")
+    fields = check_role(key=key, name=name, description=description)
     if exists(conn, "role", key, pid):
         raise AlreadyExists(f"role '{key}' already exists in project '{pkey}'")
-    session.add(Role(project_id=pid, key=key, name=check_text(name, "name"), description=description or None))
-    session.flush()
+    insert(conn, "role", {"project_id": pid, **fields})
     after = get_role(conn, key=key, project=pkey)
     events.record(conn, action="role.add", entity="role", key=f"{pkey}/{key}", after=after)
     return after
 
 
 def assign_role(
-    session: Session,
+    conn: Conn,
     *,
     role: str,
     stakeholder: str,
     project: str | None = None,
     valid_from: str | None = None,
     valid_to: str | None = None,
-) -> dict[str, Any]:
+) -> Role:
     """Make a stakeholder a holder of a role, optionally for a window."""
-    from coordkit.models import RoleHolder
-
-    conn = connection(session)
     pid, pkey = resolve_project(conn, project)
     rid = lookup_id(conn, "role", role, "role", project_id=pid, scope=f"project '{pkey}'")
     sid = lookup_id(conn, "stakeholder", stakeholder, "stakeholder")
-    start, end = parse_date(valid_from, "--from"), parse_date(valid_to, "--to")
-    check_window(start, end, f"holding of role '{role}'")
+    start, end = iso(parse_date(valid_from, "--from")), iso(parse_date(valid_to, "--to"))
     before = get_role(conn, key=role, project=pkey)
-    for held in before["holders"]:
-        if held["stakeholder"] == stakeholder and overlaps(held["from"], held["to"], iso(start), iso(end)):
-            raise AlreadyExists(f"'{stakeholder}' already holds role '{role}' in that period")
-    session.add(RoleHolder(role_id=rid, stakeholder_id=sid, valid_from=start, valid_to=end))
-    session.flush()
+    holding: Holder = {"stakeholder": stakeholder, "from": start, "to": end}
+    check_holders(role, [holding], held=before["holders"])
+    insert(conn, "role_holder", {"role_id": rid, "stakeholder_id": sid, "valid_from": start, "valid_to": end})
     after = get_role(conn, key=role, project=pkey)
     events.record(conn, action="role.assign", entity="role", key=f"{pkey}/{role}", before=before, after=after)
     return after
 
 
-def unassign_role(session: Session, *, role: str, stakeholder: str, project: str | None = None) -> dict[str, Any]:
-    conn = connection(session)
+def unassign_role(conn: Conn, *, role: str, stakeholder: str, project: str | None = None) -> Role:
     pid, pkey = resolve_project(conn, project)
     rid = lookup_id(conn, "role", role, "role", project_id=pid, scope=f"project '{pkey}'")
     sid = lookup_id(conn, "stakeholder", stakeholder, "stakeholder")

@@ -4,44 +4,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from coordkit.domain.stakeholders import Contact, Representative, Stakeholder, check_stakeholder
 from coordkit.errors import AlreadyExists, InvalidInput, Refused
-from coordkit.services.common import (
-    check_choice,
-    check_key,
-    check_level,
-    check_text,
-    exists,
-    lookup_id,
-)
 from coordkit.storage import events
-from coordkit.storage.sql import Conn, connection, execute, in_list, rows, scalar
+from coordkit.storage.lookup import exists, lookup_id
+from coordkit.storage.sql import Conn, execute, executemany, in_list, insert, scalar, tuples
 
-if TYPE_CHECKING:
-    from sqlmodel import Session
-
-KINDS = (
-    "government",
-    "party-committee",
-    "neighbourhood-committee",
-    "social-organisation",
-    "enterprise",
-    "property-management",
-    "university",
-    "volunteer-team",
-    "resident-group",
-    "individual",
-    "other",
-)
-
-Contact = tuple[str, str]  # (channel, value)
+Pair = tuple[str, str]  # (channel, value)
 Rep = tuple[str, str | None]  # (name, title)
+FIELDS = ("name", "name_zh", "kind", "influence", "interest", "interests", "active")
 
 
 def list_stakeholders(
     conn: Conn, *, active: bool | None = None, kind: str | None = None, keys: Sequence[str] = ()
-) -> list[dict[str, Any]]:
+) -> list[Stakeholder]:
     """Every stakeholder (ordered by key) with contacts and representatives."""
     where: list[str] = []
     params: dict[str, Any] = {}
@@ -58,15 +36,20 @@ def list_stakeholders(
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY key"
     )
-    found = rows(conn, sql, params)
-    contacts: dict[int, list[dict[str, str]]] = defaultdict(list)
-    for sid, channel, value in rows(
-        conn, "SELECT stakeholder_id, channel, value FROM contact ORDER BY stakeholder_id, position, id"
+    found = tuples(conn, sql, params)
+    only = ""
+    if keys:
+        only = " WHERE stakeholder_id IN " + in_list("sid", [row[0] for row in found], params)
+    contacts: dict[int, list[Contact]] = defaultdict(list)
+    for sid, channel, value in tuples(
+        conn, f"SELECT stakeholder_id, channel, value FROM contact{only} ORDER BY stakeholder_id, position, id", params
     ):
         contacts[sid].append({"channel": channel, "value": value})
-    reps: dict[int, list[dict[str, str | None]]] = defaultdict(list)
-    for sid, name, title in rows(
-        conn, "SELECT stakeholder_id, name, title FROM representative ORDER BY stakeholder_id, position, id"
+    reps: dict[int, list[Representative]] = defaultdict(list)
+    for sid, name, title in tuples(
+        conn,
+        f"SELECT stakeholder_id, name, title FROM representative{only} ORDER BY stakeholder_id, position, id",
+        params,
     ):
         reps[sid].append({"name": name, "title": title})
     return [
@@ -86,7 +69,7 @@ def list_stakeholders(
     ]
 
 
-def get_stakeholder(conn: Conn, key: str) -> dict[str, Any]:
+def get_stakeholder(conn: Conn, key: str) -> Stakeholder:
     lookup_id(conn, "stakeholder", key, "stakeholder")
     return list_stakeholders(conn, keys=[key])[0]
 
@@ -95,16 +78,58 @@ def stakeholder_id(conn: Conn, key: str) -> int:
     return lookup_id(conn, "stakeholder", key, "stakeholder")
 
 
-def _check_contacts(contacts: Sequence[Contact]) -> list[Contact]:
-    return [(check_text(c, "contact channel").lower(), check_text(v, f"contact '{c}'")) for c, v in contacts]
-
-
-def _check_reps(reps: Sequence[Rep]) -> list[Rep]:
-    return [(check_text(n, "representative name"), (t or None)) for n, t in reps]
+def write_stakeholders(conn: Conn, records: Sequence[Stakeholder], *, new: bool) -> None:
+    """Store checked records: insert them (``new``), or replace the stored ones with the same keys.
+    One statement per table for any number of records, so ``apply`` of 2,000 costs what one costs."""
+    if not records:
+        return
+    values = [{"key": r["key"], **{f: r[f] for f in FIELDS}} for r in records]  # type: ignore[literal-required]
+    if new and len(records) == 1:
+        ids = {records[0]["key"]: insert(conn, "stakeholder", values[0])}
+    else:
+        if new:
+            columns = ", ".join(("key", *FIELDS))
+            marks = ", ".join(f":{f}" for f in ("key", *FIELDS))
+            executemany(conn, f"INSERT INTO stakeholder ({columns}) VALUES ({marks})", values)
+        else:
+            sets = ", ".join(f"{f} = :{f}" for f in FIELDS)
+            executemany(conn, f"UPDATE stakeholder SET {sets} WHERE key = :key", values)
+        params: dict[str, Any] = {}
+        ids = {
+            key: sid
+            for sid, key in tuples(
+                conn,
+                "SELECT id, key FROM stakeholder WHERE key IN " + in_list("k", [r["key"] for r in records], params),
+                params,
+            )
+        }
+    if not new:
+        params = {}
+        where = in_list("s", ids.values(), params)
+        execute(conn, f"DELETE FROM contact WHERE stakeholder_id IN {where}", params)
+        execute(conn, f"DELETE FROM representative WHERE stakeholder_id IN {where}", params)
+    executemany(
+        conn,
+        "INSERT INTO contact (stakeholder_id, channel, value, position) VALUES (:s, :c, :v, :p)",
+        [
+            {"s": ids[r["key"]], "c": c["channel"], "v": c["value"], "p": i}
+            for r in records
+            for i, c in enumerate(r["contacts"])
+        ],
+    )
+    executemany(
+        conn,
+        "INSERT INTO representative (stakeholder_id, name, title, position) VALUES (:s, :n, :t, :p)",
+        [
+            {"s": ids[r["key"]], "n": p["name"], "t": p["title"], "p": i}
+            for r in records
+            for i, p in enumerate(r["representatives"])
+        ],
+    )
 
 
 def add_stakeholder(
-    session: Session,
+    conn: Conn,
     *,
     key: str,
     name: str,
@@ -113,43 +138,29 @@ def add_stakeholder(
     influence: int | None = None,
     interest: int | None = None,
     interests: str | None = None,
-    contacts: Sequence[Contact] = (),
+    contacts: Sequence[Pair] = (),
     representatives: Sequence[Rep] = (),
-    active: bool = True,
-) -> dict[str, Any]:
-    from coordkit.models import Contact as ContactRow
-    from coordkit.models import Representative, Stakeholder
-
-    conn = connection(session)
-    check_key(key, "stakeholder")
-    row = Stakeholder(
+) -> Stakeholder:
+    record = check_stakeholder(
         key=key,
-        name=check_text(name, "name"),
-        name_zh=name_zh or None,
-        kind=check_choice(kind, KINDS, "kind"),
-        influence=check_level(influence, "influence"),
-        interest=check_level(interest, "interest"),
-        interests=interests or None,
-        active=active,
+        name=name,
+        kind=kind,
+        name_zh=name_zh,
+        influence=influence,
+        interest=interest,
+        interests=interests,
+        contacts=contacts,
+        representatives=representatives,
     )
-    checked_contacts, checked_reps = _check_contacts(contacts), _check_reps(representatives)
     if exists(conn, "stakeholder", key):
         raise AlreadyExists(f"stakeholder '{key}' already exists; change it with 'coord stakeholder edit {key}'")
-    session.add(row)
-    session.flush()
-    assert row.id is not None
-    for position, (channel, value) in enumerate(checked_contacts):
-        session.add(ContactRow(stakeholder_id=row.id, channel=channel, value=value, position=position))
-    for position, (rep_name, title) in enumerate(checked_reps):
-        session.add(Representative(stakeholder_id=row.id, name=rep_name, title=title, position=position))
-    session.flush()
-    after = get_stakeholder(conn, key)
-    events.record(conn, action="stakeholder.add", entity="stakeholder", key=key, after=after)
-    return after
+    write_stakeholders(conn, [record], new=True)
+    events.record(conn, action="stakeholder.add", entity="stakeholder", key=key, after=record)
+    return record
 
 
 def edit_stakeholder(
-    session: Session,
+    conn: Conn,
     *,
     key: str,
     name: str | None = None,
@@ -159,57 +170,43 @@ def edit_stakeholder(
     interest: int | None = None,
     interests: str | None = None,
     active: bool | None = None,
-    add_contacts: Sequence[Contact] = (),
+    add_contacts: Sequence[Pair] = (),
     remove_contacts: Sequence[str] = (),
     add_representatives: Sequence[Rep] = (),
     remove_representatives: Sequence[str] = (),
-) -> dict[str, Any]:
+) -> Stakeholder:
     """Change the fields given (None leaves a field as it is; '' clears an optional one)."""
-    from coordkit.models import Contact as ContactRow
-    from coordkit.models import Representative, Stakeholder
-
-    conn = connection(session)
-    sid = stakeholder_id(conn, key)
     before = get_stakeholder(conn, key)
-    row = session.get(Stakeholder, sid)
-    assert row is not None
-    if name is not None:
-        row.name = check_text(name, "name")
-    if name_zh is not None:
-        row.name_zh = name_zh or None
-    if kind is not None:
-        row.kind = check_choice(kind, KINDS, "kind")
-    if influence is not None:
-        row.influence = check_level(influence, "influence")
-    if interest is not None:
-        row.interest = check_level(interest, "interest")
-    if interests is not None:
-        row.interests = interests or None
-    if active is not None:
-        row.active = active
+    contacts = [(c["channel"], c["value"]) for c in before["contacts"]]
     for channel in remove_contacts:
-        gone = execute(
-            conn,
-            "DELETE FROM contact WHERE stakeholder_id = :s AND (channel = :c OR value = :c)",
-            {"s": sid, "c": channel},
-        )
-        if gone == 0:
+        kept = [(c, v) for c, v in contacts if channel not in (c, v)]
+        if len(kept) == len(contacts):
             raise InvalidInput(f"stakeholder '{key}' has no contact '{channel}'")
+        contacts = kept
+    reps = [(r["name"], r["title"]) for r in before["representatives"]]
     for rep_name in remove_representatives:
-        gone = execute(
-            conn, "DELETE FROM representative WHERE stakeholder_id = :s AND name = :n", {"s": sid, "n": rep_name}
-        )
-        if gone == 0:
+        kept_reps = [(n, t) for n, t in reps if n != rep_name]
+        if len(kept_reps) == len(reps):
             raise InvalidInput(f"stakeholder '{key}' has no representative '{rep_name}'")
-    start = len(before["contacts"])
-    for position, (channel, value) in enumerate(_check_contacts(add_contacts), start=start):
-        session.add(ContactRow(stakeholder_id=sid, channel=channel, value=value, position=position))
-    start = len(before["representatives"])
-    for position, (rep_name, title) in enumerate(_check_reps(add_representatives), start=start):
-        session.add(Representative(stakeholder_id=sid, name=rep_name, title=title, position=position))
-    session.flush()
-    after = get_stakeholder(conn, key)
+        reps = kept_reps
+
+    def pick(new: Any, old: Any) -> Any:
+        return old if new is None else new
+
+    after = check_stakeholder(
+        key=key,
+        name=pick(name, before["name"]),
+        name_zh=pick(name_zh, before["name_zh"]),
+        kind=pick(kind, before["kind"]),
+        influence=pick(influence, before["influence"]),
+        interest=pick(interest, before["interest"]),
+        interests=pick(interests, before["interests"]),
+        active=pick(active, before["active"]),
+        contacts=[*contacts, *add_contacts],
+        representatives=[*reps, *add_representatives],
+    )
     if after != before:
+        write_stakeholders(conn, [after], new=False)
         events.record(conn, action="stakeholder.edit", entity="stakeholder", key=key, before=before, after=after)
     return after
 
@@ -221,6 +218,8 @@ def references(conn: Conn, sid: int) -> list[str]:
         ("SELECT count(*) FROM assignment WHERE stakeholder_id = :s", "duty assignment(s)"),
         ("SELECT count(*) FROM role_holder WHERE stakeholder_id = :s", "role holding(s)"),
         ("SELECT count(*) FROM project WHERE lead_id = :s", "project(s) it leads"),
+        ("SELECT count(DISTINCT version_id) FROM agreement_party WHERE stakeholder_id = :s", "agreement version(s)"),
+        ("SELECT count(*) FROM party_key WHERE stakeholder_id = :s", "signing key(s)"),
     ]
     for sql, words in checks:
         count = scalar(conn, sql, {"s": sid})
@@ -229,8 +228,7 @@ def references(conn: Conn, sid: int) -> list[str]:
     return found
 
 
-def remove_stakeholder(session: Session, *, key: str) -> dict[str, Any]:
-    conn = connection(session)
+def remove_stakeholder(conn: Conn, *, key: str) -> Stakeholder:
     sid = stakeholder_id(conn, key)
     refs = references(conn, sid)
     if refs:

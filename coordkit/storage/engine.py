@@ -1,11 +1,15 @@
-"""Opening a store: checks that it is ours and current, then hands out read
-connections and write units of work.
+"""Opening a store: checks that it is ours and current, then hands out connections.
+
+There is one kind of connection per database, for reads and writes alike: the
+standard ``sqlite3`` module on SQLite (importing SQLAlchemy alone costs more,
+about 0.3 s here, than a whole command may take), a SQLAlchemy Core connection
+on PostgreSQL. Services run the same ``:name`` SQL on both (``storage.sql``).
 
 SQLite runs with foreign keys on, WAL and a busy timeout; a write takes the
-lock at BEGIN (``BEGIN IMMEDIATE``) so two coordinators at once wait for each
-other instead of failing half-way. Opening never writes to a file that is not
-a coord store. Reading a current SQLite store needs only the ``sqlite3``
-module; SQLAlchemy is loaded when something is written or migrated.
+lock at ``BEGIN IMMEDIATE``. On PostgreSQL a write takes one advisory lock
+first (held to the end of its transaction), so writers line up exactly as they
+do on SQLite: whatever a command checks before it writes (missing signatures,
+an existing assignment) is still true when it writes. Opening never writes to a file that is not a coord store.
 """
 
 from __future__ import annotations
@@ -15,26 +19,31 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from urllib.request import pathname2url
 
 from coordkit.errors import AlreadyExists, StoreError, StoreLocked
 from coordkit.storage.location import StoreLocation
 from coordkit.storage.migrations import LATEST
-from coordkit.storage.sql import Conn, configure_sqlite
+from coordkit.storage.sql import Conn, configure_sqlite, scalar
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine
-    from sqlmodel import Session
+    from sqlalchemy import Engine
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+WRITE_LOCK = 0x636F6F7264  # 'coord': the PostgreSQL advisory lock every coord writer takes first
 
 
 def busy_timeout() -> float:
-    """Seconds a writer waits for another one (``COORD_BUSY_TIMEOUT``, default 5)."""
+    """Seconds a writer waits for another one (``COORD_BUSY_TIMEOUT``, default 5, at most a day)."""
+    value = os.environ.get("COORD_BUSY_TIMEOUT", "5")
     try:
-        return max(float(os.environ.get("COORD_BUSY_TIMEOUT", "5")), 0.0)
+        seconds = float(value)
     except ValueError:
-        return 5.0
+        seconds = -1.0
+    if not 0 <= seconds <= 86400:  # also refuses inf and nan, which sqlite3 cannot take
+        raise StoreError(f"COORD_BUSY_TIMEOUT='{value}' is not a number of seconds from 0 to 86400")
+    return seconds
 
 
 class Store:
@@ -49,17 +58,28 @@ class Store:
         return self.location.root
 
     @property
+    def read_only(self) -> bool:
+        """A SQLite file (or its folder) this process may not write: read it, never change it."""
+        path = self.location.path
+        if path is None:
+            return False
+        return not (os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK)))
+
+    @property
     def engine(self) -> Engine:
+        """The SQLAlchemy engine of a server database (SQLite never needs one)."""
         if self._engine is None:
-            self._engine = _make_engine(self.location)
+            from sqlalchemy import create_engine
+
+            self._engine = create_engine(self.location.url)
         return self._engine
 
     @contextmanager
     def read(self) -> Iterator[Conn]:
         """A connection for a consistent read (one snapshot, no writes)."""
         with self._translate():
-            if self.location.is_sqlite and self._engine is None:
-                conn = _raw_sqlite(self.location)
+            if self.location.is_sqlite:
+                conn = self._sqlite()
                 try:
                     conn.execute("BEGIN")
                     yield conn
@@ -72,18 +92,39 @@ class Store:
                 yield sa_conn
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """One unit of work: everything inside commits together or not at all."""
-        from sqlmodel import Session
+    def write(self) -> Iterator[Conn]:
+        """One unit of work: everything inside commits together or not at all (Ctrl-C included)."""
+        with self._translate():
+            if self.location.is_sqlite:
+                if self.read_only:
+                    raise StoreError(f"the store {self.location.display} is read-only here; nothing was changed")
+                conn = self._sqlite()
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    yield conn
+                    conn.commit()
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.rollback()
+                    raise
+                finally:
+                    conn.close()
+                return
+            with self.engine.connect() as sa_conn, sa_conn.begin():
+                scalar(sa_conn, "SELECT pg_advisory_xact_lock(:k)", {"k": WRITE_LOCK})
+                yield sa_conn
 
-        engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
-        with self._translate(), Session(engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+    def _sqlite(self) -> sqlite3.Connection:
+        path = self.location.path
+        assert path is not None
+        if self.read_only:
+            # WAL needs a writable folder for its index; immutable=1 reads a frozen file without one.
+            uri = f"file:{pathname2url(str(path))}?mode=ro&immutable=1"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+        else:
+            conn = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
+        conn.execute("PRAGMA foreign_keys = ON")
+        return configure_sqlite(conn)
 
     @contextmanager
     def _translate(self) -> Iterator[None]:
@@ -103,7 +144,7 @@ class Store:
 
 def translate_error(error: Exception, location: StoreLocation) -> Exception | None:
     original = getattr(error, "orig", error)
-    name = type(error).__name__
+    name = type(original).__name__
     if isinstance(original, sqlite3.OperationalError) or name == "OperationalError":
         text = str(original)
         if "locked" in text or "busy" in text:
@@ -112,41 +153,11 @@ def translate_error(error: Exception, location: StoreLocation) -> Exception | No
                 f"(waited {busy_timeout():g} s); try again when it has finished"
             )
         return StoreError(f"cannot use the store {location.display}: {text.strip()}")
-    if isinstance(original, sqlite3.IntegrityError) or name == "IntegrityError":
+    if isinstance(original, sqlite3.IntegrityError) or name in ("IntegrityError", "UniqueViolation"):
         return AlreadyExists(f"the change conflicts with the store: {str(original).strip()}")
     if isinstance(original, sqlite3.DatabaseError):
         return StoreError(f"{location.display} is not a usable coord store: {original}")
     return None
-
-
-def _raw_sqlite(location: StoreLocation) -> sqlite3.Connection:
-    conn = sqlite3.connect(location.path, timeout=busy_timeout(), isolation_level=None)  # type: ignore[arg-type]
-    conn.execute("PRAGMA foreign_keys = ON")
-    return configure_sqlite(conn)
-
-
-def _make_engine(location: StoreLocation) -> Engine:
-    from sqlalchemy import create_engine, event
-
-    if not location.is_sqlite:
-        return create_engine(location.url)
-    engine = create_engine(location.url, connect_args={"timeout": busy_timeout()})
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None  # we say BEGIN ourselves, below
-        configure_sqlite(dbapi_conn)  # services also use this connection directly (storage.sql.connection)
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
-
-    return engine
 
 
 def _check_sqlite_file(location: StoreLocation) -> None:
@@ -160,73 +171,55 @@ def _check_sqlite_file(location: StoreLocation) -> None:
         raise StoreError(f"{path} is not a coord store (not a file)")
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
+    if header == b"" and path.stat().st_size == 0:
+        return  # an empty file: what a killed 'coord init' leaves; init makes the store in it
     if header != SQLITE_HEADER:
         raise StoreError(f"{path} is not a coord store (not an SQLite database); left untouched")
 
 
-def _version_from(tables: set[str], read_version: Any) -> int | None:
+def _version(conn: Conn, tables: set[str]) -> int | None:
     """None: no coord schema here; -1: a damaged one; else the schema version."""
     if "coord_meta" not in tables:
         return None
-    value = read_version()
+    value = scalar(conn, "SELECT value FROM coord_meta WHERE key = 'schema_version'")
     return int(value) if value is not None and str(value).isdigit() else -1
 
 
-def _sqlite_version(location: StoreLocation) -> tuple[int | None, set[str]]:
-    store = Store(location)
-    with store.read() as conn:
-        assert isinstance(conn, sqlite3.Connection)
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        version = _version_from(
-            tables,
-            lambda: (conn.execute("SELECT value FROM coord_meta WHERE key = 'schema_version'").fetchone() or [None])[0],
-        )
-    return version, tables
+def _tables(conn: Conn) -> set[str]:
+    if isinstance(conn, sqlite3.Connection):
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    from sqlalchemy import inspect
 
-
-def _server_version(store: Store) -> tuple[int | None, set[str]]:
-    from sqlalchemy import inspect, text
-
-    with store._translate(), store.engine.connect() as conn:
-        tables = set(inspect(conn).get_table_names())
-        version = _version_from(
-            tables,
-            lambda: conn.execute(text("SELECT value FROM coord_meta WHERE key = 'schema_version'")).scalar(),
-        )
-        conn.rollback()
-    return version, tables
+    return set(inspect(conn).get_table_names())
 
 
 def open_store(location: StoreLocation, *, create: bool = False) -> Store:
     """Open (or with ``create``, make) the store; refuses foreign or newer stores."""
     store = Store(location)
-    if location.is_sqlite:
-        assert location.path is not None
-        is_new = create and not location.path.exists()
-        if is_new:
-            location.path.parent.mkdir(parents=True, exist_ok=True)
-            version, tables = None, set[str]()
-        else:
-            _check_sqlite_file(location)
-            version, tables = _sqlite_version(location)
-    else:
-        is_new = False
-        version, tables = _server_version(store)
     try:
+        if location.is_sqlite:
+            assert location.path is not None
+            is_new = create and not location.path.exists()
+            if is_new:
+                location.path.parent.mkdir(parents=True, exist_ok=True)
+            else:
+                _check_sqlite_file(location)
+        else:
+            is_new = False
+        with store.read() as conn:
+            tables = _tables(conn)
+            version = _version(conn, tables)
         if version == LATEST:
             return store
-        if version is None or version < 0:
-            if not create:
-                _refuse_foreign(location)
-            _refuse_non_empty(location, tables, is_new)
-            if location.is_sqlite:
-                _enable_wal(store)
-            version = 0
-        if version > LATEST:
+        if version is not None and version > LATEST:
             raise StoreError(
                 f"the store {location.display} was written by a newer coord "
                 f"(schema {version}; this coord knows up to {LATEST}); upgrade coordkit to use it"
             )
+        if version is None or version < 0:
+            if not create:
+                _refuse_foreign(location, tables)
+            _refuse_non_empty(location, tables, is_new)
         _migrate(store)
     except BaseException:
         store.dispose()
@@ -234,30 +227,30 @@ def open_store(location: StoreLocation, *, create: bool = False) -> Store:
     return store
 
 
-def _enable_wal(store: Store) -> None:
-    raw = store.engine.raw_connection()  # outside any transaction, as SQLite requires
-    try:
-        raw.driver_connection.execute("PRAGMA journal_mode = WAL")  # type: ignore[union-attr]
-    finally:
-        raw.close()
-
-
 def _migrate(store: Store) -> None:
-    from sqlalchemy import inspect, text
-
+    """Bring the store to the latest schema, in one transaction (another process may have done it meanwhile)."""
     from coordkit.storage.migrations import migrate
 
-    with store._translate(), store.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
-        tables = set(inspect(conn).get_table_names())
-        current = _version_from(
-            tables, lambda: conn.execute(text("SELECT value FROM coord_meta WHERE key = 'schema_version'")).scalar()
-        )  # another process may have migrated meanwhile
+    if store.location.is_sqlite:
+        with store._translate():
+            raw = store._sqlite()
+            try:
+                raw.execute("PRAGMA journal_mode = WAL")  # outside any transaction, as SQLite requires
+            finally:
+                raw.close()
+    with store.write() as conn:
+        current = _version(conn, _tables(conn))
         if (current or 0) < LATEST:
             migrate(conn, max(current or 0, 0))
 
 
-def _refuse_foreign(location: StoreLocation) -> None:
+def _refuse_foreign(location: StoreLocation, tables: set[str]) -> None:
     if location.is_sqlite:
+        if not tables:
+            raise StoreError(
+                f"{location.display} is an empty SQLite file, not a coord store yet; "
+                f"run 'coord init {location.root}' to make the store in it"
+            )
         raise StoreError(
             f"{location.display} is not a coord store (an SQLite database of another application); left untouched"
         )
@@ -265,15 +258,13 @@ def _refuse_foreign(location: StoreLocation) -> None:
 
 
 def _refuse_non_empty(location: StoreLocation, existing: set[str], is_new: bool) -> None:
-    if is_new:
+    if is_new or not existing:
         return
-    if location.is_sqlite and existing:
+    if location.is_sqlite:
         raise StoreError(f"{location.display} is not a coord store (it holds other tables); left untouched")
-    from sqlmodel import SQLModel
+    from coordkit.storage.migrations import table_names
 
-    import coordkit.models  # noqa: F401  (the table names coord would create)
-
-    clash = sorted(existing & set(SQLModel.metadata.tables))
+    clash = sorted(existing & table_names())
     if clash:
         raise StoreError(
             f"the database {location.display} already has tables named like coord's "

@@ -1,64 +1,287 @@
 """Schema changes, as an ordered list of small functions (as simonw/llm does).
 
-Each migration runs once, inside the transaction that opens the store, and is
-recorded in ``coord_migration``; ``coord_meta.schema_version`` is the count.
-Rule for the next one: migration 1 builds the tables as ``coordkit.models``
-declares them. The first later migration that changes a table must first
-freeze migration 1 into explicit DDL (tests/test_migrations.py opens the
-committed version-1 store and fails if the two paths disagree).
+Each migration runs once, inside the transaction that opens the store, on the
+store's own connection (``sqlite3`` or SQLAlchemy Core), and is recorded in
+``coord_migration``; ``coord_meta.schema_version`` is the count. Migrations are
+frozen: each one spells out its own tables and columns, so a store made years
+ago migrates to exactly what a new store gets (tests/test_migrations.py opens
+the committed version-1 store and compares). ``coordkit.models`` describes the
+latest schema; a test keeps the two equal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from coordkit.storage.sql import Conn, dialect, execute
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from sqlalchemy import MetaData, Table
 
-MigrationFn = Callable[["Connection"], None]
+MigrationFn = Callable[[Conn], None]
 
 
-def m001_initial(conn: Connection) -> None:
-    from sqlmodel import SQLModel
+def create_tables(conn: Conn, tables: Sequence[Table]) -> None:
+    """``CREATE TABLE`` (and its indexes) for SQLAlchemy Core tables, compiled for this connection's database."""
+    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
 
-    import coordkit.models  # noqa: F401  (registers the tables)
+    target = sqlite.dialect() if dialect(conn) == "sqlite" else postgresql.dialect()
+    for table in tables:
+        execute(conn, str(CreateTable(table).compile(dialect=target)))
+        for index in sorted(table.indexes, key=lambda i: i.name or ""):
+            execute(conn, str(CreateIndex(index).compile(dialect=target)))
 
-    SQLModel.metadata.create_all(conn)
+
+def v1_tables() -> MetaData:
+    """The schema of version 1, frozen (as coordkit 0.1 created it from its models)."""
+    import sqlalchemy as sa
+
+    md = sa.MetaData()
+    fk = sa.ForeignKey
+    col = sa.Column
+    text, integer, date = sa.String, sa.Integer, sa.Date
+    sa.Table("coord_meta", md, col("key", text(64), primary_key=True), col("value", text()))
+    sa.Table("coord_migration", md, col("name", text(128), primary_key=True), col("applied_at", text(), nullable=False))
+    sa.Table(
+        "event",
+        md,
+        col("id", integer(), primary_key=True),
+        col("at", text(32), nullable=False),
+        col("actor", text(), nullable=False),
+        col("action", text(64), nullable=False),
+        col("entity", text(32), nullable=False),
+        col("key", text(), nullable=False),
+        col("before", text()),
+        col("after", text()),
+        col("prev_hash", text(64), nullable=False),
+        col("hash", text(64), nullable=False),
+        sa.Index("ix_event_key", "key"),
+    )
+    sa.Table(
+        "stakeholder",
+        md,
+        col("id", integer(), primary_key=True),
+        col("key", text(64), nullable=False, unique=True),
+        col("name", text(), nullable=False),
+        col("name_zh", text()),
+        col("kind", text(32), nullable=False),
+        col("influence", integer()),
+        col("interest", integer()),
+        col("interests", text()),
+        col("active", sa.Boolean(), nullable=False),
+    )
+    for name, columns in (
+        ("contact", [col("channel", text(32), nullable=False), col("value", text(), nullable=False)]),
+        ("representative", [col("name", text(), nullable=False), col("title", text())]),
+    ):
+        sa.Table(
+            name,
+            md,
+            col("id", integer(), primary_key=True),
+            col("stakeholder_id", integer(), fk("stakeholder.id"), nullable=False, index=True),
+            *columns,
+            col("position", integer(), nullable=False),
+        )
+    sa.Table(
+        "party_key",
+        md,
+        col("id", integer(), primary_key=True),
+        col("stakeholder_id", integer(), fk("stakeholder.id"), nullable=False, index=True),
+        col("public_key", text(), nullable=False),
+        col("fingerprint", text(64), nullable=False, unique=True),
+        col("created_at", text(32), nullable=False),
+    )
+    sa.Table(
+        "project",
+        md,
+        col("id", integer(), primary_key=True),
+        col("key", text(64), nullable=False, unique=True),
+        col("name", text(), nullable=False),
+        col("name_zh", text()),
+        col("starts_on", date()),
+        col("ends_on", date()),
+        col("lead_id", integer(), fk("stakeholder.id")),
+    )
+    sa.Table(
+        "agreement",
+        md,
+        col("id", integer(), primary_key=True),
+        col("key", text(64), nullable=False, unique=True),
+        col("project_id", integer(), fk("project.id"), nullable=False, index=True),
+        col("kind", text(32), nullable=False),
+        col("created_at", text(32), nullable=False),
+    )
+    sa.Table(
+        "duty",
+        md,
+        col("id", integer(), primary_key=True),
+        col("project_id", integer(), fk("project.id"), nullable=False, index=True),
+        col("key", text(64), nullable=False),
+        col("title", text(), nullable=False),
+        col("title_zh", text()),
+        col("category", text()),
+        col("due_on", date()),
+        sa.UniqueConstraint("project_id", "key"),
+    )
+    sa.Table(
+        "role",
+        md,
+        col("id", integer(), primary_key=True),
+        col("project_id", integer(), fk("project.id"), nullable=False, index=True),
+        col("key", text(64), nullable=False),
+        col("name", text(), nullable=False),
+        col("description", text()),
+        sa.UniqueConstraint("project_id", "key"),
+    )
+    sa.Table(
+        "agreement_version",
+        md,
+        col("id", integer(), primary_key=True),
+        col("agreement_id", integer(), fk("agreement.id"), nullable=False, index=True),
+        col("number", integer(), nullable=False),
+        col("title", text(), nullable=False),
+        col("title_zh", text()),
+        col("status", text(16), nullable=False),
+        col("effective", date()),
+        col("expires", date()),
+        col("review_every", text(16)),
+        col("languages", text(32), nullable=False),
+        col("terms_hash", text(64)),
+        col("frozen_at", text()),
+        col("terminated_on", date()),
+        col("termination_reason", text()),
+        sa.UniqueConstraint("agreement_id", "number"),
+    )
+    sa.Table(
+        "assignment",
+        md,
+        col("id", integer(), primary_key=True),
+        col("duty_id", integer(), fk("duty.id"), nullable=False, index=True),
+        col("stakeholder_id", integer(), fk("stakeholder.id")),
+        col("role_id", integer(), fk("role.id")),
+        col("letter", text(1), nullable=False),
+        col("valid_from", date()),
+        col("valid_to", date()),
+        col("source", text(16), nullable=False),
+        col("agreement_key", text()),
+        col("agreement_version", integer()),
+        sa.CheckConstraint("letter IN ('R', 'A', 'C', 'I')", name="ck_assignment_letter"),
+        sa.CheckConstraint("(stakeholder_id IS NULL) <> (role_id IS NULL)", name="ck_assignment_one_party"),
+        sa.Index("ix_assignment_stakeholder", "stakeholder_id"),
+    )
+    sa.Table(
+        "role_holder",
+        md,
+        col("id", integer(), primary_key=True),
+        col("role_id", integer(), fk("role.id"), nullable=False, index=True),
+        col("stakeholder_id", integer(), fk("stakeholder.id"), nullable=False, index=True),
+        col("valid_from", date()),
+        col("valid_to", date()),
+    )
+    sa.Table(
+        "agreement_obligation",
+        md,
+        col("id", integer(), primary_key=True),
+        col("version_id", integer(), fk("agreement_version.id"), nullable=False, index=True),
+        col("stakeholder_id", integer(), fk("stakeholder.id"), nullable=False),
+        col("text", text(), nullable=False),
+        col("duty_id", integer(), fk("duty.id"), index=True),
+        col("letter", text(1)),
+        col("due_on", date()),
+        col("position", integer(), nullable=False),
+    )
+    sa.Table(
+        "agreement_party",
+        md,
+        col("id", integer(), primary_key=True),
+        col("version_id", integer(), fk("agreement_version.id"), nullable=False, index=True),
+        col("stakeholder_id", integer(), fk("stakeholder.id"), nullable=False, index=True),
+        col("label", text(), nullable=False),
+        col("position", integer(), nullable=False),
+    )
+    sa.Table(
+        "agreement_resource",
+        md,
+        col("id", integer(), primary_key=True),
+        col("version_id", integer(), fk("agreement_version.id"), nullable=False, index=True),
+        col("stakeholder_id", integer(), fk("stakeholder.id"), nullable=False),
+        col("kind", text(), nullable=False),
+        col("amount", text(), nullable=False),
+        col("unit", text(), nullable=False),
+        col("position", integer(), nullable=False),
+    )
+    sa.Table(
+        "agreement_term",
+        md,
+        col("id", integer(), primary_key=True),
+        col("version_id", integer(), fk("agreement_version.id"), nullable=False, index=True),
+        col("section", text(16), nullable=False),
+        col("stakeholder_id", integer(), fk("stakeholder.id")),
+        col("text", text(), nullable=False),
+        col("position", integer(), nullable=False),
+    )
+    sa.Table(
+        "signature",
+        md,
+        col("id", integer(), primary_key=True),
+        col("version_id", integer(), fk("agreement_version.id"), nullable=False, index=True),
+        col("stakeholder_id", integer(), fk("stakeholder.id"), nullable=False),
+        col("signatory", text(), nullable=False),
+        col("title", text()),
+        col("signed_on", date(), nullable=False),
+        col("method", text(16), nullable=False),
+        col("terms_hash", text(64), nullable=False),
+        col("scan_sha256", text(64)),
+        col("scan_name", text()),
+        col("key_fingerprint", text(64)),
+        col("key_signature", text()),
+        col("recorded_at", text(32), nullable=False),
+        sa.UniqueConstraint("version_id", "stakeholder_id"),
+    )
+    return md
+
+
+def m001_initial(conn: Conn) -> None:
+    create_tables(conn, v1_tables().sorted_tables)
 
 
 MIGRATIONS: list[MigrationFn] = [m001_initial]
 LATEST = len(MIGRATIONS)
 
 
-def migrate(conn: Connection, current: int) -> list[str]:
-    """Apply every migration after ``current``; returns the names applied."""
-    from sqlalchemy import text
+def table_names() -> set[str]:
+    """Every table a current store has (to refuse a database that holds others of those names)."""
+    from sqlmodel import SQLModel
 
+    import coordkit.models  # noqa: F401  (registers the tables)
+
+    return set(SQLModel.metadata.tables)
+
+
+def migrate(conn: Conn, current: int) -> list[str]:
+    """Apply every migration after ``current`` in the caller's transaction; returns the names applied."""
     applied = []
     for number, migration in enumerate(MIGRATIONS, start=1):
         if number <= current:
             continue
         migration(conn)
-        name = migration.__name__
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        conn.execute(
-            text("INSERT INTO coord_migration (name, applied_at) VALUES (:n, :at)"),
-            {"n": name, "at": now},
+        execute(
+            conn,
+            "INSERT INTO coord_migration (name, applied_at) VALUES (:n, :at)",
+            {"n": migration.__name__, "at": now},
         )
-        applied.append(name)
+        applied.append(migration.__name__)
+    meta: dict[str, Any] = {"v": str(LATEST)}
     if current == 0:
-        conn.execute(
-            text(
-                "INSERT INTO coord_meta (key, value) VALUES ('app', 'coordkit'), "
-                "('schema_version', :v), ('event_head', :h)"
-            ),
-            {"v": str(LATEST), "h": "0" * 64},
+        execute(
+            conn,
+            "INSERT INTO coord_meta (key, value) VALUES ('app', 'coordkit'), ('schema_version', :v), ('event_head', :h)",
+            {**meta, "h": "0" * 64},
         )
     else:
-        conn.execute(
-            text("UPDATE coord_meta SET value = :v WHERE key = 'schema_version'"),
-            {"v": str(LATEST)},
-        )
+        execute(conn, "UPDATE coord_meta SET value = :v WHERE key = 'schema_version'", meta)
     return applied

@@ -1,9 +1,9 @@
 """Run one SQL statement on either kind of connection the store hands out.
 
-Reads of a current SQLite store use the standard ``sqlite3`` module directly:
-importing SQLAlchemy costs more (about 0.3 s here) than a whole read command
-is allowed to take. Writes, migrations and server databases use SQLAlchemy.
-Both take the same SQL with ``:name`` parameters, so services write it once.
+A SQLite store is used through the standard ``sqlite3`` module (importing
+SQLAlchemy costs more, about 0.3 s here, than a whole command may take); a
+server database through a SQLAlchemy Core connection. Both take the same SQL
+with ``:name`` parameters, so services write it once.
 """
 
 from __future__ import annotations
@@ -36,22 +36,16 @@ def configure_sqlite(conn: sqlite3.Connection) -> sqlite3.Connection:
     return conn
 
 
-def connection(session: Any) -> Conn:
-    """The connection of a unit of work, for SQL: on SQLite the driver's own connection (same
-    transaction; a statement costs a tenth of going through SQLAlchemy), elsewhere SQLAlchemy's."""
-    conn = session.connection()
-    if conn.dialect.name == "sqlite":
-        raw = conn.connection.driver_connection
-        assert isinstance(raw, sqlite3.Connection)
-        return raw
-    return conn
-
-
 def insert(conn: Conn, table: str, values: Mapping[str, Any]) -> int:
-    """Insert one row and return its id (``RETURNING``, which SQLite has had since 3.35)."""
+    """Insert one row and return its id."""
     columns = ", ".join(values)
     marks = ", ".join(f":{name}" for name in values)
-    return int(scalar(conn, f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id", values))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+    if isinstance(conn, sqlite3.Connection):
+        rowid = conn.execute(sql, dict(values)).lastrowid  # RETURNING needs SQLite 3.35; lastrowid works everywhere
+        assert rowid is not None
+        return rowid
+    return int(scalar(conn, sql + " RETURNING id", values))
 
 
 def rows(conn: Conn, sql: str, params: Params = None) -> list[Any]:

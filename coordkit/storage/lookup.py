@@ -1,53 +1,9 @@
-"""Helpers every service shares: keys, lookups with suggestions, choices, scope."""
+"""Lookups every service shares: ids by key (with suggestions), store settings, the project in scope."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-
 from coordkit.errors import InvalidInput, NotFound
 from coordkit.storage.sql import Conn, column, execute, rows, scalar
-
-KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-
-
-def check_key(key: str, what: str) -> str:
-    """Keys are slugs: lower-case letters, digits, '.', '_' and '-'."""
-    if not KEY_RE.match(key or ""):
-        raise InvalidInput(
-            f"{what} key '{key}' is not a slug: use lower-case letters, digits, '-', '_' "
-            "or '.', starting with a letter or digit (at most 64)"
-        )
-    return key
-
-
-def check_text(value: str | None, what: str) -> str:
-    if value is None or not value.strip():
-        raise InvalidInput(f"{what} must not be empty")
-    return value.strip()
-
-
-def check_choice(value: str, choices: Iterable[str], what: str) -> str:
-    options = list(choices)
-    if value in options:
-        return value
-    lowered = value.lower().replace("_", "-").replace(" ", "-")
-    if lowered in options:
-        return lowered
-    raise InvalidInput(f"{what} '{value}' is not one of: {', '.join(options)}{_suggest(value, options)}")
-
-
-def _suggest(value: str, options: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def check_level(value: int | None, what: str) -> int | None:
-    if value is not None and not 1 <= value <= 5:
-        raise InvalidInput(f"{what} must be from 1 to 5 (got {value})")
-    return value
 
 
 def lookup_id(conn: Conn, table: str, key: str, what: str, *, project_id: int | None = None, scope: str = "") -> int:

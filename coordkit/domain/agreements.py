@@ -1,0 +1,239 @@
+"""An agreement as data: the typed document every module shares, its life, and its rules.
+
+A version's life: draft → circulating → signed → superseded (by a signed
+amendment) or terminated. The document below is what ``coord agreement show
+--format json`` prints, what templates render, what the checks read and what
+``export`` writes from; its canonical terms are hashed (``coordkit.canonical``).
+When every party has signed, each obligation that names a duty becomes that
+letter for that party over the version's term (``obligation_letters`` and
+``assignment_window``): the store writes those rows, and ``coord validate``
+derives the same ones from files, so the matrix always shows what was signed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import NamedTuple, TypedDict
+
+from coordkit.dates import covers, day_before
+from coordkit.domain.values import check_choice, check_text
+from coordkit.errors import InvalidInput, Refused
+from coordkit.vocab import AGREEMENT_KEY_RE, CADENCE_RE, EDITABLE_STATUSES, LANGUAGES, PARTY_LABELS
+
+
+class Right(TypedDict):
+    party: str
+    text: str
+
+
+Obligation = TypedDict(
+    "Obligation", {"party": str, "text": str, "duty": str | None, "as": str | None, "due": str | None}
+)
+
+
+class Resource(TypedDict):
+    party: str
+    kind: str
+    amount: str
+    unit: str
+
+
+class Party(TypedDict):
+    stakeholder: str
+    label: str
+    name: str
+    name_zh: str | None
+
+
+class Signature(TypedDict):
+    party: str
+    signatory: str
+    title: str | None
+    date: str
+    method: str
+    terms_hash: str
+    scan_sha256: str | None
+    key_fingerprint: str | None
+
+
+class AgreementDoc(TypedDict):
+    """One version of an agreement, with everything about it."""
+
+    key: str
+    version: int
+    versions: int
+    project: str
+    kind: str
+    title: str
+    title_zh: str | None
+    status: str
+    effective: str | None
+    expires: str | None
+    review_every: str | None
+    languages: list[str]
+    terms_hash: str | None
+    fingerprint: str | None
+    frozen_at: str | None
+    terminated_on: str | None
+    termination_reason: str | None
+    parties: list[Party]
+    goals: list[str]
+    methods: list[str]
+    dispute_resolution: list[str]
+    communication: list[str]
+    rights: list[Right]
+    obligations: list[Obligation]
+    resources: list[Resource]
+    signatures: list[Signature]
+    unsigned: list[str]
+
+
+class AgreementRow(TypedDict):
+    """One line of ``coord agreement list``."""
+
+    key: str
+    project: str
+    kind: str
+    version: int
+    title: str
+    status: str
+    effective: str | None
+    expires: str | None
+    parties: int
+    signatures: int
+    fingerprint: str | None
+    terminated_on: str | None
+    in_force: bool
+
+
+# ---------------------------------------------------------------- life
+
+
+def in_force(doc: AgreementDoc | AgreementRow, on: str) -> bool:
+    """Signed, not ended, and ``on`` inside its term (terminated and superseded versions are not)."""
+    return doc["status"] == "signed" and covers(doc["effective"], doc["expires"], on)
+
+
+def check_editable(key: str, number: int, status: str, terms_hash: str | None) -> None:
+    """Refuse changing terms that are frozen (signed, or on their way to being signed)."""
+    if terms_hash:
+        raise Refused(
+            f"the terms of {key} v{number} are frozen by its first signature "
+            f"(fingerprint {terms_hash[:12]}); amend it instead: coord agreement amend {key}"
+        )
+    if status not in EDITABLE_STATUSES:
+        raise Refused(f"{key} v{number} is {status}; its terms can no longer change")
+
+
+class ObligationLetter(NamedTuple):
+    """A letter a signed obligation gives its party for a duty."""
+
+    duty: str
+    party: str
+    letter: str
+
+
+def obligation_letters(obligations: Sequence[Obligation]) -> list[ObligationLetter]:
+    return [ObligationLetter(o["duty"], o["party"], o["as"] or "R") for o in obligations if o["duty"]]
+
+
+def assignment_window(
+    effective: str | None, expires: str | None, *, ends_on: str | None = None
+) -> tuple[str | None, str | None] | None:
+    """The window a signed version's obligations hold their duties: its term, cut at ``ends_on``
+    (termination day, or the day before the amendment that supersedes it takes effect); None
+    when the cut comes before the term starts (such letters never held)."""
+    end = expires
+    if ends_on is not None and (end is None or ends_on < end):
+        end = ends_on
+    if effective is not None and end is not None and end < effective:
+        return None
+    return effective, end
+
+
+def superseded_from(successor_effective: str | None, today: str) -> str:
+    """The last day a version holds its duties once an amendment is signed: the day before the
+    amendment takes effect, or today when the amendment has no effective date."""
+    return day_before(successor_effective) if successor_effective else today
+
+
+# ---------------------------------------------------------------- drafting rules
+
+
+def check_agreement_key(key: str) -> str:
+    if not AGREEMENT_KEY_RE.match(key or ""):
+        raise InvalidInput(
+            f"agreement key '{key}' is not valid: use letters, digits, '-', '_' or '.', e.g. AGR-2024-001",
+            field=("key",),
+        )
+    return key
+
+
+def check_cadence(value: str | None) -> str | None:
+    if value and not CADENCE_RE.match(value):
+        raise InvalidInput(
+            f"--review-every '{value}': expected a number and d, w, m or y, e.g. 6m or 90d", field=("review_every",)
+        )
+    return value or None
+
+
+def check_languages(values: Sequence[str]) -> list[str]:
+    """``["en,zh"]``, ``["en", "zh"]`` and ``["zh", "en", "zh"]`` all mean English and Chinese, in that order."""
+    langs: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            if part.strip():
+                langs.append(check_choice(part.strip(), LANGUAGES, "language", field="languages"))
+    return list(dict.fromkeys(langs)) or ["en"]
+
+
+def check_amount(amount: str | Decimal | int | float) -> str:
+    """An amount of zero or more, kept as its exact decimal text (the canonical form hashes it as written)."""
+    try:
+        value = Decimal(str(amount).strip())
+    except InvalidOperation:
+        raise InvalidInput(f"--amount '{amount}' is not a number", field=("amount",)) from None
+    if not value.is_finite() or value < 0:
+        raise InvalidInput(f"--amount '{amount}' must be a number of zero or more", field=("amount",))
+    return format(value.normalize(), "f")
+
+
+def check_parties(parties: Sequence[tuple[str, str | None]]) -> list[tuple[str, str]]:
+    """Two or more parties, each once, each with a label (Party A, Party B … when none is given)."""
+    if len(parties) < 2:
+        raise InvalidInput(
+            "an agreement needs at least two parties (--party STAKEHOLDER:LABEL, twice or more)", field=("parties",)
+        )
+    seen: set[str] = set()
+    out = []
+    for index, (party, label) in enumerate(parties):
+        if party in seen:
+            raise InvalidInput(f"party '{party}' is named twice", field=("parties", index, "stakeholder"))
+        seen.add(party)
+        out.append((party, (label or "").strip() or PARTY_LABELS[index % len(PARTY_LABELS)]))
+    return out
+
+
+def check_clause(section: str, party: str | None, text: str) -> str:
+    """A goal, method, dispute or communication clause is shared; a right belongs to one party."""
+    if section != "right" and party:
+        raise InvalidInput(f"only rights belong to a party; a {section} is shared by all parties", field=("party",))
+    if section == "right" and not party:
+        raise InvalidInput("a right belongs to a party: pass --party STAKEHOLDER", field=("party",))
+    return check_text(text, "text")
+
+
+def check_obligation_letter(duty: str | None, letter: str | None) -> str | None:
+    """The letter an obligation gives for its duty (R unless said); a letter without a duty means nothing."""
+    from coordkit.domain.duties import check_letter
+
+    if duty:
+        return check_letter(letter or "R")
+    if letter:
+        raise InvalidInput("--as needs --duty: the letter says what the party is for that duty", field=("as",))
+    return None
+
+
+def check_resource(kind: str, amount: str | Decimal | int | float, unit: str) -> tuple[str, str, str]:
+    return check_text(kind, "kind"), check_amount(amount), check_text(unit, "unit")

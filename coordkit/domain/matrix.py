@@ -1,0 +1,28 @@
+"""The responsibility matrix as data: what ``coord matrix`` prints and every renderer draws."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class MatrixColumn(TypedDict):
+    key: str  # a stakeholder key (or a role key with --by role)
+    name: str
+
+
+class MatrixRow(TypedDict):
+    project: str
+    category: str | None
+    duty: str
+    title: str
+    cells: dict[str, str]  # column key -> "R,C*" (only non-empty cells)
+    findings: list[str]  # rule names of the duty rules that fire on this row
+
+
+class Matrix(TypedDict):
+    project: str | None
+    on: str
+    by: str  # "stakeholder" or "role"
+    columns: list[MatrixColumn]
+    rows: list[MatrixRow]
+    legend: dict[str, str]

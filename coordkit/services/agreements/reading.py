@@ -1,0 +1,112 @@
+"""Agreements as documents and as lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from coordkit.canonical import fingerprint
+from coordkit.dates import iso, today
+from coordkit.domain.agreements import AgreementDoc, AgreementRow, in_force
+from coordkit.domain.values import check_choice
+from coordkit.storage.documents import version_row
+from coordkit.storage.lookup import lookup_id
+from coordkit.storage.sql import Conn, column, in_list, rows
+from coordkit.vocab import AGREEMENT_STATUSES, CLAUSE_SECTIONS
+
+
+def version_id(conn: Conn, key: str, number: int | None = None) -> int:
+    return int(version_row(conn, key, number).id)
+
+
+def newest_version_ids(
+    conn: Conn, *, keys: Sequence[str] = (), status: str | None = None, project: str | None = None
+) -> list[int]:
+    """The newest version of each agreement (all, or those named), optionally filtered."""
+    params: dict[str, Any] = {}
+    where = ["v.number = (SELECT max(number) FROM agreement_version x WHERE x.agreement_id = v.agreement_id)"]
+    for key in keys:
+        lookup_id(conn, "agreement", key, "agreement")
+    if keys:
+        where.append("a.key IN " + in_list("k", keys, params))
+    if status:
+        where.append("v.status = :status")
+        params["status"] = check_choice(status, AGREEMENT_STATUSES, "status")
+    if project:
+        params["pid"] = lookup_id(conn, "project", project, "project")
+        where.append("a.project_id = :pid")
+    return column(
+        conn,
+        "SELECT v.id FROM agreement_version v JOIN agreement a ON a.id = v.agreement_id WHERE "
+        + " AND ".join(where)
+        + " ORDER BY a.key",
+        params,
+    )
+
+
+def list_agreements(
+    conn: Conn,
+    *,
+    project: str | None = None,
+    status: str | None = None,
+    party: str | None = None,
+    expiring_days: int | None = None,
+    on: str | None = None,
+) -> list[AgreementRow]:
+    """One row per agreement (its newest version), ordered by key."""
+    day = on or today().isoformat()
+    params: dict[str, Any] = {}
+    where = []
+    if project:
+        params["pid"] = lookup_id(conn, "project", project, "project")
+        where.append("a.project_id = :pid")
+    if party:
+        params["sid"] = lookup_id(conn, "stakeholder", party, "stakeholder")
+        where.append(
+            "EXISTS (SELECT 1 FROM agreement_party ap WHERE ap.version_id = v.id AND ap.stakeholder_id = :sid)"
+        )
+    if status:
+        params["status"] = check_choice(status, AGREEMENT_STATUSES, "status")
+        where.append("v.status = :status")
+    found = rows(
+        conn,
+        "SELECT a.key, p.key AS project, a.kind, v.number, v.title, v.status, v.effective, v.expires, "
+        "v.terms_hash, v.terminated_on, "
+        "(SELECT count(*) FROM agreement_party ap WHERE ap.version_id = v.id) AS parties, "
+        "(SELECT count(*) FROM signature g WHERE g.version_id = v.id) AS signatures "
+        "FROM agreement a JOIN project p ON p.id = a.project_id JOIN agreement_version v ON v.agreement_id = a.id "
+        "AND v.number = (SELECT max(number) FROM agreement_version x WHERE x.agreement_id = a.id)"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY a.key",
+        params,
+    )
+    result = []
+    limit = (dt.date.fromisoformat(day) + dt.timedelta(days=expiring_days)).isoformat() if expiring_days else None
+    for r in found:
+        item: AgreementRow = {
+            "key": r.key,
+            "project": r.project,
+            "kind": r.kind,
+            "version": r.number,
+            "title": r.title,
+            "status": r.status,
+            "effective": iso(r.effective),
+            "expires": iso(r.expires),
+            "parties": int(r.parties),
+            "signatures": int(r.signatures),
+            "fingerprint": fingerprint(r.terms_hash),
+            "terminated_on": iso(r.terminated_on),
+            "in_force": False,
+        }
+        item["in_force"] = in_force(item, day)
+        if limit is not None and not (item["in_force"] and item["expires"] and item["expires"] <= limit):
+            continue
+        result.append(item)
+    return result
+
+
+def items(doc: AgreementDoc, section: str) -> list[Any]:
+    """The clauses of one section (``goal``, ``right``, ``obligation`` …), numbered as ``list`` shows them."""
+    field = {"obligation": "obligations", "resource": "resources"}.get(section) or CLAUSE_SECTIONS[section]
+    return list(doc[field])  # type: ignore[literal-required]

@@ -1,0 +1,311 @@
+"""Carrying a plan out: the same rules and writers as the commands, in the caller's one transaction.
+
+Stakeholders, projects, roles and duties are written with one statement per
+table for any number of them (the services' ``write_*`` functions, which the
+commands use for one); agreements go through the agreement services, so frozen
+terms are refused in exactly the same words as on the command line.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from coordkit.domain.duties import Letter, check_letters
+from coordkit.domain.projects import ProjectFields
+from coordkit.errors import CoordError, InvalidInput, Refused
+from coordkit.services.ascode.export import export_state
+from coordkit.services.ascode.load import Known, Loaded, check_references, dotted
+from coordkit.services.ascode.plan import Change, plan
+from coordkit.services.ascode.shape import ENTITIES, SINGULAR, identity
+from coordkit.services.duties import write_assignments, write_duties
+from coordkit.services.projects import write_projects
+from coordkit.services.stakeholders import write_stakeholders
+from coordkit.storage import events
+from coordkit.storage.documents import read_document
+from coordkit.storage.sql import Conn, execute, executemany, in_list, tuples
+
+Todo = list[tuple[Change, dict[str, Any]]]
+
+
+def apply(conn: Conn, *, loaded: Loaded, workspace: Path) -> list[Change]:
+    """Make the store say what the files say, in the caller's transaction; returns the plan carried out."""
+    current = export_state(conn)
+    check_references(loaded, Known.of(loaded.items).merge(Known.of(current)))
+    changes = plan(current, loaded.items)
+    desired = {entity: {identity(entity, item): item for item in loaded.items[entity]} for entity in ENTITIES}
+    todo: dict[str, Todo] = defaultdict(list)
+    for change in changes:
+        if change.action != "unchanged":
+            todo[change.entity].append((change, desired[change.entity][change.key]))
+    _check_against_store(conn, loaded, todo["duties"])
+    before = {entity: {identity(entity, item): item for item in current[entity]} for entity in ENTITIES}
+    _apply_stakeholders(conn, todo["stakeholders"])
+    _apply_projects(conn, todo["projects"])
+    _apply_roles(conn, todo["roles"])
+    _apply_duties(conn, todo["duties"])
+    log = [
+        {
+            "action": f"{SINGULAR[c.entity]}.apply",
+            "entity": SINGULAR[c.entity],
+            "key": c.key,
+            "before": before[c.entity].get(c.key),
+            "after": item,
+        }
+        for entity in ("stakeholders", "projects", "roles", "duties")
+        for c, item in todo[entity]
+    ]
+    events.record_many(conn, log)
+    for change, item in todo["agreements"]:
+        with _located(loaded, "agreements", change.key):
+            _apply_agreement(conn, change, item, workspace, exists=change.key in before["agreements"])
+    return changes
+
+
+class _located:
+    """Errors from the services about one entity, with the file, line and field path it came from."""
+
+    def __init__(self, loaded: Loaded, entity: str, key: str) -> None:
+        self.loaded, self.entity, self.key = loaded, entity, key
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, error: BaseException | None, _tb: Any) -> None:
+        if isinstance(error, CoordError) and error.field:
+            located, base = self.loaded.where[(self.entity, self.key)]
+            path = (*base, *error.field)
+            raise type(error)(f"{located.where(path)}: {dotted(path)}: {error}") from None
+
+
+def _check_against_store(conn: Conn, loaded: Loaded, todo: Todo) -> None:
+    """A duty's letters in the file must not double the letters its signed agreements give (the
+    command refuses the same): ``R`` twice for one party in overlapping windows is one too many."""
+    if not todo:
+        return
+    held: dict[str, list[Letter]] = defaultdict(list)
+    for pkey, dkey, skey, letter, start, end in tuples(
+        conn,
+        "SELECT p.key, d.key, s.key, a.letter, a.valid_from, a.valid_to FROM assignment a "
+        "JOIN duty d ON d.id = a.duty_id JOIN project p ON p.id = d.project_id "
+        "JOIN stakeholder s ON s.id = a.stakeholder_id WHERE a.source <> 'manual'",
+    ):
+        held[f"{pkey}/{dkey}"].append(Letter(skey, letter, _iso(start), _iso(end)))
+    errors = []
+    for change, duty in todo:
+        if change.key not in held:
+            continue
+        letters = [
+            Letter(a.get("stakeholder") or f"role:{a['role']}", a["as"], a.get("from"), a.get("to"))
+            for a in duty.get("assignments", [])
+        ]
+        try:
+            check_letters(duty["key"], letters, held=held[change.key])
+        except CoordError as error:
+            located, base = loaded.where[("duties", change.key)]
+            path = (*base, *error.field)
+            errors.append(f"{located.where(path)}: {dotted(path)}: {error}")
+    if errors:
+        raise InvalidInput("\n".join(errors))
+
+
+def _iso(value: Any) -> str | None:
+    from coordkit.dates import iso
+
+    return iso(value)
+
+
+def _ids(conn: Conn, table: str) -> dict[str, int]:
+    return {key: rid for rid, key in tuples(conn, f"SELECT id, key FROM {table}")}
+
+
+def _scoped_ids(conn: Conn, table: str) -> dict[str, int]:
+    return {
+        f"{pkey}/{key}": rid
+        for rid, key, pkey in tuples(
+            conn, f"SELECT t.id, t.key, p.key FROM {table} t JOIN project p ON p.id = t.project_id"
+        )
+    }
+
+
+def _record(item: dict[str, Any]) -> Any:
+    """A stakeholder of a file as the register keeps it (the file leaves defaults out)."""
+    return {
+        "key": item["key"],
+        "name": item["name"],
+        "name_zh": item.get("name_zh"),
+        "kind": item["kind"],
+        "influence": item.get("influence"),
+        "interest": item.get("interest"),
+        "interests": item.get("interests"),
+        "active": item.get("active", True),
+        "contacts": item.get("contacts", []),
+        "representatives": [{"name": r["name"], "title": r.get("title")} for r in item.get("representatives", [])],
+    }
+
+
+def _apply_stakeholders(conn: Conn, todo: Todo) -> None:
+    for new in (True, False):
+        records = [_record(item) for change, item in todo if (change.action == "create") == new]
+        write_stakeholders(conn, records, new=new)
+
+
+def _apply_projects(conn: Conn, todo: Todo) -> None:
+    people = _ids(conn, "stakeholder")
+    leads = {item["key"]: people.get(item.get("lead", "")) for _change, item in todo}
+    for new in (True, False):
+        records: list[ProjectFields] = [
+            {
+                "key": p["key"],
+                "name": p["name"],
+                "name_zh": p.get("name_zh"),
+                "start": p.get("start"),
+                "end": p.get("end"),
+            }
+            for change, p in todo
+            if (change.action == "create") == new
+        ]
+        write_projects(conn, records, leads, new=new)
+
+
+def _apply_roles(conn: Conn, todo: Todo) -> None:
+    projects, people = _ids(conn, "project"), _ids(conn, "stakeholder")
+    executemany(
+        conn,
+        "INSERT INTO role (project_id, key, name, description) VALUES (:p, :k, :n, :d)",
+        [
+            {"p": projects[r["project"]], "k": r["key"], "n": r["name"], "d": r.get("description")}
+            for change, r in todo
+            if change.action == "create"
+        ],
+    )
+    roles = _scoped_ids(conn, "role")
+    changed = [roles[change.key] for change, _r in todo if change.action == "change"]
+    executemany(
+        conn,
+        "UPDATE role SET name = :n, description = :d WHERE id = :id",
+        [{"n": r["name"], "d": r.get("description"), "id": roles[c.key]} for c, r in todo if c.action == "change"],
+    )
+    if changed:
+        params: dict[str, Any] = {}
+        execute(conn, f"DELETE FROM role_holder WHERE role_id IN {in_list('r', changed, params)}", params)
+    executemany(
+        conn,
+        "INSERT INTO role_holder (role_id, stakeholder_id, valid_from, valid_to) VALUES (:r, :s, :f, :t)",
+        [
+            {"r": roles[change.key], "s": people[h["stakeholder"]], "f": h.get("from"), "t": h.get("to")}
+            for change, r in todo
+            for h in r.get("holders", [])
+        ],
+    )
+
+
+def _apply_duties(conn: Conn, todo: Todo) -> None:
+    projects, people, roles = _ids(conn, "project"), _ids(conn, "stakeholder"), _scoped_ids(conn, "role")
+    by_project: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
+    for change, d in todo:
+        fields = {
+            "key": d["key"],
+            "title": d["title"],
+            "title_zh": d.get("title_zh"),
+            "category": d.get("category"),
+            "due": d.get("due"),
+        }
+        by_project[(d["project"], change.action == "create")].append(fields)
+    for (project, new), records in by_project.items():
+        write_duties(conn, projects[project], records, new=new)  # type: ignore[arg-type]
+    duties = _scoped_ids(conn, "duty")
+    changed = [duties[change.key] for change, _d in todo if change.action == "change"]
+    if changed:
+        params: dict[str, Any] = {}
+        execute(
+            conn,
+            f"DELETE FROM assignment WHERE source = 'manual' AND duty_id IN {in_list('d', changed, params)}",
+            params,
+        )
+    write_assignments(
+        conn,
+        [
+            {
+                "duty": duties[change.key],
+                "stakeholder": people.get(a.get("stakeholder", "")),
+                "role": roles.get(f"{d['project']}/{a['role']}") if "role" in a else None,
+                "letter": a["as"],
+                "from": a.get("from"),
+                "to": a.get("to"),
+            }
+            for change, d in todo
+            for a in d.get("assignments", [])
+        ],
+    )
+
+
+TERMS = (
+    "title",
+    "title_zh",
+    "kind",
+    "effective",
+    "expires",
+    "review_every",
+    "languages",
+    "parties",
+    "goals",
+    "methods",
+    "dispute_resolution",
+    "communication",
+    "rights",
+    "obligations",
+    "resources",
+)
+
+
+def _apply_agreement(conn: Conn, change: Change, item: dict[str, Any], workspace: Path, *, exists: bool) -> None:
+    from coordkit.services.agreements import drafting, life
+    from coordkit.spec import AgreementSpec
+
+    key = item["key"]
+    spec = AgreementSpec.model_validate(
+        {k: v for k, v in item.items() if k not in ("status", "signatures", "terminated_on", "termination_reason")}
+    )
+    if not exists:
+        drafting.new_from_spec(conn, spec=spec)
+        current: dict[str, Any] = {"status": "draft", "signatures": []}
+    else:
+        doc = read_document(conn, key)
+        current = {"status": doc["status"], "signatures": doc["signatures"]}
+        if any(name in (f for f, _o, _n in change.fields) for name in TERMS):
+            drafting.replace_terms(conn, key=key, spec=spec)  # refuses frozen terms, as the CLI does
+    wanted = item.get("status", "draft")
+    have = {s["party"] for s in current["signatures"]}
+    recorded = {s["party"]: s for s in current["signatures"]}
+    for signature in item.get("signatures", []):
+        old = recorded.get(signature["party"])
+        if old is not None and (old["signatory"], old["date"], old["method"], old["title"]) != (
+            signature["signatory"],
+            signature["date"],
+            signature["method"],
+            signature.get("title"),
+        ):
+            raise Refused(f"agreement '{key}': the signature of '{signature['party']}' is recorded and cannot change")
+    gone = have - {s["party"] for s in item.get("signatures", [])}
+    if gone:
+        raise Refused(f"agreement '{key}': recorded signatures are never removed ({', '.join(sorted(gone))})")
+    new_signatures = [s for s in item.get("signatures", []) if s["party"] not in have]
+    if (wanted != "draft" or new_signatures) and current["status"] == "draft":
+        life.circulate(conn, key=key)
+    for signature in new_signatures:
+        life.sign(
+            conn,
+            key=key,
+            party=signature["party"],
+            signatory=signature["signatory"],
+            title=signature.get("title"),
+            date=signature["date"],
+            method=signature["method"],
+            workspace=workspace,
+        )
+    if wanted == "terminated" and current["status"] != "terminated":
+        life.terminate(conn, key=key, reason=item.get("termination_reason") or "terminated", date=item["terminated_on"])
+    elif wanted == "draft" and current["status"] != "draft":
+        raise Refused(f"agreement '{key}' is {current['status']}; it cannot go back to draft")

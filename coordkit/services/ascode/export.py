@@ -1,0 +1,158 @@
+"""Writing the store as a workspace file, in a fixed order, so that ``apply(export(store))`` changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coordkit.dates import iso
+from coordkit.services.ascode.shape import agreement_shape, clean, normalise
+from coordkit.storage.sql import Conn, rows, tuples
+
+
+def _projects(conn: Conn, project: str | None) -> list[tuple[int, str]]:
+    found = sorted(((pid, pkey) for pid, pkey in tuples(conn, "SELECT id, key FROM project")), key=lambda p: p[1])
+    return [(pid, pkey) for pid, pkey in found if not project or pkey == project]
+
+
+def project_duties(conn: Conn, pid: int, pkey: str) -> list[dict[str, Any]]:
+    """One project's duties in export shape, sorted by key, with their manual assignments."""
+    from coordkit.services.duties import assignments_of
+
+    assigned = assignments_of(conn, pid, None)
+    duties = []
+    for did, key, title, title_zh, category, due in tuples(
+        conn, "SELECT id, key, title, title_zh, category, due_on FROM duty WHERE project_id = :p", {"p": pid}
+    ):
+        manual = [
+            {"as": a["letter"], "stakeholder": a["stakeholder"], "role": a["role"], "from": a["from"], "to": a["to"]}
+            for a in assigned.get(did, [])
+            if a["source"] == "manual"
+        ]
+        duties.append(
+            normalise(
+                "duties",
+                {
+                    "project": pkey,
+                    "key": key,
+                    "title": title,
+                    "title_zh": title_zh,
+                    "category": category,
+                    "due": iso(due),
+                    "assignments": manual,
+                },
+            )
+        )
+    return sorted(duties, key=lambda d: d["key"])
+
+
+def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = True) -> dict[str, Any]:
+    """The store as a workspace file, in a fixed order (``apply`` of it changes nothing)."""
+    from coordkit.services.agreements.drafting import spec_of
+    from coordkit.services.agreements.reading import newest_version_ids
+    from coordkit.services.roles import list_roles
+    from coordkit.services.stakeholders import list_stakeholders
+    from coordkit.storage.documents import read_documents
+    from coordkit.storage.lookup import lookup_id
+
+    if project:
+        lookup_id(conn, "project", project, "project")
+    projects = [
+        clean(
+            {
+                "key": r.key,
+                "name": r.name,
+                "name_zh": r.name_zh,
+                "start": iso(r.starts_on),
+                "end": iso(r.ends_on),
+                "lead": r.lead,
+            }
+        )
+        for r in rows(
+            conn,
+            "SELECT p.key, p.name, p.name_zh, p.starts_on, p.ends_on, s.key AS lead FROM project p "
+            "LEFT JOIN stakeholder s ON s.id = p.lead_id ORDER BY p.key",
+        )
+        if not project or r.key == project
+    ]
+    roles: list[dict[str, Any]] = []
+    duties: list[dict[str, Any]] = []
+    for pid, pkey in _projects(conn, project):
+        for role in list_roles(conn, project=pkey):
+            holders = [{"stakeholder": h["stakeholder"], "from": h["from"], "to": h["to"]} for h in role["holders"]]
+            roles.append(
+                clean(
+                    {
+                        "project": pkey,
+                        "key": role["key"],
+                        "name": role["name"],
+                        "description": role["description"],
+                        "holders": holders,
+                    }
+                )
+            )
+        if with_duties:
+            duties.extend(project_duties(conn, pid, pkey))
+    agreements = []
+    for doc in read_documents(conn, version_ids=newest_version_ids(conn, project=project)):
+        item = spec_of(doc)
+        if doc["status"] != "draft":
+            item["status"] = doc["status"]
+        item["signatures"] = [
+            {
+                "party": s["party"],
+                "signatory": s["signatory"],
+                "title": s["title"],
+                "date": s["date"],
+                "method": s["method"],
+            }
+            for s in doc["signatures"]
+        ]
+        item["terminated_on"] = doc["terminated_on"]
+        item["termination_reason"] = doc["termination_reason"]
+        agreements.append(clean(agreement_shape(item)))
+    wanted: set[str] | None = None
+    if project:
+        wanted = (
+            {p.get("lead") for p in projects if p.get("lead")}
+            | {h["stakeholder"] for r in roles for h in r.get("holders", [])}
+            | {a["stakeholder"] for d in duties for a in d.get("assignments", []) if "stakeholder" in a}
+            | {p["stakeholder"] for a in agreements for p in a["parties"]}
+        )
+    stakeholders = []
+    for s in list_stakeholders(conn):
+        if wanted is not None and s["key"] not in wanted:
+            continue
+        stakeholders.append(dict(s))
+    state: dict[str, Any] = {"version": 1}
+    for entity, items in (
+        ("projects", projects),
+        ("stakeholders", stakeholders),
+        ("roles", roles),
+        ("duties", duties),
+        ("agreements", agreements),
+    ):
+        normal = [normalise(entity, item) for item in items]
+        state[entity] = sorted(normal, key=lambda item: (item.get("project", ""), item["key"]))
+    return state
+
+
+def export_yaml(conn: Conn, *, project: str | None = None) -> str:
+    """The export as YAML. For the whole store, duties are written a project at a time, so that the
+    largest table never sits in memory as Python objects all at once (the text is the same)."""
+    from coordkit.output import to_yaml
+
+    header = "# yaml-language-server: $schema=coord-workspace.schema.json\n"
+    if project:
+        return header + to_yaml(export_state(conn, project=project))
+    state = export_state(conn, with_duties=False)
+    parts = [header, to_yaml({"version": 1})]
+    for entity in ("projects", "stakeholders", "roles", "duties", "agreements"):
+        if entity == "duties":
+            chunks = [to_yaml(project_duties(conn, pid, pkey)) for pid, pkey in _projects(conn, None)]
+            chunks = [chunk for chunk in chunks if chunk != "[]\n"]
+            parts.append("duties:\n" + "".join(chunks) if chunks else "duties: []\n")
+        elif state[entity]:
+            parts.append(f"{entity}:\n" + to_yaml(state[entity]))
+        else:
+            parts.append(f"{entity}: []\n")
+    return "".join(parts)

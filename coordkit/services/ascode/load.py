@@ -1,0 +1,342 @@
+"""Reading workspace files: syntax, schema, the rules of each entity, and references across files."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coordkit.domain.agreements import (
+    check_agreement_key,
+    check_cadence,
+    check_obligation_letter,
+    check_parties,
+    check_resource,
+)
+from coordkit.domain.duties import Letter, check_duty, check_letters, party_of
+from coordkit.domain.projects import check_project
+from coordkit.domain.roles import check_holders, check_role
+from coordkit.domain.stakeholders import check_stakeholder
+from coordkit.domain.values import at, check_window
+from coordkit.errors import CoordError, InvalidInput, did_you_mean
+from coordkit.services.ascode.shape import ENTITIES, SINGULAR, identity, normalise
+
+if TYPE_CHECKING:
+    from coordkit.yamlio import Located
+
+
+@dataclass
+class Loaded:
+    """Files read, validated and merged (as export-shaped dicts), with where each entity came from."""
+
+    items: dict[str, list[dict[str, Any]]]
+    where: dict[tuple[str, str], tuple[Located, tuple[str | int, ...]]] = field(default_factory=dict)
+
+    def at(self, entity: str, key: str, *path: str | int) -> str:
+        located, base = self.where[(entity, key)]
+        return located.where((*base, *path))
+
+
+def _validate_file(located: Located) -> dict[str, list[dict[str, Any]]]:
+    """Validate one file entity by entity, keeping only the validated dicts (a fraction of the memory
+    that the raw data, the models and the dicts of a 100,000-assignment file would take together)."""
+    from coordkit.spec import MODELS, WorkspaceSpec, unknown_field, validate
+
+    data = located.data
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{located.name}:1:1: a workspace file is a mapping (version, projects, stakeholders, …)")
+    for name in data:
+        if name not in WorkspaceSpec.model_fields:
+            raise InvalidInput(unknown_field(WorkspaceSpec, located, (), str(name)))
+    if data.get("version", 1) != 1:
+        raise InvalidInput(f"{located.where(('version',))}: version: this coord reads version 1 files")
+    out: dict[str, list[dict[str, Any]]] = {}
+    errors: list[str] = []
+    for entity in ENTITIES:
+        raw = data.get(entity) or []
+        if not isinstance(raw, list):
+            raise InvalidInput(f"{located.where((entity,))}: {entity}: must be a list")
+        items = []
+        for index in range(len(raw)):
+            model = validate(MODELS[entity], located, (entity, index))
+            raw[index] = None
+            item = normalise(entity, model.model_dump(mode="json", by_alias=True))
+            try:
+                item = check_item(entity, item)
+            except CoordError as error:
+                path = (entity, index, *error.field)
+                errors.append(f"{located.where(path)}: {dotted(path)}: {error}")
+            items.append(item)
+        out[entity] = items
+    located.data = None  # the text stays, to find positions for errors
+    if errors:
+        raise InvalidInput("\n".join(errors))
+    return out
+
+
+def dotted(path: Sequence[str | int]) -> str:
+    """``("duties", 3, "assignments", 1, "to")`` → ``duties[3].assignments[1].to``."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+def check_item(entity: str, item: dict[str, Any]) -> dict[str, Any]:
+    """The rules the commands apply, on one entity of a file (its values cleaned as the commands clean them)."""
+    if entity == "stakeholders":
+        record = check_stakeholder(
+            key=item["key"],
+            name=item["name"],
+            kind=item["kind"],
+            name_zh=item.get("name_zh"),
+            influence=item.get("influence"),
+            interest=item.get("interest"),
+            interests=item.get("interests"),
+            active=item.get("active", True),
+            contacts=[(c["channel"], c["value"]) for c in item.get("contacts", [])],
+            representatives=[(r["name"], r.get("title")) for r in item.get("representatives", [])],
+        )
+        return normalise(entity, dict(record))
+    if entity == "projects":
+        fields = check_project(
+            key=item["key"],
+            name=item["name"],
+            name_zh=item.get("name_zh"),
+            start=item.get("start"),
+            end=item.get("end"),
+        )
+        return normalise(entity, {**fields, "lead": item.get("lead")})
+    if entity == "roles":
+        role = check_role(key=item["key"], name=item["name"], description=item.get("description"))
+        holders = item.get("holders", [])
+        check_holders(
+            item["key"], [{"stakeholder": h["stakeholder"], "from": h.get("from"), "to": h.get("to")} for h in holders]
+        )
+        return normalise(entity, {"project": item["project"], **role, "holders": holders})
+    if entity == "duties":
+        duty = check_duty(
+            key=item["key"],
+            title=item["title"],
+            title_zh=item.get("title_zh"),
+            category=item.get("category"),
+            due=item.get("due"),
+        )
+        assignments = item.get("assignments", [])
+        check_letters(
+            item["key"],
+            [
+                Letter(party_of(a.get("stakeholder"), a.get("role")), a["as"], a.get("from"), a.get("to"))
+                for a in assignments
+            ],
+        )
+        return normalise(entity, {"project": item["project"], **duty, "assignments": assignments})
+    if item.get("key"):
+        check_agreement_key(item["key"])
+    with at("expires"):
+        check_window(item.get("effective"), item.get("expires"), "agreement term")
+    check_cadence(item.get("review_every"))
+    check_parties([(p["stakeholder"], p.get("label")) for p in item.get("parties", [])])
+    for index, obligation in enumerate(item.get("obligations", [])):
+        with at("obligations", index):
+            check_obligation_letter(obligation.get("duty"), obligation.get("as"))
+    for index, resource in enumerate(item.get("resources", [])):
+        with at("resources", index):
+            check_resource(resource["kind"], resource["amount"], resource["unit"])
+    return item
+
+
+def load(paths: Sequence[Path]) -> Loaded:
+    """Read, validate and merge workspace files; all errors at once, each with file, line and column."""
+    from coordkit.yamlio import load_file
+
+    if not paths:
+        raise InvalidInput("name at least one YAML file")
+    merged: dict[str, list[dict[str, Any]]] = {entity: [] for entity in ENTITIES}
+    where: dict[tuple[str, str], tuple[Located, tuple[str | int, ...]]] = {}
+    errors: list[str] = []
+    for path in paths:
+        located = load_file(path)
+        if located.data is None:
+            continue
+        items = _validate_file(located)
+        for entity in ENTITIES:
+            for index, item in enumerate(items[entity]):
+                if entity == "agreements" and not item.get("key"):
+                    errors.append(
+                        f"{located.where((entity, index))}: {entity}[{index}].key: an agreement in a "
+                        "workspace file needs a key"
+                    )
+                    continue
+                key = identity(entity, item)
+                if (entity, key) in where:
+                    first, base = where[(entity, key)]
+                    errors.append(
+                        f"{located.where((entity, index, 'key'))}: {entity}[{index}].key: "
+                        f"{SINGULAR[entity]} '{key}' is already defined at {first.where((*base, 'key'))}"
+                    )
+                    continue
+                where[(entity, key)] = (located, (entity, index))
+                merged[entity].append(item)
+    if errors:
+        raise InvalidInput("\n".join(errors))
+    return Loaded(merged, where)
+
+
+@dataclass
+class Known:
+    """Keys that references may name: from the files, plus (for apply) from the store."""
+
+    stakeholders: set[str] = field(default_factory=set)
+    projects: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)  # project/key
+    duties: set[str] = field(default_factory=set)  # project/key
+
+    @classmethod
+    def of(cls, items: dict[str, list[dict[str, Any]]]) -> Known:
+        return cls(
+            {s["key"] for s in items["stakeholders"]},
+            {p["key"] for p in items["projects"]},
+            {f"{r['project']}/{r['key']}" for r in items["roles"]},
+            {f"{d['project']}/{d['key']}" for d in items["duties"]},
+        )
+
+    def merge(self, other: Known) -> Known:
+        return Known(
+            self.stakeholders | other.stakeholders,
+            self.projects | other.projects,
+            self.roles | other.roles,
+            self.duties | other.duties,
+        )
+
+
+def _unknown(kind: str, key: str, choices: Sequence[str] | set[str]) -> str:
+    return f"no {kind} '{key}'{did_you_mean(key, choices)}"
+
+
+def check_references(loaded: Loaded, known: Known) -> None:
+    """Every reference pointing at something that exists (in the files, or for apply in the store)."""
+    errors: list[str] = []
+    items = loaded.items
+
+    def bad(entity: str, key: str, path: tuple[str | int, ...], label: str, message: str) -> None:
+        errors.append(f"{loaded.at(entity, key, *path)}: {label}: {message}")
+
+    def ref(
+        entity: str, key: str, path: tuple[str | int, ...], label: str, kind: str, value: str, pool: set[str]
+    ) -> None:
+        if value not in pool:
+            bad(entity, key, path, label, _unknown(kind, value, pool))
+
+    roles_of: dict[str, set[str]] = defaultdict(set)
+    for scoped in known.roles:
+        project_key, _, role_key = scoped.partition("/")
+        roles_of[project_key].add(role_key)
+    duties_of: dict[str, set[str]] = defaultdict(set)
+    for scoped in known.duties:
+        project_key, _, duty_key = scoped.partition("/")
+        duties_of[project_key].add(duty_key)
+    for index, project in enumerate(items["projects"]):
+        if project.get("lead"):
+            ref(
+                "projects",
+                project["key"],
+                ("lead",),
+                f"projects[{index}].lead",
+                "stakeholder",
+                project["lead"],
+                known.stakeholders,
+            )
+    for index, role in enumerate(items["roles"]):
+        key = identity("roles", role)
+        ref("roles", key, ("project",), f"roles[{index}].project", "project", role["project"], known.projects)
+        for h, holder in enumerate(role.get("holders", [])):
+            ref(
+                "roles",
+                key,
+                ("holders", h, "stakeholder"),
+                f"roles[{index}].holders[{h}].stakeholder",
+                "stakeholder",
+                holder["stakeholder"],
+                known.stakeholders,
+            )
+    for index, duty in enumerate(items["duties"]):
+        key = identity("duties", duty)
+        ref("duties", key, ("project",), f"duties[{index}].project", "project", duty["project"], known.projects)
+        for a, assignment in enumerate(duty.get("assignments", [])):
+            if "stakeholder" in assignment:
+                ref(
+                    "duties",
+                    key,
+                    ("assignments", a, "stakeholder"),
+                    f"duties[{index}].assignments[{a}].stakeholder",
+                    "stakeholder",
+                    assignment["stakeholder"],
+                    known.stakeholders,
+                )
+            else:
+                roles = roles_of.get(duty["project"], set())
+                ref(
+                    "duties",
+                    key,
+                    ("assignments", a, "role"),
+                    f"duties[{index}].assignments[{a}].role",
+                    "role",
+                    assignment["role"],
+                    roles,
+                )
+    for index, agreement in enumerate(items["agreements"]):
+        key = agreement["key"]
+        label = f"agreements[{index}]"
+        if agreement.get("project") is None:
+            bad("agreements", key, (), f"{label}.project", "required in a workspace file")
+            continue
+        ref("agreements", key, ("project",), f"{label}.project", "project", agreement["project"], known.projects)
+        parties = [p["stakeholder"] for p in agreement.get("parties", [])]
+        if len(parties) < 2:
+            bad("agreements", key, ("parties",), f"{label}.parties", "an agreement needs at least two parties")
+        for p, party in enumerate(parties):
+            ref(
+                "agreements",
+                key,
+                ("parties", p, "stakeholder"),
+                f"{label}.parties[{p}].stakeholder",
+                "stakeholder",
+                party,
+                known.stakeholders,
+            )
+        duties = duties_of.get(agreement["project"], set())
+        for section in ("rights", "obligations", "resources", "signatures"):
+            for i, clause in enumerate(agreement.get(section, [])):
+                ref(
+                    "agreements",
+                    key,
+                    (section, i, "party"),
+                    f"{label}.{section}[{i}].party",
+                    "party",
+                    clause["party"],
+                    set(parties),
+                )
+                if section == "obligations" and clause.get("duty"):
+                    ref(
+                        "agreements",
+                        key,
+                        (section, i, "duty"),
+                        f"{label}.{section}[{i}].duty",
+                        "duty",
+                        clause["duty"],
+                        duties,
+                    )
+        signed = {s["party"] for s in agreement.get("signatures", [])}
+        if agreement.get("status") in ("signed", "terminated") and signed != set(parties):
+            missing = ", ".join(p for p in parties if p not in signed)
+            bad(
+                "agreements",
+                key,
+                ("status",),
+                f"{label}.status",
+                f"'{agreement['status']}' needs every party's signature; missing: {missing}",
+            )
+        if agreement.get("status") == "terminated" and not agreement.get("terminated_on"):
+            bad("agreements", key, ("status",), f"{label}.terminated_on", "a terminated agreement needs terminated_on")
+    if errors:
+        raise InvalidInput("\n".join(errors))

@@ -1,0 +1,66 @@
+"""The one shape of each entity in files and exports, whether it came from a file or from the store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coordkit.domain.agreements import check_amount
+from coordkit.vocab import LETTER_ORDER
+
+ENTITIES = ("stakeholders", "projects", "roles", "duties", "agreements")
+SINGULAR = {
+    "stakeholders": "stakeholder",
+    "projects": "project",
+    "roles": "role",
+    "duties": "duty",
+    "agreements": "agreement",
+}
+
+
+def clean(value: Any) -> Any:
+    """Drop empty optional values so that equal things serialise equally."""
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items() if v is not None and v != [] and v != {}}
+    if isinstance(value, list):
+        return [clean(v) for v in value]
+    return value
+
+
+def identity(entity: str, item: dict[str, Any]) -> str:
+    """The key an entity is known by in plans and errors (``project/key`` for roles and duties)."""
+    return f"{item['project']}/{item['key']}" if entity in ("roles", "duties") else str(item["key"])
+
+
+def _assignment_order(a: dict[str, Any]) -> tuple[Any, ...]:
+    return (LETTER_ORDER[a["as"]], a.get("stakeholder") or a.get("role"), a.get("from") or "", a.get("to") or "")
+
+
+def _holder_order(h: dict[str, Any]) -> tuple[Any, ...]:
+    return (h["stakeholder"], h.get("from") or "", h.get("to") or "")
+
+
+def normalise(entity: str, item: dict[str, Any]) -> dict[str, Any]:
+    """One canonical form for an entity, whether it came from a file or from the store."""
+    if entity == "stakeholders" and item.get("active") is True:
+        item.pop("active")
+    if entity == "agreements":
+        item = agreement_shape(item)
+    if entity == "duties" and item.get("assignments"):
+        item["assignments"] = sorted(item["assignments"], key=_assignment_order)
+    if entity == "roles" and item.get("holders"):
+        item["holders"] = sorted(item["holders"], key=_holder_order)
+    return clean(item)
+
+
+def agreement_shape(item: dict[str, Any]) -> dict[str, Any]:
+    for obligation in item.get("obligations", []):
+        for name in ("duty", "as", "due"):
+            if obligation.get(name) is None:
+                obligation.pop(name, None)
+    for resource in item.get("resources", []):
+        resource["amount"] = check_amount(str(resource["amount"]))
+    if item.get("status") in (None, "draft") and not item.get("signatures"):
+        item.pop("status", None)
+    if item.get("kind") == "activity":
+        item.pop("kind")
+    return item

@@ -1,0 +1,137 @@
+"""Checking files without any store: the rules run over a snapshot built from the files' content."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from coordkit.canonical import compute_hash, fingerprint
+from coordkit.domain.agreements import AgreementDoc, assignment_window, obligation_letters
+from coordkit.services.ascode.load import Known, Loaded, check_references, load
+from coordkit.vocab import PARTY_LABELS
+
+
+def validate_files(paths: Sequence[Path], *, on: str) -> tuple[Loaded, Any]:
+    """Check files without any store: syntax, schema, references, then the rules over their content."""
+    from coordkit.checks import run_rules
+    from coordkit.checks.config import CheckConfig
+
+    loaded = load(paths)
+    check_references(loaded, Known.of(loaded.items))
+    report = run_rules(snapshot_of(loaded.items), on=on, explicit_on=False, config=CheckConfig())
+    return loaded, report
+
+
+def snapshot_of(items: dict[str, list[dict[str, Any]]]) -> Any:
+    """The rules' snapshot built from file content, as the store would hold it after ``apply``."""
+    from coordkit.checks.snapshot import (
+        DutyRow,
+        Effective,
+        PartyRow,
+        ProjectRow,
+        RoleAssignment,
+        Snapshot,
+        intersect,
+    )
+
+    projects = {i: ProjectRow(i, p["key"], p.get("start"), p.get("end")) for i, p in enumerate(items["projects"], 1)}
+    project_ids = {p.key: i for i, p in projects.items()}
+    duties = [
+        DutyRow(i, project_ids[d["project"]], d["key"], d["title"], d.get("category"))
+        for i, d in enumerate(items["duties"], 1)
+    ]
+    duty_ids = {f"{d['project']}/{d['key']}": i for i, d in enumerate(items["duties"], 1)}
+    holders = {f"{r['project']}/{r['key']}": r.get("holders", []) for r in items["roles"]}
+    roles = {(project_ids[r["project"]], r["key"]): r["name"] for r in items["roles"]}
+    effective: list[Effective] = []
+    role_assignments: list[RoleAssignment] = []
+    for d in items["duties"]:
+        did = duty_ids[f"{d['project']}/{d['key']}"]
+        for a in d.get("assignments", []):
+            if "stakeholder" in a:
+                effective.append(Effective(did, a["stakeholder"], a["as"], a.get("from"), a.get("to"), None, None))
+                continue
+            role_assignments.append(RoleAssignment(did, a["role"], a["as"], a.get("from"), a.get("to"), None))
+            for h in holders.get(f"{d['project']}/{a['role']}", []):
+                window = intersect(a.get("from"), a.get("to"), h.get("from"), h.get("to"))
+                if window:
+                    effective.append(Effective(did, h["stakeholder"], a["as"], window[0], window[1], a["role"], None))
+    names = {s["key"]: s for s in items["stakeholders"]}
+    docs = []
+    for a in items["agreements"]:
+        doc = document_of(a, names)
+        docs.append(doc)
+        window = assignment_window(doc["effective"], doc["expires"], ends_on=doc["terminated_on"])
+        if doc["status"] not in ("signed", "terminated") or window is None:
+            continue
+        for item in obligation_letters(doc["obligations"]):
+            linked = duty_ids.get(f"{doc['project']}/{item.duty}")
+            if linked is not None:
+                effective.append(
+                    Effective(linked, item.party, item.letter, window[0], window[1], None, f"{doc['key']} v1")
+                )
+    party_rows = {
+        key: PartyRow(key, s["name"], s.get("active", True), len(s.get("contacts", []))) for key, s in names.items()
+    }
+    return Snapshot(projects, duties, effective, role_assignments, party_rows, roles, docs)
+
+
+def document_of(item: dict[str, Any], names: dict[str, dict[str, Any]]) -> AgreementDoc:
+    """An agreement of a file as the store would hold it once applied (version 1; the status the
+    signatures make: a version every party has signed is signed)."""
+    signed = {sig["party"] for sig in item.get("signatures", [])}
+    parties = [p["stakeholder"] for p in item.get("parties", [])]
+    status = item.get("status") or ("circulating" if signed else "draft")
+    if status in ("draft", "circulating") and signed and signed == set(parties):
+        status = "signed"
+    doc: AgreementDoc = {
+        "key": item["key"],
+        "version": 1,
+        "versions": 1,
+        "project": item["project"],
+        "kind": item.get("kind", "activity"),
+        "title": item["title"],
+        "title_zh": item.get("title_zh"),
+        "status": status,
+        "effective": item.get("effective"),
+        "expires": item.get("expires"),
+        "review_every": item.get("review_every"),
+        "languages": item.get("languages", ["en"]),
+        "terms_hash": None,
+        "fingerprint": None,
+        "frozen_at": None,
+        "terminated_on": item.get("terminated_on"),
+        "termination_reason": item.get("termination_reason"),
+        "parties": [
+            {
+                "stakeholder": p["stakeholder"],
+                "label": p.get("label") or PARTY_LABELS[i % len(PARTY_LABELS)],
+                "name": names.get(p["stakeholder"], {}).get("name", p["stakeholder"]),
+                "name_zh": names.get(p["stakeholder"], {}).get("name_zh"),
+            }
+            for i, p in enumerate(item.get("parties", []))
+        ],
+        "goals": item.get("goals", []),
+        "methods": item.get("methods", []),
+        "dispute_resolution": item.get("dispute_resolution", []),
+        "communication": item.get("communication", []),
+        "rights": item.get("rights", []),
+        "obligations": [
+            {
+                "party": o["party"],
+                "text": o["text"],
+                "duty": o.get("duty"),
+                "as": (o.get("as") or "R") if o.get("duty") else None,
+                "due": o.get("due"),
+            }
+            for o in item.get("obligations", [])
+        ],
+        "resources": item.get("resources", []),
+        "signatures": [],
+        "unsigned": [p for p in parties if p not in signed],
+    }
+    if signed:
+        doc["terms_hash"] = compute_hash(doc)
+        doc["fingerprint"] = fingerprint(doc["terms_hash"])
+    return doc
