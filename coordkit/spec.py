@@ -8,22 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator, model_validator
 
 from coordkit.errors import InvalidInput, did_you_mean
 from coordkit.vocab import LANGUAGES, LETTERS, SIGNATURE_METHODS
 from coordkit.yamlio import Located
 
-if TYPE_CHECKING:  # the lists live in coordkit.vocab; pydantic validates against them
-    Letter: TypeAlias = str
-    Language: TypeAlias = str
-    Method: TypeAlias = str
-    WorkspaceStatus: TypeAlias = str
-else:
-    Letter, Language, Method = Literal[LETTERS], Literal[LANGUAGES], Literal[SIGNATURE_METHODS]
-    WorkspaceStatus = Literal["draft", "circulating", "signed", "terminated"]  # superseded versions are history
+WORKSPACE_STATUSES = ("draft", "circulating", "signed", "terminated")  # superseded versions are history
+
+
+def _one_of(values: tuple[str, ...]) -> Any:
+    """A text the schema lists the choices of (for editors); ``coordkit.domain`` checks it, so that a
+    file and the command line are refused with the same words."""
+    return WithJsonSchema({"type": "string", "enum": list(values)})
+
+
+Letter: TypeAlias = Annotated[str, _one_of(LETTERS)]
+Language: TypeAlias = Annotated[str, _one_of(LANGUAGES)]
+Method: TypeAlias = Annotated[str, _one_of(SIGNATURE_METHODS)]
+WorkspaceStatus: TypeAlias = Annotated[str, _one_of(WORKSPACE_STATUSES)]
+Level: TypeAlias = Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5})]
 
 
 class Strict(BaseModel):
@@ -109,8 +115,8 @@ class StakeholderSpec(Strict):
     name: str
     name_zh: str | None = None
     kind: str
-    influence: int | None = Field(default=None, ge=1, le=5)
-    interest: int | None = Field(default=None, ge=1, le=5)
+    influence: Level | None = None
+    interest: Level | None = None
     interests: str | None = None
     active: bool = True
     contacts: list[ContactSpec] = Field(default_factory=list)

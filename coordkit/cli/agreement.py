@@ -83,7 +83,7 @@ def new(
         return
     parties = _parties(party)
     missing = [name for name, value in (("--title", title), ("--effective", effective)) if not value]
-    if len(parties) < 2:
+    if len(parties) < 2 and (missing or not parties):  # one party alone: the rule's own words, below
         missing.append("--party (at least two)")
     if missing and interactive():
         title = title or typer.prompt("Title")

@@ -173,7 +173,7 @@ def check_agreement_key(key: str) -> str:
 def check_cadence(value: str | None) -> str | None:
     if value and not CADENCE_RE.match(value):
         raise InvalidInput(
-            f"--review-every '{value}': expected a number and d, w, m or y, e.g. 6m or 90d", field=("review_every",)
+            f"review cadence '{value}': expected a number and d, w, m or y, e.g. 6m or 90d", field=("review_every",)
         )
     return value or None
 
@@ -193,18 +193,16 @@ def check_amount(amount: str | Decimal | int | float) -> str:
     try:
         value = Decimal(str(amount).strip())
     except InvalidOperation:
-        raise InvalidInput(f"--amount '{amount}' is not a number", field=("amount",)) from None
+        raise InvalidInput(f"amount '{amount}' is not a number", field=("amount",)) from None
     if not value.is_finite() or value < 0:
-        raise InvalidInput(f"--amount '{amount}' must be a number of zero or more", field=("amount",))
+        raise InvalidInput(f"amount '{amount}' must be a number of zero or more", field=("amount",))
     return format(value.normalize(), "f")
 
 
 def check_parties(parties: Sequence[tuple[str, str | None]]) -> list[tuple[str, str]]:
     """Two or more parties, each once, each with a label (Party A, Party B … when none is given)."""
     if len(parties) < 2:
-        raise InvalidInput(
-            "an agreement needs at least two parties (--party STAKEHOLDER:LABEL, twice or more)", field=("parties",)
-        )
+        raise InvalidInput("an agreement needs at least two parties", field=("parties",))
     seen: set[str] = set()
     out = []
     for index, (party, label) in enumerate(parties):
@@ -231,7 +229,9 @@ def check_obligation_letter(duty: str | None, letter: str | None) -> str | None:
     if duty:
         return check_letter(letter or "R")
     if letter:
-        raise InvalidInput("--as needs --duty: the letter says what the party is for that duty", field=("as",))
+        raise InvalidInput(
+            "a RACI letter ('as') needs a duty: the letter says what the party is for that duty", field=("as",)
+        )
     return None
 
 

@@ -38,7 +38,7 @@ def check_project(
 ) -> ProjectFields:
     """A project's own values, cleaned; its term may be open at either end but never reversed."""
     first, last = iso_text(start), iso_text(end)
-    check_window(first, last, f"project '{key}'")
+    check_window(first, last, f"project '{key}'", field="end")
     return {
         "key": check_slug(key, "project"),
         "name": check_text(name, "name"),

@@ -69,8 +69,9 @@ def iso_text(value: str | dt.date | None) -> str | None:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def check_window(start: str | dt.date | None, end: str | dt.date | None, what: str) -> None:
-    """Refuse a window that ends before it starts (windows are inclusive, so one day is start == end)."""
+def check_window(start: str | dt.date | None, end: str | dt.date | None, what: str, *, field: str = "to") -> None:
+    """Refuse a window that ends before it starts (windows are inclusive, so one day is start == end);
+    ``field`` names the end (``to``, ``end``, ``expires``) for files."""
     first, last = iso_text(start), iso_text(end)
     if first and last and last < first:
-        raise InvalidInput(f"{what}: ends {last} before it starts {first}", field=("to",))
+        raise InvalidInput(f"{what}: ends {last} before it starts {first}", field=(field,))

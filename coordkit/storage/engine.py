@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.request import pathname2url
 
 from coordkit.errors import AlreadyExists, StoreError, StoreLocked
 from coordkit.storage.location import StoreLocation
@@ -118,6 +117,8 @@ class Store:
         path = self.location.path
         assert path is not None
         if self.read_only:
+            from urllib.request import pathname2url
+
             # WAL needs a writable folder for its index; immutable=1 reads a frozen file without one.
             uri = f"file:{pathname2url(str(path))}?mode=ro&immutable=1"
             conn = sqlite3.connect(uri, uri=True, isolation_level=None)

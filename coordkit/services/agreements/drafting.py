@@ -98,7 +98,7 @@ def new_agreement(
     """Draft a new agreement (version 1) between two or more parties."""
     pid, _project_key = resolve_project(conn, project)
     start, end = parse_date(effective, "--effective"), parse_date(expires, "--expires")
-    check_window(start, end, "agreement term")
+    check_window(start, end, "agreement term", field="expires")
     if key is None:
         key = next_key(conn, (start or today()).year)
     check_agreement_key(key)
@@ -295,7 +295,7 @@ def set_fields(
     before = read_document(conn, key)
     start = iso(parse_date(effective, "--effective")) if effective is not None else iso(version.effective)
     end = iso(parse_date(expires, "--expires")) if expires is not None else iso(version.expires)
-    check_window(start, end, "agreement term")
+    check_window(start, end, "agreement term", field="expires")
     values = {
         "title": check_text(title, "title") if title is not None else version.title,
         "title_zh": ((title_zh or "").strip() or None) if title_zh is not None else version.title_zh,

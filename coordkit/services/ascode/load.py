@@ -11,17 +11,20 @@ from typing import TYPE_CHECKING, Any
 from coordkit.domain.agreements import (
     check_agreement_key,
     check_cadence,
+    check_clause,
+    check_languages,
     check_obligation_letter,
     check_parties,
     check_resource,
 )
-from coordkit.domain.duties import Letter, check_duty, check_letters, party_of
+from coordkit.domain.duties import Letter, check_duty, check_letter, check_letters, party_of
 from coordkit.domain.projects import check_project
 from coordkit.domain.roles import check_holders, check_role
 from coordkit.domain.stakeholders import check_stakeholder
-from coordkit.domain.values import at, check_window
+from coordkit.domain.values import at, check_choice, check_text, check_window
 from coordkit.errors import CoordError, InvalidInput, did_you_mean
 from coordkit.services.ascode.shape import ENTITIES, SINGULAR, identity, normalise
+from coordkit.vocab import SIGNATURE_METHODS
 
 if TYPE_CHECKING:
     from coordkit.yamlio import Located
@@ -62,13 +65,12 @@ def _validate_file(located: Located) -> dict[str, list[dict[str, Any]]]:
         for index in range(len(raw)):
             model = validate(MODELS[entity], located, (entity, index))
             raw[index] = None
-            item = normalise(entity, model.model_dump(mode="json", by_alias=True))
+            item = model.model_dump(mode="json", by_alias=True)
             try:
-                item = check_item(entity, item)
+                items.append(check_item(entity, item))  # before normalising, so paths are the file's own
             except CoordError as error:
                 path = (entity, index, *error.field)
                 errors.append(f"{located.where(path)}: {dotted(path)}: {error}")
-            items.append(item)
         out[entity] = items
     located.data = None  # the text stays, to find positions for errors
     if errors:
@@ -122,6 +124,9 @@ def check_item(entity: str, item: dict[str, Any]) -> dict[str, Any]:
             due=item.get("due"),
         )
         assignments = item.get("assignments", [])
+        for index, assignment in enumerate(assignments):
+            with at("assignments", index):
+                assignment["as"] = check_letter(assignment["as"])
         check_letters(
             item["key"],
             [
@@ -130,12 +135,34 @@ def check_item(entity: str, item: dict[str, Any]) -> dict[str, Any]:
             ],
         )
         return normalise(entity, {"project": item["project"], **duty, "assignments": assignments})
+    return normalise(entity, check_agreement_item(item))
+
+
+def check_agreement_item(item: dict[str, Any]) -> dict[str, Any]:
+    """An agreement of a file: what ``agreement new`` and the clause commands refuse, refused here too."""
+    from coordkit.spec import WORKSPACE_STATUSES
+
     if item.get("key"):
         check_agreement_key(item["key"])
-    with at("expires"):
-        check_window(item.get("effective"), item.get("expires"), "agreement term")
+    check_text(item["title"], "title")
+    check_text(item.get("kind", "activity"), "kind")
+    check_window(item.get("effective"), item.get("expires"), "agreement term", field="expires")
     check_cadence(item.get("review_every"))
+    check_languages(item.get("languages", []))
     check_parties([(p["stakeholder"], p.get("label")) for p in item.get("parties", [])])
+    if item.get("status") is not None:
+        check_choice(item["status"], WORKSPACE_STATUSES, "status")
+    for section in ("goals", "methods", "dispute_resolution", "communication"):
+        for index, text in enumerate(item.get(section, [])):
+            with at(section, index):
+                check_text(text, "text")
+    for index, right in enumerate(item.get("rights", [])):
+        with at("rights", index):
+            check_clause("right", right["party"], right["text"])
+    for index, signature in enumerate(item.get("signatures", [])):
+        with at("signatures", index):
+            check_choice(signature.get("method", "wet-ink"), SIGNATURE_METHODS, "method")
+            check_text(signature["signatory"], "signatory")
     for index, obligation in enumerate(item.get("obligations", [])):
         with at("obligations", index):
             check_obligation_letter(obligation.get("duty"), obligation.get("as"))
@@ -292,8 +319,6 @@ def check_references(loaded: Loaded, known: Known) -> None:
             continue
         ref("agreements", key, ("project",), f"{label}.project", "project", agreement["project"], known.projects)
         parties = [p["stakeholder"] for p in agreement.get("parties", [])]
-        if len(parties) < 2:
-            bad("agreements", key, ("parties",), f"{label}.parties", "an agreement needs at least two parties")
         for p, party in enumerate(parties):
             ref(
                 "agreements",
