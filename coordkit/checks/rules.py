@@ -17,7 +17,7 @@ from typing import Any
 from coordkit.canonical import compute_hash
 from coordkit.checks.config import CheckConfig
 from coordkit.checks.snapshot import MAX_DAY, MIN_DAY, DutyRow, Effective, ProjectRow, Snapshot, intersect
-from coordkit.dates import covers, day_after, day_before
+from coordkit.dates import add_days, covers, day_after, day_before
 
 
 @dataclass(frozen=True)
@@ -292,7 +292,7 @@ def unsigned_party(ctx: Context) -> Iterator[Finding]:
 
 
 def expiring_agreement(ctx: Context) -> Iterator[Finding]:
-    limit = (dt.date.fromisoformat(ctx.on) + dt.timedelta(days=ctx.config.expiry_warning_days)).isoformat()
+    limit = add_days(ctx.on, ctx.config.expiry_warning_days)
     for doc in ctx.snapshot.agreements:
         if in_force(doc, ctx.on) and doc["expires"] and doc["expires"] <= limit:
             days = (dt.date.fromisoformat(doc["expires"]) - dt.date.fromisoformat(ctx.on)).days
