@@ -77,11 +77,11 @@ def _latin_words(text: str) -> list[str]:
 
 def _words(text: str) -> list[str]:
     """The slug's words for any mix of Chinese and other text, in order."""
-    from pypinyin import lazy_pinyin  # 0.5 s to import: only when a key is made from a Chinese name
-
     words: list[str] = []
     position = 0
     for found in _HAN.finditer(text):
+        from pypinyin import lazy_pinyin  # 0.5 s to import: only when a key is made from a Chinese name
+
         words += _latin_words(fold(text[position : found.start()]))
         for word in _han_words(found.group()):
             words += _latin_words("".join(lazy_pinyin(word)))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
@@ -80,3 +82,19 @@ def test_every_slug_is_a_key(name: str, name_zh: str | None) -> None:
     assert SLUG.match(slug)
     assert len(slug) <= 40
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug)
+
+
+def test_pypinyin_and_cn2an_load_only_for_chinese_input() -> None:
+    """Start-up stays light: importing the parsers, or slugging an English name, loads neither library."""
+    script = (
+        "import sys\n"
+        "import coordkit.textparse, coordkit.dates, coordkit.amounts, coordkit.slugs\n"
+        "coordkit.slugs.slug_from('Liede Street Office', None)\n"
+        "coordkit.amounts.parse_amount('30万', what='--amount')\n"
+        "print(sorted(m for m in ('pypinyin', 'cn2an') if m in sys.modules))\n"
+        "coordkit.slugs.slug_from(None, '猎德')\n"
+        "coordkit.amounts.parse_amount('三十万', what='--amount')\n"
+        "print(sorted(m for m in ('pypinyin', 'cn2an') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout == "[]\n['cn2an', 'pypinyin']\n"
