@@ -89,6 +89,7 @@ def today() -> dt.date:
 
 
 OPEN_START, OPEN_END = "0000-01-01", "9999-12-31"
+FIRST_DAY = dt.date.min.isoformat()  # 0001-01-01: OPEN_START sorts before it but is no day
 
 
 def add_days(value: str, days: int) -> str:

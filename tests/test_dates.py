@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from coordkit.checks.rules import gaps
 from coordkit.dates import OPEN_END, OPEN_START, add_days, day_after, day_before, parse_date
 from coordkit.errors import InvalidInput
 from tests.conftest import Workspace, run_coord
@@ -102,6 +103,12 @@ def test_days_at_the_calendars_edges_stay_on_it(value: str, days: int, expected:
         assert day_after(value) == expected
     if days == -1:
         assert day_before(value) == expected
+
+
+def test_a_window_from_the_first_day_leaves_no_gap_before_it() -> None:
+    assert gaps([("0001-01-01", None)], None, "2025-12-31") == []
+    assert gaps([("0001-01-02", None)], None, "2025-12-31") == [(None, "0001-01-01")]
+    assert gaps([(None, "9999-12-30")], "2025-01-01", None) == [("9999-12-31", None)]
 
 
 def test_check_on_the_last_days_of_the_calendar(sqlite_ws: Workspace) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from coordkit.canonical import compute_hash
 from coordkit.checks.config import CheckConfig
 from coordkit.checks.snapshot import MAX_DAY, MIN_DAY, DutyRow, Effective, ProjectRow, Snapshot, intersect
-from coordkit.dates import add_days, covers, day_after, day_before
+from coordkit.dates import FIRST_DAY, add_days, covers, day_after, day_before
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def gaps(
     for w_start, w_end in sorted(((s or MIN_DAY), (e or MAX_DAY)) for s, e in windows):
         if w_end < cursor:
             continue
-        if w_start > cursor:
+        if w_start > cursor and w_start > FIRST_DAY:  # nothing lies before the calendar's first day
             found.append((cursor, min(day_before(w_start), hi)))
         if w_end >= hi:
             cursor = MAX_DAY + "+"  # covered to the end
