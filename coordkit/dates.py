@@ -6,28 +6,61 @@ ISO strings compare in date order, so the checks work on strings directly.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 
 from coordkit.errors import InvalidInput
+from coordkit.i18n import _
+from coordkit.textparse import fold
+
+FORMS = "2025-03-01, 2025/3/1 or 2025年3月1日"
+# 2025-3-1, 2025/3/1, 2025.3.1 (one separator, used twice) or 2025年3月1日 (日 or 号).
+_TYPED = re.compile(
+    r"(?P<year>[0-9]{4})(?:(?P<sep>[-/.])(?P<month>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})"
+    r"|\s*年\s*(?P<month_zh>[0-9]{1,2})\s*月\s*(?P<day_zh>[0-9]{1,2})\s*[日号])"
+)
 
 
 def parse_date(value: str | dt.date | None, what: str) -> dt.date | None:
-    """Parse ``YYYY-MM-DD``; an impossible date is an error naming ``what``."""
+    """``2025-03-01``, ``2025-3-1``, ``2025/3/1``, ``2025.3.1`` or ``2025年3月1日`` → 1 March 2025.
+
+    Full-width digits and surrounding spaces (the ideographic one too) are
+    accepted; the year has four digits (0001 to 9999) so that ``3/1/2025``
+    is never read year-first. What ``date.fromisoformat`` accepts is read by
+    it first, exactly as before. An impossible date names ``what``, the value,
+    why (``2025-02 has 28 days``) and the forms accepted.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, dt.date):
         return value
+    text = value.strip()
     try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError as exc:
-        detail = str(exc) if "-" in value and len(value.strip()) == 10 else "expected YYYY-MM-DD"
-        raise InvalidInput(f"{what}: '{value}' is not a valid date ({detail})") from None
-
-
-def check_window(start: dt.date | None, end: dt.date | None, what: str) -> None:
-    """Refuse a window that ends before it starts."""
-    if start and end and end < start:
-        raise InvalidInput(f"{what}: ends {end.isoformat()} before it starts {start.isoformat()}")
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    found = _TYPED.fullmatch(fold(text).strip())
+    if not found:
+        raise InvalidInput(_("{what} '{value}' is not a date; use {forms}").format(what=what, value=text, forms=FORMS))
+    year = int(found["year"])
+    month = int(found["month"] or found["month_zh"])
+    day = int(found["day"] or found["day_zh"])
+    if year < 1:
+        reason = _("there is no year 0")
+    elif not 1 <= month <= 12:
+        reason = _("there is no month {month}").format(month=month)
+    elif not 1 <= day <= calendar.monthrange(year, month)[1]:
+        reason = _("{year}-{month:02d} has {days} days").format(
+            year=year, month=month, days=calendar.monthrange(year, month)[1]
+        )
+    else:
+        return dt.date(year, month, day)
+    raise InvalidInput(
+        _("{what} '{value}' is not a date ({reason}); use {forms}").format(
+            what=what, value=text, reason=reason, forms=FORMS
+        )
+    )
 
 
 def iso(value: dt.date | str | None) -> str | None:
@@ -45,15 +78,37 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+OPEN_START, OPEN_END = "0000-01-01", "9999-12-31"
+FIRST_DAY = dt.date.min.isoformat()  # 0001-01-01: OPEN_START sorts before it but is no day
+
+
+def add_days(value: str, days: int) -> str:
+    """``value`` moved by ``days``, clamped to the calendar (0001-01-01 to 9999-12-31).
+
+    Past either edge the answer is the edge itself: ``add_days('9999-12-30', 30)``
+    is ``'9999-12-31'``, the store's "for ever" (``OPEN_END``), because "30 days
+    after 30 December 9999" has no date and every later limit means the same
+    thing as the last day. The result is always a real date, so it can be
+    stored (PostgreSQL has no year 0) and parsed again. ``OPEN_START``
+    (``'0000-01-01'``, "since ever") is returned unchanged.
+    """
+    if value == OPEN_START:
+        return value
+    day = dt.date.fromisoformat(value)
+    try:
+        return (day + dt.timedelta(days=days)).isoformat()
+    except OverflowError:
+        return (dt.date.max if days > 0 else dt.date.min).isoformat()
+
+
 def day_before(value: str) -> str:
-    return (dt.date.fromisoformat(value) - dt.timedelta(days=1)).isoformat()
+    """The previous day; ``'0001-01-01'`` (the calendar's first day) has none and stays itself."""
+    return add_days(value, -1)
 
 
 def day_after(value: str) -> str:
-    return (dt.date.fromisoformat(value) + dt.timedelta(days=1)).isoformat()
-
-
-OPEN_START, OPEN_END = "0000-01-01", "9999-12-31"
+    """The next day; ``'9999-12-31'`` (the last day, also ``OPEN_END``) has none and stays itself."""
+    return add_days(value, 1)
 
 
 def overlaps(a_from: str | None, a_to: str | None, b_from: str | None, b_to: str | None) -> bool:

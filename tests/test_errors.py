@@ -45,11 +45,11 @@ CASES = {
     ),
     "impossible date": (
         ["duty", "assign", "report", "liede-sw", "--as", "R", "--from", "2024-02-30"],
-        "--from: '2024-02-30' is not a valid date (day is out of range for month)",
+        "--from '2024-02-30' is not a date (2024-02 has 29 days); use 2025-03-01, 2025/3/1 or 2025年3月1日",
     ),
     "not a date": (
         ["project", "add", "p2", "--name", "P2", "--start", "next week"],
-        "--start: 'next week' is not a valid date (expected YYYY-MM-DD)",
+        "--start 'next week' is not a date; use 2025-03-01, 2025/3/1 or 2025年3月1日",
     ),
     "influence 7": (
         ["stakeholder", "add", "x", "--name", "X", "--kind", "other", "--influence", "7"],

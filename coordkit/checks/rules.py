@@ -16,7 +16,7 @@ from functools import cached_property
 from coordkit.canonical import compute_hash
 from coordkit.checks.config import CheckConfig
 from coordkit.checks.snapshot import DutyRow, Effective, ProjectRow, Snapshot, intersect
-from coordkit.dates import OPEN_END, OPEN_START, covers, day_after, day_before
+from coordkit.dates import FIRST_DAY, OPEN_END, OPEN_START, add_days, covers, day_after, day_before
 from coordkit.domain.agreements import AgreementDoc, in_force
 
 
@@ -89,7 +89,7 @@ def gaps(
     for w_start, w_end in sorted(((s or OPEN_START), (e or OPEN_END)) for s, e in windows):
         if w_end < cursor:
             continue
-        if w_start > cursor:
+        if w_start > cursor and w_start > FIRST_DAY:  # nothing lies before the calendar's first day
             found.append((cursor, min(day_before(w_start), hi)))
         if w_end >= hi:
             cursor = OPEN_END + "+"  # covered to the end
@@ -283,7 +283,7 @@ def unsigned_party(ctx: Context) -> Iterator[Finding]:
 
 
 def expiring_agreement(ctx: Context) -> Iterator[Finding]:
-    limit = (dt.date.fromisoformat(ctx.on) + dt.timedelta(days=ctx.config.expiry_warning_days)).isoformat()
+    limit = add_days(ctx.on, ctx.config.expiry_warning_days)
     for doc in ctx.snapshot.agreements:
         if in_force(doc, ctx.on) and doc["expires"] and doc["expires"] <= limit:
             days = (dt.date.fromisoformat(doc["expires"]) - dt.date.fromisoformat(ctx.on)).days

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from coordkit.errors import CoordError, InvalidInput, did_you_mean
+from coordkit.i18n import _
 from coordkit.vocab import SLUG_RE
 
 
@@ -74,4 +75,6 @@ def check_window(start: str | dt.date | None, end: str | dt.date | None, what: s
     ``field`` names the end (``to``, ``end``, ``expires``) for files."""
     first, last = iso_text(start), iso_text(end)
     if first and last and last < first:
-        raise InvalidInput(f"{what}: ends {last} before it starts {first}", field=(field,))
+        raise InvalidInput(
+            _("{what}: ends {end} before it starts {start}").format(what=what, end=last, start=first), field=(field,)
+        )
