@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from coordkit.errors import InvalidInput
+from coordkit.errors import CoordError, InvalidInput
 
 TEMPLATE = "agreement.docx"
 LATIN_LANG = "en-US"
@@ -431,7 +431,11 @@ def build_template() -> bytes:
 
 
 def render_docx(context: dict[str, Any], workspace: Path | None) -> bytes:
-    """The agreement as DOCX, tagged for the context's language (``set_languages``), own template or built-in."""
+    """The agreement as DOCX, tagged for the context's language (``set_languages``), own template or built-in.
+
+    Besides the agreement context, a template may call ``qr_image()``: the QR code of the
+    frozen terms (``coordkit.render.qr``), 25 mm wide, or nothing on a draft.
+    """
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError
 
@@ -442,9 +446,23 @@ def render_docx(context: dict[str, Any], workspace: Path | None) -> bytes:
     try:
         template = DocxTemplate(io.BytesIO(source))
 
-        template.render(context, jinja_env=environment(workspace), autoescape=True)
+        def qr_image() -> Any:
+            doc = context.get("doc") or {}
+            if not doc.get("terms_hash"):
+                return ""
+            from docx.shared import Mm
+            from docxtpl import InlineImage
+
+            from coordkit.render.qr import SIZE_MM, payload, qr_png
+
+            png = qr_png(payload(doc["key"], int(doc["version"]), doc["terms_hash"]))
+            return InlineImage(template, io.BytesIO(png), width=Mm(SIZE_MM))
+
+        template.render({**context, "qr_image": qr_image}, jinja_env=environment(workspace), autoescape=True)
     except TemplateError as error:
         raise InvalidInput(f"template {TEMPLATE}: {error}") from None
+    except CoordError:
+        raise
     except Exception as error:  # a .docx that is not a Word document
         if own is not None and own.is_file():
             raise InvalidInput(f"template {own}: not a usable .docx ({error})") from None
