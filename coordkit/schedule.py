@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -171,7 +171,9 @@ _ZH_UNITS: dict[str, tuple[int, Unit]] = {
     "年": (1, "y"),
 }
 _EN_RE = re.compile(r"^(?:every\s*)?(\d{1,4})\s*([a-z]+)$")
-_ZH_RE = re.compile(r"^每\s*(\d{1,4})?\s*个?\s*(天|日|周|星期|月|季度|季|年)$")
+_ZH_RE = re.compile(
+    r"^(?:每\s*(\d{1,4})?|(\d{1,4}))\s*个?\s*(天|日|周|星期|月|季度|季|年)$"
+)  # 每2周, 每月, 30天 (notice)
 _DATE_LIKE = re.compile(r"\d{1,4}\s*[-/.年]\s*\d{1,2}")
 _SEPARATORS = re.compile(r"[,;、\s]+")
 
@@ -200,8 +202,8 @@ def _cadence_from_text(text: str) -> Cadence | None:
         return Cadence(1, word) if word else None
     match = _ZH_RE.match(text)
     if match:
-        times = int(match.group(1) or "1")
-        count, unit = _ZH_UNITS[match.group(2)]
+        times = int(match.group(1) or match.group(2) or "1")
+        count, unit = _ZH_UNITS[match.group(3)]
         return Cadence(count * times, unit) if 1 <= count * times <= 9999 else None
     return None
 
@@ -284,30 +286,55 @@ def occurrences(
             if day < start or (end is not None and day > end):
                 raise _outside(day, start, end, "every")
         return [day for day in rec.dates if day <= limit]
-    cadence = rec.cadence
     found: list[dt.date] = []
     if first_due is not None:
         if first_due < start or (end is not None and first_due > end):
             raise _outside(first_due, start, end, "first due")
-        k = 0
-        while (next_due := _after(cadence, first_due, k)) is not None and next_due <= limit:
-            found.append(next_due)
-            k += 1
+        if first_due <= limit:
+            found.append(first_due)
+            for next_due in _steps(rec.cadence, first_due):
+                if next_due > limit:
+                    break
+                found.append(next_due)
         return found
-    period_start: dt.date | None = start
-    k = 1
-    while period_start is not None and period_start <= limit:
-        following = _after(cadence, start, k)
-        if following is None and end is None:
-            break  # an open-ended period that would end past the calendar: never due
-        due = following - ONE_DAY if following is not None else dt.date.max
+    period_start = start
+    steps = _steps(rec.cadence, start)
+    while period_start <= limit:
+        following = next(steps, None)
+        if following is None:  # the period ends past the calendar: due on the term's end, if it has one
+            if end is not None and end <= limit:
+                found.append(end)
+            break
+        due = following - ONE_DAY
         if end is not None and due > end:
             due = end
         if due > limit:
             break
         found.append(due)
-        period_start, k = following, k + 1
+        period_start = following
     return found
+
+
+def _steps(cadence: Cadence, anchor: dt.date) -> Iterator[dt.date]:
+    """``anchor`` + 1, 2, 3 … periods, until the calendar ends (year 9999).
+
+    Days and weeks step by addition; months are counted from the anchor each
+    time (31 January, 29 February, 31 March), never from the previous date.
+    """
+    try:
+        if cadence.unit in ("d", "w"):
+            step = dt.timedelta(days=cadence.count * (7 if cadence.unit == "w" else 1))
+            day = anchor
+            while True:
+                day += step
+                yield day
+        months = cadence.count * (12 if cadence.unit == "y" else 1)
+        k = 1
+        while True:
+            yield add_months(anchor, months * k)
+            k += 1
+    except OverflowError:
+        return
 
 
 def _outside(day: dt.date, start: dt.date, end: dt.date | None, what: str) -> InvalidInput:
@@ -555,8 +582,8 @@ def review_dates(
     limit = min(d for d in (expires, until) if d is not None)
     anchor = last_review if last_review is not None and last_review > effective else effective
     found: list[dt.date] = []
-    k = 1
-    while (day := _after(period, anchor, k)) is not None and day <= limit:
+    for day in _steps(period, anchor):
+        if day > limit:
+            break
         found.append(day)
-        k += 1
     return found

@@ -111,6 +111,9 @@ def test_cadence_counts_from_the_anchor_not_the_previous_date() -> None:
         ("每3个月", "3m"),
         ("每２季度", "6m"),
         ("每90天", "90d"),
+        ("30天", "30d"),
+        ("3个月", "3m"),
+        ("1年", "1y"),
     ],
 )
 def test_parse_recurrence_cadences(typed: str, text: str) -> None:
@@ -141,7 +144,7 @@ def test_every_date_list_round_trips(days: set[dt.date]) -> None:
     assert parse_recurrence(rec.text()) == rec
 
 
-@pytest.mark.parametrize("typed", ["", "0m", "3x", "sometimes", "每两周", "10000d", "m3"])
+@pytest.mark.parametrize("typed", ["", "0m", "3x", "sometimes", "每两周", "10000d", "m3", "月", "0天"])
 def test_parse_recurrence_refuses_what_is_no_cadence(typed: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_recurrence(typed, what="obligations[2].every")
