@@ -92,10 +92,14 @@ def describe(message: Message) -> str:
 
 def read_catalog(path: Path, lang: str | None = None) -> Catalog:
     """A .po or .pot file; a syntax error raises (a broken catalogue must not ship)."""
-    from babel.messages.pofile import read_po
+    from babel.messages.pofile import PoFileError, read_po
 
     with path.open("rb") as handle:
-        return read_po(handle, locale=lang, domain=DOMAIN, abort_invalid=True)
+        try:
+            return read_po(handle, locale=lang, domain=DOMAIN, abort_invalid=True)
+        except PoFileError as error:
+            text = str(error).removesuffix(f" on {error.lineno}")  # Babel counts lines from 0
+            raise ValueError(f"{path}:{error.lineno + 1}: {text}") from None
 
 
 def usable(catalog: Catalog) -> tuple[Catalog, list[str]]:
