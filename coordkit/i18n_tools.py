@@ -85,9 +85,9 @@ def problems(message: Message) -> list[str]:
 
 def describe(message: Message) -> str:
     """``coordkit/errors.py:61 "no {kind} '{key}'"``: where a message is and what it says."""
-    where = ", ".join(f"{path}:{line}" for path, line in message.locations) or "(no longer in the source)"
+    where = ", ".join(path if line is None else f"{path}:{line}" for path, line in message.locations)
     first = message.id if isinstance(message.id, str) else message.id[0]
-    return f"{where} {first!r}"
+    return f"{where} {first!r}" if where else repr(first)
 
 
 def read_catalog(path: Path, lang: str | None = None) -> Catalog:
@@ -188,7 +188,9 @@ def _po_bytes(catalog: Catalog, **options: bool) -> bytes:
     from babel.messages.pofile import write_po
 
     buffer = BytesIO()
-    write_po(buffer, catalog, width=100, sort_by_file=True, **options)
+    # Locations without line numbers: an edit elsewhere in a file does not touch the catalogues (nor make them
+    # conflict between branches); the test and `check` print line numbers from a fresh extraction.
+    write_po(buffer, catalog, width=100, sort_by_file=True, include_lineno=False, **options)
     return buffer.getvalue()
 
 

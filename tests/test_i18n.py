@@ -199,8 +199,8 @@ def test_update_extracts_into_the_template_and_keeps_translations(tmp_path: Path
     locale_dir = tmp_path / "locale"
     i18n_tools.update(locale_dir, package)
     template = (locale_dir / "coordkit.pot").read_text(encoding="utf-8")
-    assert '#: pkg/mod.py:2\nmsgid "duty"\nmsgstr ""' in template
-    assert "#: pkg/mod.py:3\n#, python-brace-format\nmsgid \"no {kind} '{key}'\"" in template
+    assert '#: pkg/mod.py\nmsgid "duty"\nmsgstr ""' in template
+    assert "#: pkg/mod.py\n#, python-brace-format\nmsgid \"no {kind} '{key}'\"" in template
     po = i18n_tools.po_path("zh", locale_dir)
     text = po.read_text(encoding="utf-8")
     for msgid, msgstr in (("duty", "职责"), ("no {kind} '{key}'", "没有{kind}“{key}”"), ("Example:", "示例：")):

@@ -25,7 +25,6 @@ app = typer.Typer(
         _("The private key goes to a file only you can read (mode 0600); the public key goes to the store."),
         example="coord key new --party liede-sw -o ~/keys/liede-sw.pem",
     ),
-    short_help=_("Make a key pair for a party that signs electronically."),
 )
 def new(
     party: Annotated[str, typer.Option("--party", help=_("The stakeholder the key belongs to."))],
