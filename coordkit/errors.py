@@ -14,9 +14,18 @@ from coordkit.i18n import N_, _
 
 
 class CoordError(Exception):
-    """Root of the errors a user can cause (bad input, missing store, refusals)."""
+    """Root of the errors a user can cause (bad input, missing store, refusals).
+
+    ``field`` is the path of the value at fault inside the thing checked
+    (``("assignments", 1, "to")``), so that ``coord apply`` can say where in a
+    file it is; the message itself is the same wherever the value came from.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str = "", *, field: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class InvalidInput(CoordError):
@@ -67,10 +76,7 @@ class NotFound(CoordError):
             message = _("no {kind} '{key}' in {scope}").format(kind=kind_name(kind), key=key, scope=scope)
         else:
             message = _("no {kind} '{key}'").format(kind=kind_name(kind), key=key)
-        close = difflib.get_close_matches(key, list(candidates), n=1, cutoff=0.6)
-        if close:
-            message = _("{message}; did you mean '{close}'?").format(message=message, close=close[0])
-        super().__init__(message)
+        super().__init__(message + did_you_mean(key, candidates))
         self.kind, self.key = kind, key
 
 
@@ -88,3 +94,17 @@ class StoreError(CoordError):
 
 class StoreLocked(StoreError):
     """Another process holds the write lock longer than the busy timeout."""
+
+
+def did_you_mean(value: str, candidates: Iterable[str], *, otherwise: str | None = None) -> str:
+    """``"; did you mean 'liede-sw'?"`` for the closest candidate; when none is close, nothing, or
+    with ``otherwise`` (already translated) the whole list (``"; rules: no-accountable, …"``).
+
+    A clause added to the end of a finished sentence, in every language: Chinese
+    reads "…；您是不是指“liede-sw”？" in the same order.
+    """
+    options = list(candidates)
+    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    if close:
+        return _("; did you mean '{close}'?").format(close=close[0])
+    return _("; {label}: {options}").format(label=otherwise, options=", ".join(options)) if otherwise else ""

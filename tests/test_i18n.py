@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po
 import coordkit
 from coordkit import i18n, i18n_tools
 from coordkit.checks.config import CheckConfig, load_config
-from coordkit.errors import InvalidInput, NotFound
+from coordkit.errors import InvalidInput, NotFound, did_you_mean
 from coordkit.i18n import _, language, set_language, set_workspace_language, workspace_language
 
 PACKAGE = Path(coordkit.__file__).parent
@@ -129,6 +129,8 @@ def test_chinese_comes_back_through_underscore_from_the_installed_catalogue(zh: 
     )
     assert str(NotFound("duty", "reprot", [], "project 'liede-renjia'")) == "项目“liede-renjia”中没有职责“reprot”"
     assert str(NotFound("party", "x", [], "an odd place")) == "an odd place中没有协议方“x”"
+    assert did_you_mean("overload_shar", ["overload_share"]) == "；您是不是指“overload_share”？"
+    assert did_you_mean("zz", ["a", "b"], otherwise=_("known")) == "；可用的设置：a, b"
 
 
 def test_english_is_the_source_text() -> None:
@@ -137,6 +139,7 @@ def test_english_is_the_source_text() -> None:
     )
     assert str(NotFound("stakeholder", "liede-s", ["liede-sw"])) == "no stakeholder 'liede-s'; did you mean 'liede-sw'?"
     assert str(NotFound("widget", "w")) == "no widget 'w'"
+    assert did_you_mean("zz", ["a", "b"], otherwise=_("known")) == "; known: a, b"
 
 
 def test_the_installed_catalogue_is_compiled_from_the_current_po() -> None:

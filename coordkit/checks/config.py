@@ -10,12 +10,11 @@ expiry_warning_days = 30  # agreements ending within this many days
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from coordkit.errors import InvalidInput
+from coordkit.errors import InvalidInput, did_you_mean
 from coordkit.i18n import _, checked_workspace_language
 
 CONFIG_FILE = "coord.toml"
@@ -59,14 +58,8 @@ def load_config(root: Path) -> CheckConfig:
     values: dict[str, float | int] = {}
     for name, value in section.items():
         if name not in known:
-            close = difflib.get_close_matches(name, list(known), n=1)
-            if close:
-                message = _("{path}: unknown setting 'check.{name}'; did you mean '{close}'?")
-            else:
-                message = _("{path}: unknown setting 'check.{name}'; known: {known}")
-            raise InvalidInput(
-                message.format(path=path, name=name, close=close[0] if close else "", known=", ".join(known))
-            )
+            hint = did_you_mean(name, known, otherwise=_("known"))
+            raise InvalidInput(_("{path}: unknown setting 'check.{name}'").format(path=path, name=name) + hint)
         default = getattr(CheckConfig, name)
         if (
             isinstance(value, bool)

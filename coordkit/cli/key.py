@@ -37,8 +37,8 @@ def new(
     from coordkit.services.keys import new_key
 
     target = output or Path(f"{party}.key.pem")
-    with writing() as session:
-        made = new_key(session, party=party, output=target)
+    with writing() as conn:
+        made = new_key(conn, party=party, output=target)
     say(
         _("Wrote the private key of '{party}' to {file} (mode 0600; keep it safe). Fingerprint {fingerprint}.").format(
             party=party, file=target, fingerprint=made["fingerprint"]
