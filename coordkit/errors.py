@@ -7,7 +7,10 @@ anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
+
+from coordkit.i18n import N_, _
 
 
 class CoordError(Exception):
@@ -29,12 +32,51 @@ class InvalidInput(CoordError):
     """A value that is malformed or out of range."""
 
 
-class NotFound(CoordError):
-    """A key that names nothing; the message suggests the closest key."""
+# What a key can name, as a reader calls it; a kind not listed here is shown as given.
+KINDS: dict[str, str] = {
+    "stakeholder": N_("stakeholder"),
+    "project": N_("project"),
+    "role": N_("role"),
+    "duty": N_("duty"),
+    "agreement": N_("agreement"),
+    "version": N_("version"),
+    "party": N_("party"),
+    "stakeholder or role": N_("stakeholder or role"),
+    "template": N_("template"),
+    "rule": N_("rule"),
+}
 
-    def __init__(self, kind: str, key: str, candidates: Iterable[str] = (), scope: str = "") -> None:
-        where = f" in {scope}" if scope else ""
-        super().__init__(f"no {kind} '{key}'{where}{did_you_mean(key, candidates)}")
+_SCOPE = re.compile(r"(?P<kind>[a-z ]+) '(?P<key>.*)'")
+
+
+def kind_name(kind: str) -> str:
+    """``kind`` (a table's name such as ``duty``) in the reader's language."""
+    return _(KINDS[kind]) if kind in KINDS else kind
+
+
+class NotFound(CoordError):
+    """A key that names nothing; the message suggests the closest key.
+
+    ``scope`` is where the key was looked up: ``("project", "liede-renjia")``,
+    or the same written ``"project 'liede-renjia'"``. Chinese puts the scope
+    first ("项目“liede-renjia”中没有职责“reprot”"), so the message is one
+    sentence per shape, never English pieces glued together.
+    """
+
+    def __init__(self, kind: str, key: str, candidates: Iterable[str] = (), scope: str | tuple[str, str] = "") -> None:
+        if isinstance(scope, str) and (parsed := _SCOPE.fullmatch(scope)):
+            scope = (parsed["kind"], parsed["key"])
+        if isinstance(scope, tuple):
+            # Translators: {kind} and {scope_kind} are nouns translated on their own ("duty", "project");
+            # {key} and {scope_key} are keys typed by the user, such as liede-sw.
+            message = _("no {kind} '{key}' in {scope_kind} '{scope_key}'").format(
+                kind=kind_name(kind), key=key, scope_kind=kind_name(scope[0]), scope_key=scope[1]
+            )
+        elif scope:
+            message = _("no {kind} '{key}' in {scope}").format(kind=kind_name(kind), key=key, scope=scope)
+        else:
+            message = _("no {kind} '{key}'").format(kind=kind_name(kind), key=key)
+        super().__init__(message + did_you_mean(key, candidates))
         self.kind, self.key = kind, key
 
 
@@ -56,9 +98,13 @@ class StoreLocked(StoreError):
 
 def did_you_mean(value: str, candidates: Iterable[str], *, otherwise: str | None = None) -> str:
     """``"; did you mean 'liede-sw'?"`` for the closest candidate; when none is close, nothing, or
-    with ``otherwise`` the whole list (``"; rules: no-accountable, …"``)."""
+    with ``otherwise`` (already translated) the whole list (``"; rules: no-accountable, …"``).
+
+    A clause added to the end of a finished sentence, in every language: Chinese
+    reads "…；您是不是指“liede-sw”？" in the same order.
+    """
     options = list(candidates)
     close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
     if close:
-        return f"; did you mean '{close[0]}'?"
-    return f"; {otherwise}: {', '.join(options)}" if otherwise else ""
+        return _("; did you mean '{close}'?").format(close=close[0])
+    return _("; {label}: {options}").format(label=otherwise, options=", ".join(options)) if otherwise else ""

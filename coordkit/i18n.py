@@ -21,6 +21,7 @@ from pathlib import Path
 LANGUAGES = ("en", "zh")
 DOMAIN = "coordkit"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+WORKSPACE_CONFIG = "coord.toml"  # the same file as coordkit.checks.config.CONFIG_FILE
 
 _explicit: str | None = None  # --lang on the command line
 _workspace: str | None = None  # lang in the workspace's coord.toml
@@ -90,3 +91,51 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def N_(message: str) -> str:
     """Mark a message for the catalogue without translating it yet (constants defined at import)."""
     return message
+
+
+def workspace_language(root: Path) -> str | None:
+    """The ``lang`` of ``root/coord.toml`` ("zh" or "en"), None when the file or the key is absent.
+
+    Every command asks this once the store is located, so a workspace without
+    a ``lang`` costs one file read and no TOML parsing (the bytes ``lang`` must
+    occur for the key to be there). A ``lang`` other than zh or en, or a file
+    that is not TOML, is an ``InvalidInput`` naming the file.
+    """
+    path = root / WORKSPACE_CONFIG
+    try:
+        raw = path.read_bytes()
+    except OSError:  # no coord.toml (or a folder of that name): the workspace says nothing
+        return None
+    if b"lang" not in raw:
+        return None
+    import tomllib
+
+    from coordkit.errors import InvalidInput
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidInput(_("{path}: {error}").format(path=path, error=error)) from None
+    except UnicodeDecodeError:
+        raise InvalidInput(_("{path}: not UTF-8 text").format(path=path)) from None
+    return checked_workspace_language(data.get("lang"), path)
+
+
+def checked_workspace_language(value: object, path: Path) -> str | None:
+    """``value`` of coord.toml's top-level ``lang``: exactly "zh" or "en" (None when unset).
+
+    Exact, unlike ``COORD_LANG``: a file is written once and read by everyone,
+    so ``lang = "zh_CN"`` is refused with the two values that work rather than
+    guessed at.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str) and value in LANGUAGES:
+        return value
+    from coordkit.errors import InvalidInput
+
+    raise InvalidInput(
+        _('{path}: lang must be "zh" or "en" (got {value}); write lang = "zh" for Chinese').format(
+            path=path, value=repr(value)
+        )
+    )

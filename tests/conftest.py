@@ -32,8 +32,17 @@ BACKENDS = [
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test sees the user's home, store or environment."""
-    for name in ("COORD_DB", "COORD_DATABASE_URL", "COORD_BUSY_TIMEOUT", "EDITOR"):
+    for name in (
+        "COORD_DB",
+        "COORD_DATABASE_URL",
+        "COORD_BUSY_TIMEOUT",
+        "EDITOR",
+        "COORD_LANG",
+        "LC_ALL",
+        "LC_MESSAGES",
+    ):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")  # English, whatever the developer's locale: tests assert exact text
     monkeypatch.setenv("COORD_USER", "tester")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     work = tmp_path / "work"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import click
+import pytest
 import typer
 
 from coordkit.cli.app import app
@@ -42,16 +44,23 @@ def test_every_command_has_a_summary_and_an_example() -> None:
         assert example.startswith("coord "), (path, example)
 
 
-def test_help_imports_no_database_template_or_pdf_library() -> None:
+@pytest.mark.parametrize(
+    ("argv", "lang"),
+    [(["--help"], "en"), (["--help"], "zh"), (["key", "--help"], "zh"), (["key", "new", "--help"], "en")],
+)
+def test_help_imports_no_database_template_pdf_or_build_library(argv: list[str], lang: str) -> None:
+    """Babel compiles the catalogues at build time; coord reads them with the standard gettext."""
     probe = (
         "import sys\n"
         "from coordkit.cli import main\n"
-        "sys.argv = ['coord', '--help']\n"
+        f"sys.argv = ['coord', *{argv!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = {'sqlmodel', 'sqlalchemy', 'jinja2', 'weasyprint', 'pydantic', 'openpyxl', 'yaml'}\n"
+        "heavy = {'sqlmodel', 'sqlalchemy', 'jinja2', 'weasyprint', 'pydantic', 'openpyxl', 'yaml', 'babel'}\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & heavy), file=sys.stderr)\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    env = {**os.environ, "COORD_LANG": lang}
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env)
+    assert result.stdout.startswith("Usage: coord"), result.stdout
     assert result.stderr.strip() == "[]"
 
 

@@ -1,5 +1,7 @@
 """Thresholds for the checks, from the workspace's ``coord.toml`` (defaults when absent).
 
+lang = "zh"               # the language coord speaks in this workspace (zh or en; optional)
+
 [check]
 overload_share = 0.4      # a party carrying more than this share of a project's R and A
 overload_min = 10         # ... counted only in projects with at least this many R/A
@@ -13,6 +15,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from coordkit.errors import InvalidInput, did_you_mean
+from coordkit.i18n import _, checked_workspace_language
 
 CONFIG_FILE = "coord.toml"
 
@@ -33,29 +36,51 @@ def load_config(root: Path) -> CheckConfig:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
-        raise InvalidInput(f"{path}: {error}") from None
+        raise InvalidInput(_("{path}: {error}").format(path=path, error=error)) from None
     except UnicodeDecodeError:
-        raise InvalidInput(f"{path}: not UTF-8 text") from None
-    unknown_sections = sorted(set(data) - {"check"})
-    if unknown_sections:
-        raise InvalidInput(f"{path}: unknown section [{unknown_sections[0]}]; the settings live in [check]")
+        raise InvalidInput(_("{path}: not UTF-8 text").format(path=path)) from None
+    unknown = sorted(set(data) - {"lang", "check"})
+    if unknown:
+        raise InvalidInput(
+            _('{path}: unknown setting \'{name}\'; coord.toml holds lang = "zh" or "en" and a [check] section').format(
+                path=path, name=unknown[0]
+            )
+        )
+    checked_workspace_language(data.get("lang"), path)
     section = data.get("check", {})
+    if not isinstance(section, dict):
+        raise InvalidInput(
+            _("{path}: 'check' must be a section: write [check] on a line of its own, then its settings").format(
+                path=path
+            )
+        )
     known = {f.name: f for f in fields(CheckConfig)}
     values: dict[str, float | int] = {}
     for name, value in section.items():
         if name not in known:
-            hint = did_you_mean(name, known, otherwise="known")
-            raise InvalidInput(f"{path}: unknown setting 'check.{name}'{hint}")
+            hint = did_you_mean(name, known, otherwise=_("known"))
+            raise InvalidInput(_("{path}: unknown setting 'check.{name}'").format(path=path, name=name) + hint)
         default = getattr(CheckConfig, name)
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
             or (isinstance(default, int) and not isinstance(value, int))
         ):
-            raise InvalidInput(f"{path}: check.{name} must be a {type(default).__name__} (got {value!r})")
+            kind = _("a whole number") if isinstance(default, int) else _("a number")
+            raise InvalidInput(
+                _("{path}: check.{name} must be {kind} (got {value})").format(
+                    path=path, name=name, kind=kind, value=repr(value)
+                )
+            )
         if name == "overload_share" and not 0 < value <= 1:
-            raise InvalidInput(f"{path}: check.overload_share must be above 0 and at most 1 (got {value})")
+            raise InvalidInput(
+                _("{path}: check.overload_share must be above 0 and at most 1 (got {value})").format(
+                    path=path, value=value
+                )
+            )
         if value < 0:
-            raise InvalidInput(f"{path}: check.{name} must not be negative (got {value})")
+            raise InvalidInput(
+                _("{path}: check.{name} must not be negative (got {value})").format(path=path, name=name, value=value)
+            )
         values[name] = value
     return CheckConfig(**values)  # type: ignore[arg-type]
