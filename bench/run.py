@@ -15,9 +15,11 @@ marked ✗.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -85,9 +87,27 @@ def coord_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "coordkit"]
 
 
+def write_stores(store: Path, work: Path) -> tuple[Path, Path]:
+    """Copies for the write figures (the reference data stays as generated): the reference store, and the
+    demo workspace's store (the Liede Renjia example applied, as ``coord demo`` builds it)."""
+    writes, demo = work / "writes", work / "demo"
+    for folder in (writes, demo):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    with sqlite3.connect(store) as source, sqlite3.connect(writes / "coord.db") as target:
+        source.backup(target)
+    example = Path(__file__).parent.parent / "agreements" / "liede-renjia.yaml"
+    for step in (["init", str(demo)], ["--db", str(demo), "apply", str(example)]):
+        subprocess.run([*coord_command(), *step], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    (work / "one-row.json").write_text('{"id": 1, "name": "Liede Street Office"}\n')
+    return writes / "coord.db", demo / "coord.db"
+
+
 def figures(store: Path, work: Path, pdf_store: Path) -> list[Figure]:
     """Every figure, and the floor each is compared with."""
     coord = [*coord_command(), "--db", str(store)]
+    writes, demo = work / "writes" / "coord.db", work / "demo" / "coord.db"
+    insert_floor = "floor: sqlite-utils insert (one row)"
     py = sys.executable
     fresh = work / "applied"
     first = "AGR-2024-0000"
@@ -97,6 +117,95 @@ def figures(store: Path, work: Path, pdf_store: Path) -> list[Figure]:
         Figure(stack, [py, "-c", "import sqlmodel, typer"]),
         Figure("floor: raw SQL, duties without exactly one A", [py, "-c", RAW_SQL, str(store)]),
         Figure("coord --help", [*coord_command(), "--help"], 0.15, "floor: python -c pass"),
+        Figure(
+            insert_floor,
+            [
+                str(Path(sys.executable).with_name("sqlite-utils")),
+                "insert",
+                str(work / "floor.db"),
+                "rows",
+                str(work / "one-row.json"),
+                "--pk",
+                "id",
+                "--replace",
+            ],
+        ),
+        Figure(
+            "coord stakeholder add (reference store)",
+            [
+                *coord_command(),
+                "--db",
+                str(writes),
+                "stakeholder",
+                "add",
+                "bench-{n}",
+                "--name",
+                "Bench {n}",
+                "--kind",
+                "volunteer-team",
+            ],
+            0.25,
+            insert_floor,
+        ),
+        Figure(
+            "coord duty assign (reference store)",
+            [
+                *coord_command(),
+                "--db",
+                str(writes),
+                "duty",
+                "assign",
+                "duty-0000",
+                "org-00001",
+                "--as",
+                "I",
+                "--from",
+                "{year}-01-01",
+                "--to",
+                "{year}-12-31",
+                "--project",
+                "project-0000",
+            ],
+            0.25,
+            insert_floor,
+        ),
+        Figure(
+            "coord stakeholder add (demo workspace)",
+            [
+                *coord_command(),
+                "--db",
+                str(demo),
+                "stakeholder",
+                "add",
+                "bench-{n}",
+                "--name",
+                "Bench {n}",
+                "--kind",
+                "volunteer-team",
+            ],
+            0.25,
+            insert_floor,
+        ),
+        Figure(
+            "coord duty assign (demo workspace)",
+            [
+                *coord_command(),
+                "--db",
+                str(demo),
+                "duty",
+                "assign",
+                "market-venue",
+                "liede-university",
+                "--as",
+                "I",
+                "--from",
+                "{year}-01-01",
+                "--to",
+                "{year}-12-31",
+            ],
+            0.25,
+            insert_floor,
+        ),
         Figure("coord stakeholder list --format json", [*coord, "stakeholder", "list", "--format", "json"], 0.5, stack),
         Figure(
             "coord check",
@@ -162,14 +271,20 @@ def figures(store: Path, work: Path, pdf_store: Path) -> list[Figure]:
     ]
 
 
+_samples = itertools.count(1)
+
+
 def measure(figure: Figure, repeat: int) -> None:
     """Run the command ``repeat`` times; record wall times (or its own) and the peak memory."""
     for _ in range(min(repeat, figure.repeat or repeat)):
         for step in figure.setup:
             subprocess.run(step, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # write figures name a new thing each run: bench-{n}, a window in year {year}
+        sample = next(_samples)
+        argv = [part.replace("{n}", str(sample)).replace("{year}", str(3000 + sample)) for part in figure.argv]
         start = time.perf_counter()
         process = subprocess.Popen(
-            figure.argv, stdout=subprocess.PIPE if figure.inner else subprocess.DEVNULL, stderr=subprocess.PIPE
+            argv, stdout=subprocess.PIPE if figure.inner else subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         _pid, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
@@ -232,6 +347,7 @@ def main(argv: Sequence[str] | None = None) -> list[Figure]:
             print(f"generated {name} data in {time.perf_counter() - started:.1f} s: {SCALES[name]}", file=sys.stderr)
     work = data / "work"
     work.mkdir(exist_ok=True)
+    write_stores(data / "store" / "coord.db", work)
     results = figures(data / "store" / "coord.db", work, data / "pdf-store" / "coord.db")
     for figure in results:
         measure(figure, args.repeat)

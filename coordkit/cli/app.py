@@ -83,6 +83,7 @@ class CoordGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
+            _workspace_language(ctx.params.get("db"))
             return super().invoke(ctx)
         except CoordError as error:
             for line in str(error).splitlines() or [""]:
@@ -91,6 +92,20 @@ class CoordGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("Interrupted; nothing was changed by the unfinished command.", err=True)
             raise typer.Exit(130) from None
+
+
+def _workspace_language(db: str | None) -> None:
+    """The workspace's coord.toml ``lang``, before the command module is imported (its help is
+    translated when it loads); COORD_LANG still wins over it."""
+    from coordkit.errors import StoreError
+    from coordkit.i18n import set_workspace_language, workspace_language
+    from coordkit.storage.location import locate
+
+    try:
+        root = locate(db).root
+    except StoreError:
+        root = None
+    set_workspace_language(workspace_language(root) if root else None)
 
 
 app = typer.Typer(
