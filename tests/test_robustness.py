@@ -205,3 +205,213 @@ def test_read_limited(tmp_path: Path) -> None:
         read_limited(Path("/dev/zero"), limit=4, what="--minutes")
     with pytest.raises(InvalidInput, match="cannot read it"):
         read_limited(tmp_path / "missing", limit=4, what="--minutes")
+
+
+# ---------------------------------------------------------------- 2. every file the CLI writes is written atomically
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "agreements" / "liede-renjia.yaml"
+KILL_AT = Path(__file__).resolve().parent / "kill_at.py"
+
+
+@pytest.fixture(scope="module")
+def example_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Liede Renjia example in a store: 19 KB of export, four agreements."""
+    from conftest import run_coord
+
+    db = tmp_path_factory.mktemp("example") / "coord.db"
+    for args in (("init",), ("apply", str(EXAMPLE))):
+        result = run_coord("--db", str(db), *args)
+        assert result.exit_code == 0, result.stderr
+    return db
+
+
+def spy_on_atomic_write(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    written: list[Path] = []
+    real = files.atomic_write
+
+    def spy(path: Path, content: bytes | str) -> None:
+        written.append(Path(path))
+        real(path, content)
+
+    monkeypatch.setattr(files, "atomic_write", spy)
+    return written
+
+
+def test_export_render_and_demo_write_through_atomic_write(
+    example_store: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import ok
+
+    from coordkit.services.demo import _write
+
+    written = spy_on_atomic_write(monkeypatch)
+    ok("--db", str(example_store), "export", "-o", "ws.yaml")
+    ok("--db", str(example_store), "agreement", "render", "AGR-2024-001", "-f", "md", "-o", "one.md")
+    ok("--db", str(example_store), "agreement", "render", "--all", "-f", "md", "-o", "docs")
+    _write(isolated / "demo.html", "<p>demo</p>")
+    assert [p.name for p in written] == [
+        "ws.yaml",
+        "one.md",
+        "AGR-2024-001-v1.en.md",
+        "AGR-2024-002-v1.en.md",
+        "AGR-2024-003-v1.en.md",
+        "AGR-2024-004-v1.en.md",
+        "demo.html",
+    ]
+    assert (isolated / "ws.yaml").read_text(encoding="utf-8") == ok("--db", str(example_store), "export")
+
+
+def test_export_over_a_symlink_replaces_the_link_not_its_target(example_store: Path, isolated: Path) -> None:
+    from conftest import ok
+
+    secret = isolated / "authorized_keys"
+    secret.write_text("the owner's key\n")
+    (isolated / "ws.yaml").symlink_to(secret)
+    ok("--db", str(example_store), "export", "-o", "ws.yaml")
+    assert secret.read_text() == "the owner's key\n"
+    assert not (isolated / "ws.yaml").is_symlink()
+    assert (isolated / "ws.yaml").read_text(encoding="utf-8") == ok("--db", str(example_store), "export")
+
+
+def _limit_file_size() -> None:
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead of killing
+    resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))
+
+
+def test_a_write_the_os_refuses_half_way_leaves_the_old_file(isolated: Path) -> None:
+    """A real failure half-way (the OS refuses bytes past 8 KB of 18 KB, as a full disk would): exit 2, old file kept.
+
+    ``coord schema`` writes through the same ``write_out`` as export and opens
+    no store (SQLite's 32 KB shared-memory file would trip the limit first).
+    """
+    import subprocess
+    import sys
+
+    (isolated / "schema.json").write_text("old and whole\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "coordkit", "schema", "-o", "schema.json"],
+        capture_output=True,
+        text=True,
+        preexec_fn=_limit_file_size,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        "Error: cannot write schema.json: the file is larger than this system or account allows; "
+        "the old file, if any, is unchanged\n"
+    )
+    assert (isolated / "schema.json").read_text() == "old and whole\n"
+    assert leftovers(isolated) == []
+
+
+def test_export_on_a_full_disk_exits_2_and_keeps_the_old_file(
+    example_store: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import run_coord
+
+    def full(fd: int, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    (isolated / "ws.yaml").write_text("old and whole\n")
+    monkeypatch.setattr(files, "_write_all", full)
+    result = run_coord("--db", str(example_store), "export", "-o", "ws.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: cannot write ws.yaml: the disk is full; free some space and try again; "
+        "the old file, if any, is unchanged\n"
+    )
+    assert (isolated / "ws.yaml").read_text() == "old and whole\n"
+    assert leftovers(isolated) == []
+
+
+def test_render_all_into_an_existing_file_is_one_error(example_store: Path, isolated: Path) -> None:
+    from conftest import run_coord
+
+    (isolated / "report.pdf").write_text("not a folder")
+    result = run_coord("--db", str(example_store), "agreement", "render", "--all", "-o", "report.pdf")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: -o report.pdf is a file; with --all, -o names a folder to write the documents into\n"
+    )
+    assert (isolated / "report.pdf").read_text() == "not a folder"
+
+
+def test_render_all_ctrl_c_says_how_many_files_were_written(
+    example_store: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import run_coord
+
+    from coordkit.render import documents
+
+    real = documents.render_agreement
+    calls = {"n": 0, "stop": 3}
+
+    def interrupted(*args: object, **kwargs: object) -> str | bytes:
+        calls["n"] += 1
+        if calls["n"] == calls["stop"]:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(documents, "render_agreement", interrupted)
+    result = run_coord("--db", str(example_store), "agreement", "render", "--all", "-f", "md", "-o", "docs")
+    assert result.exit_code == 130
+    assert result.stderr == "Interrupted after writing 2 of 4 documents to docs/; each file there is complete.\n"
+    assert sorted(p.name for p in (isolated / "docs").iterdir()) == ["AGR-2024-001-v1.en.md", "AGR-2024-002-v1.en.md"]
+    calls.update(n=0, stop=1)
+    result = run_coord("--db", str(example_store), "agreement", "render", "--all", "-f", "md", "-o", "docs2")
+    assert result.exit_code == 130
+    assert result.stderr == "Interrupted; nothing was changed by the unfinished command.\n"
+
+
+def _kill(store: Path, cwd: Path, event: str, count: int, *args: str) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(KILL_AT), event, str(count), "--db", str(store), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == -9, (event, count, result.returncode, result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("event", "count", "survivor"),
+    [
+        ("write", 10, "old"),  # half-way through 19 chunks of 1 KB
+        ("fsync", 1, "old"),  # all written and synced, not yet renamed
+        ("replace", 1, "new"),  # renamed, folder not yet synced
+    ],
+)
+def test_export_killed_at_any_point_leaves_the_old_file_or_the_whole_new_one(
+    example_store: Path, isolated: Path, event: str, count: int, survivor: str
+) -> None:
+    from conftest import ok
+
+    whole = ok("--db", str(example_store), "export")
+    assert len(whole) > 15_000
+    (isolated / "ws.yaml").write_text("old and whole\n")
+    _kill(example_store, isolated, event, count, "export", "-o", "ws.yaml")
+    expected = "old and whole\n" if survivor == "old" else whole
+    assert (isolated / "ws.yaml").read_text(encoding="utf-8") == expected
+    assert [p.name for p in isolated.iterdir() if p.name != "ws.yaml" and not p.name.endswith(".coord-tmp")] == []
+
+
+def test_render_all_killed_mid_document_leaves_only_whole_documents(
+    example_store: Path, isolated: Path, tmp_path: Path
+) -> None:
+    from conftest import ok
+
+    reference = tmp_path / "reference"
+    ok("--db", str(example_store), "agreement", "render", "--all", "-f", "html", "-o", str(reference))
+    first, second = sorted(reference.iterdir())[:2]
+    chunks = -(-first.stat().st_size // 1024)
+    assert second.stat().st_size > 3 * 1024
+    _kill(example_store, isolated, "write", chunks + 2, "agreement", "render", "--all", "-f", "html", "-o", "docs")
+    assert sorted(p.name for p in (isolated / "docs").iterdir() if not p.name.endswith(".coord-tmp")) == [first.name]
+    assert (isolated / "docs" / first.name).read_bytes() == first.read_bytes()
