@@ -15,6 +15,7 @@ from typing import Any
 from coordkit.errors import InvalidInput
 
 TEMPLATE = "agreement.docx"
+MAX_DOCX = 50 * 1024 * 1024  # bytes: room for a letterhead with images, not for /dev/zero
 
 
 def _field(paragraph: Any, instruction: str) -> None:
@@ -175,10 +176,11 @@ def render_docx(context: dict[str, Any], workspace: Path | None) -> bytes:
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError
 
-    from coordkit.render.environment import environment
+    from coordkit.files import read_limited
+    from coordkit.render.environment import environment, workspace_template
 
-    own = workspace / "templates" / TEMPLATE if workspace is not None else None
-    source = own.read_bytes() if own is not None and own.is_file() else build_template()
+    own = workspace_template(workspace, TEMPLATE)
+    source = read_limited(own, limit=MAX_DOCX, what=TEMPLATE) if own is not None else build_template()
     try:
         template = DocxTemplate(io.BytesIO(source))
         template.render(context, jinja_env=environment(workspace), autoescape=True)

@@ -92,7 +92,9 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
     if pdf_ok:
         from coordkit.render.pdf import html_to_pdf
 
-        _write(out / "matrix.pdf", html_to_pdf(matrix_render.to_html(matrix, directory), lang="en"))
+        _write(
+            out / "matrix.pdf", html_to_pdf(matrix_render.to_html(matrix, directory), lang="en", workspace=directory)
+        )
         made.append("matrix.pdf")
         if zh_ok:
             _write(
