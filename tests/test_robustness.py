@@ -491,3 +491,254 @@ def test_markdown_escapes_html_and_pipes(hostile_db: str) -> None:
     assert "<script>" not in md and "\x1b" not in md
     matrix = ok("--db", hostile_db, "matrix", "-f", "md")
     assert "<" not in matrix.replace("&lt;", "")
+
+
+# ---------------------------------------------------------------- 3. contained rendering
+
+
+def render_source(workspace: Path, source: str, name: str = "t.html.j2", **context: object) -> str:
+    from coordkit.render.environment import render
+
+    (workspace / "templates").mkdir(exist_ok=True)
+    (workspace / "templates" / name).write_text(source, encoding="utf-8")
+    return render(name, dict(context), workspace)
+
+
+def refused(workspace: Path, source: str) -> str:
+    with pytest.raises(InvalidInput) as caught:
+        render_source(workspace, source)
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+LIMITS = [
+    ("{{ 'a' * 10**10 }}", "a value of 10,000,000,000 characters or items; a template may make at most 10,000,000"),
+    ("{{ [1, 2] * 10**9 }}", "a value of 2,000,000,000 characters or items; a template may make at most 10,000,000"),
+    ("{{ 10 ** (10 ** 10) }}", "a number of more than 30,102 digits; a template may make no larger ones"),
+    ("{{ range(10**9) | list }}", "range() of 1,000,000,000 items; a template may ask for at most 100,000"),
+    (
+        "{% set ns = namespace(s='x' * 1000) %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+        "a value of 16,384,000 characters or items; a template may make at most 10,000,000",
+    ),
+    (
+        "{% set ns = namespace(s=[0]) %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}",
+        "a value of 16,777,216 characters or items; a template may make at most 10,000,000",
+    ),
+    (
+        "{% set s = 'x' * 1000000 %}{{ [s] * 100 }}",
+        "a value of 100,000,100 characters or items; a template may make at most 10,000,000",
+    ),
+    (
+        "{{ 'a' | center(10**10) }}",
+        "a value of 10,000,000,001 characters or items; a template may make at most 10,000,000",
+    ),
+    (
+        "{{ 'a'.ljust(10**10) }}",
+        "a value of 10,000,000,000 characters or items; a template may make at most 10,000,000",
+    ),
+    (
+        "{{ '{:>9999999999}'.format(1) }}",
+        "a value of 9,999,999,999 characters or items; a template may make at most 10,000,000",
+    ),
+    (
+        "{{ '%*s' % (10**9, 'x') }}",
+        "a value of 1,000,000,000 characters or items; a template may make at most 10,000,000",
+    ),
+    (
+        "{% macro down(n) %}{{ down(n + 1) }}{% endmacro %}{{ down(1) }}",
+        "macros call each other more than 100 levels deep (a macro that calls itself?)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "problem"), LIMITS, ids=[f"limit{i}" for i in range(len(LIMITS))])
+def test_template_limits_are_one_line_naming_template_line_and_problem(
+    isolated: Path, source: str, problem: str
+) -> None:
+    assert refused(isolated, "\n" + source) == f"template t.html.j2, line 2: {problem}"
+
+
+def test_template_wall_clock_limit_stops_nested_loops(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coordkit.render import sandbox
+
+    monkeypatch.setattr(sandbox, "TIME_LIMIT", 0.2)
+    loops = "{% set r = range(100000) | list %}{% for a in r %}{% for b in r %}{% endfor %}{% endfor %}"
+    assert refused(isolated, loops) == (
+        "template t.html.j2, line 1: still rendering after 0.2 seconds (a loop that never ends?); "
+        "a document may take at most that long"
+    )
+
+
+def test_template_output_is_capped(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coordkit.render import sandbox
+
+    monkeypatch.setattr(sandbox, "MAX_OUTPUT", 1000)
+    assert render_source(isolated, "{% for i in range(100) %}123456789\n{% endfor %}") == "123456789\n" * 100
+    assert refused(isolated, "{% for i in range(101) %}123456789\n{% endfor %}") == (
+        "template t.html.j2: the document grew past 1,000 characters; a document may have at most that many"
+    )
+
+
+def test_template_including_itself_is_one_line(isolated: Path) -> None:
+    assert refused(isolated, "x{% include 't.html.j2' %}") == (
+        "template t.html.j2: templates or macros include or call themselves too deeply"
+    )
+
+
+def test_templates_within_the_limits_render_as_before(isolated: Path) -> None:
+    source = (
+        "{% for i in range(3) %}{{ i }}{% endfor %}|{{ '%5s' % 'ab' }}|{{ '{:>4}'.format(7) }}|"
+        "{{ 'a,b' | replace(',', ';') }}|{{ [1, 2] | join('-') }}|{{ 'ab' * 3 }}|{{ [0] * 3 }}|{{ 2 ** 10 }}|"
+        "{{ 'x' ~ 1 }}|{{ names | join(', ') }}|{{ 'a' | center(5) }}|{{ '-' * 3 }}"
+    )
+    assert render_source(isolated, source, names=["猎德", "<b>"]) == (
+        "012|   ab|   7|a;b|1-2|ababab|[0, 0, 0]|1024|x1|猎德, &lt;b&gt;|  a  |---"
+    )
+
+
+def test_include_of_a_link_outside_the_templates_folder_is_refused(example_store: Path, isolated: Path) -> None:
+    import shutil
+
+    shutil.copy(example_store, isolated / "coord.db")
+    templates = isolated / "templates"
+    templates.mkdir()
+    (templates / "evil.txt").symlink_to("/etc/passwd")
+    (templates / "agreement.md.j2").write_text("{% include 'evil.txt' %}\n")
+    result = run_coord("agreement", "render", "AGR-2024-001", "-f", "md")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: template agreement.md.j2, line 1: evil.txt in {templates} is a link to /etc/passwd, "
+        "outside that folder; copy the file in instead\n"
+    )
+    assert result.stdout == ""
+
+
+def test_a_templates_folder_linked_outside_the_workspace_is_refused(tmp_path: Path, isolated: Path) -> None:
+    elsewhere = tmp_path / "home-of-someone"
+    elsewhere.mkdir()
+    (elsewhere / "t.html.j2").write_text("hello")
+    (isolated / "templates").symlink_to(elsewhere)
+    from coordkit.render.environment import render
+
+    with pytest.raises(InvalidInput) as caught:
+        render("t.html.j2", {}, isolated)
+    assert str(caught.value) == (
+        f"{isolated / 'templates'} is a link to {elsewhere}, outside the workspace; "
+        "copy the templates into the workspace"
+    )
+
+
+def test_docx_template_linked_outside_is_refused(isolated: Path, tmp_path: Path) -> None:
+    from coordkit.render.docx import render_docx
+
+    outside = tmp_path / "someone-elses.docx"
+    outside.write_bytes(b"PK")
+    (isolated / "templates").mkdir()
+    (isolated / "templates" / "agreement.docx").symlink_to(outside)
+    with pytest.raises(InvalidInput) as caught:
+        render_docx({}, isolated)
+    assert str(caught.value) == (
+        f"agreement.docx in {isolated / 'templates'} is a link to {outside}, outside that folder; "
+        "copy the file in instead"
+    )
+
+
+def tiny_png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def pdf_of(html: str, workspace: Path) -> bytes:
+    from coordkit.render.pdf import html_to_pdf
+
+    return html_to_pdf(f"<html><body><p>x</p>{html}</body></html>", lang="en", workspace=workspace)
+
+
+def pdf_refusal(html: str, workspace: Path) -> str:
+    with pytest.raises(InvalidInput) as caught:
+        pdf_of(html, workspace)
+    return str(caught.value)
+
+
+def test_pdf_never_embeds_a_file_outside_the_template_folders(isolated: Path, tmp_path: Path) -> None:
+    from coordkit.render.environment import builtin_dir
+
+    secret = tmp_path / "secret.pem"
+    secret.write_text("-----BEGIN PRIVATE KEY-----\n")
+    (isolated / "templates").mkdir()
+    folders = f"{isolated / 'templates'} or {builtin_dir()}"
+    assert pdf_refusal(f'<a rel="attachment" href="{secret.as_uri()}">key</a>', isolated) == (
+        f"the document asks for {secret.as_uri()}; a document may use only files in {folders} and data: URLs, "
+        "so remove that reference from the template"
+    )
+    (isolated / "templates" / "key.pem").symlink_to(secret)
+    assert pdf_refusal('<a rel="attachment" href="key.pem">key</a>', isolated) == (
+        f"the document asks for {(isolated / 'templates' / 'key.pem').as_uri()}, a link to {secret} "
+        "outside the template folders; copy the file in instead"
+    )
+    assert pdf_refusal('<img src="ftp://example.com/x.png">', isolated).startswith(
+        "the document asks for ftp://example.com/x.png; "
+    )
+
+
+def test_pdf_makes_no_network_request(isolated: Path) -> None:
+    import http.server
+    import threading
+
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/style.css"
+        assert pdf_refusal(f'<link rel="stylesheet" href="{url}">', isolated).startswith(
+            f"the document asks for {url}; a document may use only files in "
+        )
+    finally:
+        server.shutdown()
+    assert requests == []
+
+
+def test_pdf_uses_images_from_the_templates_folder_and_data_urls(isolated: Path) -> None:
+    import base64
+    import io
+
+    from pypdf import PdfReader
+
+    (isolated / "templates").mkdir()
+    (isolated / "templates" / "logo.png").write_bytes(tiny_png())
+    inline = "data:image/png;base64," + base64.b64encode(tiny_png()).decode()
+    pdf = pdf_of(f'<img src="logo.png" width="20"><img src="{inline}" width="20">', isolated)
+    assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 2
+
+
+def test_built_in_templates_fetch_nothing() -> None:
+    """They name no stylesheet, image, font or link: the fetcher can never refuse them."""
+    import re
+
+    from coordkit.render.environment import builtin_dir
+
+    for template in sorted(builtin_dir().glob("*.j2")):
+        text = template.read_text(encoding="utf-8")
+        assert re.findall(r"url\(|src=|href=|@import", text) == [], template.name
