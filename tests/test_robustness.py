@@ -279,6 +279,7 @@ def _limit_file_size() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))
 
 
+@pytest.mark.slow
 def test_a_write_the_os_refuses_half_way_leaves_the_old_file(isolated: Path) -> None:
     """A real failure half-way (the OS refuses bytes past 8 KB of 18 KB, as a full disk would): exit 2, old file kept.
 
@@ -375,6 +376,7 @@ def _kill(store: Path, cwd: Path, event: str, count: int, *args: str) -> None:
     assert result.returncode == -9, (event, count, result.returncode, result.stderr)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("event", "count", "survivor"),
     [
@@ -396,6 +398,7 @@ def test_export_killed_at_any_point_leaves_the_old_file_or_the_whole_new_one(
     assert [p.name for p in isolated.iterdir() if p.name != "ws.yaml" and not p.name.endswith(".coord-tmp")] == []
 
 
+@pytest.mark.slow
 def test_render_all_killed_mid_document_leaves_only_whole_documents(
     example_store: Path, isolated: Path, tmp_path: Path
 ) -> None:
@@ -742,3 +745,89 @@ def test_built_in_templates_fetch_nothing() -> None:
     for template in sorted(builtin_dir().glob("*.j2")):
         text = template.read_text(encoding="utf-8")
         assert re.findall(r"url\(|src=|href=|@import", text) == [], template.name
+
+
+# ---------------------------------------------------------------- 5. store paths are paths
+
+
+@pytest.mark.parametrize("name", ["data?x", "Who pays?", "a%20b", "x#y", "猎德 人家"])
+def test_a_store_path_is_never_parsed_as_a_url(isolated: Path, name: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    from coordkit.storage.location import for_init, locate
+
+    made = for_init(Path(name), None, env={})
+    assert made.path == isolated / name / "coord.db"
+    assert made.root == isolated / name
+    assert make_url(made.url).database == str(made.path)  # the URL string, parsed back, names the same file
+    assert made.sqlalchemy_url().database == str(made.path)
+    found = locate(f"{name}/coord.db", env={})
+    assert found.path == made.path and found.source == "--db"
+
+
+@pytest.mark.parametrize("name", ["data?x", "Who pays?", "a%20b"])
+def test_init_add_list_in_a_folder_with_url_characters(
+    isolated: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok("init", name)
+    assert sorted(p.name for p in isolated.iterdir()) == [name]  # no stray "data" file beside it
+    assert (isolated / name / "coord.db").is_file()
+    ok("--db", name, "stakeholder", "add", "liede-sw", "--name", "Liede Social Work", "--kind", "other")
+    assert (
+        ok("--db", name, "stakeholder", "list", "-f", "csv").splitlines()[1].startswith("liede-sw,Liede Social Work,")
+    )
+    monkeypatch.chdir(isolated / name)
+    assert "liede-sw" in ok("stakeholder", "list", "-f", "csv")
+
+
+def test_store_urls_that_are_accepted(isolated: Path) -> None:
+    from coordkit.storage.location import locate
+
+    assert locate("sqlite:///rel%3Fx/coord.db", env={}).path == isolated / "rel?x" / "coord.db"
+    assert locate("sqlite:////abs/coord.db", env={}).path == Path("/abs/coord.db")
+    for url in ("postgresql://u:pw@db/coord", "postgres://u:pw@db/coord", "postgresql+psycopg://u:pw@db/coord"):
+        server = locate(url, env={})
+        assert (server.url, server.path, server.is_sqlite) == ("postgresql+psycopg://u:pw@db/coord", None, False)
+        assert server.display == "postgresql+psycopg://u:***@db/coord"
+    assert locate(None, env={"COORD_DB": "sqlite:///a.db"}).path == isolated / "a.db"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("sqlite://", "--db 'sqlite://' names no file; use sqlite:///PATH, or just the path"),
+        ("sqlite:///:memory:", "--db 'sqlite:///:memory:' names no file; use sqlite:///PATH, or just the path"),
+        (
+            "sqlite:///x.db?mode=ro",
+            "--db 'sqlite:///x.db?mode=ro': coord takes no options after '?' in a sqlite URL; "
+            "for a folder with '?' in its name, pass the path itself",
+        ),
+        (
+            "x://y",
+            "--db 'x://y' is not a store coord can open; pass a path, a folder, or a URL: "
+            "sqlite:///PATH, postgresql://, postgres:// or postgresql+psycopg://",
+        ),
+        (
+            "http://127.0.0.1:8080/coord",
+            "--db 'http://127.0.0.1:8080/coord' is not a store coord can open; pass a path, a folder, or a URL: "
+            "sqlite:///PATH, postgresql://, postgres:// or postgresql+psycopg://",
+        ),
+        ("a\x00b", "--db: the path holds a NUL character; name the store with a plain path"),
+    ],
+)
+def test_bad_store_values_are_one_line(isolated: Path, value: str, message: str) -> None:
+    result = run_coord("--db", value, "stakeholder", "list")
+    assert (result.exit_code, result.stderr) == (2, f"Error: {message}\n")
+
+
+def test_a_store_path_longer_than_the_system_allows_is_one_line(isolated: Path) -> None:
+    result = run_coord("--db", "a/" * 2500, "stakeholder", "list")
+    size = len(str(isolated)) + 1 + 4999
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: --db: the path is {size:,} bytes long; this system allows 4,096 in all and 255 for one folder "
+        "or file name; choose a shorter path\n",
+    )
+    result = run_coord("init", "x" * 300)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: init: the path is ")
