@@ -430,6 +430,7 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> str:
         ["project", "add", "p", "--name", "P"],
         ["duty", "add", "link", "--title", EVIL_TITLE, "--category", "@SUM(A1)", "-p", "p"],
         ["duty", "add", "bell", "--title", "ring\x07\x1b[31mred\x7f", "--category", "-minus", "-p", "p"],
+        ["duty", "add", "err", "--title", "#N/A", "-p", "p"],
         ["duty", "assign", "link", "evil", "--as", "R", "-p", "p"],
         ["duty", "assign", "bell", "esc", "--as", "A", "-p", "p"],
     ):
@@ -449,6 +450,7 @@ def test_matrix_xlsx_stores_formula_text_as_text_and_drops_control_characters(ho
     assert link[1].quotePrefix and link[3].quotePrefix  # Excel keeps it text even when the cell is edited
     assert (bell[1].value, bell[3].value) == ("-minus", "ring[31mred")
     assert bell[1].quotePrefix and not bell[3].quotePrefix
+    assert (rows["err"][3].value, rows["err"][3].data_type) == ("#N/A", "s")  # text, not Excel's error value
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
 
 

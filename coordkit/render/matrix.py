@@ -53,17 +53,15 @@ def to_csv(data: dict[str, Any]) -> str:
         cells = [""] * width
         for party, text in row["cells"].items():
             cells[position[party]] = text
+        # the party cells are letters coord writes (R, A*, C#); only the text people typed needs neutralising
         writer.writerow(
             [
-                neutralise(text)
-                for text in (
-                    row["project"],
-                    row["category"] or "",
-                    row["duty"],
-                    row["title"],
-                    *cells,
-                    "; ".join(row["findings"]),
-                )
+                neutralise(row["project"]),
+                neutralise(row["category"] or ""),
+                neutralise(row["duty"]),
+                neutralise(row["title"]),
+                *cells,
+                neutralise("; ".join(row["findings"])),
             ]
         )
     return buffer.getvalue()
@@ -80,8 +78,8 @@ def to_html(data: dict[str, Any], workspace: Path | None = None) -> str:
 def _safe_row(sheet: Any, values: list[Any]) -> tuple[Any, ...]:
     """Append ``values`` as one row: text without control characters, and never a formula.
 
-    openpyxl stores any text starting with ``=`` as a formula, so every text
-    cell is typed as a string after the fact; text that a spreadsheet would
+    openpyxl stores text starting with ``=`` as a formula (and ``#N/A`` as an
+    error), so such cells are typed as strings after the fact; text that a spreadsheet would
     re-read as a formula when edited (``= + - @``, tab, CR) also gets the
     quote prefix, Excel's own mark for "typed with a leading '".
     """
@@ -92,7 +90,8 @@ def _safe_row(sheet: Any, values: list[Any]) -> tuple[Any, ...]:
     cells: tuple[Any, ...] = sheet[sheet.max_row]
     for cell, value in zip(cells, cleaned, strict=False):
         if isinstance(value, str):
-            cell.data_type = "s"
+            if cell.data_type != "s":  # openpyxl made "=…" a formula and "#N/A" an error: both are text here
+                cell.data_type = "s"
             if value.startswith(FORMULA_START):
                 cell.quotePrefix = True
     return cells
