@@ -54,6 +54,11 @@ def _reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
+def sync_folder(folder: Path) -> None:
+    """Make the renames into ``folder`` durable (after ``atomic_write(..., sync_folder=False)`` in a batch)."""
+    _fsync_folder(folder)
+
+
 def _fsync_folder(folder: Path) -> None:
     """Make the rename itself durable: without this a power cut can undo it (POSIX only)."""
     if os.name != "posix":
@@ -100,7 +105,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def atomic_write(path: Path, content: bytes | str) -> None:
+def atomic_write(path: Path, content: bytes | str, *, sync_folder: bool = True) -> None:
     """Write ``content`` to ``path`` so that readers see the old file or the whole new one, never a piece.
 
     Text is written as UTF-8. The parent folders are made when missing. When
@@ -109,7 +114,10 @@ def atomic_write(path: Path, content: bytes | str) -> None:
     through a link planted at that name into ``~/.ssh/authorized_keys``. The
     temporary file is removed on any failure, Ctrl-C included; failures a
     person can fix (full disk, no permission, a folder at that name) become one
-    ``InvalidInput`` line.
+    ``InvalidInput`` line. A batch writing 1,000 files into one folder passes
+    ``sync_folder=False`` and calls ``sync_folder(folder)`` once at the end: the
+    folder's fsync costs about as much as the file's (2 ms each here), and
+    skipping it can only lose a rename on power loss, never expose a piece.
     """
     data = content.encode("utf-8") if isinstance(content, str) else content
     path = Path(path)
@@ -140,7 +148,8 @@ def atomic_write(path: Path, content: bytes | str) -> None:
                 )
             ) from None
         raise
-    _fsync_folder(path.parent)
+    if sync_folder:
+        _fsync_folder(path.parent)
 
 
 def _open_regular(path: Path, what: str) -> tuple[int, os.stat_result]:

@@ -91,7 +91,7 @@ def _render_all(
     was changed", which would then be untrue.
     """
     from coordkit.errors import InvalidInput
-    from coordkit.files import atomic_write
+    from coordkit.files import atomic_write, sync_folder
     from coordkit.i18n import _, ngettext
     from coordkit.render.documents import file_name, render_agreement
 
@@ -113,7 +113,7 @@ def _render_all(
             task = progress.add_task(f"Rendering {len(docs)} agreement(s)", total=len(docs))
             for doc in docs:
                 content = render_agreement(doc, stakeholders, fmt=fmt.value, lang=lang.value, workspace=root)
-                atomic_write(folder / file_name(doc, fmt.value, lang.value), content)
+                atomic_write(folder / file_name(doc, fmt.value, lang.value), content, sync_folder=False)
                 written += 1
                 progress.advance(task)
     except KeyboardInterrupt:
@@ -127,6 +127,9 @@ def _render_all(
             ).format(count=written, total=len(docs), folder=folder)
         )
         raise typer.Exit(130) from None
+    finally:
+        if written:  # one fsync of the folder for the whole batch (each file was fsynced before its rename)
+            sync_folder(folder)
     say(
         _("Wrote {count} {format} document(s) to {folder}/.").format(
             count=written, format=fmt.value.upper(), folder=folder
