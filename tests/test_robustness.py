@@ -229,9 +229,9 @@ def spy_on_atomic_write(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     written: list[Path] = []
     real = files.atomic_write
 
-    def spy(path: Path, content: bytes | str) -> None:
+    def spy(path: Path, content: bytes | str, **options: bool) -> None:
         written.append(Path(path))
-        real(path, content)
+        real(path, content, **options)
 
     monkeypatch.setattr(files, "atomic_write", spy)
     return written
