@@ -110,7 +110,7 @@ def _render_all(
     written = 0
     try:
         with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
-            task = progress.add_task(f"Rendering {len(docs)} agreement(s)", total=len(docs))
+            task = progress.add_task(_("Rendering {count} agreement(s)").format(count=len(docs)), total=len(docs))
             for doc in docs:
                 content = render_agreement(doc, stakeholders, fmt=fmt.value, lang=lang.value, workspace=root)
                 atomic_write(folder / file_name(doc, fmt.value, lang.value), content, sync_folder=False)
