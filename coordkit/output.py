@@ -7,14 +7,53 @@ escapes) and keep the field names documented in the README.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import numbers
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 Columns = Sequence[tuple[str, str]]  # (field, header)
 
 TEXT_FORMATS = ("table", "json", "csv", "yaml", "md")
+
+# C0 controls except tab and newline, DEL, and C1 controls (0x9b alone starts an escape sequence on some terminals)
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula (OWASP)
+
+
+def strip_control(text: str) -> str:
+    """``'Liede\\x1b[2J'`` → ``'Liede[2J'``: an ESC from a name never reaches a terminal or an XLSX cell.
+
+    Tab and newline stay (they lay out text); everything else below 0x20, DEL
+    and 0x80-0x9f go, which also makes the text legal in XLSX (whose XML
+    rejects most C0 characters).
+    """
+    return CONTROL.sub("", text) if CONTROL.search(text) else text
+
+
+def is_number(value: Any) -> bool:
+    """Numbers (not booleans): ``-5`` stays ``-5`` in a spreadsheet; only text cells are neutralised."""
+    return isinstance(value, numbers.Number) and not isinstance(value, bool)
+
+
+def neutralise(text: str) -> str:
+    """``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``: a spreadsheet shows the text instead of running it.
+
+    OWASP's rule for CSV injection: a text cell starting with ``= + - @``, tab
+    or CR gets a leading single quote, which Excel, LibreOffice and WPS read as
+    "this is text".
+    """
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: numbers as they are, text through ``neutralise``."""
+    if is_number(value):
+        return str(value)
+    return neutralise(cell_text(value))
 
 
 def cell_text(value: Any) -> str:
@@ -67,17 +106,24 @@ def to_yaml(data: Any) -> str:
 def to_csv(rows: Sequence[Mapping[str, Any]], columns: Columns) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([field for field, _ in columns])
+    writer.writerow([neutralise(field) for field, _ in columns])
     for row in rows:
-        writer.writerow([cell_text(row.get(field)) for field, _ in columns])
+        writer.writerow([csv_cell(row.get(field)) for field, _ in columns])
     return buffer.getvalue()
 
 
-def to_markdown(rows: Sequence[Mapping[str, Any]], columns: Columns) -> str:
-    def esc(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+def markdown_cell(text: str) -> str:
+    """``<script>`` → ``&lt;script&gt;``, ``|`` → ``\\|``: a name stays text in every Markdown viewer.
 
-    lines = ["| " + " | ".join(header for _, header in columns) + " |"]
+    Markdown passes raw HTML through, so a stakeholder named ``<script>…``
+    would run in a viewer that renders it; control characters go too.
+    """
+    return html.escape(strip_control(text), quote=False).replace("|", "\\|").replace("\n", " ").replace("\t", " ")
+
+
+def to_markdown(rows: Sequence[Mapping[str, Any]], columns: Columns) -> str:
+    esc = markdown_cell
+    lines = ["| " + " | ".join(esc(header) for _, header in columns) + " |"]
     lines.append("|" + "|".join("---" for _ in columns) + "|")
     for row in rows:
         lines.append("| " + " | ".join(esc(cell_text(row.get(f))) for f, _ in columns) + " |")

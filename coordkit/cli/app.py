@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 from coordkit import __version__
 from coordkit.cli.context import state
 from coordkit.errors import CoordError
+from coordkit.i18n import _
 
 # Commands load when they run, not before: `coord --help` imports none of them (the help below is
 # their summary; tests/test_help.py keeps the two the same).
@@ -86,11 +87,13 @@ class CoordGroup(TyperGroup):
             _workspace_language(ctx.params.get("db"))
             return super().invoke(ctx)
         except CoordError as error:
-            for line in str(error).splitlines() or [""]:
-                typer.echo(f"Error: {line}", err=True)
+            from coordkit.output import strip_control
+
+            for line in str(error).splitlines() or [""]:  # a name typed with escape codes stays off the terminal
+                typer.echo(_("Error: {message}").format(message=strip_control(line)), err=True)
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
-            typer.echo("Interrupted; nothing was changed by the unfinished command.", err=True)
+            typer.echo(_("Interrupted; nothing was changed by the unfinished command."), err=True)
             raise typer.Exit(130) from None
 
 

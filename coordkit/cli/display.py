@@ -1,7 +1,13 @@
-"""Printing: data to stdout (or -o FILE), messages to stderr, tables with rich."""
+"""Printing: data to stdout (or -o FILE), messages to stderr, tables with rich.
+
+Names come from people and may hold terminal escape sequences (ESC ] 0; sets
+the window title, ESC [ 2 J clears the screen): text bound for a terminal
+loses its control characters, and only the colour codes rich adds survive.
+"""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -10,32 +16,45 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from coordkit.output import Columns
 
+# An SGR colour sequence as rich writes it (ESC [ digits/semicolons m), or one control character to drop
+_TERMINAL_UNSAFE = re.compile("(\x1b\\[[0-9;]*m)|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_text(text: str) -> str:
+    """``text`` without control characters (tab and newline kept): safe to print into a terminal."""
+    from coordkit.output import strip_control
+
+    return strip_control(text)
+
+
+def _keep_colours(text: str) -> str:
+    """Drop every control character except the colour codes (SGR) that rich puts around table cells."""
+    return _TERMINAL_UNSAFE.sub(lambda match: match.group(1) or "", text)
+
 
 def say(message: str) -> None:
-    """A message for the person at the terminal (stderr, so stdout stays data)."""
-    print(message, file=sys.stderr)
+    """A message for the person at the terminal (stderr, so stdout stays data), without control characters."""
+    print(terminal_text(message), file=sys.stderr)
 
 
 def write_out(content: str | bytes, output: Path | None) -> None:
-    """Data to stdout, or to ``output`` (then a message says where)."""
+    """Data to stdout, or atomically to ``output`` (then a message says where).
+
+    Text for a terminal keeps rich's colours and loses every other control
+    character; text for a pipe or a file is left exactly as it is.
+    """
     if output is None:
         if isinstance(content, bytes):
             sys.stdout.buffer.write(content)
             sys.stdout.flush()
         else:
-            sys.stdout.write(content)
+            sys.stdout.write(_keep_colours(content) if sys.stdout.isatty() else content)
         return
-    from coordkit.errors import InvalidInput
+    from coordkit.files import atomic_write
+    from coordkit.i18n import _
 
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            output.write_bytes(content)
-        else:
-            output.write_text(content, encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput(f"cannot write {output}: {error.strerror}") from None
-    say(f"Wrote {output}")
+    atomic_write(output, content)
+    say(_("Wrote {path}").format(path=output))
 
 
 def table_text(
@@ -59,7 +78,10 @@ def table_text(
     for field, header in columns:
         table.add_column(header, style=(styles or {}).get(field), overflow="fold")
     for index, row in enumerate(rows):
-        table.add_row(*(cell_text(row.get(f)) for f, _ in columns), style=row_styles[index] if row_styles else None)
+        table.add_row(
+            *(terminal_text(cell_text(row.get(f))) for f, _ in columns),
+            style=row_styles[index] if row_styles else None,
+        )
     terminal = not to_file and sys.stdout.isatty()
     console = Console(
         file=None,
@@ -84,7 +106,7 @@ def plain_table(rows: Sequence[Mapping[str, Any]], columns: Columns, *, title: s
     from coordkit.output import cell_text
 
     cells = [[header for _, header in columns]]
-    cells += [[cell_text(row.get(field)).replace("\n", " ") for field, _ in columns] for row in rows]
+    cells += [[terminal_text(cell_text(row.get(field))).replace("\n", " ") for field, _ in columns] for row in rows]
     widths = [max(cell_len(line[i]) for line in cells) for i in range(len(columns))]
     lines = [
         "  ".join(text + " " * (width - cell_len(text)) for text, width in zip(line, widths, strict=True)).rstrip()

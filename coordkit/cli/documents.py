@@ -5,13 +5,17 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from coordkit.cli.context import store
 from coordkit.cli.display import emit, say, write_out
 from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt
+
+if TYPE_CHECKING:
+    from coordkit.domain.agreements import AgreementDoc
+    from coordkit.domain.stakeholders import Stakeholder
 
 
 class DocFormat(StrEnum):
@@ -51,7 +55,7 @@ def render(
       coord agreement render AGR-2024-001 --format pdf --lang zh -o AGR-2024-001.zh.pdf
     """
     from coordkit.errors import InvalidInput
-    from coordkit.render.documents import file_name, render_agreement
+    from coordkit.render.documents import render_agreement
     from coordkit.services.agreements.reading import newest_version_ids, version_id
     from coordkit.services.stakeholders import list_stakeholders
     from coordkit.storage.documents import read_documents
@@ -73,21 +77,69 @@ def render(
             raise InvalidInput(f"{fmt.value} is a binary format: pass -o FILE.{fmt.value}")
         write_out(content, output)
         return
-    folder = output or Path("documents")
-    folder.mkdir(parents=True, exist_ok=True)
+    _render_all(docs, stakeholders, fmt=fmt, lang=lang, folder=output or Path("documents"), root=root)
+
+
+def _render_all(
+    docs: list[AgreementDoc],
+    stakeholders: list[Stakeholder],
+    *,
+    fmt: DocFormat,
+    lang: Lang,
+    folder: Path,
+    root: Path,
+) -> None:
+    """Render each agreement into ``folder``, each file written atomically.
+
+    Ctrl-C after some files were written says how many (they are whole; the
+    one being rendered is not written at all), instead of the generic "nothing
+    was changed", which would then be untrue.
+    """
+    from coordkit.errors import InvalidInput
+    from coordkit.files import atomic_write, sync_folder
+    from coordkit.i18n import _, ngettext
+    from coordkit.render.documents import file_name, render_agreement
+
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput(
+            _("-o {path} is a file; with --all, -o names a folder to write the documents into").format(path=folder)
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InvalidInput(
+            _("cannot make the folder {path}: {reason}").format(path=folder, reason=error.strerror or error)
+        ) from None
     from rich.progress import Progress
 
-    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task(f"Rendering {len(docs)} agreement(s)", total=len(docs))
-        for doc in docs:
-            content = render_agreement(doc, stakeholders, fmt=fmt.value, lang=lang.value, workspace=root)
-            target = folder / file_name(doc, fmt.value, lang.value)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8")
-            progress.advance(task)
-    say(f"Wrote {len(docs)} {fmt.value.upper()} document(s) to {folder}/.")
+    written = 0
+    try:
+        with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+            task = progress.add_task(_("Rendering {count} agreement(s)").format(count=len(docs)), total=len(docs))
+            for doc in docs:
+                content = render_agreement(doc, stakeholders, fmt=fmt.value, lang=lang.value, workspace=root)
+                atomic_write(folder / file_name(doc, fmt.value, lang.value), content, sync_folder=False)
+                written += 1
+                progress.advance(task)
+    except KeyboardInterrupt:
+        if not written:
+            raise
+        say(
+            ngettext(
+                "Interrupted after writing {count} of {total} document to {folder}/; each file there is complete.",
+                "Interrupted after writing {count} of {total} documents to {folder}/; each file there is complete.",
+                written,
+            ).format(count=written, total=len(docs), folder=folder)
+        )
+        raise typer.Exit(130) from None
+    finally:
+        if written:  # one fsync of the folder for the whole batch (each file was fsynced before its rename)
+            sync_folder(folder)
+    say(
+        _("Wrote {count} {format} document(s) to {folder}/.").format(
+            count=written, format=fmt.value.upper(), folder=folder
+        )
+    )
 
 
 template_app = typer.Typer(

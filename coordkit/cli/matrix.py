@@ -82,7 +82,7 @@ def matrix(
 
             with store() as opened:
                 root = opened.root
-            write_out(html_to_pdf(render.to_html(data, root), lang="en"), output)
+            write_out(html_to_pdf(render.to_html(data, root), lang="en", workspace=root), output)
     else:
         _table(data, output)
 

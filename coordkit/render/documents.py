@@ -93,7 +93,7 @@ def render_agreement(
     if fmt == "pdf":
         from coordkit.render.pdf import html_to_pdf
 
-        return html_to_pdf(render("agreement.html.j2", context, workspace), lang=lang)
+        return html_to_pdf(render("agreement.html.j2", context, workspace), lang=lang, workspace=workspace)
     if fmt == "docx":
         from coordkit.render.docx import render_docx
 
@@ -114,7 +114,7 @@ def render_register(
     if fmt == "pdf":
         from coordkit.render.pdf import html_to_pdf
 
-        return html_to_pdf(html, lang=lang)
+        return html_to_pdf(html, lang=lang, workspace=workspace)
     return html
 
 

@@ -270,6 +270,9 @@ def set_languages(document: Any, lang: str) -> None:
     _theme_language(document.settings.element)
 
 
+MAX_DOCX = 50 * 1024 * 1024  # bytes: room for a letterhead with images, not for /dev/zero
+
+
 def _field(paragraph: Any, instruction: str) -> None:
     """A Word field (PAGE, NUMPAGES) that Word and WPS fill in when they lay out the pages."""
     from docx.oxml import OxmlElement
@@ -439,10 +442,11 @@ def render_docx(context: dict[str, Any], workspace: Path | None) -> bytes:
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError
 
-    from coordkit.render.environment import environment
+    from coordkit.files import read_limited
+    from coordkit.render.environment import environment, workspace_template
 
-    own = workspace / "templates" / TEMPLATE if workspace is not None else None
-    source = own.read_bytes() if own is not None and own.is_file() else build_template()
+    own = workspace_template(workspace, TEMPLATE)
+    source = read_limited(own, limit=MAX_DOCX, what=TEMPLATE) if own is not None else build_template()
     try:
         template = DocxTemplate(io.BytesIO(source))
 

@@ -1,4 +1,10 @@
-"""The responsibility matrix as a table, CSV, Markdown, HTML page or XLSX workbook."""
+"""The responsibility matrix as a table, CSV, Markdown, HTML page or XLSX workbook.
+
+Titles and names are typed by people and end up in spreadsheets: a text cell
+that starts like a formula is neutralised (a leading quote in CSV; in XLSX a
+string cell with Excel's own quote-prefix flag, never a formula), and control
+characters, which XLSX cannot hold, are dropped.
+"""
 
 from __future__ import annotations
 
@@ -38,18 +44,28 @@ def to_csv(data: Matrix) -> str:
     """Streams rows straight to the writer: the whole store can be 10,000 rows by 2,000 parties."""
     import csv
 
+    from coordkit.output import neutralise
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     keys = [c["key"] for c in data["columns"]]
-    writer.writerow(["project", "category", "duty", "title", *keys, "findings"])
+    writer.writerow([neutralise(text) for text in ("project", "category", "duty", "title", *keys, "findings")])
     width = len(keys)
     position = {key: index for index, key in enumerate(keys)}
     for row in data["rows"]:
         cells = [""] * width
         for party, text in row["cells"].items():
             cells[position[party]] = text
+        # the party cells are letters coord writes (R, A*, C#); only the text people typed needs neutralising
         writer.writerow(
-            [row["project"], row["category"] or "", row["duty"], row["title"], *cells, "; ".join(row["findings"])]
+            [
+                neutralise(row["project"]),
+                neutralise(row["category"] or ""),
+                neutralise(row["duty"]),
+                neutralise(row["title"]),
+                *cells,
+                neutralise("; ".join(row["findings"])),
+            ]
         )
     return buffer.getvalue()
 
@@ -62,6 +78,28 @@ def to_html(data: Matrix, workspace: Path | None = None) -> str:
     )
 
 
+def _safe_row(sheet: Any, values: list[Any]) -> tuple[Any, ...]:
+    """Append ``values`` as one row: text without control characters, and never a formula.
+
+    openpyxl stores text starting with ``=`` as a formula (and ``#N/A`` as an
+    error), so such cells are typed as strings after the fact; text that a spreadsheet would
+    re-read as a formula when edited (``= + - @``, tab, CR) also gets the
+    quote prefix, Excel's own mark for "typed with a leading '".
+    """
+    from coordkit.output import FORMULA_START, strip_control
+
+    cleaned = [strip_control(value) if isinstance(value, str) else value for value in values]
+    sheet.append(cleaned)
+    cells: tuple[Any, ...] = sheet[sheet.max_row]
+    for cell, value in zip(cells, cleaned, strict=False):
+        if isinstance(value, str):
+            if cell.data_type != "s":  # openpyxl made "=…" a formula and "#N/A" an error: both are text here
+                cell.data_type = "s"
+            if value.startswith(FORMULA_START):
+                cell.quotePrefix = True
+    return cells
+
+
 def to_xlsx(data: Matrix) -> bytes:
     """A workbook with a frozen header row and duty column, the same colours, and a legend sheet."""
     from openpyxl import Workbook
@@ -72,7 +110,7 @@ def to_xlsx(data: Matrix) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Matrix"
-    sheet.append([header for _, header in columns])
+    _safe_row(sheet, [header for _, header in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(text_rotation=0, wrap_text=True, vertical="top")
@@ -80,8 +118,7 @@ def to_xlsx(data: Matrix) -> bytes:
     flag = PatternFill("solid", fgColor=FLAG_FILL)
     party_fields = {c["key"] for c in data["columns"]}
     for row in rows:
-        sheet.append([row.get(field) or None for field, _ in columns])
-        excel_row = sheet[sheet.max_row]
+        excel_row = _safe_row(sheet, [row.get(field) or None for field, _ in columns])
         for (field, _), cell in zip(columns, excel_row, strict=True):
             if field in party_fields and cell.value:
                 letter = strongest(str(cell.value))
@@ -95,15 +132,15 @@ def to_xlsx(data: Matrix) -> bytes:
     for index, (field, _) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = 40 if field == "title" else 14
     legend = book.create_sheet("Legend")
-    legend.append(["mark", "meaning"])
+    _safe_row(legend, ["mark", "meaning"])
     for mark, meaning in data["legend"].items():
-        legend.append([mark, meaning])
+        _safe_row(legend, [mark, meaning])
         if mark in fills:
             legend.cell(row=legend.max_row, column=1).fill = fills[mark]
-    legend.append(["findings", "this row has findings (see coord check)"])
+    _safe_row(legend, ["findings", "this row has findings (see coord check)"])
     legend.cell(row=legend.max_row, column=1).fill = flag
-    legend.append(["on", data["on"]])
-    legend.append(["project", data["project"] or "all projects"])
+    _safe_row(legend, ["on", data["on"]])
+    _safe_row(legend, ["project", data["project"] or "all projects"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

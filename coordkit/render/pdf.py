@@ -2,6 +2,7 @@
 
 A PDF rendered without a CJK font shows empty boxes instead of Chinese, which
 no party could sign; the error says which package brings one instead.
+WeasyPrint reads only the template folders and ``data:`` URLs (``render.fetcher``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import functools
 import re
 import shutil
 import subprocess
+from pathlib import Path
 from typing import Any
 
 from coordkit.errors import CoordError
@@ -48,12 +50,34 @@ def has_cjk(text: str) -> bool:
     return re.search(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]", text) is not None
 
 
-def html_to_pdf(html: str, *, lang: str) -> bytes:
-    """A4 PDF of ``html``; Chinese (asked for, or in the text) needs a CJK font."""
+def asset_folders(workspace: Path | None) -> list[Path]:
+    """The folders a document may read from: the workspace's templates/ first (relative URLs resolve there), then the built-in ones."""
+    from coordkit.render.environment import builtin_dir, workspace_templates
+
+    own = workspace_templates(workspace)
+    return [own, builtin_dir()] if own is not None else [builtin_dir()]
+
+
+def html_to_pdf(html: str, *, lang: str, workspace: Path | None = None) -> bytes:
+    """A4 PDF of ``html``; Chinese (asked for, or in the text) needs a CJK font.
+
+    Relative URLs (``<img src="logo.png">``) resolve in the workspace's
+    templates/ folder, else the built-in one; anything outside those folders
+    stops the rendering with one line naming the URL.
+    """
     if lang == "zh" or has_cjk(html):
         require_cjk_font()
     module = weasyprint()
-    document = module.HTML(string=html)
-    result = document.write_pdf()
+    from weasyprint.urls import FatalURLFetchingError
+
+    from coordkit.render.fetcher import ContainedFetcher, refusal
+
+    folders = asset_folders(workspace)
+    fetcher = ContainedFetcher(folders)
+    try:
+        document = module.HTML(string=html, base_url=folders[0].resolve().as_uri() + "/", url_fetcher=fetcher)
+        result = document.write_pdf()
+    except FatalURLFetchingError as error:
+        raise refusal(error, folders) from None
     assert isinstance(result, bytes)
     return result

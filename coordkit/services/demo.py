@@ -57,7 +57,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
         loaded = load([example])
         with store.write() as conn:
             apply(conn, loaded=loaded, workspace=directory)
-        (directory / "liede-renjia.yaml").write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+        _write(directory / "liede-renjia.yaml", example.read_text(encoding="utf-8"))
         with store.read() as conn:
             pid = lookup_id(conn, "project", PROJECT, "project")
             snapshot = load_snapshot(conn, project_id=pid)
@@ -95,7 +95,9 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
     if pdf_ok:
         from coordkit.render.pdf import html_to_pdf
 
-        _write(out / "matrix.pdf", html_to_pdf(matrix_render.to_html(matrix, directory), lang="en"))
+        _write(
+            out / "matrix.pdf", html_to_pdf(matrix_render.to_html(matrix, directory), lang="en", workspace=directory)
+        )
         made.append("matrix.pdf")
         if zh_ok:
             _write(
@@ -116,7 +118,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
 
 
 def _write(path: Path, content: str | bytes) -> None:
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
+    """Every demo file is written whole or not at all: an interrupted demo leaves no half PDF behind."""
+    from coordkit.files import atomic_write
+
+    atomic_write(path, content)

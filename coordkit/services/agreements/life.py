@@ -9,8 +9,6 @@ the one before.
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,8 @@ from coordkit.dates import iso, parse_date, today
 from coordkit.domain.agreements import AgreementDoc, assignment_window, obligation_letters, superseded_from
 from coordkit.domain.values import check_choice, check_text
 from coordkit.errors import AlreadyExists, InvalidInput, NotFound, Refused
+from coordkit.files import store_by_hash
+from coordkit.limits import SCAN_BYTES
 from coordkit.services.agreements.drafting import changed, now, party_ids
 from coordkit.storage import events
 from coordkit.storage.documents import read_document, version_row
@@ -41,21 +41,6 @@ def circulate(conn: Conn, *, key: str) -> AgreementDoc:
         raise InvalidInput(f"{key} has no goals and no obligations yet; add some before circulating it")
     execute(conn, "UPDATE agreement_version SET status = 'circulating' WHERE id = :v", {"v": version.id})
     return changed(conn, key, "agreement.circulate", {"status": "draft"})
-
-
-def _store_scan(scan: Path, workspace: Path) -> tuple[str, str]:
-    """Copy a scan into ``workspace/scans/`` under its SHA-256; returns (hash, stored name)."""
-    try:
-        content = scan.read_bytes()
-    except OSError as error:
-        raise InvalidInput(f"--scan {scan}: cannot read ({error.strerror})") from None
-    digest = hashlib.sha256(content).hexdigest()
-    name = digest + scan.suffix.lower()
-    target = workspace / "scans" / name
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(scan, target)
-    return digest, name
 
 
 def sign(
@@ -104,7 +89,7 @@ def sign(
         key_fp, key_sig = keys.sign_hash(conn, key_file=key_file, party=party, party_id=sid, terms_hash=terms_hash)
     scan_hash = scan_name = None
     if scan is not None:
-        scan_hash, scan_name = _store_scan(scan, workspace)
+        scan_hash, scan_name = store_by_hash(scan, workspace / "scans", limit=SCAN_BYTES)
     insert(
         conn,
         "signature",

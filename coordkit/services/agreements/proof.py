@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from coordkit.canonical import compute_hash
+from coordkit.files import hash_file, safe_stored_name
 from coordkit.storage.documents import read_document
 from coordkit.storage.lookup import lookup_id
 from coordkit.storage.sql import Conn, rows
@@ -47,10 +47,13 @@ def verify(conn: Conn, *, workspace: Path, key: str | None = None) -> list[dict[
                 if problem:
                     problems.append(f"{sig.party}'s key signature: {problem}")
             if sig.scan_sha256:
-                stored = workspace / "scans" / (sig.scan_name or sig.scan_sha256)
-                if not stored.is_file():
+                name = sig.scan_name or sig.scan_sha256
+                stored = workspace / "scans" / name
+                if not safe_stored_name(name):
+                    problems.append(f"{sig.party}'s scan has a stored name that is not a hash ({name!r})")
+                elif not stored.is_file():
                     problems.append(f"{sig.party}'s scan is missing ({stored})")
-                elif hashlib.sha256(stored.read_bytes()).hexdigest() != sig.scan_sha256:
+                elif hash_file(stored) != sig.scan_sha256:
                     problems.append(f"{sig.party}'s scan {stored.name} no longer matches its hash")
         results.append(
             {
