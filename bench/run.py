@@ -195,7 +195,7 @@ def figures(store: Path, work: Path, pdf_store: Path) -> list[Figure]:
                 "duty",
                 "assign",
                 "market-venue",
-                "liede-university",
+                "partner-university",
                 "--as",
                 "I",
                 "--from",

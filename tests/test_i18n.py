@@ -359,7 +359,7 @@ def test_key_messages_in_chinese(tmp_path: Path) -> None:
     )
     assert added.returncode == 0, added.stderr
     unknown = run_zh("key", "new", "--party", "liede-s", cwd=tmp_path)
-    assert (unknown.returncode, unknown.stderr) == (2, "Error: 没有利益相关方“liede-s”；您是不是指“liede-sw”？\n")
+    assert (unknown.returncode, unknown.stderr) == (2, "错误：没有利益相关方“liede-s”；您是不是指“liede-sw”？\n")
     made = run_zh("key", "new", "--party", "liede-sw", "-o", "sw.pem", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     assert made.stderr.startswith("已将“liede-sw”的私钥写入 sw.pem（权限 0600，请妥善保管）。指纹 ")
