@@ -39,6 +39,9 @@ class Stakeholder(SQLModel, table=True):
     interest: int | None = None
     interests: str | None = None
     active: bool = True
+    address: str | None = None
+    legal_representative: str | None = None
+    registration_number: str | None = None
 
 
 class Contact(SQLModel, table=True):
@@ -74,6 +77,7 @@ class Role(SQLModel, table=True):
     key: str = Field(max_length=64)
     name: str
     description: str | None = None
+    name_zh: str | None = None
 
 
 class RoleHolder(SQLModel, table=True):
@@ -161,6 +165,10 @@ class AgreementVersion(SQLModel, table=True):
     frozen_at: str | None = None
     terminated_on: dt.date | None = None
     termination_reason: str | None = None
+    canonical_form: int | None = None  # the canonical form its hash was made with (None: form 1)
+    envelope_hash: str | None = None  # seals the terms hash, status and signatures (coordkit.proof.envelope)
+    notice: str | None = None
+    renewal: str | None = None
 
 
 class AgreementParty(SQLModel, table=True):
@@ -170,6 +178,15 @@ class AgreementParty(SQLModel, table=True):
     stakeholder_id: int = Field(foreign_key="stakeholder.id", index=True)
     label: str
     position: int = 0
+    # the party's particulars as they stood when the version circulated (frozen with the terms)
+    name: str | None = None
+    name_zh: str | None = None
+    address: str | None = None
+    legal_representative: str | None = None
+    registration_number: str | None = None
+    signer_name: str | None = None
+    signer_title: str | None = None
+    key_fingerprint: str | None = None
 
 
 class AgreementTerm(SQLModel, table=True):
@@ -182,6 +199,7 @@ class AgreementTerm(SQLModel, table=True):
     stakeholder_id: int | None = Field(default=None, foreign_key="stakeholder.id")
     text: str
     position: int = 0
+    text_zh: str | None = None
 
 
 class AgreementObligation(SQLModel, table=True):
@@ -194,6 +212,12 @@ class AgreementObligation(SQLModel, table=True):
     letter: str | None = Field(default=None, max_length=1)
     due_on: dt.date | None = None
     position: int = 0
+    text_zh: str | None = None
+    every: str | None = None
+    target_amount: str | None = None
+    target_unit: str | None = None
+    each_min: str | None = None
+    each_unit: str | None = None
 
 
 class AgreementResource(SQLModel, table=True):
@@ -202,9 +226,13 @@ class AgreementResource(SQLModel, table=True):
     version_id: int = Field(foreign_key="agreement_version.id", index=True)
     stakeholder_id: int = Field(foreign_key="stakeholder.id")
     kind: str
-    amount: str  # a decimal, kept as written so the canonical form is exact
-    unit: str
+    amount: str | None = None  # a decimal, kept as written so the canonical form is exact
+    unit: str | None = None
     position: int = 0
+    description: str | None = None
+    description_zh: str | None = None
+    resource_key: str | None = None
+    slot: str | None = None
 
 
 class Signature(SQLModel, table=True):
@@ -235,3 +263,17 @@ class PartyKey(SQLModel, table=True):
     public_key: str  # base64 of the 32 raw bytes
     fingerprint: str = Field(unique=True, max_length=64)
     created_at: str = Field(max_length=32)
+    revoked_at: str | None = None
+    replaced_by: str | None = None
+
+
+class ProjectCategory(SQLModel, table=True):
+    """A duty category of a project with its names (duties name categories by key: ``markets``)."""
+
+    __tablename__ = "project_category"
+    __table_args__ = (UniqueConstraint("project_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    key: str = Field(max_length=64)
+    name: str | None = None
+    name_zh: str | None = None

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator, model_validator
 
 from coordkit.errors import InvalidInput, did_you_mean
-from coordkit.vocab import LANGUAGES, LETTERS, SIGNATURE_METHODS
+from coordkit.vocab import CLAUSE_KINDS, LANGUAGES, LEGACY_METHODS, LETTERS, RENEWALS, SIGNATURE_METHODS
 from coordkit.yamlio import Located
 
 WORKSPACE_STATUSES = ("draft", "circulating", "signed", "terminated")  # superseded versions are history
@@ -27,7 +27,9 @@ def _one_of(values: tuple[str, ...]) -> Any:
 
 Letter: TypeAlias = Annotated[str, _one_of(LETTERS)]
 Language: TypeAlias = Annotated[str, _one_of(LANGUAGES)]
-Method: TypeAlias = Annotated[str, _one_of(SIGNATURE_METHODS)]
+Method: TypeAlias = Annotated[str, _one_of((*SIGNATURE_METHODS, *LEGACY_METHODS))]
+Renewal: TypeAlias = Annotated[str, _one_of(RENEWALS)]
+ClauseKind: TypeAlias = Annotated[str, _one_of(CLAUSE_KINDS)]
 WorkspaceStatus: TypeAlias = Annotated[str, _one_of(WORKSPACE_STATUSES)]
 Level: TypeAlias = Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5})]
 
@@ -41,29 +43,62 @@ class PartySpec(Strict):
     label: str | None = None
 
 
+class TextSpec(Strict):
+    """A text in both languages; a plain string in a file is its English with no Chinese yet."""
+
+    text: str
+    text_zh: str | None = None
+
+
+Texts: TypeAlias = list[str | TextSpec]
+
+
+class ClauseSpec(Strict):
+    section: ClauseKind
+    text: str
+    text_zh: str | None = None
+
+
 class RightSpec(Strict):
     party: str
     text: str
+    text_zh: str | None = None
+
+
+class TargetSpec(Strict):
+    """7 sessions, each with at least 200 people."""
+
+    amount: Decimal
+    unit: str
+    each_min: Decimal | None = None
+    each_unit: str | None = None
 
 
 class ObligationSpec(Strict):
     party: str
     text: str
+    text_zh: str | None = None
     duty: str | None = None
     letter: Letter | None = Field(default=None, alias="as")
     due: dt.date | None = None
+    every: str | list[dt.date] | None = None
+    target: TargetSpec | None = None
 
 
 class ResourceSpec(Strict):
     party: str
     kind: str
-    amount: Decimal
-    unit: str
+    description: str | None = None
+    description_zh: str | None = None
+    amount: Decimal | None = None
+    unit: str | None = None
+    resource: str | None = None
+    when: str | None = None
 
     @field_validator("amount")
     @classmethod
-    def _finite(cls, value: Decimal) -> Decimal:
-        if not value.is_finite():
+    def _finite(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and not value.is_finite():
             raise ValueError("must be a number")
         return value
 
@@ -73,7 +108,7 @@ class SignatureSpec(Strict):
     signatory: str
     title: str | None = None
     date: dt.date
-    method: Method = "wet-ink"
+    method: Method = "signature"
 
 
 class AgreementSpec(Strict):
@@ -84,13 +119,16 @@ class AgreementSpec(Strict):
     kind: str = "activity"
     effective: dt.date | None = None
     expires: dt.date | None = None
+    notice: str | None = None
+    renewal: Renewal = "none"
     review_every: str | None = None
     languages: list[Language] = ["en"]  # pydantic copies mutable defaults
     parties: list[PartySpec] = Field(default_factory=list)
-    goals: list[str] = Field(default_factory=list)
-    methods: list[str] = Field(default_factory=list)
-    dispute_resolution: list[str] = Field(default_factory=list)
-    communication: list[str] = Field(default_factory=list)
+    goals: Texts = Field(default_factory=list)
+    methods: Texts = Field(default_factory=list)
+    dispute_resolution: Texts = Field(default_factory=list)
+    communication: Texts = Field(default_factory=list)
+    clauses: list[ClauseSpec] = Field(default_factory=list)
     rights: list[RightSpec] = Field(default_factory=list)
     obligations: list[ObligationSpec] = Field(default_factory=list)
     resources: list[ResourceSpec] = Field(default_factory=list)
@@ -119,8 +157,19 @@ class StakeholderSpec(Strict):
     interest: Level | None = None
     interests: str | None = None
     active: bool = True
+    address: str | None = None
+    legal_representative: str | None = None
+    registration_number: str | None = None
     contacts: list[ContactSpec] = Field(default_factory=list)
     representatives: list[RepresentativeSpec] = Field(default_factory=list)
+
+
+class CategorySpec(Strict):
+    """A duty category of the project with its names (duties say ``category: markets``)."""
+
+    key: str
+    name: str | None = None
+    name_zh: str | None = None
 
 
 class ProjectSpec(Strict):
@@ -130,6 +179,7 @@ class ProjectSpec(Strict):
     start: dt.date | None = None
     end: dt.date | None = None
     lead: str | None = None
+    categories: list[CategorySpec] = Field(default_factory=list)
 
 
 class HolderSpec(Strict):
@@ -142,6 +192,7 @@ class RoleSpec(Strict):
     project: str
     key: str
     name: str
+    name_zh: str | None = None
     description: str | None = None
     holders: list[HolderSpec] = Field(default_factory=list)
 
@@ -179,6 +230,24 @@ class WorkspaceSpec(Strict):
     roles: list[RoleSpec] = Field(default_factory=list)
     duties: list[DutySpec] = Field(default_factory=list)
     agreements: list[AgreementSpec] = Field(default_factory=list)
+
+
+class KindClauseSpec(Strict):
+    section: str
+    text: str
+    text_zh: str | None = None
+
+
+class KindSpec(Strict):
+    name: str
+    name_zh: str
+    clauses: list[KindClauseSpec] = Field(default_factory=list)
+
+
+class KindsSpec(Strict):
+    """A workspace's own kinds of agreement (``templates/kinds.yaml``), added to the built-in ones."""
+
+    kinds: dict[str, KindSpec] = Field(default_factory=dict)
 
 
 def unknown_field(model: type[BaseModel], located: Located, path: tuple[str | int, ...], name: str) -> str:

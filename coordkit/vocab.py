@@ -28,16 +28,26 @@ STAKEHOLDER_KINDS = (
 
 # An agreement version's life: draft -> circulating -> signed -> superseded or terminated.
 AGREEMENT_STATUSES = ("draft", "circulating", "signed", "superseded", "terminated")
-EDITABLE_STATUSES = ("draft", "circulating")
-SIGNATURE_METHODS = ("wet-ink", "seal", "electronic")
+# How a party signed: its representative's signature, its seal (公章), both (签字并盖章, the common case), or an
+# Ed25519 key. Stores made before 0.2 hold "wet-ink", which means a signature.
+SIGNATURE_METHODS = ("signature", "seal", "signature+seal", "electronic")
+LEGACY_METHODS = {"wet-ink": "signature"}
+RENEWALS = ("none", "tacit")  # tacit: renewed for the same length unless a party gives notice
+# Standard clauses of a contract form, in the order their articles appear (dispute resolution and communication
+# arrangements have their own lists, as they always had).
+CLAUSE_KINDS = ("effectiveness", "amendment", "termination", "breach", "confidentiality", "counterparts", "other")
+# Resource kinds coord names in both languages; others are kept as written.
+RESOURCE_KINDS = ("funds", "venue", "staff", "volunteers", "equipment", "materials", "services")
 LANGUAGES = ("en", "zh")
 PARTY_LABELS = ("Party A", "Party B", "Party C", "Party D", "Party E", "Party F", "Party G", "Party H")
+PARTY_LABELS_ZH = ("甲方", "乙方", "丙方", "丁方", "戊方", "己方", "庚方", "辛方")  # the same labels in Chinese
 CLAUSE_SECTIONS = {  # clause name on the command line -> field of the agreement document
     "goal": "goals",
     "method": "methods",
     "dispute": "dispute_resolution",
     "communication": "communication",
     "right": "rights",
+    **{kind: "clauses" for kind in CLAUSE_KINDS},
 }
 
 # Keys of stakeholders, projects, roles and duties are slugs: they end up in file names and URLs.

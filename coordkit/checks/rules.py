@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from coordkit.canonical import compute_hash
 from coordkit.checks.config import CheckConfig
 from coordkit.checks.snapshot import DutyRow, Effective, ProjectRow, Snapshot, intersect
 from coordkit.dates import FIRST_DAY, OPEN_END, OPEN_START, add_days, covers, day_after, day_before
 from coordkit.domain.agreements import AgreementDoc, in_force
+from coordkit.proof import PROOF_RULES, Problem, verify_all
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,13 @@ class Context:
     on: str  # the date checked
     explicit_on: bool  # --on given: look at that date only, no gaps over the project's dates
     config: CheckConfig
+
+    @cached_property
+    def proof_problems(self) -> list[Problem]:
+        """Everything verification finds, once per run (several rules report parts of it)."""
+        if self.snapshot.proof is None:
+            return []
+        return verify_all(self.snapshot.proof)
 
     @cached_property
     def current(self) -> list[tuple[Effective, DutyRow]]:
@@ -251,18 +258,26 @@ def _subject(doc: AgreementDoc) -> str:
     return f"{doc['key']} v{doc['version']}"
 
 
-def tampered_agreement(ctx: Context) -> Iterator[Finding]:
-    for doc in ctx.snapshot.agreements:
-        if doc["terms_hash"] and compute_hash(doc) != doc["terms_hash"]:
-            yield Finding(
-                "tampered-agreement",
-                "error",
-                doc["project"],
-                _subject(doc),
-                f"{_subject(doc)}: its stored terms no longer match what was signed "
-                f"(signed fingerprint {doc['fingerprint']}, now {compute_hash(doc)[:12]})",
-                f"see coord agreement verify {doc['key']}; restore the store from a backup",
-            )
+def _proof_rule(rule: str) -> Rule:
+    """A rule that reports what verification finds (``coordkit.proof``): the same problems ``coord verify``
+    prints, as findings. Files carry no proof yet, so over files these say nothing."""
+
+    def check(ctx: Context) -> Iterator[Finding]:
+        projects = {p.key for p in ctx.snapshot.projects.values()}
+        for problem in ctx.proof_problems:
+            if problem.rule == rule and (problem.project is None or problem.project in projects):
+                yield Finding(rule, "error", problem.project, problem.subject, problem.message, PROOF_HINTS[rule])
+
+    check.__name__ = rule.replace("-", "_")
+    return check
+
+
+PROOF_HINTS = {
+    "tampered-agreement": "see coord verify; restore the store from a backup (coord restore) made before the change",
+    "broken-history": "see coord verify; restore the store from a backup (coord restore) made before the change",
+    "bad-evidence": "put the original file back where coord keeps it, or restore from a backup",
+    "unbound-key": "see coord verify and coord key list; a party registers its own key with coord key register",
+}
 
 
 def unsigned_party(ctx: Context) -> Iterator[Finding]:
@@ -389,7 +404,7 @@ RULES: dict[str, tuple[str, Rule]] = {
     "conflicting-agreements": ("error", conflicting_agreements),
     "uncovered-duty": ("warning", uncovered_duty),
     "unsigned-party": ("warning", unsigned_party),
-    "tampered-agreement": ("error", tampered_agreement),
+    **{rule: ("error", _proof_rule(rule)) for rule in PROOF_RULES},
     "expiring-agreement": ("warning", expiring_agreement),
     "expired-agreement": ("warning", expired_agreement),
 }

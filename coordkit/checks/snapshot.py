@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import NamedTuple
 
 from coordkit.dates import OPEN_END, OPEN_START, iso
 from coordkit.domain.agreements import AgreementDoc
+from coordkit.proof import ProofData
 from coordkit.storage.documents import read_documents
 from coordkit.storage.sql import Conn, tuples
 
@@ -69,6 +71,7 @@ class Snapshot:
     parties: dict[str, PartyRow]
     roles: dict[tuple[int, str], str] = field(default_factory=dict)  # (project id, role key) -> name
     agreements: list[AgreementDoc] = field(default_factory=list)  # documents, as coord agreement show gives
+    proof: ProofData | None = None  # what verification checks (None for files, which prove nothing yet)
 
     @cached_property
     def duty_index(self) -> dict[int, DutyRow]:
@@ -86,7 +89,7 @@ def intersect(
     return (None if start == OPEN_START else start), (None if end == OPEN_END else end)
 
 
-def load_snapshot(conn: Conn, *, project_id: int | None = None) -> Snapshot:
+def load_snapshot(conn: Conn, *, project_id: int | None = None, workspace: Path | None = None) -> Snapshot:
     """Read everything the rules and the matrix need, for one project or all."""
     params = {"pid": project_id}
     only = " WHERE d.project_id = :pid" if project_id is not None else ""
@@ -157,4 +160,9 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None) -> Snapshot:
     }
     keys = {p.key for p in projects.values()}
     agreements = [doc for doc in read_documents(conn) if doc["project"] in keys]
-    return Snapshot(projects, duties, effective, role_assignments, parties, roles, agreements)
+    proof = None
+    if workspace is not None:
+        from coordkit.storage.proofdata import load_proof
+
+        proof = load_proof(conn, workspace)
+    return Snapshot(projects, duties, effective, role_assignments, parties, roles, agreements, proof)

@@ -49,6 +49,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
     ),
     "doctor": ("coordkit.cli.documents", "doctor", "Report what each output format needs and what is missing here."),
     "log": ("coordkit.cli.workspace", "log", "Show the history of changes, newest first."),
+    "verify": (
+        "coordkit.cli.verify",
+        "verify",
+        "Check everything the store can prove: signed terms, signatures, keys, files and the history.",
+    ),
     "demo": ("coordkit.cli.ascode", "demo", "Build the Liede Renjia example workspace and render its documents."),
 }
 

@@ -8,7 +8,7 @@ import typer
 
 from coordkit.cli.context import reading, writing
 from coordkit.cli.display import emit, emit_record, say
-from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt, ShowFormat, ShowFormatOpt
+from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt, ProjectOpt, ShowFormat, ShowFormatOpt
 
 app = typer.Typer(
     help="Projects: the cooperation efforts that roles and duties belong to.\n\n\b\nExample:\n  coord project add liede-renjia --name 'Liede Renjia'",
@@ -97,3 +97,23 @@ def use(key: Annotated[str, typer.Argument(help="Project key.")]) -> None:
     with writing() as conn:
         use_project(conn, key=key)
     say(f"Current project: '{key}'.")
+
+
+@app.command("category")
+def category(
+    key: Annotated[str, typer.Argument(help="Category key, as duties name it (markets).")],
+    name: Annotated[str | None, typer.Option("--name", help="Name in English.")] = None,
+    name_zh: Annotated[str | None, typer.Option("--name-zh", help="Name in Chinese.")] = None,
+    project: ProjectOpt = None,
+) -> None:
+    """Name a duty category in English and Chinese, for tables and documents.
+
+    \b
+    Example:
+      coord project category markets --name "Public-welfare markets" --name-zh 公益市集
+    """
+    from coordkit.services.projects import name_category
+
+    with writing() as conn:
+        name_category(conn, key=key, project=project, name=name, name_zh=name_zh)
+    say(f"Named category '{key}'.")

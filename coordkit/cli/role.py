@@ -27,7 +27,8 @@ COLUMNS = [
 @app.command("add")
 def add(
     key: Annotated[str, typer.Argument(help="Role key, a slug such as venue-host.")],
-    name: Annotated[str, typer.Option("--name", help="Name.")],
+    name: Annotated[str | None, typer.Option("--name", help="Name (may be left out when --name-zh is given).")] = None,
+    name_zh: Annotated[str | None, typer.Option("--name-zh", help="Chinese name.")] = None,
     description: Annotated[str | None, typer.Option("--description", help="What the role does.")] = None,
     project: ProjectOpt = None,
 ) -> None:
@@ -40,7 +41,7 @@ def add(
     from coordkit.services.roles import add_role
 
     with writing() as conn:
-        add_role(conn, key=key, name=name, description=description, project=project)
+        add_role(conn, key=key, name=name, name_zh=name_zh, description=description, project=project)
     say(f"Added role '{key}'.")
 
 

@@ -36,17 +36,27 @@ ContactOpt = Annotated[
     list[str] | None, typer.Option("--contact", help="CHANNEL:VALUE, repeatable (phone:020-8888-0000).")
 ]
 RepOpt = Annotated[list[str] | None, typer.Option("--rep", help="Representative NAME:TITLE, repeatable.")]
+AddressOpt = Annotated[str | None, typer.Option("--address", help="Address, as printed on agreements.")]
+LegalRepOpt = Annotated[
+    str | None, typer.Option("--legal-rep", help="Legal representative or person in charge (法定代表人/负责人).")
+]
+RegNoOpt = Annotated[
+    str | None, typer.Option("--reg-no", help="Unified social credit code (统一社会信用代码) or registration number.")
+]
 
 
 @app.command("add")
 def add(
     key: Annotated[str, typer.Argument(help="Stable key, a slug such as liede-sw.")],
-    name: Annotated[str, typer.Option("--name", help="Name.")],
     kind: Annotated[str, typer.Option("--kind", help=f"One of: {KINDS_HELP}.")],
+    name: Annotated[str | None, typer.Option("--name", help="Name (may be left out when --name-zh is given).")] = None,
     name_zh: Annotated[str | None, typer.Option("--name-zh", help="Chinese name.")] = None,
     influence: Annotated[int | None, typer.Option("--influence", help="Influence, 1-5.")] = None,
     interest: Annotated[int | None, typer.Option("--interest", help="Interest, 1-5.")] = None,
     interests: Annotated[str | None, typer.Option("--interests", help="Interests and demands.")] = None,
+    address: AddressOpt = None,
+    legal_rep: LegalRepOpt = None,
+    reg_no: RegNoOpt = None,
     contact: ContactOpt = None,
     rep: RepOpt = None,
 ) -> None:
@@ -69,6 +79,9 @@ def add(
             influence=influence,
             interest=interest,
             interests=interests,
+            address=address,
+            legal_representative=legal_rep,
+            registration_number=reg_no,
             contacts=contacts,
             representatives=reps,
         )
@@ -150,6 +163,9 @@ def edit(
     influence: Annotated[int | None, typer.Option("--influence", help="Influence, 1-5.")] = None,
     interest: Annotated[int | None, typer.Option("--interest", help="Interest, 1-5.")] = None,
     interests: Annotated[str | None, typer.Option("--interests", help="Interests and demands.")] = None,
+    address: AddressOpt = None,
+    legal_rep: LegalRepOpt = None,
+    reg_no: RegNoOpt = None,
     contact: ContactOpt = None,
     remove_contact: Annotated[
         list[str] | None, typer.Option("--remove-contact", help="Remove contacts by CHANNEL or VALUE.")
@@ -181,6 +197,9 @@ def edit(
             influence=influence,
             interest=interest,
             interests=interests,
+            address=address,
+            legal_representative=legal_rep,
+            registration_number=reg_no,
             active=None if inactive is None else not inactive,
             add_contacts=contacts,
             remove_contacts=remove_contact or [],

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from coordkit.cli.context import reading, state
-from coordkit.cli.display import emit, say
+from coordkit.cli.display import emit, say, write_out
 from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt
 
 
@@ -43,6 +43,9 @@ def init(
 def log(
     key: Annotated[str | None, typer.Argument(help="Only events about this key.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most N events.", min=1)] = None,
+    head: Annotated[
+        bool, typer.Option("--head", help="Print only the chain head, SEQ:HASH, to note outside the store.")
+    ] = False,
     fmt: FormatOpt = ListFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -54,6 +57,12 @@ def log(
     """
     from coordkit.services.history import list_events
 
+    if head:
+        from coordkit.services.verify import chain_head
+
+        with reading() as conn:
+            write_out(chain_head(conn)["anchor"] + "\n", output)
+        return
     with reading() as conn:
         found = list_events(conn, key=key, limit=limit)
     rows = [{**event, "change": _change_summary(event["before"], event["after"])} for event in found]

@@ -19,31 +19,88 @@ from typing import NamedTuple, TypedDict
 from coordkit.dates import covers, day_before
 from coordkit.domain.values import check_choice, check_text
 from coordkit.errors import InvalidInput, Refused
-from coordkit.vocab import AGREEMENT_KEY_RE, CADENCE_RE, EDITABLE_STATUSES, LANGUAGES, PARTY_LABELS
+from coordkit.vocab import (
+    AGREEMENT_KEY_RE,
+    CADENCE_RE,
+    LANGUAGES,
+    LEGACY_METHODS,
+    PARTY_LABELS,
+    RENEWALS,
+    SIGNATURE_METHODS,
+)
+
+
+class Text(TypedDict):
+    """A text of the agreement in both languages (``text_zh`` None until someone translates it)."""
+
+    text: str
+    text_zh: str | None
+
+
+class Clause(TypedDict):
+    section: str  # one of vocab.CLAUSE_KINDS
+    text: str
+    text_zh: str | None
 
 
 class Right(TypedDict):
     party: str
     text: str
+    text_zh: str | None
+
+
+class Target(TypedDict):
+    """A quantified deliverable: 7 sessions, each with at least 200 people (decimals as text)."""
+
+    amount: str
+    unit: str
+    each_min: str | None
+    each_unit: str | None
 
 
 Obligation = TypedDict(
-    "Obligation", {"party": str, "text": str, "duty": str | None, "as": str | None, "due": str | None}
+    "Obligation",
+    {
+        "party": str,
+        "text": str,
+        "text_zh": str | None,
+        "duty": str | None,
+        "as": str | None,
+        "due": str | None,
+        "every": str | None,  # a recurrence within the term (coordkit.schedule): 3m, or a list of dates
+        "target": Target | None,
+    },
 )
 
 
 class Resource(TypedDict):
     party: str
     kind: str
-    amount: str
-    unit: str
+    description: str | None
+    description_zh: str | None
+    amount: str | None  # a venue or staff time may have none
+    unit: str | None
+    resource: str | None  # the key of a shared resource it uses (the square), if registered
+    when: str | None  # when it is used: a slot (coordkit.slots)
+
+
+class Signer(TypedDict):
+    name: str
+    title: str | None
 
 
 class Party(TypedDict):
+    """A party as the version names it: from circulation on, its particulars as they stood then."""
+
     stakeholder: str
     label: str
     name: str
     name_zh: str | None
+    address: str | None
+    legal_representative: str | None
+    registration_number: str | None
+    signer: Signer | None
+    key_fingerprint: str | None
 
 
 class Signature(TypedDict):
@@ -65,23 +122,30 @@ class AgreementDoc(TypedDict):
     versions: int
     project: str
     kind: str
+    kind_name: str  # for reading: the kind's names (not part of the terms)
+    kind_name_zh: str
     title: str
     title_zh: str | None
     status: str
     effective: str | None
     expires: str | None
+    notice: str | None
+    renewal: str
     review_every: str | None
     languages: list[str]
+    form: int  # the canonical form its terms are (or will be) hashed with
     terms_hash: str | None
     fingerprint: str | None
     frozen_at: str | None
     terminated_on: str | None
     termination_reason: str | None
+    superseded_by: int | None
     parties: list[Party]
-    goals: list[str]
-    methods: list[str]
-    dispute_resolution: list[str]
-    communication: list[str]
+    goals: list[Text]
+    methods: list[Text]
+    dispute_resolution: list[Text]
+    communication: list[Text]
+    clauses: list[Clause]
     rights: list[Right]
     obligations: list[Obligation]
     resources: list[Resource]
@@ -105,6 +169,12 @@ class AgreementRow(TypedDict):
     fingerprint: str | None
     terminated_on: str | None
     in_force: bool
+    pending: PendingVersion | None  # an amendment being drafted or signed beside the version shown
+
+
+class PendingVersion(TypedDict):
+    version: int
+    status: str
 
 
 # ---------------------------------------------------------------- life
@@ -116,14 +186,14 @@ def in_force(doc: AgreementDoc | AgreementRow, on: str) -> bool:
 
 
 def check_editable(key: str, number: int, status: str, terms_hash: str | None) -> None:
-    """Refuse changing terms that are frozen (signed, or on their way to being signed)."""
-    if terms_hash:
+    """Refuse changing terms that are frozen: from circulation on, the paper people sign is the paper
+    that was printed, so every change is a new version (an amendment)."""
+    if status != "draft" or terms_hash:
+        frozen = f" (fingerprint {terms_hash[:12]})" if terms_hash else ""
         raise Refused(
-            f"the terms of {key} v{number} are frozen by its first signature "
-            f"(fingerprint {terms_hash[:12]}); amend it instead: coord agreement amend {key}"
+            f"the terms of {key} v{number} are frozen since it circulated{frozen}; "
+            f"amend it instead: coord agreement amend {key}"
         )
-    if status not in EDITABLE_STATUSES:
-        raise Refused(f"{key} v{number} is {status}; its terms can no longer change")
 
 
 class ObligationLetter(NamedTuple):
@@ -235,5 +305,47 @@ def check_obligation_letter(duty: str | None, letter: str | None) -> str | None:
     return None
 
 
-def check_resource(kind: str, amount: str | Decimal | int | float, unit: str) -> tuple[str, str, str]:
-    return check_text(kind, "kind"), check_amount(amount), check_text(unit, "unit")
+def check_resource(
+    kind: str, amount: str | Decimal | int | float | None, unit: str | None
+) -> tuple[str, str | None, str | None]:
+    """A resource is of a kind; an amount, when given, has a unit (a venue or staff time may have neither)."""
+    kind = check_text(kind, "kind")
+    if amount is None or str(amount).strip() == "":
+        if unit:
+            raise InvalidInput(
+                f"unit '{unit}' without an amount: give --amount too, or leave both out", field=("unit",)
+            )
+        return kind, None, None
+    return kind, check_amount(amount), check_text(unit, "unit")
+
+
+def check_method(method: str) -> str:
+    """How a party signed; 'wet-ink' (coordkit 0.1) is a signature."""
+    method = LEGACY_METHODS.get(method, method)
+    return check_choice(method.replace(" ", "+"), SIGNATURE_METHODS, "method")
+
+
+def check_renewal(value: str | None) -> str:
+    return check_choice(value or "none", RENEWALS, "renewal")
+
+
+def check_target(
+    amount: str | Decimal | int | None,
+    unit: str | None,
+    each_min: str | Decimal | int | None = None,
+    each_unit: str | None = None,
+) -> Target | None:
+    """A deliverable counted: ``7 sessions``, optionally ``each at least 200 people``."""
+    if amount is None:
+        if unit or each_min is not None:
+            raise InvalidInput("a target needs an amount: e.g. --target '7 sessions'", field=("target",))
+        return None
+    target: Target = {
+        "amount": check_amount(amount),
+        "unit": check_text(unit, "target unit"),
+        "each_min": check_amount(each_min) if each_min is not None else None,
+        "each_unit": (each_unit or "").strip() or None,
+    }
+    if target["each_min"] is not None and not target["each_unit"]:
+        raise InvalidInput("a minimum for each needs its unit: e.g. --each '200 people'", field=("target",))
+    return target

@@ -6,6 +6,8 @@ import datetime as dt
 from typing import TypedDict
 
 from coordkit.domain.values import check_slug, check_text, check_window, iso_text, optional_text
+from coordkit.errors import InvalidInput
+from coordkit.i18n import _
 
 
 class Project(TypedDict):
@@ -46,3 +48,23 @@ def check_project(
         "start": first,
         "end": last,
     }
+
+
+class Category(TypedDict):
+    key: str
+    name: str | None
+    name_zh: str | None
+
+
+def check_category(*, key: str, name: str | None = None, name_zh: str | None = None) -> Category:
+    """A duty category named in one language at least (a table or document shows the key otherwise)."""
+    item: Category = {
+        "key": check_slug(key, "category"),
+        "name": optional_text(name),
+        "name_zh": optional_text(name_zh),
+    }
+    if item["name"] is None and item["name_zh"] is None:
+        raise InvalidInput(
+            _("category '{key}': give it a name, in English or Chinese").format(key=key), field=("name",)
+        )
+    return item

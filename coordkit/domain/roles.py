@@ -16,6 +16,7 @@ class Role(TypedDict):
     project: str
     key: str
     name: str
+    name_zh: str | None
     description: str | None
     holders: list[Holder]
 
@@ -23,11 +24,17 @@ class Role(TypedDict):
 class RoleFields(TypedDict):
     key: str
     name: str
+    name_zh: str | None
     description: str | None
 
 
-def check_role(*, key: str, name: str, description: str | None = None) -> RoleFields:
-    return {"key": check_slug(key, "role"), "name": check_text(name, "name"), "description": optional_text(description)}
+def check_role(*, key: str, name: str | None, name_zh: str | None = None, description: str | None = None) -> RoleFields:
+    return {
+        "key": check_slug(key, "role"),
+        "name": check_text(name or name_zh, "name"),
+        "name_zh": optional_text(name_zh),
+        "description": optional_text(description),
+    }
 
 
 def check_holders(role: str, holders: Sequence[Holder], *, held: Sequence[Holder] = ()) -> None:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from typing import TypedDict
 
 from coordkit.domain.values import at, check_choice, check_level, check_slug, check_text, optional_text
+from coordkit.errors import InvalidInput
+from coordkit.i18n import _
 from coordkit.vocab import STAKEHOLDER_KINDS
 
 
@@ -30,8 +32,11 @@ class Stakeholder(TypedDict):
     interest: int | None
     interests: str | None
     active: bool
+    address: str | None
+    legal_representative: str | None  # 法定代表人 or 负责人: who answers for the organisation in law
+    registration_number: str | None  # 统一社会信用代码, or another registration number
     contacts: list[Contact]
-    representatives: list[Representative]
+    representatives: list[Representative]  # people who may sign for it; the first signs by default
 
 
 def check_contacts(contacts: Sequence[tuple[str, str]]) -> list[Contact]:
@@ -63,6 +68,9 @@ def check_stakeholder(
     interest: int | None = None,
     interests: str | None = None,
     active: bool = True,
+    address: str | None = None,
+    legal_representative: str | None = None,
+    registration_number: str | None = None,
     contacts: Sequence[tuple[str, str]] = (),
     representatives: Sequence[tuple[str, str | None]] = (),
 ) -> Stakeholder:
@@ -76,6 +84,35 @@ def check_stakeholder(
         "interest": check_level(interest, "interest"),
         "interests": optional_text(interests),
         "active": active,
+        "address": optional_text(address),
+        "legal_representative": optional_text(legal_representative),
+        "registration_number": check_registration(registration_number),
         "contacts": check_contacts(contacts),
         "representatives": check_representatives(representatives),
     }
+
+
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V, Z
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def check_registration(value: str | None) -> str | None:
+    """A registration number as written; an 18-character unified social credit code (统一社会信用代码) must
+    carry its check character (GB 32100-2015), so a mistyped code is caught before it is printed on a contract."""
+    text = optional_text(value)
+    if text is None or len(text) != 18:
+        return text
+    code = text.upper()
+    if all(c in USCC_CHARS for c in code):
+        total = sum(USCC_CHARS.index(c) * w for c, w in zip(code[:17], USCC_WEIGHTS, strict=True))
+        expected = USCC_CHARS[(31 - total % 31) % 31]
+        if code[17] != expected:
+            raise InvalidInput(
+                _(
+                    "registration number '{code}' is not a valid unified social credit code: its last character "
+                    "should be {expected}; check the code on the business licence"
+                ).format(code=text, expected=expected),
+                field=("registration_number",),
+            )
+        return code
+    return text

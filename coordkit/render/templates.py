@@ -53,8 +53,28 @@ def copy_template(name: str, workspace: Path, *, force: bool = False) -> Path:
 def sample_agreement() -> tuple[AgreementDoc, list[Stakeholder]]:
     """A signed agreement with every field set, in both languages, for ``template check``."""
     parties: list[Party] = [
-        {"stakeholder": "liede-street", "label": "Party A", "name": "Liede Street Office", "name_zh": "猎德街道办事处"},
-        {"stakeholder": "liede-sw", "label": "Party B", "name": "Liede Social Work Station", "name_zh": "猎德社工站"},
+        {
+            "stakeholder": "liede-street",
+            "label": "Party A",
+            "name": "Liede Street Office",
+            "name_zh": "猎德街道办事处",
+            "address": None,
+            "legal_representative": None,
+            "registration_number": None,
+            "signer": {"name": "Li Wei", "title": "Director"},
+            "key_fingerprint": None,
+        },
+        {
+            "stakeholder": "liede-sw",
+            "label": "Party B",
+            "name": "Liede Social Work Station",
+            "name_zh": "猎德社工站",
+            "address": None,
+            "legal_representative": None,
+            "registration_number": None,
+            "signer": None,
+            "key_fingerprint": None,
+        },
     ]
     doc: AgreementDoc = {
         "key": "AGR-2024-001",
@@ -62,28 +82,55 @@ def sample_agreement() -> tuple[AgreementDoc, list[Stakeholder]]:
         "versions": 1,
         "project": "liede-renjia",
         "kind": "activity",
+        "kind_name": "Activity agreement",
+        "kind_name_zh": "活动合作协议",
         "title": "Monthly public-welfare market",
         "title_zh": "公益市集合作协议",
         "status": "signed",
         "effective": "2024-03-01",
         "expires": "2024-12-31",
+        "notice": None,
+        "renewal": "none",
         "review_every": "3m",
         "languages": ["en", "zh"],
+        "form": 2,
         "terms_hash": "0" * 64,
         "fingerprint": "0" * 12,
         "frozen_at": "2024-02-20T00:00:00+00:00",
         "terminated_on": None,
         "termination_reason": None,
+        "superseded_by": None,
         "parties": parties,
-        "goals": ["A monthly market run by residents"],
-        "methods": ["Residents run the stalls"],
-        "dispute_resolution": ["Mediation by the street office"],
-        "communication": ["A joint meeting every month"],
-        "rights": [{"party": "liede-sw", "text": "Use the square on market days"}],
+        "goals": [{"text": "A monthly market run by residents", "text_zh": "每月由居民自主运营一次公益市集"}],
+        "methods": [{"text": "Residents run the stalls", "text_zh": "居民自主经营摊位"}],
+        "dispute_resolution": [{"text": "Mediation by the street office", "text_zh": "由街道办事处调解"}],
+        "communication": [{"text": "A joint meeting every month", "text_zh": "每月召开一次联席会议"}],
+        "clauses": [],
+        "rights": [{"party": "liede-sw", "text": "Use the square on market days", "text_zh": "市集日使用广场"}],
         "obligations": [
-            {"party": "liede-sw", "text": "Plan each market", "duty": "market-plan", "as": "R", "due": "2024-03-15"}
+            {
+                "party": "liede-sw",
+                "text": "Plan each market",
+                "text_zh": "策划每一期市集",
+                "duty": "market-plan",
+                "as": "R",
+                "due": "2024-03-15",
+                "every": None,
+                "target": None,
+            }
         ],
-        "resources": [{"party": "liede-street", "kind": "funds", "amount": "300000", "unit": "CNY"}],
+        "resources": [
+            {
+                "party": "liede-street",
+                "kind": "funds",
+                "description": None,
+                "description_zh": None,
+                "amount": "300000",
+                "unit": "CNY",
+                "resource": None,
+                "when": None,
+            }
+        ],
         "signatures": [
             {
                 "party": "liede-street",
@@ -121,6 +168,9 @@ def _stakeholder(key: str, name: str, kind: str, **more: Any) -> Stakeholder:
         "interest": None,
         "interests": None,
         "active": True,
+        "address": None,
+        "legal_representative": None,
+        "registration_number": None,
         "contacts": [],
         "representatives": [],
     }

@@ -44,7 +44,7 @@ def check_store(
     day, explicit = check_date(on)
     config = load_config(root)
     pid, pkey = project_scope(conn, project)
-    snapshot = load_snapshot(conn, project_id=pid)
+    snapshot = load_snapshot(conn, project_id=pid, workspace=root)
     return run_rules(snapshot, on=day, explicit_on=explicit, config=config, select=select, ignore=ignore, project=pkey)
 
 

@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from coordkit.dates import iso, parse_date
-from coordkit.domain.projects import Project, ProjectFields, check_project
+from coordkit.domain.projects import Category, Project, ProjectFields, check_category, check_project
 from coordkit.errors import AlreadyExists
 from coordkit.storage import events
-from coordkit.storage.lookup import exists, get_meta, lookup_id, set_meta
-from coordkit.storage.sql import Conn, executemany, rows
+from coordkit.storage.lookup import exists, get_meta, lookup_id, resolve_project, set_meta
+from coordkit.storage.sql import Conn, execute, executemany, rows
 
 _SELECT = (
     "SELECT p.key, p.name, p.name_zh, p.starts_on, p.ends_on, s.key AS lead, "
@@ -96,3 +96,41 @@ def use_project(conn: Conn, *, key: str) -> Project:
             conn, action="project.use", entity="project", key=key, before={"current": before}, after={"current": key}
         )
     return get_project(conn, key)
+
+
+def categories(conn: Conn, project_id: int | None = None) -> dict[int, dict[str, Category]]:
+    """Duty categories with their names, by project id."""
+    found: dict[int, dict[str, Category]] = {}
+    where = " WHERE project_id = :p" if project_id is not None else ""
+    for pid, key, name, name_zh in rows(
+        conn, f"SELECT project_id, key, name, name_zh FROM project_category{where} ORDER BY key", {"p": project_id}
+    ):
+        found.setdefault(pid, {})[key] = {"key": key, "name": name, "name_zh": name_zh}
+    return found
+
+
+def write_categories(conn: Conn, project_id: int, items: Sequence[Category]) -> None:
+    """Replace a project's category names with ``items``."""
+    execute(conn, "DELETE FROM project_category WHERE project_id = :p", {"p": project_id})
+    executemany(
+        conn,
+        "INSERT INTO project_category (project_id, key, name, name_zh) VALUES (:p, :k, :n, :z)",
+        [{"p": project_id, "k": c["key"], "n": c["name"], "z": c["name_zh"]} for c in items],
+    )
+
+
+def name_category(
+    conn: Conn, *, key: str, project: str | None = None, name: str | None = None, name_zh: str | None = None
+) -> Category:
+    """Give a duty category (``markets``) its names in English and Chinese, for tables and documents."""
+    pid, pkey = resolve_project(conn, project)
+    known = categories(conn, pid).get(pid, {})
+    before = known.get(key)
+    item = check_category(
+        key=key,
+        name=name if name is not None else (before["name"] if before else None),
+        name_zh=name_zh if name_zh is not None else (before["name_zh"] if before else None),
+    )
+    write_categories(conn, pid, [*(c for k, c in known.items() if k != key), item])
+    events.record(conn, action="project.category", entity="project", key=pkey, before=before, after=item)
+    return item

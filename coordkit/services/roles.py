@@ -28,12 +28,19 @@ def list_roles(conn: Conn, *, project: str | None = None, key: str | None = None
         holders[rid].append({"stakeholder": skey, "from": iso(valid_from), "to": iso(valid_to)})
     found = rows(
         conn,
-        f"SELECT r.id, r.key, r.name, r.description FROM role r WHERE r.project_id = :pid{only} ORDER BY r.key",
+        f"SELECT r.id, r.key, r.name, r.name_zh, r.description FROM role r WHERE r.project_id = :pid{only} ORDER BY r.key",
         params,
     )
     return [
-        {"project": pkey, "key": rkey, "name": name, "description": description, "holders": holders.get(rid, [])}
-        for rid, rkey, name, description in found
+        {
+            "project": pkey,
+            "key": rkey,
+            "name": name,
+            "name_zh": name_zh,
+            "description": description,
+            "holders": holders.get(rid, []),
+        }
+        for rid, rkey, name, name_zh, description in found
     ]
 
 
@@ -43,9 +50,17 @@ def get_role(conn: Conn, *, key: str, project: str | None = None) -> Role:
     return list_roles(conn, project=pkey, key=key)[0]
 
 
-def add_role(conn: Conn, *, key: str, name: str, project: str | None = None, description: str | None = None) -> Role:
+def add_role(
+    conn: Conn,
+    *,
+    key: str,
+    name: str | None,
+    project: str | None = None,
+    name_zh: str | None = None,
+    description: str | None = None,
+) -> Role:
     pid, pkey = resolve_project(conn, project)
-    fields = check_role(key=key, name=name, description=description)
+    fields = check_role(key=key, name=name, name_zh=name_zh, description=description)
     if exists(conn, "role", key, pid):
         raise AlreadyExists(f"role '{key}' already exists in project '{pkey}'")
     insert(conn, "role", {"project_id": pid, **fields})

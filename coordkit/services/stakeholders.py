@@ -14,7 +14,18 @@ from coordkit.storage.sql import Conn, execute, executemany, in_list, insert, sc
 
 Pair = tuple[str, str]  # (channel, value)
 Rep = tuple[str, str | None]  # (name, title)
-FIELDS = ("name", "name_zh", "kind", "influence", "interest", "interests", "active")
+FIELDS = (
+    "name",
+    "name_zh",
+    "kind",
+    "influence",
+    "interest",
+    "interests",
+    "active",
+    "address",
+    "legal_representative",
+    "registration_number",
+)
 
 
 def list_stakeholders(
@@ -32,9 +43,8 @@ def list_stakeholders(
     if keys:
         where.append("key IN " + in_list("key", keys, params))
     sql = (
-        "SELECT id, key, name, name_zh, kind, influence, interest, interests, active FROM stakeholder"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY key"
+        "SELECT id, key, name, name_zh, kind, influence, interest, interests, active, address, legal_representative, "
+        "registration_number FROM stakeholder" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY key"
     )
     found = tuples(conn, sql, params)
     only = ""
@@ -62,10 +72,13 @@ def list_stakeholders(
             "interest": interest,
             "interests": interests,
             "active": bool(is_active),
+            "address": address,
+            "legal_representative": legal,
+            "registration_number": registration,
             "contacts": contacts.get(sid, []),
             "representatives": reps.get(sid, []),
         }
-        for sid, key, name, name_zh, kind_, influence, interest, interests, is_active in found
+        for sid, key, name, name_zh, kind_, influence, interest, interests, is_active, address, legal, registration in found
     ]
 
 
@@ -132,23 +145,29 @@ def add_stakeholder(
     conn: Conn,
     *,
     key: str,
-    name: str,
+    name: str | None,
     kind: str,
     name_zh: str | None = None,
     influence: int | None = None,
     interest: int | None = None,
     interests: str | None = None,
+    address: str | None = None,
+    legal_representative: str | None = None,
+    registration_number: str | None = None,
     contacts: Sequence[Pair] = (),
     representatives: Sequence[Rep] = (),
 ) -> Stakeholder:
     record = check_stakeholder(
         key=key,
-        name=name,
+        name=name or name_zh or "",  # a Chinese-only organisation: its Chinese name serves as its name
         kind=kind,
         name_zh=name_zh,
         influence=influence,
         interest=interest,
         interests=interests,
+        address=address,
+        legal_representative=legal_representative,
+        registration_number=registration_number,
         contacts=contacts,
         representatives=representatives,
     )
@@ -170,6 +189,9 @@ def edit_stakeholder(
     interest: int | None = None,
     interests: str | None = None,
     active: bool | None = None,
+    address: str | None = None,
+    legal_representative: str | None = None,
+    registration_number: str | None = None,
     add_contacts: Sequence[Pair] = (),
     remove_contacts: Sequence[str] = (),
     add_representatives: Sequence[Rep] = (),
@@ -202,6 +224,9 @@ def edit_stakeholder(
         interest=pick(interest, before["interest"]),
         interests=pick(interests, before["interests"]),
         active=pick(active, before["active"]),
+        address=pick(address, before["address"]),
+        legal_representative=pick(legal_representative, before["legal_representative"]),
+        registration_number=pick(registration_number, before["registration_number"]),
         contacts=[*contacts, *add_contacts],
         representatives=[*reps, *add_representatives],
     )

@@ -1,24 +1,35 @@
-"""Reading agreement versions as documents (``AgreementDoc``), for services, checks and renderers alike."""
+"""Reading agreement versions as documents (``AgreementDoc``), for services, checks and renderers alike.
+
+A draft names its parties as the register has them now; from circulation on,
+a version names them as they stood when it circulated (frozen with the terms,
+so renaming a party later never changes what was signed).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from coordkit.canonical import fingerprint
+from coordkit.canonical import CURRENT_FORM, fingerprint
 from coordkit.dates import iso
-from coordkit.domain.agreements import AgreementDoc
+from coordkit.domain.agreements import AgreementDoc, Party, Signer, Target
 from coordkit.errors import NotFound
 from coordkit.storage.lookup import lookup_id
 from coordkit.storage.sql import Conn, column, in_list, rows, tuples
-from coordkit.vocab import CLAUSE_SECTIONS
+from coordkit.vocab import CLAUSE_KINDS, CLAUSE_SECTIONS, LEGACY_METHODS
+
+IN_FORCE_FIRST = (
+    "(SELECT coalesce(max(CASE WHEN x.status = 'signed' THEN x.number END), max(x.number)) "
+    "FROM agreement_version x WHERE x.agreement_id = a.id)"
+)
+NEWEST = "(SELECT max(x.number) FROM agreement_version x WHERE x.agreement_id = a.id)"
 
 
-def version_row(conn: Conn, key: str, number: int | None = None) -> Any:
-    """The version row (the newest one unless ``number``), with its agreement's key, kind and project."""
-    which = (
-        ":n" if number is not None else "(SELECT max(x.number) FROM agreement_version x WHERE x.agreement_id = a.id)"
-    )
+def version_row(conn: Conn, key: str, number: int | None = None, *, newest: bool = False) -> Any:
+    """The version row with its agreement's key, kind and project: ``number``, else the version in force
+    (after an amendment the signed version stays the default until the new one is signed), or with
+    ``newest`` the newest one (the draft that is being changed)."""
+    which = ":n" if number is not None else (NEWEST if newest else IN_FORCE_FIRST)
     found = rows(
         conn,
         "SELECT v.*, a.key AS agreement_key, a.kind, p.key AS project FROM agreement a "
@@ -33,13 +44,21 @@ def version_row(conn: Conn, key: str, number: int | None = None) -> Any:
     raise NotFound("version", str(number), [str(v) for v in versions], f"agreement '{key}'")
 
 
-def read_document(conn: Conn, key: str, number: int | None = None) -> AgreementDoc:
-    """Everything about one version of an agreement (the newest unless ``number``)."""
-    return read_documents(conn, version_ids=[version_row(conn, key, number).id])[0]
+def read_document(conn: Conn, key: str, number: int | None = None, *, newest: bool = False) -> AgreementDoc:
+    """Everything about one version of an agreement (see ``version_row`` for which one by default)."""
+    return read_documents(conn, version_ids=[version_row(conn, key, number, newest=newest).id])[0]
+
+
+def _target(amount: str | None, unit: str | None, each_min: str | None, each_unit: str | None) -> Target | None:
+    if amount is None:
+        return None
+    return {"amount": amount, "unit": unit or "", "each_min": each_min, "each_unit": each_unit}
 
 
 def read_documents(conn: Conn, *, version_ids: Sequence[int] | None = None) -> list[AgreementDoc]:
     """Many versions at once, with one query per kind of clause (ordered by key and number)."""
+    from coordkit.domain.kinds import kind_names
+
     params: dict[str, Any] = {}
     only = f" WHERE v.id IN {in_list('v', version_ids, params)}" if version_ids is not None else ""
 
@@ -55,69 +74,142 @@ def read_documents(conn: Conn, *, version_ids: Sequence[int] | None = None) -> l
         params,
     )
     docs: dict[int, AgreementDoc] = {}
+    frozen: dict[int, bool] = {}
     for v in versions:
+        frozen[v.id] = v.status != "draft"
+        form = v.canonical_form or (1 if v.terms_hash else CURRENT_FORM)
         docs[v.id] = {
             "key": v.agreement_key,
             "version": v.number,
             "versions": int(v.versions),
             "project": v.project,
             "kind": v.kind,
+            "kind_name": kind_names(v.kind)[0],
+            "kind_name_zh": kind_names(v.kind)[1],
             "title": v.title,
             "title_zh": v.title_zh,
             "status": v.status,
             "effective": iso(v.effective),
             "expires": iso(v.expires),
+            "notice": v.notice,
+            "renewal": v.renewal or "none",
             "review_every": v.review_every,
             "languages": v.languages.split(","),
+            "form": form,
             "terms_hash": v.terms_hash,
             "fingerprint": fingerprint(v.terms_hash),
             "frozen_at": v.frozen_at,
             "terminated_on": iso(v.terminated_on),
             "termination_reason": v.termination_reason,
+            "superseded_by": v.number + 1 if v.status == "superseded" else None,
             "parties": [],
             "goals": [],
             "methods": [],
             "dispute_resolution": [],
             "communication": [],
+            "clauses": [],
             "rights": [],
             "obligations": [],
             "resources": [],
             "signatures": [],
             "unsigned": [],
         }
-    for vid, skey, name, name_zh, label in tuples(
+    first_rep: dict[int, Signer] = {}
+    for sid, name, title in tuples(
+        conn, "SELECT stakeholder_id, name, title FROM representative ORDER BY stakeholder_id, position DESC, id DESC"
+    ):
+        first_rep[sid] = {"name": name, "title": title}  # the last written is the first in order
+    keys: dict[int, str] = dict(
+        tuples(conn, "SELECT stakeholder_id, fingerprint FROM party_key WHERE revoked_at IS NULL")
+    )
+    for r in rows(
         conn,
-        "SELECT p.version_id, s.key, s.name, s.name_zh, p.label FROM agreement_party p "
-        f"JOIN stakeholder s ON s.id = p.stakeholder_id{sub('p')} ORDER BY p.version_id, p.position, p.id",
+        "SELECT p.version_id, p.stakeholder_id, s.key, s.name, s.name_zh, s.address, s.legal_representative, "
+        "s.registration_number, p.label, p.name AS f_name, p.name_zh AS f_name_zh, p.address AS f_address, "
+        "p.legal_representative AS f_legal, p.registration_number AS f_reg, p.signer_name, p.signer_title, "
+        f"p.key_fingerprint AS f_key FROM agreement_party p JOIN stakeholder s ON s.id = p.stakeholder_id{sub('p')} "
+        "ORDER BY p.version_id, p.position, p.id",
         params,
     ):
-        docs[vid]["parties"].append({"stakeholder": skey, "label": label, "name": name, "name_zh": name_zh})
-    for vid, section, party, text in tuples(
+        signer: Signer | None = {"name": r.signer_name, "title": r.signer_title} if r.signer_name else None
+        party: Party
+        if frozen[r.version_id] and r.f_name is not None:
+            party = {
+                "stakeholder": r.key,
+                "label": r.label,
+                "name": r.f_name,
+                "name_zh": r.f_name_zh,
+                "address": r.f_address,
+                "legal_representative": r.f_legal,
+                "registration_number": r.f_reg,
+                "signer": signer,
+                "key_fingerprint": r.f_key,
+            }
+        else:
+            party = {
+                "stakeholder": r.key,
+                "label": r.label,
+                "name": r.name,
+                "name_zh": r.name_zh,
+                "address": r.address,
+                "legal_representative": r.legal_representative,
+                "registration_number": r.registration_number,
+                "signer": signer or first_rep.get(r.stakeholder_id),
+                "key_fingerprint": keys.get(r.stakeholder_id),
+            }
+        docs[r.version_id]["parties"].append(party)
+    for vid, section, party_key, text, text_zh in tuples(
         conn,
-        "SELECT t.version_id, t.section, s.key, t.text FROM agreement_term t "
+        "SELECT t.version_id, t.section, s.key, t.text, t.text_zh FROM agreement_term t "
         f"LEFT JOIN stakeholder s ON s.id = t.stakeholder_id{sub('t')} ORDER BY t.version_id, t.position, t.id",
         params,
     ):
         doc = docs[vid]
         if section == "right":
-            doc["rights"].append({"party": party, "text": text})
+            doc["rights"].append({"party": party_key, "text": text, "text_zh": text_zh})
+        elif section in CLAUSE_KINDS:
+            doc["clauses"].append({"section": section, "text": text, "text_zh": text_zh})
         else:
-            doc[CLAUSE_SECTIONS[section]].append(text)  # type: ignore[literal-required]
-    for vid, party, text, duty, letter, due in tuples(
+            doc[CLAUSE_SECTIONS[section]].append({"text": text, "text_zh": text_zh})  # type: ignore[literal-required]
+    for o in rows(
         conn,
-        "SELECT o.version_id, s.key, o.text, d.key, o.letter, o.due_on FROM agreement_obligation o "
+        "SELECT o.version_id, s.key AS party, o.text, o.text_zh, d.key AS duty, o.letter, o.due_on, o.every, "
+        "o.target_amount, o.target_unit, o.each_min, o.each_unit FROM agreement_obligation o "
         "JOIN stakeholder s ON s.id = o.stakeholder_id LEFT JOIN duty d ON d.id = o.duty_id"
         f"{sub('o')} ORDER BY o.version_id, o.position, o.id",
         params,
     ):
-        docs[vid]["obligations"].append({"party": party, "text": text, "duty": duty, "as": letter, "due": iso(due)})
-    for vid, party, kind, amount, unit in tuples(
+        docs[o.version_id]["obligations"].append(
+            {
+                "party": o.party,
+                "text": o.text,
+                "text_zh": o.text_zh,
+                "duty": o.duty,
+                "as": o.letter,
+                "due": iso(o.due_on),
+                "every": o.every,
+                "target": _target(o.target_amount, o.target_unit, o.each_min, o.each_unit),
+            }
+        )
+    for r in rows(
         conn,
-        "SELECT r.version_id, s.key, r.kind, r.amount, r.unit FROM agreement_resource r "
+        "SELECT r.version_id, s.key AS party, r.kind, r.description, r.description_zh, r.amount, r.unit, "
+        "r.resource_key, r.slot FROM agreement_resource r "
         f"JOIN stakeholder s ON s.id = r.stakeholder_id{sub('r')} ORDER BY r.version_id, r.position, r.id",
         params,
     ):
-        docs[vid]["resources"].append({"party": party, "kind": kind, "amount": amount, "unit": unit})
+        docs[r.version_id]["resources"].append(
+            {
+                "party": r.party,
+                "kind": r.kind,
+                "description": r.description,
+                "description_zh": r.description_zh,
+                "amount": r.amount,
+                "unit": r.unit,
+                "resource": r.resource_key,
+                "when": r.slot,
+            }
+        )
     for r in rows(
         conn,
         "SELECT g.version_id, s.key AS party, g.signatory, g.title, g.signed_on, g.method, g.terms_hash, "
@@ -131,7 +223,7 @@ def read_documents(conn: Conn, *, version_ids: Sequence[int] | None = None) -> l
                 "signatory": r.signatory,
                 "title": r.title,
                 "date": iso(r.signed_on) or "",
-                "method": r.method,
+                "method": LEGACY_METHODS.get(r.method, r.method),
                 "terms_hash": r.terms_hash,
                 "scan_sha256": r.scan_sha256,
                 "key_fingerprint": r.key_fingerprint,

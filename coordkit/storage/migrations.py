@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from coordkit.storage.sql import Conn, dialect, execute
+from coordkit.storage.sql import Conn, dialect, execute, scalar
 
 if TYPE_CHECKING:
     from sqlalchemy import MetaData, Table
@@ -248,7 +248,110 @@ def m001_initial(conn: Conn) -> None:
     create_tables(conn, v1_tables().sorted_tables)
 
 
-MIGRATIONS: list[MigrationFn] = [m001_initial]
+def add_columns(conn: Conn, table: str, columns: Sequence[tuple[str, str]]) -> None:
+    """``ALTER TABLE … ADD COLUMN`` for each (name, SQL type); new columns are nullable."""
+    for name, sql_type in columns:
+        execute(conn, f"ALTER TABLE {table} ADD COLUMN {name} {sql_type}")
+
+
+def m002_signable_agreements(conn: Conn) -> None:
+    """Agreements a street office will stamp: party particulars frozen at circulation, bilingual terms,
+    clauses, schedules and targets of obligations, resources without amounts, key rotation."""
+    import sqlalchemy as sa
+
+    text = "VARCHAR"
+    add_columns(conn, "stakeholder", [("address", text), ("legal_representative", text), ("registration_number", text)])
+    add_columns(conn, "role", [("name_zh", text)])
+    add_columns(
+        conn,
+        "agreement_version",
+        [("canonical_form", "INTEGER"), ("notice", text), ("renewal", text), ("envelope_hash", text)],
+    )
+    add_columns(
+        conn,
+        "agreement_party",
+        [
+            ("name", text),
+            ("name_zh", text),
+            ("address", text),
+            ("legal_representative", text),
+            ("registration_number", text),
+            ("signer_name", text),
+            ("signer_title", text),
+            ("key_fingerprint", text),
+        ],
+    )
+    add_columns(conn, "agreement_term", [("text_zh", text)])
+    add_columns(
+        conn,
+        "agreement_obligation",
+        [
+            ("text_zh", text),
+            ("every", text),
+            ("target_amount", text),
+            ("target_unit", text),
+            ("each_min", text),
+            ("each_unit", text),
+        ],
+    )
+    add_columns(
+        conn,
+        "agreement_resource",
+        [("description", text), ("description_zh", text), ("resource_key", text), ("slot", text)],
+    )
+    add_columns(conn, "party_key", [("revoked_at", text), ("replaced_by", text)])
+    # A venue or staff time needs no amount: amount and unit become optional.
+    if dialect(conn) == "sqlite":
+        rebuild_sqlite(conn, "agreement_resource", {"amount": "VARCHAR NOT NULL", "unit": "VARCHAR NOT NULL"})
+    else:
+        execute(conn, "ALTER TABLE agreement_resource ALTER COLUMN amount DROP NOT NULL")
+        execute(conn, "ALTER TABLE agreement_resource ALTER COLUMN unit DROP NOT NULL")
+    md = sa.MetaData()
+    sa.Table("project", md, sa.Column("id", sa.Integer(), primary_key=True))
+    category = sa.Table(
+        "project_category",
+        md,
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("project_id", sa.Integer(), sa.ForeignKey("project.id"), nullable=False, index=True),
+        sa.Column("key", sa.String(64), nullable=False),
+        sa.Column("name", sa.String()),
+        sa.Column("name_zh", sa.String()),
+        sa.UniqueConstraint("project_id", "key"),
+    )
+    create_tables(conn, [category])
+    # Envelopes seal signatures and status from here on; versions signed before keep their terms hash and events.
+    last = scalar(conn, "SELECT max(id) FROM event")
+    execute(conn, "INSERT INTO coord_meta (key, value) VALUES ('envelopes_since', :v)", {"v": str(last or 0)})
+
+
+def rebuild_sqlite(conn: Conn, table: str, relax: dict[str, str]) -> None:
+    """Drop NOT NULL from columns of a SQLite table (SQLite cannot alter a column): the table is rebuilt
+    from its own CREATE statement with ``relax`` (column → its declared type and constraint) loosened."""
+    from coordkit.storage.sql import rows, scalar
+
+    sql = scalar(conn, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t", {"t": table})
+    indexes = [
+        r[0]
+        for r in rows(
+            conn,
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t AND sql IS NOT NULL",
+            {"t": table},
+        )
+    ]
+    for column, declared in relax.items():
+        before = f"{column} {declared}"
+        assert before in sql, (table, before)
+        sql = sql.replace(before, f"{column} {declared.removesuffix(' NOT NULL')}")
+    columns = ", ".join(f'"{r[1]}"' for r in rows(conn, f'PRAGMA table_info("{table}")'))
+    execute(conn, f'ALTER TABLE "{table}" RENAME TO "{table}__old"')
+    execute(conn, sql)
+    execute(conn, f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM "{table}__old"')
+    execute(conn, f'DROP TABLE "{table}__old"')
+    for index in indexes:
+        execute(conn, index)
+
+
+MIGRATIONS: list[MigrationFn] = [m001_initial, m002_signable_agreements]
 LATEST = len(MIGRATIONS)
 
 

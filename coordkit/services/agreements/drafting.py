@@ -1,15 +1,18 @@
-"""Drafting an agreement: a new draft, its fields and clauses, and the YAML round trip of ``edit``."""
+"""Drafting an agreement: a new draft (from a kind's standard clauses), its fields and terms in both
+languages, and the YAML round trip of ``edit``. Only a draft changes; from circulation on, its terms are frozen."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from coordkit.dates import iso, parse_date, today
 from coordkit.domain.agreements import (
     AgreementDoc,
+    Target,
     check_agreement_key,
     check_cadence,
     check_clause,
@@ -17,31 +20,58 @@ from coordkit.domain.agreements import (
     check_languages,
     check_obligation_letter,
     check_parties,
+    check_renewal,
     check_resource,
+    check_target,
 )
-from coordkit.domain.values import at, check_text, check_window
+from coordkit.domain.values import at, check_text, check_window, optional_text
 from coordkit.errors import AlreadyExists, InvalidInput, NotFound
+from coordkit.i18n import _
 from coordkit.storage import events
 from coordkit.storage.documents import read_document, version_row
 from coordkit.storage.lookup import lookup_id, resolve_project
 from coordkit.storage.sql import Conn, column, execute, executemany, insert, rows, scalar, tuples
-from coordkit.vocab import CLAUSE_SECTIONS
+from coordkit.vocab import CLAUSE_KINDS, CLAUSE_SECTIONS
 
 if TYPE_CHECKING:
     from coordkit.spec import AgreementSpec
 
-Text = tuple[str, str | None, str]  # section, party, text
-Obligation = tuple[str, str, str | None, str | None, "str | dt.date | None"]  # party, text, duty, letter, due
-Resource = tuple[str, str, "str | Decimal", str]  # party, kind, amount, unit
 SECTION_TABLES = {  # clause -> (table, which rows)
-    "goal": ("agreement_term", "section = 'goal'"),
-    "method": ("agreement_term", "section = 'method'"),
-    "dispute": ("agreement_term", "section = 'dispute'"),
-    "communication": ("agreement_term", "section = 'communication'"),
-    "right": ("agreement_term", "section = 'right'"),
+    **{section: ("agreement_term", f"section = '{section}'") for section in CLAUSE_SECTIONS},
     "obligation": ("agreement_obligation", "1 = 1"),
     "resource": ("agreement_resource", "1 = 1"),
 }
+
+
+class TermIn(NamedTuple):
+    """A goal, method, dispute, communication or standard clause, or a right (which has a party)."""
+
+    section: str
+    party: str | None
+    text: str
+    text_zh: str | None = None
+
+
+class ObligationIn(NamedTuple):
+    party: str
+    text: str
+    text_zh: str | None = None
+    duty: str | None = None
+    letter: str | None = None
+    due: str | dt.date | None = None
+    every: str | Sequence[str | dt.date] | None = None
+    target: Target | None = None
+
+
+class ResourceIn(NamedTuple):
+    party: str
+    kind: str
+    amount: str | Decimal | None = None
+    unit: str | None = None
+    description: str | None = None
+    description_zh: str | None = None
+    resource: str | None = None
+    when: str | None = None
 
 
 def now() -> str:
@@ -68,16 +98,36 @@ def party_ids(conn: Conn, vid: int) -> dict[str, int]:
 
 def editable(conn: Conn, key: str) -> Any:
     """The newest version, if its terms may still change; else the refusal that says to amend."""
-    version = version_row(conn, key)
+    version = version_row(conn, key, newest=True)
     check_editable(key, version.number, version.status, version.terms_hash)
     return version
 
 
-def changed(conn: Conn, key: str, action: str, before: dict[str, Any] | AgreementDoc) -> AgreementDoc:
-    """Record the event of a change to an agreement (before and after); returns the document now."""
-    after = read_document(conn, key)
+def changed(conn: Conn, key: str, action: str, before: Mapping[str, Any]) -> AgreementDoc:
+    """Record the event of a change to an agreement (before and after); returns the newest version now."""
+    after = read_document(conn, key, newest=True)
     events.record(conn, action=action, entity="agreement", key=key, before=before, after=after)
     return after
+
+
+def check_every(value: str | Sequence[str | dt.date] | None) -> str | None:
+    """A recurrence as coord stores it (``3m``, or dates): ``quarterly`` and 每季度 are both ``3m``."""
+    if value is None or value == "" or value == []:
+        return None
+    from coordkit.schedule import parse_recurrence
+
+    with at("every"):
+        return parse_recurrence(value).text()
+
+
+def check_when(value: str | None) -> str | None:
+    """When a resource is used, as a slot's canonical text (``monthly first sat 09:00-12:00``)."""
+    if not value:
+        return None
+    from coordkit.slots import parse_slot
+
+    with at("when"):
+        return parse_slot(value).text()
 
 
 def new_agreement(
@@ -87,15 +137,22 @@ def new_agreement(
     title: str,
     parties: Sequence[tuple[str, str | None]],
     project: str | None = None,
-    kind: str = "activity",
+    kind: str = "cooperation",
     title_zh: str | None = None,
     effective: str | dt.date | None = None,
     expires: str | dt.date | None = None,
+    notice: str | None = None,
+    renewal: str | None = None,
     review_every: str | None = None,
     languages: Sequence[str] = ("en",),
+    workspace: Path | None = None,
+    presets: bool = True,
     record: bool = True,
 ) -> AgreementDoc:
-    """Draft a new agreement (version 1) between two or more parties."""
+    """Draft a new agreement (version 1) between two or more parties, starting from its kind's standard
+    clauses (effectiveness, amendment, breach, dispute resolution, counterparts) unless ``presets`` is off."""
+    from coordkit.domain.kinds import preset_clauses
+
     pid, _project_key = resolve_project(conn, project)
     start, end = parse_date(effective, "--effective"), parse_date(expires, "--expires")
     check_window(start, end, "agreement term", field="expires")
@@ -108,8 +165,10 @@ def new_agreement(
     ids = [lookup_id(conn, "stakeholder", party, "stakeholder") for party, _label in labelled]
     fields = {
         "title": check_text(title, "title"),
-        "title_zh": (title_zh or "").strip() or None,
+        "title_zh": optional_text(title_zh),
         "review_every": check_cadence(review_every),
+        "notice": check_cadence(notice),
+        "renewal": check_renewal(renewal),
         "languages": ",".join(check_languages(languages)),
     }
     aid = insert(
@@ -125,10 +184,15 @@ def new_agreement(
         "INSERT INTO agreement_party (version_id, stakeholder_id, label, position) VALUES (:v, :s, :l, :p)",
         [
             {"v": vid, "s": sid, "l": label, "p": i}
-            for i, (sid, (_party, label)) in enumerate(zip(ids, labelled, strict=True))
+            for i, (sid, (_p, label)) in enumerate(zip(ids, labelled, strict=True))
         ],
     )
-    doc = read_document(conn, key)
+    if presets:
+        clauses = [
+            TermIn(c["section"], None, c["text"], c["text_zh"]) for c in preset_clauses(kind, workspace, len(ids))
+        ]
+        insert_terms(conn, key, version_row(conn, key, newest=True), texts=clauses)
+    doc = read_document(conn, key, newest=True)
     if record:
         events.record(conn, action="agreement.new", entity="agreement", key=key, after=doc)
     return doc
@@ -143,14 +207,14 @@ def insert_terms(
     key: str,
     version: Any,
     *,
-    texts: Sequence[Text] = (),
-    obligations: Sequence[Obligation] = (),
-    resources: Sequence[Resource] = (),
+    texts: Sequence[TermIn] = (),
+    obligations: Sequence[ObligationIn] = (),
+    resources: Sequence[ResourceIn] = (),
 ) -> None:
-    """Check clauses against the version's parties and project, then insert them in bulk."""
+    """Check terms against the version's parties and project, then insert them in bulk."""
     parties = party_ids(conn, version.id)
     duties: dict[str, int] = {}
-    if any(duty for _p, _t, duty, _l, _d in obligations):
+    if any(o.duty for o in obligations):
         duties = {
             k: i
             for i, k in tuples(
@@ -167,106 +231,114 @@ def insert_terms(
 
     term_rows, obligation_rows, resource_rows = [], [], []
     position = _next_position(conn, "agreement_term", version.id)
-    for section, party, text in texts:
-        clean = check_clause(section, party, text)
+    for term in texts:
+        if term.section not in CLAUSE_SECTIONS:
+            raise InvalidInput(f"'{term.section}' is not a kind of term; use one of: {', '.join(CLAUSE_SECTIONS)}")
+        clean = check_clause(term.section, term.party, term.text)
         term_rows.append(
             {
                 "v": version.id,
-                "section": section,
-                "s": party_id(party) if party else None,
+                "section": term.section,
+                "s": party_id(term.party) if term.party else None,
                 "text": clean,
+                "zh": optional_text(term.text_zh),
                 "position": position,
             }
         )
         position += 1
     position = _next_position(conn, "agreement_obligation", version.id)
-    for party, text, duty, letter, due in obligations:
-        letter = check_obligation_letter(duty, letter)
-        if duty and duty not in duties:
-            raise NotFound("duty", duty, duties, f"project '{version.project}'")
+    for ob in obligations:
+        letter = check_obligation_letter(ob.duty, ob.letter)
+        if ob.duty and ob.duty not in duties:
+            raise NotFound("duty", ob.duty, duties, f"project '{version.project}'")
+        target = ob.target or {"amount": None, "unit": None, "each_min": None, "each_unit": None}
         obligation_rows.append(
             {
                 "v": version.id,
-                "s": party_id(party),
-                "text": check_text(text, "text"),
-                "d": duties[duty] if duty else None,
+                "s": party_id(ob.party),
+                "text": check_text(ob.text, "text"),
+                "zh": optional_text(ob.text_zh),
+                "d": duties[ob.duty] if ob.duty else None,
                 "l": letter,
-                "due": iso(parse_date(due, "--due")),
+                "due": iso(parse_date(ob.due, "--due")),
+                "every": check_every(ob.every),
+                "ta": target["amount"],
+                "tu": target["unit"],
+                "em": target["each_min"],
+                "eu": target["each_unit"],
                 "position": position,
             }
         )
         position += 1
     position = _next_position(conn, "agreement_resource", version.id)
-    for party, kind, amount, unit in resources:
-        kind, amount_text, unit = check_resource(kind, amount, unit)
+    for res in resources:
+        kind, amount_text, unit = check_resource(res.kind, res.amount, res.unit)
         resource_rows.append(
             {
                 "v": version.id,
-                "s": party_id(party),
+                "s": party_id(res.party),
                 "kind": kind,
                 "amount": amount_text,
                 "unit": unit,
+                "description": optional_text(res.description),
+                "zh": optional_text(res.description_zh),
+                "rk": optional_text(res.resource),
+                "slot": check_when(res.when),
                 "position": position,
             }
         )
         position += 1
     executemany(
         conn,
-        "INSERT INTO agreement_term (version_id, section, stakeholder_id, text, position) "
-        "VALUES (:v, :section, :s, :text, :position)",
+        "INSERT INTO agreement_term (version_id, section, stakeholder_id, text, text_zh, position) "
+        "VALUES (:v, :section, :s, :text, :zh, :position)",
         term_rows,
     )
     executemany(
         conn,
-        "INSERT INTO agreement_obligation (version_id, stakeholder_id, text, duty_id, letter, due_on, position) "
-        "VALUES (:v, :s, :text, :d, :l, :due, :position)",
+        "INSERT INTO agreement_obligation (version_id, stakeholder_id, text, text_zh, duty_id, letter, due_on, every, "
+        "target_amount, target_unit, each_min, each_unit, position) "
+        "VALUES (:v, :s, :text, :zh, :d, :l, :due, :every, :ta, :tu, :em, :eu, :position)",
         obligation_rows,
     )
     executemany(
         conn,
-        "INSERT INTO agreement_resource (version_id, stakeholder_id, kind, amount, unit, position) "
-        "VALUES (:v, :s, :kind, :amount, :unit, :position)",
+        "INSERT INTO agreement_resource (version_id, stakeholder_id, kind, amount, unit, description, description_zh, "
+        "resource_key, slot, position) VALUES (:v, :s, :kind, :amount, :unit, :description, :zh, :rk, :slot, :position)",
         resource_rows,
     )
 
 
-def add_term(conn: Conn, *, key: str, section: str, text: str, party: str | None = None) -> AgreementDoc:
-    """Add a goal, method, dispute or communication arrangement, or a right of ``party``."""
+def add_term(
+    conn: Conn, *, key: str, section: str, text: str, text_zh: str | None = None, party: str | None = None
+) -> AgreementDoc:
+    """Add a goal, method, dispute or communication arrangement, a standard clause, or a right of ``party``."""
     version = editable(conn, key)
-    before = read_document(conn, key)
-    insert_terms(conn, key, version, texts=[(section, party, text)])
+    before = read_document(conn, key, newest=True)
+    insert_terms(conn, key, version, texts=[TermIn(section, party, text, text_zh)])
     return changed(conn, key, f"agreement.{section}.add", before)
 
 
-def add_obligation(
-    conn: Conn,
-    *,
-    key: str,
-    party: str,
-    text: str,
-    duty: str | None = None,
-    letter: str | None = None,
-    due: str | dt.date | None = None,
-) -> AgreementDoc:
+def add_obligation(conn: Conn, *, key: str, obligation: ObligationIn) -> AgreementDoc:
     """An obligation of one party; naming a duty (and its letter) links it to the matrix once signed."""
     version = editable(conn, key)
-    before = read_document(conn, key)
-    insert_terms(conn, key, version, obligations=[(party, text, duty, letter, due)])
+    before = read_document(conn, key, newest=True)
+    insert_terms(conn, key, version, obligations=[obligation])
     return changed(conn, key, "agreement.obligation.add", before)
 
 
-def add_resource(conn: Conn, *, key: str, party: str, kind: str, amount: str | Decimal, unit: str) -> AgreementDoc:
-    """A resource a party commits: funds, venue hours, staff (amount and unit)."""
+def add_resource(conn: Conn, *, key: str, resource: ResourceIn) -> AgreementDoc:
+    """A resource a party commits: funds (an amount and unit), a venue or staff time (a description)."""
     version = editable(conn, key)
-    before = read_document(conn, key)
-    insert_terms(conn, key, version, resources=[(party, kind, amount, unit)])
+    before = read_document(conn, key, newest=True)
+    insert_terms(conn, key, version, resources=[resource])
     return changed(conn, key, "agreement.resource.add", before)
 
 
 def remove_item(conn: Conn, *, key: str, section: str, number: int) -> AgreementDoc:
     """Remove item ``number`` (1-based, as ``list`` shows it) of a section of a draft."""
     version = editable(conn, key)
-    before = read_document(conn, key)
+    before = read_document(conn, key, newest=True)
     table, where = SECTION_TABLES[section]
     ids = column(
         conn, f"SELECT id FROM {table} WHERE version_id = :v AND {where} ORDER BY position, id", {"v": version.id}
@@ -275,6 +347,45 @@ def remove_item(conn: Conn, *, key: str, section: str, number: int) -> Agreement
         raise InvalidInput(f"{key} has no {section} number {number} (it has {len(ids)})")
     execute(conn, f"DELETE FROM {table} WHERE id = :i", {"i": ids[number - 1]})
     return changed(conn, key, f"agreement.{section}.remove", before)
+
+
+TRANSLATABLE = {  # document field -> (table, which rows, column with the Chinese text)
+    "goals": ("agreement_term", "section = 'goal'", "text_zh"),
+    "methods": ("agreement_term", "section = 'method'", "text_zh"),
+    "dispute_resolution": ("agreement_term", "section = 'dispute'", "text_zh"),
+    "communication": ("agreement_term", "section = 'communication'", "text_zh"),
+    "clauses": ("agreement_term", f"section IN ({', '.join(repr(k) for k in CLAUSE_KINDS)})", "text_zh"),
+    "rights": ("agreement_term", "section = 'right'", "text_zh"),
+    "obligations": ("agreement_obligation", "1 = 1", "text_zh"),
+    "resources": ("agreement_resource", "1 = 1", "description_zh"),
+}
+
+
+def translate(conn: Conn, *, key: str, path: str, text_zh: str) -> AgreementDoc:
+    """Give one term of a draft its Chinese text: ``goals[2]`` (as ``coord check`` and ``render`` name them),
+    or ``title``."""
+    version = editable(conn, key)
+    before = read_document(conn, key, newest=True)
+    text = check_text(text_zh, "Chinese text")
+    if path == "title":
+        execute(conn, "UPDATE agreement_version SET title_zh = :z WHERE id = :v", {"z": text, "v": version.id})
+        return changed(conn, key, "agreement.translate", before)
+    field, _bracket, rest = path.partition("[")
+    if field not in TRANSLATABLE or not rest.endswith("]") or not rest[:-1].isdigit():
+        raise InvalidInput(
+            _("'{path}' names no term; use title or FIELD[N] with FIELD one of: {fields}").format(
+                path=path, fields=", ".join(TRANSLATABLE)
+            )
+        )
+    table, where, target = TRANSLATABLE[field]
+    ids = column(
+        conn, f"SELECT id FROM {table} WHERE version_id = :v AND {where} ORDER BY position, id", {"v": version.id}
+    )
+    number = int(rest[:-1])
+    if not 1 <= number <= len(ids):
+        raise InvalidInput(f"{key} has no {field} number {number} (it has {len(ids)})")
+    execute(conn, f"UPDATE {table} SET {target} = :z WHERE id = :i", {"z": text, "i": ids[number - 1]})
+    return changed(conn, key, "agreement.translate", before)
 
 
 def set_fields(
@@ -286,21 +397,25 @@ def set_fields(
     kind: str | None = None,
     effective: str | None = None,
     expires: str | None = None,
+    notice: str | None = None,
+    renewal: str | None = None,
     review_every: str | None = None,
     languages: Sequence[str] = (),
     record: bool = True,
 ) -> AgreementDoc:
     """Change the fields of a draft (None leaves a field; '' clears an optional one)."""
     version = editable(conn, key)
-    before = read_document(conn, key)
+    before = read_document(conn, key, newest=True)
     start = iso(parse_date(effective, "--effective")) if effective is not None else iso(version.effective)
     end = iso(parse_date(expires, "--expires")) if expires is not None else iso(version.expires)
     check_window(start, end, "agreement term", field="expires")
     values = {
         "title": check_text(title, "title") if title is not None else version.title,
-        "title_zh": ((title_zh or "").strip() or None) if title_zh is not None else version.title_zh,
+        "title_zh": optional_text(title_zh) if title_zh is not None else version.title_zh,
         "effective": start,
         "expires": end,
+        "notice": check_cadence(notice) if notice is not None else version.notice,
+        "renewal": check_renewal(renewal) if renewal is not None else version.renewal,
         "review_every": check_cadence(review_every) if review_every is not None else version.review_every,
         "languages": ",".join(check_languages(languages)) if languages else version.languages,
         "v": version.id,
@@ -308,7 +423,8 @@ def set_fields(
     execute(
         conn,
         "UPDATE agreement_version SET title = :title, title_zh = :title_zh, effective = :effective, "
-        "expires = :expires, review_every = :review_every, languages = :languages WHERE id = :v",
+        "expires = :expires, notice = :notice, renewal = :renewal, review_every = :review_every, "
+        "languages = :languages WHERE id = :v",
         values,
     )
     if kind is not None:
@@ -318,14 +434,14 @@ def set_fields(
             {"k": check_text(kind, "kind"), "a": version.agreement_id},
         )
     if not record:
-        return read_document(conn, key)
+        return read_document(conn, key, newest=True)
     return changed(conn, key, "agreement.edit", before)
 
 
 def replace_terms(conn: Conn, *, key: str, spec: AgreementSpec) -> AgreementDoc:
     """Make a draft say exactly what ``spec`` says (the ``coord agreement edit`` round trip)."""
     version = editable(conn, key)
-    before = read_document(conn, key)
+    before = read_document(conn, key, newest=True)
     if spec.key not in (None, key):
         raise InvalidInput(f"key: the key of {key} cannot change (the file says '{spec.key}')")
     if spec.project not in (None, version.project):
@@ -341,48 +457,71 @@ def replace_terms(conn: Conn, *, key: str, spec: AgreementSpec) -> AgreementDoc:
         kind=spec.kind,
         effective=iso(spec.effective) or "",
         expires=iso(spec.expires) or "",
+        notice=spec.notice or "",
+        renewal=spec.renewal,
         review_every=spec.review_every or "",
         languages=spec.languages,
         record=False,
     )
     for table in ("agreement_term", "agreement_obligation", "agreement_resource", "agreement_party"):
         execute(conn, f"DELETE FROM {table} WHERE version_id = :v", {"v": version.id})
+    insert_parties(conn, version.id, labelled)
+    add_spec_terms(conn, key, spec)
+    return changed(conn, key, "agreement.edit", before)
+
+
+def insert_parties(conn: Conn, vid: int, labelled: Sequence[tuple[str, str]]) -> None:
     parties = []
     for position, (party, label) in enumerate(labelled):
         with at("parties", position, "stakeholder"):
             sid = lookup_id(conn, "stakeholder", party, "stakeholder")
-        parties.append({"v": version.id, "s": sid, "l": label, "p": position})
+        parties.append({"v": vid, "s": sid, "l": label, "p": position})
     executemany(
         conn,
         "INSERT INTO agreement_party (version_id, stakeholder_id, label, position) VALUES (:v, :s, :l, :p)",
         parties,
     )
-    add_spec_terms(conn, key, spec)
-    return changed(conn, key, "agreement.edit", before)
 
 
 def add_spec_terms(conn: Conn, key: str, spec: AgreementSpec) -> None:
-    texts: list[Text] = [
-        (section, None, text)
-        for section, field in CLAUSE_SECTIONS.items()
-        if section != "right"
-        for text in getattr(spec, field)
-    ]
-    texts += [("right", right.party, right.text) for right in spec.rights]
+    texts: list[TermIn] = []
+    for section in ("goal", "method", "dispute", "communication"):
+        for item in getattr(spec, CLAUSE_SECTIONS[section]):
+            text, zh = (item, None) if isinstance(item, str) else (item.text, item.text_zh)
+            texts.append(TermIn(section, None, text, zh))
+    texts += [TermIn(c.section, None, c.text, c.text_zh) for c in spec.clauses]
+    texts += [TermIn("right", r.party, r.text, r.text_zh) for r in spec.rights]
     insert_terms(
         conn,
         key,
-        version_row(conn, key),
+        version_row(conn, key, newest=True),
         texts=texts,
-        obligations=[(o.party, o.text, o.duty, o.letter, o.due) for o in spec.obligations],
-        resources=[(r.party, r.kind, r.amount, r.unit) for r in spec.resources],
+        obligations=[
+            ObligationIn(
+                o.party,
+                o.text,
+                o.text_zh,
+                o.duty,
+                o.letter,
+                o.due,
+                o.every,
+                check_target(o.target.amount, o.target.unit, o.target.each_min, o.target.each_unit)
+                if o.target
+                else None,
+            )
+            for o in spec.obligations
+        ],
+        resources=[
+            ResourceIn(r.party, r.kind, r.amount, r.unit, r.description, r.description_zh, r.resource, r.when)
+            for r in spec.resources
+        ],
     )
 
 
 def new_from_spec(
     conn: Conn, *, spec: AgreementSpec, key: str | None = None, project: str | None = None
 ) -> AgreementDoc:
-    """Draft an agreement from a YAML file's content (terms included)."""
+    """Draft an agreement from a YAML file's content: exactly its terms (no standard clauses added)."""
     if spec.signatures or spec.status:
         raise InvalidInput(
             "signatures and status: a new agreement starts as a draft; record signatures with "
@@ -398,14 +537,22 @@ def new_from_spec(
         title_zh=spec.title_zh,
         effective=spec.effective,
         expires=spec.expires,
+        notice=spec.notice,
+        renewal=spec.renewal,
         review_every=spec.review_every,
         languages=spec.languages,
+        presets=False,
         record=False,
     )
     add_spec_terms(conn, doc["key"], spec)
-    after = read_document(conn, doc["key"])
+    after = read_document(conn, doc["key"], newest=True)
     events.record(conn, action="agreement.new", entity="agreement", key=doc["key"], after=after)
     return after
+
+
+def _texts(items: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Texts as a file writes them: the English alone when there is no Chinese, else both."""
+    return [item["text"] if item.get("text_zh") is None else dict(item) for item in items]
 
 
 def spec_of(doc: AgreementDoc) -> dict[str, Any]:
@@ -414,16 +561,32 @@ def spec_of(doc: AgreementDoc) -> dict[str, Any]:
     if doc["title_zh"]:
         out["title_zh"] = doc["title_zh"]
     out["kind"] = doc["kind"]
-    for name in ("effective", "expires", "review_every"):
+    for name in ("effective", "expires", "notice"):
         if doc[name]:
             out[name] = doc[name]
+    if doc["renewal"] != "none":
+        out["renewal"] = doc["renewal"]
+    if doc["review_every"]:
+        out["review_every"] = doc["review_every"]
     out["languages"] = doc["languages"]
-    out["parties"] = [{"stakeholder": p["stakeholder"], "label": p["label"]} for p in doc["parties"]]
-    for name in ("goals", "methods", "dispute_resolution", "communication", "rights"):
+    out["parties"] = []
+    for p in doc["parties"]:
+        party: dict[str, Any] = {"stakeholder": p["stakeholder"], "label": p["label"]}
+        out["parties"].append(party)
+    for name in ("goals", "methods", "dispute_resolution", "communication"):
         if doc[name]:  # type: ignore[literal-required]
-            out[name] = doc[name]  # type: ignore[literal-required]
+            out[name] = _texts(doc[name])  # type: ignore[literal-required]
+    if doc["clauses"]:
+        out["clauses"] = [{k: v for k, v in c.items() if v is not None} for c in doc["clauses"]]
+    if doc["rights"]:
+        out["rights"] = [{k: v for k, v in r.items() if v is not None} for r in doc["rights"]]
     if doc["obligations"]:
-        out["obligations"] = [{k: v for k, v in o.items() if v is not None} for o in doc["obligations"]]
+        out["obligations"] = []
+        for o in doc["obligations"]:
+            item: dict[str, Any] = {k: v for k, v in o.items() if v is not None and k != "target"}
+            if o["target"] is not None:
+                item["target"] = {k: v for k, v in o["target"].items() if v is not None}
+            out["obligations"].append(item)
     if doc["resources"]:
-        out["resources"] = doc["resources"]
+        out["resources"] = [{k: v for k, v in r.items() if v is not None} for r in doc["resources"]]
     return out

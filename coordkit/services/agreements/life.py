@@ -1,7 +1,10 @@
 """An agreement's life after drafting: circulate, sign, amend, terminate.
 
-The first signature on a version freezes its terms: their canonical form is
-hashed with SHA-256 and every signature is on that hash. When every party has
+Circulating a version freezes it: each party's particulars are copied as they
+stand (name, address, legal representative, registration number, the
+representative who signs, the key that signs), the canonical terms are hashed
+with SHA-256, and from then on nothing of it changes; the paper printed for
+signature carries that hash. Every signature is on it. When every party has
 signed, the obligations that name a duty become assignments for the term
 (``coordkit.domain.agreements.assignment_window``) and the version supersedes
 the one before.
@@ -12,23 +15,31 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from coordkit.canonical import compute_hash
+from coordkit.canonical import CURRENT_FORM, compute_hash
 from coordkit.dates import iso, parse_date, today
-from coordkit.domain.agreements import AgreementDoc, assignment_window, obligation_letters, superseded_from
-from coordkit.domain.values import check_choice, check_text
+from coordkit.domain.agreements import (
+    AgreementDoc,
+    assignment_window,
+    check_method,
+    obligation_letters,
+    superseded_from,
+)
+from coordkit.domain.values import check_text
 from coordkit.errors import AlreadyExists, InvalidInput, NotFound, Refused
 from coordkit.files import store_by_hash
+from coordkit.i18n import _
 from coordkit.limits import SCAN_BYTES
 from coordkit.services.agreements.drafting import changed, now, party_ids
 from coordkit.storage import events
 from coordkit.storage.documents import read_document, version_row
+from coordkit.storage.proofdata import seal_envelope
 from coordkit.storage.sql import Conn, execute, executemany, insert, rows, scalar, tuples
-from coordkit.vocab import SIGNATURE_METHODS
+from coordkit.vocab import PARTY_LABELS, PARTY_LABELS_ZH
 
 
 def circulate(conn: Conn, *, key: str) -> AgreementDoc:
-    """Send a draft out for signature."""
-    version = version_row(conn, key)
+    """Send a draft out for signature: freeze its terms and its parties' particulars, and hash them."""
+    version = version_row(conn, key, newest=True)
     if version.status != "draft":
         raise Refused(f"{key} v{version.number} is {version.status}, not a draft")
     clauses = scalar(
@@ -39,8 +50,76 @@ def circulate(conn: Conn, *, key: str) -> AgreementDoc:
     )
     if not clauses:
         raise InvalidInput(f"{key} has no goals and no obligations yet; add some before circulating it")
+    before = read_document(conn, key, newest=True)
     execute(conn, "UPDATE agreement_version SET status = 'circulating' WHERE id = :v", {"v": version.id})
-    return changed(conn, key, "agreement.circulate", {"status": "draft"})
+    freeze(conn, key, version)
+    seal_envelope(conn, version.id)
+    return changed(conn, key, "agreement.circulate", before)
+
+
+def freeze(conn: Conn, key: str, version: Any) -> str:
+    """Copy the parties' particulars into the version and hash its terms (form 2); returns the hash."""
+    draft = read_document(conn, key, version.number)  # parties as the register has them (nothing frozen yet)
+    for party in draft["parties"]:
+        signer = party["signer"] or {"name": None, "title": None}
+        execute(
+            conn,
+            "UPDATE agreement_party SET name = :name, name_zh = :name_zh, address = :address, "
+            "legal_representative = :legal, registration_number = :reg, signer_name = :sn, signer_title = :st, "
+            "key_fingerprint = :kf WHERE version_id = :v AND stakeholder_id = "
+            "(SELECT id FROM stakeholder WHERE key = :s)",
+            {
+                "name": party["name"],
+                "name_zh": party["name_zh"],
+                "address": party["address"],
+                "legal": party["legal_representative"],
+                "reg": party["registration_number"],
+                "sn": signer["name"],
+                "st": signer["title"],
+                "kf": party["key_fingerprint"],
+                "v": version.id,
+                "s": party["stakeholder"],
+            },
+        )
+    execute(
+        conn, "UPDATE agreement_version SET canonical_form = :f WHERE id = :v", {"f": CURRENT_FORM, "v": version.id}
+    )
+    terms_hash = compute_hash(read_document(conn, key, version.number))
+    execute(
+        conn,
+        "UPDATE agreement_version SET terms_hash = :h, frozen_at = :t WHERE id = :v",
+        {"h": terms_hash, "t": now(), "v": version.id},
+    )
+    return terms_hash
+
+
+def signing_party(conn: Conn, key: str, version: Any, party: str) -> tuple[str, int]:
+    """The party meant by ``party``: its key, or its label as printed (Party A, 甲方)."""
+    parties = party_ids(conn, version.id)
+    if party in parties:
+        return party, parties[party]
+    labels = dict(
+        tuples(
+            conn,
+            "SELECT p.label, s.key FROM agreement_party p JOIN stakeholder s ON s.id = p.stakeholder_id "
+            "WHERE p.version_id = :v",
+            {"v": version.id},
+        )
+    )
+
+    def forms(label: str) -> set[str]:
+        """A label and its other language's form: 甲方 is Party A."""
+        text = label.strip().casefold()
+        found = {text}
+        for english, chinese in zip(PARTY_LABELS, PARTY_LABELS_ZH, strict=True):
+            if text in (english.casefold(), chinese):
+                found |= {english.casefold(), chinese}
+        return found
+
+    for label, stakeholder in labels.items():
+        if forms(label) & forms(party):
+            return stakeholder, parties[stakeholder]
+    raise NotFound("party", party, [*parties, *labels], f"agreement '{key}'")
 
 
 def sign(
@@ -48,42 +127,49 @@ def sign(
     *,
     key: str,
     party: str,
-    signatory: str,
     workspace: Path,
+    signatory: str | None = None,
     title: str | None = None,
     date: str | None = None,
-    method: str = "wet-ink",
+    method: str | None = None,
     scan: Path | None = None,
     key_file: Path | None = None,
 ) -> AgreementDoc:
-    """Record one party's signature on the newest version (the first one freezes the terms)."""
+    """Record one party's signature on the version being signed (its key or its label names the party;
+    the signatory is its frozen representative unless another is named)."""
     from coordkit.services import keys
 
-    version = version_row(conn, key)
+    version = version_row(conn, key, newest=True)
     if version.status == "draft":
         raise Refused(f"{key} v{version.number} is still a draft; circulate it first: coord agreement circulate {key}")
     if version.status != "circulating":
         raise Refused(f"{key} v{version.number} is {version.status}; only a circulating version can be signed")
-    parties = party_ids(conn, version.id)
-    if party not in parties:
-        raise NotFound("party", party, parties, f"agreement '{key}'")
-    sid = parties[party]
+    party, sid = signing_party(conn, key, version, party)
     if scalar(
         conn, "SELECT 1 FROM signature WHERE version_id = :v AND stakeholder_id = :s", {"v": version.id, "s": sid}
     ):
         raise AlreadyExists(f"'{party}' has already signed {key} v{version.number}")
+    chosen = check_method(method) if method else ("electronic" if key_file is not None else "signature+seal")
+    if key_file is not None and chosen != "electronic":
+        raise InvalidInput(_("--key signs electronically; leave out --method, or say --method electronic"))
+    if chosen == "electronic" and key_file is None:
+        raise InvalidInput(_("an electronic signature is made with the party's key: pass --key FILE"))
     signed_on = parse_date(date, "--date") or today()
-    method = check_choice(method, SIGNATURE_METHODS, "method")
-    who = check_text(signatory, "--signatory")
-    before = {"status": version.status, "terms_hash": version.terms_hash}
-    terms_hash = version.terms_hash
-    if terms_hash is None:
-        terms_hash = compute_hash(read_document(conn, key))
-        execute(
-            conn,
-            "UPDATE agreement_version SET terms_hash = :h, frozen_at = :t WHERE id = :v",
-            {"h": terms_hash, "t": now(), "v": version.id},
+    frozen = rows(
+        conn,
+        "SELECT signer_name, signer_title FROM agreement_party WHERE version_id = :v AND stakeholder_id = :s",
+        {"v": version.id, "s": sid},
+    )[0]
+    if signatory is None and not frozen.signer_name:
+        raise InvalidInput(
+            _("'{party}' has no registered representative to sign; name who signs with --signatory NAME").format(
+                party=party
+            )
         )
+    who = check_text(signatory if signatory is not None else frozen.signer_name, "--signatory")
+    role = (title if title is not None else (frozen.signer_title if signatory is None else None)) or None
+    before = read_document(conn, key, version.number)
+    terms_hash = version.terms_hash or freeze(conn, key, version)  # circulated by coordkit 0.1: freeze now
     key_fp = key_sig = None
     if key_file is not None:
         key_fp, key_sig = keys.sign_hash(conn, key_file=key_file, party=party, party_id=sid, terms_hash=terms_hash)
@@ -97,9 +183,9 @@ def sign(
             "version_id": version.id,
             "stakeholder_id": sid,
             "signatory": who,
-            "title": (title or "").strip() or None,
+            "title": (role or "").strip() or None,
             "signed_on": signed_on.isoformat(),
-            "method": method,
+            "method": chosen,
             "terms_hash": terms_hash,
             "scan_sha256": scan_hash,
             "scan_name": scan_name,
@@ -108,10 +194,15 @@ def sign(
             "recorded_at": now(),
         },
     )
-    if len(parties) == scalar(conn, "SELECT count(*) FROM signature WHERE version_id = :v", {"v": version.id}):
+    if len(party_ids(conn, version.id)) == scalar(
+        conn, "SELECT count(*) FROM signature WHERE version_id = :v", {"v": version.id}
+    ):
         execute(conn, "UPDATE agreement_version SET status = 'signed' WHERE id = :v", {"v": version.id})
         _activate(conn, version)
-    return changed(conn, key, "agreement.sign", before)
+    seal_envelope(conn, version.id)
+    after = read_document(conn, key, version.number)
+    events.record(conn, action="agreement.sign", entity="agreement", key=key, before=before, after=after)
+    return after
 
 
 def _activate(conn: Conn, version: Any) -> None:
@@ -122,7 +213,7 @@ def _activate(conn: Conn, version: Any) -> None:
         "SELECT id, number FROM agreement_version WHERE agreement_id = :a AND number < :n AND status = 'signed'",
         {"a": version.agreement_id, "n": version.number},
     ):
-        execute(conn, "UPDATE agreement_version SET status = 'superseded' WHERE id = :v", {"v": old.id})
+        supersede(conn, doc["key"], old.id, old.number)
         end_assignments(conn, doc["key"], old.number, superseded_from(doc["effective"], today().isoformat()))
     window = assignment_window(doc["effective"], doc["expires"])
     if window is None:
@@ -154,6 +245,15 @@ def _activate(conn: Conn, version: Any) -> None:
     )
 
 
+def supersede(conn: Conn, key: str, version_id: int, number: int) -> None:
+    """A later version replaces this one: its status changes, sealed and recorded like every status change."""
+    before = read_document(conn, key, number)
+    execute(conn, "UPDATE agreement_version SET status = 'superseded' WHERE id = :v", {"v": version_id})
+    seal_envelope(conn, version_id)
+    after = read_document(conn, key, number)
+    events.record(conn, action="agreement.supersede", entity="agreement", key=key, before=before, after=after)
+
+
 def end_assignments(conn: Conn, key: str, number: int, last_day: str) -> None:
     """The assignments a version gave end on ``last_day``; those that would end before they start go."""
     params = {"k": key, "n": number, "d": last_day}
@@ -168,17 +268,16 @@ def end_assignments(conn: Conn, key: str, number: int, last_day: str) -> None:
 
 
 def amend(conn: Conn, *, key: str) -> AgreementDoc:
-    """Start version n+1 as a draft carrying the terms over; version n stays as it is."""
-    version = version_row(conn, key)
+    """Start version n+1 as a draft carrying the terms over. A signed version n stays in force until the
+    amendment is signed; a circulating one is replaced at once (its paper must not be signed any more)."""
+    version = version_row(conn, key, newest=True)
     if version.status == "draft":
         raise Refused(f"{key} v{version.number} is still a draft; change it directly instead of amending")
-    if version.status == "circulating" and not version.terms_hash:
-        raise Refused(f"nobody has signed {key} v{version.number} yet; change it directly instead of amending")
-    if version.status == "circulating":
-        raise Refused(f"{key} v{version.number} is being signed; amend it once every party has signed")
     if version.status == "terminated":
         raise Refused(f"{key} was terminated on {iso(version.terminated_on)}; draft a new agreement instead")
-    before = read_document(conn, key)
+    if version.status == "superseded":
+        raise Refused(f"{key} v{version.number} is superseded")
+    before = read_document(conn, key, version.number)
     new_id = insert(
         conn,
         "agreement_version",
@@ -190,28 +289,39 @@ def amend(conn: Conn, *, key: str) -> AgreementDoc:
             "status": "draft",
             "effective": iso(version.effective),
             "expires": iso(version.expires),
+            "notice": version.notice,
+            "renewal": version.renewal,
             "review_every": version.review_every,
             "languages": version.languages,
         },
     )
     for table, columns in (
         ("agreement_party", "stakeholder_id, label, position"),
-        ("agreement_term", "section, stakeholder_id, text, position"),
-        ("agreement_obligation", "stakeholder_id, text, duty_id, letter, due_on, position"),
-        ("agreement_resource", "stakeholder_id, kind, amount, unit, position"),
+        ("agreement_term", "section, stakeholder_id, text, text_zh, position"),
+        (
+            "agreement_obligation",
+            "stakeholder_id, text, text_zh, duty_id, letter, due_on, every, target_amount, "
+            "target_unit, each_min, each_unit, position",
+        ),
+        (
+            "agreement_resource",
+            "stakeholder_id, kind, amount, unit, description, description_zh, resource_key, slot, position",
+        ),
     ):
         execute(
             conn,
             f"INSERT INTO {table} (version_id, {columns}) SELECT :new, {columns} FROM {table} WHERE version_id = :old",
             {"new": new_id, "old": version.id},
         )
-    after = read_document(conn, key)
+    after = read_document(conn, key, newest=True)
     events.record(conn, action="agreement.amend", entity="agreement", key=key, before=before, after=after)
+    if version.status == "circulating":  # its paper must not be signed any more
+        supersede(conn, key, version.id, version.number)
     return after
 
 
 def terminate(conn: Conn, *, key: str, reason: str, date: str | None = None) -> AgreementDoc:
-    """End an agreement early; its assignments end on that day. History stays."""
+    """End the version in force (or the one being signed) early; its assignments end on that day."""
     version = version_row(conn, key)
     if version.status == "terminated":
         raise Refused(f"{key} was already terminated on {iso(version.terminated_on)}")
@@ -220,11 +330,15 @@ def terminate(conn: Conn, *, key: str, reason: str, date: str | None = None) -> 
     day = parse_date(date, "--date") or today()
     if version.status == "signed" and day.isoformat() < (iso(version.effective) or ""):
         raise InvalidInput(f"--date {day} is before {key} takes effect ({iso(version.effective)})")
-    before = read_document(conn, key)
+    before = read_document(conn, key, version.number)
     execute(
         conn,
         "UPDATE agreement_version SET status = 'terminated', terminated_on = :d, termination_reason = :r WHERE id = :v",
         {"d": day.isoformat(), "r": check_text(reason, "--reason"), "v": version.id},
     )
     end_assignments(conn, key, version.number, day.isoformat())
-    return changed(conn, key, "agreement.terminate", before)
+    if version.terms_hash:
+        seal_envelope(conn, version.id)
+    after = read_document(conn, key, version.number)
+    events.record(conn, action="agreement.terminate", entity="agreement", key=key, before=before, after=after)
+    return after

@@ -1,68 +1,59 @@
-"""Proof: recompute what was signed and check it against what the store holds."""
+"""Proof of agreements: each frozen version's terms, envelope, signatures, keys and scans, with its history.
+
+The checks themselves are ``coordkit.proof`` (shared with ``coord verify`` and ``coord check``); this
+groups their problems by version, for ``coord agreement verify`` and for refusing to render a version
+whose proof fails.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from coordkit.canonical import compute_hash
-from coordkit.files import hash_file, safe_stored_name
-from coordkit.storage.documents import read_document
+from coordkit.proof import verify_history, verify_versions
 from coordkit.storage.lookup import lookup_id
-from coordkit.storage.sql import Conn, rows
+from coordkit.storage.proofdata import load_proof
+from coordkit.storage.sql import Conn
 
 
 def verify(conn: Conn, *, workspace: Path, key: str | None = None) -> list[dict[str, Any]]:
-    """Recompute every frozen version's hash; check signatures, keys and scans. One row per version."""
-    from coordkit.services import keys
-
+    """One row per frozen version (of ``key``, or all): ok, and the problems found."""
     if key is not None:
         lookup_id(conn, "agreement", key, "agreement")
-    found = rows(
-        conn,
-        "SELECT a.key, v.number FROM agreement_version v JOIN agreement a ON a.id = v.agreement_id "
-        "WHERE v.terms_hash IS NOT NULL" + (" AND a.key = :k" if key else "") + " ORDER BY a.key, v.number",
-        {"k": key},
-    )
-    public_keys = keys.public_keys(conn)
+    data = load_proof(conn, workspace)
+    problems = [*verify_history(data), *verify_versions(data)]
     results = []
-    for agreement_key, number in found:
-        doc = read_document(conn, agreement_key, number)
-        problems = []
-        actual = compute_hash(doc)
-        if actual != doc["terms_hash"]:
-            problems.append(f"terms changed since signing: hash is {actual[:12]}, was signed as {doc['fingerprint']}")
-        signatures = rows(
-            conn,
-            "SELECT s.key AS party, g.* FROM signature g JOIN stakeholder s ON s.id = g.stakeholder_id "
-            "JOIN agreement_version v ON v.id = g.version_id JOIN agreement a ON a.id = v.agreement_id "
-            "WHERE a.key = :k AND v.number = :n ORDER BY g.id",
-            {"k": agreement_key, "n": number},
-        )
-        for sig in signatures:
-            if sig.terms_hash != doc["terms_hash"]:
-                problems.append(f"{sig.party}'s signature is on other terms ({sig.terms_hash[:12]})")
-            if sig.key_fingerprint:
-                problem = keys.check_signature(public_keys, sig.key_fingerprint, sig.key_signature, sig.terms_hash)
-                if problem:
-                    problems.append(f"{sig.party}'s key signature: {problem}")
-            if sig.scan_sha256:
-                name = sig.scan_name or sig.scan_sha256
-                stored = workspace / "scans" / name
-                if not safe_stored_name(name):
-                    problems.append(f"{sig.party}'s scan has a stored name that is not a hash ({name!r})")
-                elif not stored.is_file():
-                    problems.append(f"{sig.party}'s scan is missing ({stored})")
-                elif hash_file(stored) != sig.scan_sha256:
-                    problems.append(f"{sig.party}'s scan {stored.name} no longer matches its hash")
+    for proof in data.versions:
+        doc = proof.doc
+        if key is not None and doc["key"] != key:
+            continue
+        mine = [p.message for p in problems if p.subject == proof.subject]
         results.append(
             {
-                "key": agreement_key,
-                "version": number,
+                "key": doc["key"],
+                "version": doc["version"],
                 "fingerprint": doc["fingerprint"],
-                "signatures": len(signatures),
-                "ok": not problems,
-                "problems": problems,
+                "signatures": len(proof.signatures),
+                "ok": not mine,
+                "problems": mine,
             }
         )
+    deleted = [p for p in problems if p.rule == "broken-history" and p.subject not in {r["key"] for r in results}]
+    for problem in deleted:
+        if key is None or problem.subject.startswith(key):
+            results.append(
+                {
+                    "key": problem.subject,
+                    "version": None,
+                    "fingerprint": None,
+                    "signatures": 0,
+                    "ok": False,
+                    "problems": [problem.message],
+                }
+            )
     return results
+
+
+def proof_problems(conn: Conn, workspace: Path, key: str, number: int) -> list[str]:
+    """What fails for one version: a copy for signature or a signed paper is never printed over these."""
+    return next((r["problems"] for r in verify(conn, workspace=workspace, key=key) if r["version"] == number), [])

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from coordkit.canonical import fingerprint
-from coordkit.dates import iso, today
+from coordkit.dates import add_days, iso, today
 from coordkit.domain.agreements import AgreementDoc, AgreementRow, in_force
 from coordkit.domain.values import check_choice
-from coordkit.storage.documents import version_row
+from coordkit.storage.documents import IN_FORCE_FIRST, NEWEST, version_row
 from coordkit.storage.lookup import lookup_id
 from coordkit.storage.sql import Conn, column, in_list, rows
 from coordkit.vocab import AGREEMENT_STATUSES, CLAUSE_SECTIONS
@@ -21,11 +20,18 @@ def version_id(conn: Conn, key: str, number: int | None = None) -> int:
 
 
 def newest_version_ids(
-    conn: Conn, *, keys: Sequence[str] = (), status: str | None = None, project: str | None = None
+    conn: Conn,
+    *,
+    keys: Sequence[str] = (),
+    status: str | None = None,
+    project: str | None = None,
+    in_force_first: bool = False,
 ) -> list[int]:
-    """The newest version of each agreement (all, or those named), optionally filtered."""
+    """The newest version of each agreement (or with ``in_force_first`` the version in force, where one is
+    signed: what people read), all or those named, optionally filtered."""
     params: dict[str, Any] = {}
-    where = ["v.number = (SELECT max(number) FROM agreement_version x WHERE x.agreement_id = v.agreement_id)"]
+    which = IN_FORCE_FIRST if in_force_first else NEWEST
+    where = [f"v.number = {which.replace('a.id', 'v.agreement_id')}"]
     for key in keys:
         lookup_id(conn, "agreement", key, "agreement")
     if keys:
@@ -75,14 +81,15 @@ def list_agreements(
         "v.terms_hash, v.terminated_on, "
         "(SELECT count(*) FROM agreement_party ap WHERE ap.version_id = v.id) AS parties, "
         "(SELECT count(*) FROM signature g WHERE g.version_id = v.id) AS signatures "
+        f", {NEWEST} AS newest, "
+        "(SELECT n.status FROM agreement_version n WHERE n.agreement_id = a.id AND n.number = "
+        f"{NEWEST}) AS newest_status "
         "FROM agreement a JOIN project p ON p.id = a.project_id JOIN agreement_version v ON v.agreement_id = a.id "
-        "AND v.number = (SELECT max(number) FROM agreement_version x WHERE x.agreement_id = a.id)"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY a.key",
+        f"AND v.number = {IN_FORCE_FIRST}" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.key",
         params,
     )
     result = []
-    limit = (dt.date.fromisoformat(day) + dt.timedelta(days=expiring_days)).isoformat() if expiring_days else None
+    limit = add_days(day, expiring_days) if expiring_days else None
     for r in found:
         item: AgreementRow = {
             "key": r.key,
@@ -98,6 +105,7 @@ def list_agreements(
             "fingerprint": fingerprint(r.terms_hash),
             "terminated_on": iso(r.terminated_on),
             "in_force": False,
+            "pending": {"version": r.newest, "status": r.newest_status} if r.newest != r.number else None,
         }
         item["in_force"] = in_force(item, day)
         if limit is not None and not (item["in_force"] and item["expires"] and item["expires"] <= limit):

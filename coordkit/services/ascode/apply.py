@@ -20,7 +20,7 @@ from coordkit.services.ascode.load import Known, Loaded, check_references, dotte
 from coordkit.services.ascode.plan import Change, plan
 from coordkit.services.ascode.shape import ENTITIES, SINGULAR, identity
 from coordkit.services.duties import write_assignments, write_duties
-from coordkit.services.projects import write_projects
+from coordkit.services.projects import write_categories, write_projects
 from coordkit.services.stakeholders import write_stakeholders
 from coordkit.storage import events
 from coordkit.storage.documents import read_document
@@ -140,6 +140,9 @@ def _record(item: dict[str, Any]) -> Any:
         "interest": item.get("interest"),
         "interests": item.get("interests"),
         "active": item.get("active", True),
+        "address": item.get("address"),
+        "legal_representative": item.get("legal_representative"),
+        "registration_number": item.get("registration_number"),
         "contacts": item.get("contacts", []),
         "representatives": [{"name": r["name"], "title": r.get("title")} for r in item.get("representatives", [])],
     }
@@ -167,15 +170,24 @@ def _apply_projects(conn: Conn, todo: Todo) -> None:
             if (change.action == "create") == new
         ]
         write_projects(conn, records, leads, new=new)
+    ids = _ids(conn, "project")
+    for _change, item in todo:
+        write_categories(conn, ids[item["key"]], item.get("categories", []))
 
 
 def _apply_roles(conn: Conn, todo: Todo) -> None:
     projects, people = _ids(conn, "project"), _ids(conn, "stakeholder")
     executemany(
         conn,
-        "INSERT INTO role (project_id, key, name, description) VALUES (:p, :k, :n, :d)",
+        "INSERT INTO role (project_id, key, name, name_zh, description) VALUES (:p, :k, :n, :z, :d)",
         [
-            {"p": projects[r["project"]], "k": r["key"], "n": r["name"], "d": r.get("description")}
+            {
+                "p": projects[r["project"]],
+                "k": r["key"],
+                "n": r["name"],
+                "z": r.get("name_zh"),
+                "d": r.get("description"),
+            }
             for change, r in todo
             if change.action == "create"
         ],
@@ -184,8 +196,12 @@ def _apply_roles(conn: Conn, todo: Todo) -> None:
     changed = [roles[change.key] for change, _r in todo if change.action == "change"]
     executemany(
         conn,
-        "UPDATE role SET name = :n, description = :d WHERE id = :id",
-        [{"n": r["name"], "d": r.get("description"), "id": roles[c.key]} for c, r in todo if c.action == "change"],
+        "UPDATE role SET name = :n, name_zh = :z, description = :d WHERE id = :id",
+        [
+            {"n": r["name"], "z": r.get("name_zh"), "d": r.get("description"), "id": roles[c.key]}
+            for c, r in todo
+            if c.action == "change"
+        ],
     )
     if changed:
         params: dict[str, Any] = {}
@@ -242,6 +258,9 @@ def _apply_duties(conn: Conn, todo: Todo) -> None:
 
 
 TERMS = (
+    "notice",
+    "renewal",
+    "clauses",
     "title",
     "title_zh",
     "kind",

@@ -49,6 +49,7 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
     """The store as a workspace file, in a fixed order (``apply`` of it changes nothing)."""
     from coordkit.services.agreements.drafting import spec_of
     from coordkit.services.agreements.reading import newest_version_ids
+    from coordkit.services.projects import categories
     from coordkit.services.roles import list_roles
     from coordkit.services.stakeholders import list_stakeholders
     from coordkit.storage.documents import read_documents
@@ -56,6 +57,7 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
 
     if project:
         lookup_id(conn, "project", project, "project")
+    named = categories(conn)
     projects = [
         clean(
             {
@@ -65,11 +67,12 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
                 "start": iso(r.starts_on),
                 "end": iso(r.ends_on),
                 "lead": r.lead,
+                "categories": [dict(c) for _k, c in sorted(named.get(r.id, {}).items())],
             }
         )
         for r in rows(
             conn,
-            "SELECT p.key, p.name, p.name_zh, p.starts_on, p.ends_on, s.key AS lead FROM project p "
+            "SELECT p.id, p.key, p.name, p.name_zh, p.starts_on, p.ends_on, s.key AS lead FROM project p "
             "LEFT JOIN stakeholder s ON s.id = p.lead_id ORDER BY p.key",
         )
         if not project or r.key == project
@@ -85,6 +88,7 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
                         "project": pkey,
                         "key": role["key"],
                         "name": role["name"],
+                        "name_zh": role["name_zh"],
                         "description": role["description"],
                         "holders": holders,
                     }

@@ -18,7 +18,7 @@ from coordkit.domain.agreements import (
     check_resource,
 )
 from coordkit.domain.duties import Letter, check_duty, check_letter, check_letters, party_of
-from coordkit.domain.projects import check_project
+from coordkit.domain.projects import check_category, check_project
 from coordkit.domain.roles import check_holders, check_role
 from coordkit.domain.stakeholders import check_stakeholder
 from coordkit.domain.values import at, check_choice, check_text, check_window
@@ -95,6 +95,9 @@ def check_item(entity: str, item: dict[str, Any]) -> dict[str, Any]:
             interest=item.get("interest"),
             interests=item.get("interests"),
             active=item.get("active", True),
+            address=item.get("address"),
+            legal_representative=item.get("legal_representative"),
+            registration_number=item.get("registration_number"),
             contacts=[(c["channel"], c["value"]) for c in item.get("contacts", [])],
             representatives=[(r["name"], r.get("title")) for r in item.get("representatives", [])],
         )
@@ -107,9 +110,18 @@ def check_item(entity: str, item: dict[str, Any]) -> dict[str, Any]:
             start=item.get("start"),
             end=item.get("end"),
         )
-        return normalise(entity, {**fields, "lead": item.get("lead")})
+        named = []
+        for index, category in enumerate(item.get("categories") or []):
+            with at("categories", index):
+                named.append(
+                    check_category(key=category["key"], name=category.get("name"), name_zh=category.get("name_zh"))
+                )
+        named.sort(key=lambda c: c["key"])
+        return normalise(entity, {**fields, "lead": item.get("lead"), "categories": named})
     if entity == "roles":
-        role = check_role(key=item["key"], name=item["name"], description=item.get("description"))
+        role = check_role(
+            key=item["key"], name=item["name"], name_zh=item.get("name_zh"), description=item.get("description")
+        )
         holders = item.get("holders", [])
         check_holders(
             item["key"], [{"stakeholder": h["stakeholder"], "from": h.get("from"), "to": h.get("to")} for h in holders]

@@ -53,12 +53,21 @@ def normalise(entity: str, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def agreement_shape(item: dict[str, Any]) -> dict[str, Any]:
+    for name in ("goals", "methods", "dispute_resolution", "communication"):
+        item[name] = [
+            text["text"] if isinstance(text, dict) and text.get("text_zh") is None else text
+            for text in item.get(name, [])
+        ]
     for obligation in item.get("obligations", []):
-        for name in ("duty", "as", "due"):
-            if obligation.get(name) is None:
-                obligation.pop(name, None)
+        if obligation.get("target"):
+            for name in ("amount", "each_min"):
+                if obligation["target"].get(name) is not None:
+                    obligation["target"][name] = check_amount(str(obligation["target"][name]))
     for resource in item.get("resources", []):
-        resource["amount"] = check_amount(str(resource["amount"]))
+        if resource.get("amount") is not None:
+            resource["amount"] = check_amount(str(resource["amount"]))
+    if item.get("renewal") == "none":
+        item.pop("renewal")
     if item.get("status") in (None, "draft") and not item.get("signatures"):
         item.pop("status", None)
     if item.get("kind") == "activity":

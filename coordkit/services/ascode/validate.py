@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from coordkit.canonical import compute_hash, fingerprint
-from coordkit.domain.agreements import AgreementDoc, assignment_window, obligation_letters
+from coordkit.canonical import CURRENT_FORM, compute_hash, fingerprint
+from coordkit.domain.agreements import AgreementDoc, Party, Target, Text, assignment_window, obligation_letters
+from coordkit.domain.kinds import kind_names
 from coordkit.services.ascode.load import Known, Loaded, check_references, load
 from coordkit.vocab import PARTY_LABELS
 
@@ -77,6 +78,41 @@ def snapshot_of(items: dict[str, list[dict[str, Any]]]) -> Any:
     return Snapshot(projects, duties, effective, role_assignments, party_rows, roles, docs)
 
 
+def texts(items: list[Any]) -> list[Text]:
+    return [
+        {"text": t, "text_zh": None} if isinstance(t, str) else {"text": t["text"], "text_zh": t.get("text_zh")}
+        for t in items
+    ]
+
+
+def target_of(target: dict[str, Any] | None) -> Target | None:
+    if not target:
+        return None
+    return {
+        "amount": str(target["amount"]),
+        "unit": target["unit"],
+        "each_min": target.get("each_min"),
+        "each_unit": target.get("each_unit"),
+    }
+
+
+def party_of(given: dict[str, Any], index: int, names: dict[str, dict[str, Any]]) -> Party:
+    """A party of a file as a draft names it: the register's particulars of that stakeholder."""
+    known = names.get(given["stakeholder"], {})
+    reps = known.get("representatives", [])
+    return {
+        "stakeholder": given["stakeholder"],
+        "label": given.get("label") or PARTY_LABELS[index % len(PARTY_LABELS)],
+        "name": known.get("name", given["stakeholder"]),
+        "name_zh": known.get("name_zh"),
+        "address": known.get("address"),
+        "legal_representative": known.get("legal_representative"),
+        "registration_number": known.get("registration_number"),
+        "signer": {"name": reps[0]["name"], "title": reps[0].get("title")} if reps else None,
+        "key_fingerprint": None,
+    }
+
+
 def document_of(item: dict[str, Any], names: dict[str, dict[str, Any]]) -> AgreementDoc:
     """An agreement of a file as the store would hold it once applied (version 1; the status the
     signatures make: a version every party has signed is signed)."""
@@ -85,53 +121,72 @@ def document_of(item: dict[str, Any], names: dict[str, dict[str, Any]]) -> Agree
     status = item.get("status") or ("circulating" if signed else "draft")
     if status in ("draft", "circulating") and signed and signed == set(parties):
         status = "signed"
+    kind = item.get("kind", "activity")
     doc: AgreementDoc = {
         "key": item["key"],
         "version": 1,
         "versions": 1,
         "project": item["project"],
-        "kind": item.get("kind", "activity"),
+        "kind": kind,
+        "kind_name": kind_names(kind)[0],
+        "kind_name_zh": kind_names(kind)[1],
         "title": item["title"],
         "title_zh": item.get("title_zh"),
         "status": status,
         "effective": item.get("effective"),
         "expires": item.get("expires"),
+        "notice": item.get("notice"),
+        "renewal": item.get("renewal", "none"),
         "review_every": item.get("review_every"),
         "languages": item.get("languages", ["en"]),
+        "form": CURRENT_FORM,
         "terms_hash": None,
         "fingerprint": None,
         "frozen_at": None,
         "terminated_on": item.get("terminated_on"),
         "termination_reason": item.get("termination_reason"),
-        "parties": [
-            {
-                "stakeholder": p["stakeholder"],
-                "label": p.get("label") or PARTY_LABELS[i % len(PARTY_LABELS)],
-                "name": names.get(p["stakeholder"], {}).get("name", p["stakeholder"]),
-                "name_zh": names.get(p["stakeholder"], {}).get("name_zh"),
-            }
-            for i, p in enumerate(item.get("parties", []))
+        "superseded_by": None,
+        "parties": [party_of(p, i, names) for i, p in enumerate(item.get("parties", []))],
+        "goals": texts(item.get("goals", [])),
+        "methods": texts(item.get("methods", [])),
+        "dispute_resolution": texts(item.get("dispute_resolution", [])),
+        "communication": texts(item.get("communication", [])),
+        "clauses": [
+            {"section": c["section"], "text": c["text"], "text_zh": c.get("text_zh")} for c in item.get("clauses", [])
         ],
-        "goals": item.get("goals", []),
-        "methods": item.get("methods", []),
-        "dispute_resolution": item.get("dispute_resolution", []),
-        "communication": item.get("communication", []),
-        "rights": item.get("rights", []),
+        "rights": [
+            {"party": r["party"], "text": r["text"], "text_zh": r.get("text_zh")} for r in item.get("rights", [])
+        ],
         "obligations": [
             {
                 "party": o["party"],
                 "text": o["text"],
+                "text_zh": o.get("text_zh"),
                 "duty": o.get("duty"),
                 "as": (o.get("as") or "R") if o.get("duty") else None,
                 "due": o.get("due"),
+                "every": o.get("every") if isinstance(o.get("every"), str | None) else ", ".join(o["every"]),
+                "target": target_of(o.get("target")),
             }
             for o in item.get("obligations", [])
         ],
-        "resources": item.get("resources", []),
+        "resources": [
+            {
+                "party": r["party"],
+                "kind": r["kind"],
+                "description": r.get("description"),
+                "description_zh": r.get("description_zh"),
+                "amount": r.get("amount"),
+                "unit": r.get("unit"),
+                "resource": r.get("resource"),
+                "when": r.get("when"),
+            }
+            for r in item.get("resources", [])
+        ],
         "signatures": [],
         "unsigned": [p for p in parties if p not in signed],
     }
-    if signed:
+    if status != "draft":  # frozen from circulation on
         doc["terms_hash"] = compute_hash(doc)
         doc["fingerprint"] = fingerprint(doc["terms_hash"])
     return doc

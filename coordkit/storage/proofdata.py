@@ -1,0 +1,157 @@
+"""Loading what ``coordkit.proof`` checks: frozen versions with their raw signature rows, keys, the whole event
+history, and the hashes of the files the store refers to (read in chunks, only under their own folders)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from coordkit.proof import KeyRecord, ProofData, SignatureRecord, VersionProof
+from coordkit.storage.documents import read_documents
+from coordkit.storage.sql import Conn, column, rows, scalar, tuples
+
+# Other kinds of hashed files (evidence of fulfilment, signed-off minutes …) register a loader here:
+# it returns (subject, path shown, expected SHA-256, SHA-256 now or None when missing).
+FileLoader = Callable[[Conn, Path], list[tuple[str, str, str, str | None]]]
+FILE_LOADERS: list[FileLoader] = []
+
+
+def load_proof(conn: Conn, workspace: Path) -> ProofData:
+    """Everything verification needs, in a handful of queries."""
+    from coordkit.files import hash_file, safe_stored_name
+
+    frozen = column(
+        conn,
+        "SELECT v.id FROM agreement_version v WHERE v.status <> 'draft' OR v.terms_hash IS NOT NULL "
+        "OR EXISTS (SELECT 1 FROM signature g WHERE g.version_id = v.id) ORDER BY v.id",
+    )
+    docs = read_documents(conn, version_ids=frozen) if frozen else []
+    ids = {
+        (key, number): vid
+        for vid, key, number in tuples(
+            conn, "SELECT v.id, a.key, v.number FROM agreement_version v JOIN agreement a ON a.id = v.agreement_id"
+        )
+    }
+    envelopes = dict(tuples(conn, "SELECT id, envelope_hash FROM agreement_version"))
+    signatures: dict[int, list[SignatureRecord]] = defaultdict(list)
+    for r in rows(
+        conn,
+        "SELECT g.version_id, s.key AS party, g.stakeholder_id, g.signatory, g.title, g.signed_on, g.method, "
+        "g.terms_hash, g.scan_sha256, g.scan_name, g.key_fingerprint, g.key_signature, g.recorded_at "
+        "FROM signature g JOIN stakeholder s ON s.id = g.stakeholder_id ORDER BY g.version_id, g.id",
+    ):
+        signatures[r.version_id].append(
+            SignatureRecord(
+                r.party,
+                int(r.stakeholder_id),
+                r.signatory,
+                r.title,
+                _day(r.signed_on),
+                r.method,
+                r.terms_hash,
+                r.scan_sha256,
+                r.scan_name,
+                r.key_fingerprint,
+                r.key_signature,
+                r.recorded_at,
+            )
+        )
+    versions = [
+        VersionProof(
+            doc, envelopes.get(ids[(doc["key"], doc["version"])]), signatures[ids[(doc["key"], doc["version"])]]
+        )
+        for doc in docs
+    ]
+    keys = [
+        KeyRecord(r.party, int(r.stakeholder_id), r.fingerprint, r.public_key, r.created_at, r.revoked_at)
+        for r in rows(
+            conn,
+            "SELECT s.key AS party, k.stakeholder_id, k.fingerprint, k.public_key, k.created_at, k.revoked_at "
+            "FROM party_key k JOIN stakeholder s ON s.id = k.stakeholder_id ORDER BY k.id",
+        )
+    ]
+    events = [
+        {
+            "id": r[0],
+            "at": r[1],
+            "actor": r[2],
+            "action": r[3],
+            "entity": r[4],
+            "key": r[5],
+            "before": r[6],
+            "after": r[7],
+            "prev_hash": r[8],
+            "hash": r[9],
+        }
+        for r in tuples(
+            conn,
+            "SELECT id, at, actor, action, entity, key, before, after, prev_hash, hash FROM event ORDER BY id",
+        )
+    ]
+    scans: dict[str, str | None] = {}
+    for sigs in signatures.values():
+        for sig in sigs:
+            name = sig.scan_name or sig.scan_sha256
+            if name and safe_stored_name(name) and name not in scans:
+                scans[name] = hash_file(workspace / "scans" / name)
+    files = [item for loader in FILE_LOADERS for item in loader(conn, workspace)]
+    return ProofData(
+        versions=versions,
+        keys=keys,
+        events=events,
+        head=str(scalar(conn, "SELECT value FROM coord_meta WHERE key = 'event_head'") or ""),
+        agreement_keys=set(column(conn, "SELECT key FROM agreement")),
+        envelopes_since=int(scalar(conn, "SELECT value FROM coord_meta WHERE key = 'envelopes_since'") or 0),
+        scans=scans,
+        files=files,
+    )
+
+
+def _day(value: Any) -> str:
+    from coordkit.dates import iso
+
+    return iso(value) or ""
+
+
+def envelope_rows(conn: Conn, version_id: int) -> list[dict[str, Any]]:
+    """The signature rows of one version, as the envelope seals them."""
+    return [
+        {
+            "party": r.party,
+            "signatory": r.signatory,
+            "title": r.title,
+            "date": _day(r.signed_on),
+            "method": r.method,
+            "terms_hash": r.terms_hash,
+            "scan_sha256": r.scan_sha256,
+            "scan_name": r.scan_name,
+            "key_fingerprint": r.key_fingerprint,
+            "key_signature": r.key_signature,
+        }
+        for r in rows(
+            conn,
+            "SELECT s.key AS party, g.signatory, g.title, g.signed_on, g.method, g.terms_hash, g.scan_sha256, "
+            "g.scan_name, g.key_fingerprint, g.key_signature FROM signature g "
+            "JOIN stakeholder s ON s.id = g.stakeholder_id WHERE g.version_id = :v ORDER BY g.id",
+            {"v": version_id},
+        )
+    ]
+
+
+def seal_envelope(conn: Conn, version_id: int) -> str:
+    """Recompute and store the envelope of a version (after each signature and status change)."""
+    from coordkit.proof import envelope
+    from coordkit.storage.sql import execute
+
+    v = rows(
+        conn,
+        "SELECT terms_hash, status, terminated_on, termination_reason FROM agreement_version WHERE id = :v",
+        {"v": version_id},
+    )[0]
+    sealed = envelope(
+        v.terms_hash, v.status, _day(v.terminated_on) or None, v.termination_reason, envelope_rows(conn, version_id)
+    )
+    execute(conn, "UPDATE agreement_version SET envelope_hash = :e WHERE id = :v", {"e": sealed, "v": version_id})
+    return sealed
