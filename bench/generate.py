@@ -257,36 +257,62 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
 
 
 def _sign(conn: Any, signed_versions: list[tuple[int, list[int]]]) -> None:
-    """Freeze and sign the versions meant to be signed, exactly as coord does (hash, signatures, duties)."""
-    from coordkit.canonical import compute_hash
+    """Freeze, hash, sign and seal the versions meant to be signed exactly as coord does (particulars copied at
+    circulation, canonical form 2, envelopes, duties from obligations), and record the history of every
+    agreement and party as events, so that ``coord verify`` has a whole store to prove."""
+    from coordkit.canonical import CURRENT_FORM, compute_hash
+    from coordkit.storage import events
     from coordkit.storage.documents import read_documents
+    from coordkit.storage.proofdata import seal_envelope
     from coordkit.storage.sql import execute, tuples
 
+    stamp = "2024-01-01T00:00:00+00:00"
+    frozen = [vid for (vid,) in tuples(conn, "SELECT id FROM agreement_version WHERE status <> 'draft'")]
+    for vid in frozen:  # what circulation copies: each party's particulars as they stand
+        execute(
+            conn,
+            "UPDATE agreement_party SET name = (SELECT s.name FROM stakeholder s WHERE s.id = stakeholder_id), "
+            "name_zh = (SELECT s.name_zh FROM stakeholder s WHERE s.id = stakeholder_id) WHERE version_id = :v",
+            {"v": vid},
+        )
+        execute(conn, "UPDATE agreement_version SET canonical_form = :f WHERE id = :v", {"f": CURRENT_FORM, "v": vid})
     by_id = dict(signed_versions)
-    docs = {doc["key"]: doc for doc in read_documents(conn, version_ids=list(by_id))}
+    docs = {doc["key"]: doc for doc in read_documents(conn, version_ids=frozen)}
     keys = dict(tuples(conn, "SELECT id, key FROM agreement"))
-    for vid, signers in by_id.items():
+    for vid in frozen:
         doc = docs[keys[vid]]  # version id = agreement id in generated data
         digest = compute_hash(doc)
         execute(
             conn,
-            "UPDATE agreement_version SET terms_hash = :h, frozen_at = :t, status = 'signed' WHERE id = :v",
-            {"h": digest, "t": "2024-01-01T00:00:00+00:00", "v": vid},
+            "UPDATE agreement_version SET terms_hash = :h, frozen_at = :t WHERE id = :v",
+            {"h": digest, "t": stamp, "v": vid},
         )
-        for sid in signers:
+        for sid in by_id.get(vid, []):
             execute(
                 conn,
                 "INSERT INTO signature (version_id, stakeholder_id, signatory, signed_on, method, terms_hash, "
-                "recorded_at) VALUES (:v, :s, 'Signatory', :d, 'seal', :h, :t)",
-                {"v": vid, "s": sid, "d": doc["effective"], "h": digest, "t": "2024-01-01T00:00:00+00:00"},
+                "recorded_at) VALUES (:v, :s, 'Signatory', :d, 'signature+seal', :h, :t)",
+                {"v": vid, "s": sid, "d": doc["effective"], "h": digest, "t": stamp},
             )
-        execute(
-            conn,
-            "INSERT INTO assignment (duty_id, stakeholder_id, letter, valid_from, valid_to, source, "
-            "agreement_key, agreement_version) SELECT duty_id, stakeholder_id, letter, :f, :e, 'agreement', :k, 1 "
-            "FROM agreement_obligation WHERE version_id = :v AND duty_id IS NOT NULL",
-            {"f": doc["effective"], "e": doc["expires"], "k": doc["key"], "v": vid},
-        )
+        if vid in by_id:
+            execute(conn, "UPDATE agreement_version SET status = 'signed' WHERE id = :v", {"v": vid})
+            execute(
+                conn,
+                "INSERT INTO assignment (duty_id, stakeholder_id, letter, valid_from, valid_to, source, "
+                "agreement_key, agreement_version) SELECT duty_id, stakeholder_id, letter, :f, :e, 'agreement', :k, 1 "
+                "FROM agreement_obligation WHERE version_id = :v AND duty_id IS NOT NULL",
+                {"f": doc["effective"], "e": doc["expires"], "k": doc["key"], "v": vid},
+            )
+        seal_envelope(conn, vid)
+    history = [
+        {"action": "stakeholder.add", "entity": "stakeholder", "key": key, "after": {"key": key, "name": name}}
+        for key, name in tuples(conn, "SELECT key, name FROM stakeholder ORDER BY id")
+    ]
+    history += [
+        {"action": "agreement.new", "entity": "agreement", "key": doc["key"], "after": doc}
+        for doc in read_documents(conn)
+    ]
+    events.record_many(conn, history)
 
 
 def main() -> None:

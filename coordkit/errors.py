@@ -88,6 +88,13 @@ class Refused(CoordError):
     """A change that would lose or contradict something that must be kept."""
 
 
+class ProofFailed(CoordError):
+    """What was signed can no longer be proven (tampered terms, signatures or history): exit 1, like a failed
+    verification, so a script never prints a paper over terms nobody signed."""
+
+    exit_code = 1
+
+
 class StoreError(CoordError):
     """The store cannot be found, opened or trusted."""
 

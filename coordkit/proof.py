@@ -106,6 +106,7 @@ class ProofData:
     events: list[dict[str, Any]]  # oldest first, as stored
     head: str
     agreement_keys: set[str]
+    states: dict[tuple[str, int], tuple[str, str | None]] = field(default_factory=dict)  # every version: status, hash
     envelopes_since: int = 0  # the last event before envelopes began (a store made by coordkit 0.1)
     scans: dict[str, str | None] = field(default_factory=dict)  # stored name -> SHA-256 now (None: missing)
     files: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # (subject, path, hash, now)
@@ -358,7 +359,20 @@ def verify_history(data: ProofData) -> list[Problem]:
     for (key, number), doc in sorted(expected.items()):
         if key not in data.agreement_keys:
             continue
+        state = data.states.get((key, number))
         proof = stored.get((key, number))
+        if state is not None and proof is None:  # a draft: its status and (empty) hash against its history
+            if state != (doc.get("status"), doc.get("terms_hash")):
+                problems.append(
+                    Problem(
+                        "tampered-agreement",
+                        f"{key} v{number}",
+                        _("{key} v{number} is {status} but its history says {then}").format(
+                            key=key, number=number, status=state[0], then=doc.get("status")
+                        ),
+                    )
+                )
+            continue
         if proof is None:
             problems.append(
                 Problem(

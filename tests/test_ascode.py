@@ -106,7 +106,7 @@ def test_apply_is_all_or_nothing(ws: Workspace, isolated: Path) -> None:
     result = run_coord("apply", "changed.yaml")
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: the terms of AGR-2024-002 v1 are frozen by its first signature (fingerprint "
+        "Error: the terms of AGR-2024-002 v1 are frozen since it circulated (fingerprint "
         f"{json.loads(ok('agreement', 'show', 'AGR-2024-002', '-f', 'json'))['fingerprint']}); "
         "amend it instead: coord agreement amend AGR-2024-002\n"
     )

@@ -334,22 +334,12 @@ def test_key_help_in_chinese(tmp_path: Path) -> None:
     result = run_zh("key", "new", "--help", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[:9] == [
-        "Usage: coord key new [OPTIONS]",
-        "",
-        "  为以电子方式签署的一方生成密钥对。",
-        "",
-        "  私钥写入只有您能读取的文件（权限 0600）；公钥存入数据库。",
-        "",
-        "  示例：",
-        "    coord key new --party liede-sw -o ~/keys/liede-sw.pem",
-        "",
-    ]
-    assert "  --party TEXT       密钥所属的利益相关方。  [required]" in lines
-    assert "  -o, --output FILE  私钥文件（默认：PARTY.key.pem）。" in lines
+    assert lines[:4] == ["Usage: coord key new [OPTIONS]", "", "  在签署方自己的电脑上生成密钥对。", ""]
+    assert "    coord key new -o ~/keys/liede-sw.pem" in lines
+    assert any("要写入的私钥文件（绝不覆盖）。" in line for line in lines)
     listing = run_zh("key", "--help", cwd=tmp_path).stdout.splitlines()
     assert listing[2] == "  供电子签署的各方使用的 Ed25519 密钥。"
-    assert "  new  为以电子方式签署的一方生成密钥对。" in listing
+    assert any(line.split() == ["new", "在签署方自己的电脑上生成密钥对。"] for line in listing)
 
 
 def test_key_messages_in_chinese(tmp_path: Path) -> None:
@@ -358,9 +348,12 @@ def test_key_messages_in_chinese(tmp_path: Path) -> None:
         "stakeholder", "add", "liede-sw", "--name", "Liede SW", "--kind", "social-organisation", cwd=tmp_path
     )
     assert added.returncode == 0, added.stderr
-    unknown = run_zh("key", "new", "--party", "liede-s", cwd=tmp_path)
-    assert (unknown.returncode, unknown.stderr) == (2, "错误：没有利益相关方“liede-s”；您是不是指“liede-sw”？\n")
-    made = run_zh("key", "new", "--party", "liede-sw", "-o", "sw.pem", cwd=tmp_path)
+    made = run_zh("key", "new", "-o", "sw.pem", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
-    assert made.stderr.startswith("已将“liede-sw”的私钥写入 sw.pem（权限 0600，请妥善保管）。指纹 ")
+    public = made.stdout.strip()
+    assert made.stderr.startswith("已将私钥写入 sw.pem（权限 0600；请妥善保管，勿交给任何人）。")
     assert (tmp_path / "sw.pem").read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
+    unknown = run_zh("key", "register", "liede-s", public, cwd=tmp_path)
+    assert (unknown.returncode, unknown.stderr) == (2, "错误：没有利益相关方“liede-s”；您是不是指“liede-sw”？\n")
+    registered = run_zh("key", "register", "liede-sw", public, cwd=tmp_path)
+    assert registered.returncode == 0 and registered.stderr.startswith("已为“liede-sw”登记密钥 ")

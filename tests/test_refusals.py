@@ -260,7 +260,7 @@ CASES: dict[str, tuple[list[str], Change, str, str]] = {
         ],
         add_to("agreements", 0, "resources", {"party": "sw", "kind": "funds", "amount": -5, "unit": "CNY"}),
         "agreements[0].resources[0].amount",
-        "amount '-5' must be a number of zero or more",
+        "amount '-5' is negative; an amount is zero or more",
     ),
     "goal only spaces": (
         ["agreement", "goal", "add", "AGR-1", "   "],

@@ -161,7 +161,7 @@ LIST_COLUMNS = [
 @app.command(
     "list",
     help=helptext(
-        _("List agreements: the version in force of each (else the newest), with any amendment pending."),
+        _("List agreements: the version in force of each, with any amendment pending."),
         example="coord agreement list --status signed --format json",
     ),
 )
@@ -366,7 +366,7 @@ def translate(
 @app.command(
     "circulate",
     help=helptext(
-        _("Send a draft out for signature: its terms and its parties' particulars are frozen and hashed."),
+        _("Send a draft out for signature, freezing and hashing its terms."),
         _("Print the copy for signature with coord agreement render; every page carries the fingerprint."),
         example="coord agreement circulate AGR-2024-001",
     ),
@@ -541,7 +541,7 @@ def verify(
     bad = [r for r in results if not r["ok"]]
     for result in bad:
         for problem in result["problems"]:
-            say(f"{result['key']} v{result['version']}: {problem}")
+            say(problem)
     say(_("{ok} of {total} frozen version(s) verified.").format(ok=len(results) - len(bad), total=len(results)))
     if bad:
         raise typer.Exit(1)
@@ -672,7 +672,8 @@ def _clause_app() -> typer.Typer:
     @sub.command(
         "add",
         help=helptext(
-            _("Add a standard clause to a draft: {kinds}.").format(kinds=", ".join(CLAUSE_KINDS)),
+            _("Add a standard clause to a draft."),
+            _("Clauses: {kinds}.").format(kinds=", ".join(CLAUSE_KINDS)),
             example='coord agreement clause add AGR-2024-001 breach "…" --zh "……"',
         ),
     )
@@ -699,7 +700,7 @@ def _obligation_app() -> typer.Typer:
     @sub.command(
         "add",
         help=helptext(
-            _("Add an obligation of one party, optionally tied to a duty, due dates and a target."),
+            _("Add an obligation of one party, with a duty, due dates and a target if any."),
             _(
                 "--every quarterly (or 3m, 每季度) makes it recur within the term; --target '7 sessions' --each '200 people'."
             ),
@@ -766,7 +767,7 @@ def _resource_app() -> typer.Typer:
     @sub.command(
         "add",
         help=helptext(
-            _("Add a resource a party commits: funds with an amount and unit, or a venue or staff with a description."),
+            _("Add a resource a party commits: an amount of funds, or a venue or staff."),
             example="coord agreement resource add AGR-2024-001 --party liede-street --kind funds --amount 300000 --unit CNY",
         ),
     )
@@ -790,7 +791,7 @@ def _resource_app() -> typer.Typer:
         from coordkit.amounts import amount_text, parse_amount
         from coordkit.services.agreements.drafting import ResourceIn, add_resource
 
-        value = amount_text(parse_amount(amount, what="--amount", unit=unit)) if amount is not None else None
+        value = amount_text(parse_amount(amount, what="amount", unit=unit)) if amount is not None else None
         with writing() as conn:
             add_resource(conn, key=key, resource=ResourceIn(party, kind, value, unit, description, zh, resource, when))
         say(_("Added a resource of {party} to {key}.").format(party=party, key=key))

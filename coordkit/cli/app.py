@@ -52,7 +52,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
     "verify": (
         "coordkit.cli.verify",
         "verify",
-        "Check everything the store can prove: signed terms, signatures, keys, files and the history.",
+        "Check everything the store can prove: terms, signatures, keys, history.",
     ),
     "demo": ("coordkit.cli.ascode", "demo", "Build the Liede Renjia example workspace and render its documents."),
 }

@@ -12,10 +12,12 @@ import typer
 from coordkit.cli.context import store
 from coordkit.cli.display import emit, say, write_out
 from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt
+from coordkit.i18n import _
 
 if TYPE_CHECKING:
     from coordkit.domain.agreements import AgreementDoc
     from coordkit.domain.stakeholders import Stakeholder
+    from coordkit.storage.sql import Conn
 
 
 class DocFormat(StrEnum):
@@ -71,6 +73,23 @@ def render(
         docs = read_documents(conn, version_ids=ids)
         stakeholders = list_stakeholders(conn)
         root = opened.root
+        refused = _unprovable(conn, root, docs)
+    if refused and not all_:
+        from coordkit.errors import ProofFailed
+
+        doc = docs[0]
+        raise ProofFailed(
+            "\n".join(
+                [
+                    _("{key} v{version} is not rendered: what was signed can no longer be proven").format(
+                        key=doc["key"], version=doc["version"]
+                    ),
+                    *refused[(doc["key"], doc["version"])],
+                ]
+            )
+        )
+    if refused:
+        docs = [d for d in docs if (d["key"], d["version"]) not in refused]
     if not all_:
         content = render_agreement(docs[0], stakeholders, fmt=fmt.value, lang=lang.value, workspace=root)
         if isinstance(content, bytes) and output is None and sys.stdout.isatty():
@@ -78,6 +97,24 @@ def render(
         write_out(content, output)
         return
     _render_all(docs, stakeholders, fmt=fmt, lang=lang, folder=output or Path("documents"), root=root)
+    if refused:
+        for (key, number), problems in refused.items():
+            say(_("{key} v{version} was not rendered: {problem}").format(key=key, version=number, problem=problems[0]))
+        raise typer.Exit(1)
+
+
+def _unprovable(conn: Conn, root: Path, docs: list[AgreementDoc]) -> dict[tuple[str, int], list[str]]:
+    """Frozen versions whose proof fails (terms, signatures, keys, history): never printed as signable."""
+    if not any(doc["status"] != "draft" or doc["terms_hash"] for doc in docs):
+        return {}
+    from coordkit.services.agreements.proof import verify
+
+    wanted = {(doc["key"], doc["version"]) for doc in docs}
+    return {
+        (row["key"], row["version"]): row["problems"]
+        for row in verify(conn, workspace=root)
+        if not row["ok"] and (row["key"], row["version"]) in wanted
+    }
 
 
 def _render_all(

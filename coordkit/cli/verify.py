@@ -57,7 +57,7 @@ def verify(
 
 
 verify.__doc__ = helptext(
-    _("Check everything the store can prove: signed terms, signatures, keys, files and the history."),
+    _("Check everything the store can prove: terms, signatures, keys, history."),
     _(
         "Exits 0 when all of it holds and 1 naming each problem; coord check reports the same problems as "
         "findings. Anchors noted outside the store (coord log --head) prove the history was not cut short or "

@@ -13,11 +13,11 @@ derives the same ones from files, so the matrix always shows what was signed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import NamedTuple, TypedDict
 
 from coordkit.dates import covers, day_before
-from coordkit.domain.values import check_choice, check_text
+from coordkit.domain.values import at, check_choice, check_text
 from coordkit.errors import InvalidInput, Refused
 from coordkit.vocab import (
     AGREEMENT_KEY_RE,
@@ -108,10 +108,12 @@ class Signature(TypedDict):
     signatory: str
     title: str | None
     date: str
-    method: str
+    method: str  # signature, seal, signature+seal, electronic (wet-ink: a signature, as coordkit 0.1 wrote it)
     terms_hash: str
     scan_sha256: str | None
+    scan_name: str | None
     key_fingerprint: str | None
+    key_signature: str | None
 
 
 class AgreementDoc(TypedDict):
@@ -136,6 +138,7 @@ class AgreementDoc(TypedDict):
     form: int  # the canonical form its terms are (or will be) hashed with
     terms_hash: str | None
     fingerprint: str | None
+    envelope_hash: str | None  # seals the terms hash, status and signatures (coordkit.proof.envelope)
     frozen_at: str | None
     terminated_on: str | None
     termination_reason: str | None
@@ -260,13 +263,10 @@ def check_languages(values: Sequence[str]) -> list[str]:
 
 def check_amount(amount: str | Decimal | int | float) -> str:
     """An amount of zero or more, kept as its exact decimal text (the canonical form hashes it as written)."""
-    try:
-        value = Decimal(str(amount).strip())
-    except InvalidOperation:
-        raise InvalidInput(f"amount '{amount}' is not a number", field=("amount",)) from None
-    if not value.is_finite() or value < 0:
-        raise InvalidInput(f"amount '{amount}' must be a number of zero or more", field=("amount",))
-    return format(value.normalize(), "f")
+    from coordkit.amounts import amount_text, parse_amount
+
+    with at("amount"):
+        return amount_text(parse_amount(str(amount), what="amount"))
 
 
 def check_parties(parties: Sequence[tuple[str, str | None]]) -> list[tuple[str, str]]:

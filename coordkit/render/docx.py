@@ -354,7 +354,7 @@ def build_template() -> bytes:
     for heading, items in (("goals", "doc.goals"), ("methods", "doc.methods")):
         para(f"{{{{ t.{heading} }}}}", "Heading 1")
         para(f"{{%p for item in {items} %}}")
-        para("{{ loop.index }}. {{ item }}")
+        para("{{ loop.index }}. {{ item.text }}")
         para("{%p endfor %}")
 
     para("{{ t.rights_obligations }}", "Heading 1")
@@ -395,7 +395,7 @@ def build_template() -> bytes:
     para("{{ review }}")
     para("{{ t.communication }}", "Heading 1")
     para("{%p for c in doc.communication %}")
-    para("{{ loop.index }}. {{ c }}")
+    para("{{ loop.index }}. {{ c.text }}")
     para("{%p endfor %}")
     para("{%p for p in parties %}")
     para(
@@ -405,7 +405,7 @@ def build_template() -> bytes:
     para("{%p endfor %}")
     para("{{ t.dispute }}", "Heading 1")
     para("{%p for d in doc.dispute_resolution %}")
-    para("{{ loop.index }}. {{ d }}")
+    para("{{ loop.index }}. {{ d.text }}")
     para("{%p endfor %}")
 
     para("{{ t.signatures }}", "Heading 1")

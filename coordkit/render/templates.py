@@ -96,6 +96,7 @@ def sample_agreement() -> tuple[AgreementDoc, list[Stakeholder]]:
         "form": 2,
         "terms_hash": "0" * 64,
         "fingerprint": "0" * 12,
+        "envelope_hash": None,
         "frozen_at": "2024-02-20T00:00:00+00:00",
         "terminated_on": None,
         "termination_reason": None,
@@ -140,7 +141,9 @@ def sample_agreement() -> tuple[AgreementDoc, list[Stakeholder]]:
                 "method": "seal",
                 "terms_hash": "0" * 64,
                 "scan_sha256": None,
+                "scan_name": None,
                 "key_fingerprint": None,
+                "key_signature": None,
             }
         ],
         "unsigned": ["liede-sw"],

@@ -16,7 +16,7 @@ from coordkit.domain.agreements import AgreementDoc, Party, Signer, Target
 from coordkit.errors import NotFound
 from coordkit.storage.lookup import lookup_id
 from coordkit.storage.sql import Conn, column, in_list, rows, tuples
-from coordkit.vocab import CLAUSE_KINDS, CLAUSE_SECTIONS, LEGACY_METHODS
+from coordkit.vocab import CLAUSE_KINDS, CLAUSE_SECTIONS
 
 IN_FORCE_FIRST = (
     "(SELECT coalesce(max(CASE WHEN x.status = 'signed' THEN x.number END), max(x.number)) "
@@ -98,6 +98,7 @@ def read_documents(conn: Conn, *, version_ids: Sequence[int] | None = None) -> l
             "form": form,
             "terms_hash": v.terms_hash,
             "fingerprint": fingerprint(v.terms_hash),
+            "envelope_hash": v.envelope_hash,
             "frozen_at": v.frozen_at,
             "terminated_on": iso(v.terminated_on),
             "termination_reason": v.termination_reason,
@@ -213,7 +214,8 @@ def read_documents(conn: Conn, *, version_ids: Sequence[int] | None = None) -> l
     for r in rows(
         conn,
         "SELECT g.version_id, s.key AS party, g.signatory, g.title, g.signed_on, g.method, g.terms_hash, "
-        "g.scan_sha256, g.key_fingerprint FROM signature g JOIN stakeholder s ON s.id = g.stakeholder_id"
+        "g.scan_sha256, g.scan_name, g.key_fingerprint, g.key_signature FROM signature g "
+        "JOIN stakeholder s ON s.id = g.stakeholder_id"
         f"{sub('g')} ORDER BY g.version_id, g.id",
         params,
     ):
@@ -223,10 +225,12 @@ def read_documents(conn: Conn, *, version_ids: Sequence[int] | None = None) -> l
                 "signatory": r.signatory,
                 "title": r.title,
                 "date": iso(r.signed_on) or "",
-                "method": LEGACY_METHODS.get(r.method, r.method),
+                "method": r.method,
                 "terms_hash": r.terms_hash,
                 "scan_sha256": r.scan_sha256,
+                "scan_name": r.scan_name,
                 "key_fingerprint": r.key_fingerprint,
+                "key_signature": r.key_signature,
             }
         )
     for doc in docs.values():

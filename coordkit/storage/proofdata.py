@@ -103,6 +103,14 @@ def load_proof(conn: Conn, workspace: Path) -> ProofData:
         events=events,
         head=str(scalar(conn, "SELECT value FROM coord_meta WHERE key = 'event_head'") or ""),
         agreement_keys=set(column(conn, "SELECT key FROM agreement")),
+        states={
+            (key, int(number)): (status, terms_hash)
+            for key, number, status, terms_hash in tuples(
+                conn,
+                "SELECT a.key, v.number, v.status, v.terms_hash FROM agreement_version v "
+                "JOIN agreement a ON a.id = v.agreement_id",
+            )
+        },
         envelopes_since=int(scalar(conn, "SELECT value FROM coord_meta WHERE key = 'envelopes_since'") or 0),
         scans=scans,
         files=files,

@@ -34,7 +34,7 @@ def diff(
     conn: Conn, *, key: str, from_version: int | None = None, to_version: int | None = None
 ) -> list[dict[str, Any]]:
     """What changed between two versions, field by field and clause by clause."""
-    newest = version_row(conn, key).number
+    newest = version_row(conn, key, newest=True).number
     to_n = to_version or newest
     from_n = from_version or max(to_n - 1, 1)
     old: Mapping[str, Any] = read_document(conn, key, from_n)

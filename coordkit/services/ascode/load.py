@@ -13,6 +13,7 @@ from coordkit.domain.agreements import (
     check_cadence,
     check_clause,
     check_languages,
+    check_method,
     check_obligation_letter,
     check_parties,
     check_resource,
@@ -24,7 +25,6 @@ from coordkit.domain.stakeholders import check_stakeholder
 from coordkit.domain.values import at, check_choice, check_text, check_window
 from coordkit.errors import CoordError, InvalidInput, did_you_mean
 from coordkit.services.ascode.shape import ENTITIES, SINGULAR, identity, normalise
-from coordkit.vocab import SIGNATURE_METHODS
 
 if TYPE_CHECKING:
     from coordkit.yamlio import Located
@@ -173,7 +173,7 @@ def check_agreement_item(item: dict[str, Any]) -> dict[str, Any]:
             check_clause("right", right["party"], right["text"])
     for index, signature in enumerate(item.get("signatures", [])):
         with at("signatures", index):
-            check_choice(signature.get("method", "wet-ink"), SIGNATURE_METHODS, "method")
+            signature["method"] = check_method(signature.get("method") or "signature")
             check_text(signature["signatory"], "signatory")
     for index, obligation in enumerate(item.get("obligations", [])):
         with at("obligations", index):

@@ -142,6 +142,7 @@ def document_of(item: dict[str, Any], names: dict[str, dict[str, Any]]) -> Agree
         "form": CURRENT_FORM,
         "terms_hash": None,
         "fingerprint": None,
+        "envelope_hash": None,
         "frozen_at": None,
         "terminated_on": item.get("terminated_on"),
         "termination_reason": item.get("termination_reason"),
