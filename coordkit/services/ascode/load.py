@@ -17,6 +17,7 @@ from coordkit.domain.agreements import (
     check_obligation_letter,
     check_parties,
     check_resource,
+    check_target,
 )
 from coordkit.domain.duties import Letter, check_duty, check_letter, check_letters, party_of
 from coordkit.domain.projects import check_category, check_project
@@ -167,7 +168,26 @@ def check_agreement_item(item: dict[str, Any]) -> dict[str, Any]:
     for section in ("goals", "methods", "dispute_resolution", "communication"):
         for index, text in enumerate(item.get(section, [])):
             with at(section, index):
-                check_text(text, "text")
+                check_text(text if isinstance(text, str) else text["text"], "text")
+    for index, clause in enumerate(item.get("clauses", [])):
+        with at("clauses", index):
+            check_text(clause["text"], "text")
+    for index, obligation in enumerate(item.get("obligations", [])):
+        with at("obligations", index):
+            check_text(obligation["text"], "text")
+            if obligation.get("every") is not None:
+                from coordkit.services.agreements.drafting import check_every
+
+                obligation["every"] = check_every(obligation["every"])
+            if obligation.get("target"):
+                target = obligation["target"]
+                check_target(target["amount"], target["unit"], target.get("each_min"), target.get("each_unit"))
+    for index, resource in enumerate(item.get("resources", [])):
+        with at("resources", index):
+            if resource.get("when"):
+                from coordkit.services.agreements.drafting import check_when
+
+                resource["when"] = check_when(resource["when"])
     for index, right in enumerate(item.get("rights", [])):
         with at("rights", index):
             check_clause("right", right["party"], right["text"])
