@@ -1,25 +1,16 @@
-"""Turning compact command-line values (``channel:value``, ``Name:Title``) into pairs."""
+"""Turning compact command-line values (``channel:value``, ``Name:Title``) into pairs, as people type them:
+a colon or comma typed with a Chinese input method (：，) means what the ASCII one means."""
 
 from __future__ import annotations
 
-from coordkit.errors import InvalidInput
+from coordkit.textparse import parse_contact, parse_rep
 
 
 def contact_pairs(values: list[str] | None) -> list[tuple[str, str]]:
-    pairs = []
-    for value in values or []:
-        channel, sep, rest = value.partition(":")
-        if not sep or not channel.strip() or not rest.strip():
-            raise InvalidInput(f"--contact '{value}': expected CHANNEL:VALUE, e.g. phone:020-8888-0000")
-        pairs.append((channel.strip(), rest.strip()))
-    return pairs
+    """``phone:020-8888-0000``, ``手机：139 0000 1111``, ``微信：liede-sw`` (channels named in either language)."""
+    return [parse_contact(value) for value in values or []]
 
 
 def rep_pairs(values: list[str] | None) -> list[tuple[str, str | None]]:
-    pairs: list[tuple[str, str | None]] = []
-    for value in values or []:
-        name, _, title = value.partition(":")
-        if not name.strip():
-            raise InvalidInput(f"--rep '{value}': expected NAME or NAME:TITLE")
-        pairs.append((name.strip(), title.strip() or None))
-    return pairs
+    """``Chen Jing:Director`` or ``陈静：项目主任``."""
+    return [parse_rep(value) for value in values or []]
