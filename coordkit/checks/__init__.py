@@ -18,6 +18,7 @@ class Report:
     on: str
     project: str | None
     findings: list[Finding]
+    note: str = ""  # why this day was checked, when coord chose it (a project that has ended: its last day)
 
     @property
     def errors(self) -> int:

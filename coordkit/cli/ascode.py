@@ -1,4 +1,4 @@
-"""coord validate / apply / export / schema / demo: a workspace described in YAML files."""
+"""coord validate / apply / export / schema: a workspace described in YAML files (coord demo: cli/demo.py)."""
 
 from __future__ import annotations
 
@@ -119,33 +119,3 @@ def schema(output: OutputOpt = None) -> None:
     from coordkit.spec import workspace_schema
 
     write_out(workspace_schema(), output)
-
-
-def demo(
-    directory: Annotated[Path, typer.Argument(help="Folder to build it in (must not exist yet).")] = Path(
-        "liede-renjia-demo"
-    ),
-) -> None:
-    """Build the Liede Renjia example workspace and render its documents.
-
-    \b
-    Example:
-      coord demo liede-renjia-demo
-    """
-    from coordkit.cli.check import print_report
-    from coordkit.cli.matrix import _table
-    from coordkit.services.demo import DEMO_DATE, build_demo
-
-    result = build_demo(directory, progress=say)
-    say(f"\nThe responsibility matrix of {result.project} on {DEMO_DATE} (the example's date):")
-    _table(result.matrix, None)
-    say(f"\nWhat coord check finds on {DEMO_DATE}:")
-    print_report(result.report, "table", None)
-    say("\nMade:")
-    for label, path in result.made:
-        say(f"  {label:<34} {path}")
-    for note in result.notes:
-        say(f"  note: {note}")
-    say(
-        f"\nTry: cd {directory} && coord matrix --on {DEMO_DATE} && coord check --on {DEMO_DATE} && coord agreement list"
-    )

@@ -31,6 +31,8 @@ COLUMNS = [
     ("contacts", "contacts"),
     ("representatives", "representatives"),
 ]
+# What a narrow terminal leaves out first (the rest still shows with --format yaml)
+HIDE_FIRST = ("interests", "representatives", "active", "influence", "interest", "contacts", "kind", "name_zh")
 
 ContactOpt = Annotated[
     list[str] | None, typer.Option("--contact", help="CHANNEL:VALUE, repeatable (phone:020-8888-0000).")
@@ -119,7 +121,7 @@ def list_(
             raise InvalidInput("pdf is a binary format: pass -o FILE.pdf")
         write_out(render_register(rows, fmt=fmt.value, lang=lang, today=today().isoformat(), workspace=root), output)
         return
-    emit(rows, rows, COLUMNS, fmt.value, output, title="Stakeholders")
+    emit(rows, rows, COLUMNS, fmt.value, output, title="Stakeholders", hide_first=HIDE_FIRST)
 
 
 @app.command("show")
