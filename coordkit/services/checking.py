@@ -51,8 +51,9 @@ def check_store(
     note = ""
     if not explicit:
         day, note = day_to_check(snapshot.projects.values(), day)
+    now = today().isoformat()
     report = run_rules(
-        snapshot, on=day, explicit_on=explicit, config=config, select=select, ignore=ignore, project=pkey
+        snapshot, on=day, explicit_on=explicit, config=config, select=select, ignore=ignore, project=pkey, today=now
     )
     return replace(report, note=note)
 

@@ -35,7 +35,10 @@ def snapshot_of(items: dict[str, list[dict[str, Any]]]) -> Any:
         intersect,
     )
 
-    projects = {i: ProjectRow(i, p["key"], p.get("start"), p.get("end")) for i, p in enumerate(items["projects"], 1)}
+    projects = {
+        i: ProjectRow(i, p["key"], p.get("start"), p.get("end"), p.get("lead"))
+        for i, p in enumerate(items["projects"], 1)
+    }
     project_ids = {p.key: i for i, p in projects.items()}
     duties = [
         DutyRow(i, project_ids[d["project"]], d["key"], d["title"], d.get("category"))
