@@ -17,7 +17,12 @@ FilesArg = Annotated[list[Path], typer.Argument(help="Workspace YAML files (they
 
 def validate(
     files: FilesArg,
-    on: Annotated[str | None, typer.Option("--on", help="Check the content as of this date (default: today).")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", help="Check the content as of this date (default: today, or the last day of ended projects)."
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
     """Check workspace files without any store.
@@ -33,8 +38,8 @@ def validate(
     from coordkit.services.ascode.validate import validate_files
     from coordkit.services.checking import check_date
 
-    day, _explicit = check_date(on)
-    _loaded, report = validate_files(files, on=day)
+    day, explicit = check_date(on)
+    _loaded, report = validate_files(files, on=day if explicit else None)
     say(f"{len(files)} file(s) valid.")
     print_report(report, "json" if fmt == "json" else "table", None)
     if report.errors:

@@ -38,7 +38,15 @@ def render(
     version: Annotated[int | None, typer.Option("--version", help="Version (default: the newest).")] = None,
     fmt: Annotated[DocFormat, typer.Option("--format", "-f", help="md, html, pdf or docx.")] = DocFormat.pdf,
     lang: LangOpt = Lang.en,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (or folder with --all).")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File (or folder with --all; - for stdout). Default at a terminal: documents/KEY-vN.LANG.FORMAT; "
+            "piped: stdout.",
+        ),
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every agreement (newest versions) into a folder.")] = False,
     status: Annotated[str | None, typer.Option("--status", help="With --all: only this status.")] = None,
     project: Annotated[str | None, typer.Option("--project", "-p", help="With --all: only this project.")] = None,
@@ -72,9 +80,17 @@ def render(
         stakeholders = list_stakeholders(conn)
         root = opened.root
     if not all_:
+        from coordkit.render.documents import file_name
+
         content = render_agreement(docs[0], stakeholders, fmt=fmt.value, lang=lang.value, workspace=root)
-        if isinstance(content, bytes) and output is None and sys.stdout.isatty():
-            raise InvalidInput(f"{fmt.value} is a binary format: pass -o FILE.{fmt.value}")
+        if output == Path("-") or (output is None and not sys.stdout.isatty()):  # piped: the document is the data
+            if isinstance(content, bytes) and sys.stdout.isatty():
+                raise InvalidInput(f"{fmt.value} is a binary format: pass -o FILE.{fmt.value}")
+            write_out(content, None)
+            return
+        if output is None:  # at a terminal, like render --all: into documents/, one name per version and language
+            output = Path("documents") / file_name(docs[0], fmt.value, lang.value)
+            output.parent.mkdir(parents=True, exist_ok=True)
         write_out(content, output)
         return
     _render_all(docs, stakeholders, fmt=fmt, lang=lang, folder=output or Path("documents"), root=root)
