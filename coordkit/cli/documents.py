@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from coordkit.cli.completion import complete
 from coordkit.cli.context import store
 from coordkit.cli.display import emit, say, write_out
 from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt
@@ -34,7 +35,9 @@ LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the document:
 
 
 def render(
-    key: Annotated[str | None, typer.Argument(help="Agreement key (or --all).")] = None,
+    key: Annotated[
+        str | None, typer.Argument(help="Agreement key (or --all).", autocompletion=complete("agreement"))
+    ] = None,
     version: Annotated[int | None, typer.Option("--version", help="Version (default: the newest).")] = None,
     fmt: Annotated[DocFormat, typer.Option("--format", "-f", help="md, html, pdf or docx.")] = DocFormat.pdf,
     lang: LangOpt = Lang.en,
@@ -83,7 +86,7 @@ def render(
         from coordkit.render.documents import file_name
 
         content = render_agreement(docs[0], stakeholders, fmt=fmt.value, lang=lang.value, workspace=root)
-        if output == Path("-") or (output is None and not sys.stdout.isatty()):  # piped: the document is the data
+        if output == Path("-") or (output is None and not at_terminal()):  # piped: the document is the data
             if isinstance(content, bytes) and sys.stdout.isatty():
                 raise InvalidInput(f"{fmt.value} is a binary format: pass -o FILE.{fmt.value}")
             write_out(content, None)
@@ -94,6 +97,10 @@ def render(
         write_out(content, output)
         return
     _render_all(docs, stakeholders, fmt=fmt, lang=lang, folder=output or Path("documents"), root=root)
+
+
+def at_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 def _render_all(

@@ -201,7 +201,7 @@ def matrix_text(data: Matrix, *, room: int, colour: bool) -> str:
                 title += " · " + _("columns {first}–{last} of {count}").format(
                     first=group[0] + 1, last=group[-1] + 1, count=len(columns)
                 )
-            table = Table(title=title, header_style="bold", title_justify="left")
+            table = Table(header_style="bold")
             table.add_column(_("duty"), no_wrap=True, min_width=duty_width)
             for index in group:
                 table.add_column(
@@ -217,6 +217,7 @@ def matrix_text(data: Matrix, *, room: int, colour: bool) -> str:
                 table.add_row(Text(label, style="red" if row["findings"] else ""), *cells)
             if number > 1:
                 out.print()
+            out.print(Text(title, style="bold"), no_wrap=True, overflow="ignore", crop=False)
             out.print(table)
         flagged = [row for row in data["rows"] if row["findings"]]
         for row in flagged:

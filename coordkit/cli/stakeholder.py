@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from coordkit.cli.completion import complete
 from coordkit.cli.context import reading, store, writing
 from coordkit.cli.display import emit, emit_record, say, write_out
 from coordkit.cli.options import OutputOpt, ShowFormat, ShowFormatOpt
@@ -126,7 +127,7 @@ def list_(
 
 @app.command("show")
 def show(
-    key: Annotated[str, typer.Argument(help="Stakeholder key.")],
+    key: Annotated[str, typer.Argument(help="Stakeholder key.", autocompletion=complete("stakeholder"))],
     fmt: ShowFormatOpt = ShowFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -145,7 +146,7 @@ def show(
 
 @app.command("edit")
 def edit(
-    key: Annotated[str, typer.Argument(help="Stakeholder key.")],
+    key: Annotated[str, typer.Argument(help="Stakeholder key.", autocompletion=complete("stakeholder"))],
     name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
     name_zh: Annotated[str | None, typer.Option("--name-zh", help="New Chinese name ('' clears).")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help=f"One of: {KINDS_HELP}.")] = None,
@@ -193,7 +194,9 @@ def edit(
 
 
 @app.command("remove")
-def remove(key: Annotated[str, typer.Argument(help="Stakeholder key.")]) -> None:
+def remove(
+    key: Annotated[str, typer.Argument(help="Stakeholder key.", autocompletion=complete("stakeholder"))],
+) -> None:
     """Remove a stakeholder that nothing refers to.
 
     A stakeholder still referenced is retired with 'coord stakeholder edit KEY --inactive' instead.
