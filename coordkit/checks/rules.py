@@ -64,10 +64,21 @@ class Context:
         return counts
 
     def would_overload(self, project_id: int, party: str) -> bool:
-        """Would one more R or A on the date checked make ``party`` overloaded? A hint never proposes that."""
-        counts = self.load.get(project_id, {})
-        total, count = sum(counts.values()) + 1, counts.get(party, 0) + 1
-        return total >= self.config.overload_min and count / total > self.config.overload_share
+        """Is ``party`` overloaded, or would one more R or A for it overload anyone not overloaded already?
+
+        Not only ``party``: with 9 R/A in a project whose ``overload_min`` is 10, the tenth makes the rule
+        look at the project at all, and a party holding 5 of them is then above 40%. A hint never proposes that.
+        """
+        counts = dict(self.load.get(project_id, {}))
+        share, minimum = self.config.overload_share, self.config.overload_min
+
+        def over(total: int) -> set[str]:
+            return {p for p, count in counts.items() if total >= minimum and count / total > share}
+
+        total = sum(counts.values())
+        before = over(total)
+        counts[party] = counts.get(party, 0) + 1
+        return party in before or bool(over(total + 1) - before)
 
     @cached_property
     def current(self) -> list[tuple[Effective, DutyRow]]:
@@ -469,7 +480,7 @@ def expired_agreement(ctx: Context) -> Iterator[Finding]:
                 _("{agreement} {ended} and nobody has taken over {duties}").format(
                     agreement=_subject(doc), ended=ends_text(doc["expires"], ctx.now), duties=listed
                 ),
-                _("renew it ({amend}), or let the same parties carry on: {command}").format(
+                _("renew it with {amend}, or let the same parties carry on: {command}").format(
                     amend=f"coord agreement amend {doc['key']}", command=carry_on
                 ),
             )
