@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from coordkit.cli.context import store
-from coordkit.cli.display import say, tidy, write_out
+from coordkit.cli.display import say, terminal_text, tidy, write_out
 from coordkit.cli.options import OnOpt, OutputOpt, ProjectOpt
 from coordkit.domain.matrix import Matrix
 from coordkit.i18n import _
@@ -179,7 +179,8 @@ def matrix_text(data: Matrix, *, room: int, colour: bool) -> str:
         for column in columns
     ]
     headers = [
-        abbreviate(column["name"], width, HEADER_LINES) for column, width in zip(columns, cell_widths, strict=True)
+        abbreviate(terminal_text(column["name"]), width, HEADER_LINES)
+        for column, width in zip(columns, cell_widths, strict=True)
     ]
     duty_width = max(cell_len(DUTY_INDENT + row["duty"] + (FLAG if row["findings"] else "")) for row in data["rows"])
     duty_width = max([duty_width, cell_len(_("duty"))] + [cell_len(row["category"] or "") for row in data["rows"]])
@@ -211,8 +212,10 @@ def matrix_text(data: Matrix, *, room: int, colour: bool) -> str:
             for row in data["rows"]:
                 if row["category"] != category:
                     category = row["category"]
-                    table.add_row(Text(row["category"] or _("(no category)"), style="bold"), *("" for _i in group))
-                label = DUTY_INDENT + row["duty"] + (FLAG if row["findings"] else "")
+                    table.add_row(
+                        Text(terminal_text(row["category"] or _("(no category)")), style="bold"), *("" for _i in group)
+                    )
+                label = DUTY_INDENT + terminal_text(row["duty"]) + (FLAG if row["findings"] else "")
                 cells = [_cell(row["cells"].get(columns[index]["key"], "")) for index in group]
                 table.add_row(Text(label, style="red" if row["findings"] else ""), *cells)
             if number > 1:
@@ -221,7 +224,7 @@ def matrix_text(data: Matrix, *, room: int, colour: bool) -> str:
             out.print(table)
         flagged = [row for row in data["rows"] if row["findings"]]
         for row in flagged:
-            out.print(Text(f"! {row['duty']}: {', '.join(row['findings'])}", style="red"))
+            out.print(Text(terminal_text(f"! {row['duty']}: {', '.join(row['findings'])}"), style="red"))
         out.print(_("R responsible · A accountable · C consulted · I informed · * via a role · # signed agreement"))
     return tidy(str(capture.get()))
 
