@@ -118,6 +118,18 @@ def figures(store: Path, work: Path, pdf_store: Path) -> list[Figure]:
         Figure("floor: raw SQL, duties without exactly one A", [py, "-c", RAW_SQL, str(store)]),
         Figure("coord --help", [*coord_command(), "--help"], 0.15, "floor: python -c pass"),
         Figure(
+            "coord completion of a stakeholder key (Tab)",
+            [
+                "env",
+                "_COORD_COMPLETE=complete_bash",
+                f"COMP_WORDS=coord --db {store} stakeholder show org-0001",
+                "COMP_CWORD=5",
+                *coord_command(),
+            ],
+            0.3,
+            "floor: python -c pass",
+        ),
+        Figure(
             insert_floor,
             [
                 str(Path(sys.executable).with_name("sqlite-utils")),

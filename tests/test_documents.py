@@ -197,7 +197,8 @@ def test_no_cjk_font_is_a_clear_error_not_boxes(
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: rendering Chinese to PDF needs a CJK font and none is installed; "
-        "install one (Debian/Ubuntu: apt-get install fonts-noto-cjk) and try again\n"
+        "install coord's font extra (pip install 'coordkit[cjk]') or a system font "
+        "(Debian/Ubuntu: apt-get install fonts-noto-cjk) and try again\n"
     )
     assert not (isolated / "a.zh.pdf").exists()
 

@@ -69,8 +69,7 @@ def test_check_json_is_exact_and_exit_1_on_errors(project: Workspace) -> None:
                 "subject": "venue",
                 "message": "duty 'venue' has two accountable (A) parties at once: 'committee' (through role "
                 "'venue-host') and 'street' on 2024-08-01",
-                "hint": "keep one A: coord duty unassign venue PARTY --as A, or end one window the day before the "
-                "other starts",
+                "hint": "keep one A: coord duty unassign venue role:venue-host --as A --from 2024-07-01 --project lr",
             },
             {
                 "rule": "no-accountable",
@@ -78,7 +77,8 @@ def test_check_json_is_exact_and_exit_1_on_errors(project: Workspace) -> None:
                 "project": "lr",
                 "subject": "teachers",
                 "message": "duty 'teachers' has no accountable (A) party on 2024-08-01",
-                "hint": "give one party the A: coord duty assign teachers PARTY --as A --project lr",
+                "hint": "give one party the A: coord duty assign teachers street --as A --from 2024-07-01 "
+                "--to 2024-12-31 --project lr",
             },
             {
                 "rule": "no-contact-channel",

@@ -18,6 +18,7 @@ class Report:
     on: str
     project: str | None
     findings: list[Finding]
+    note: str = ""  # why this day was checked, when coord chose it (a project that has ended: its last day)
 
     @property
     def errors(self) -> int:
@@ -55,9 +56,14 @@ def run_rules(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     project: str | None = None,
+    today: str = "",
 ) -> Report:
-    """Run the selected rules; findings ordered by severity, rule, project, subject."""
-    context = Context(snapshot, on, explicit_on, config)
+    """Run the selected rules; findings ordered by severity, rule, project, subject.
+
+    ``today`` sets the tense of messages about terms ("ended on", "ends today"); unset, the date checked
+    stands for it, so the same snapshot gives the same findings in any year.
+    """
+    context = Context(snapshot, on, explicit_on, config, today)
     findings: list[Finding] = []
     for name, (_severity, rule) in RULES.items():
         if (select and name not in select) or name in ignore:

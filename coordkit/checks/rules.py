@@ -8,6 +8,7 @@ that share a single day do.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from coordkit.checks.snapshot import DutyRow, Effective, ProjectRow, Snapshot, i
 from coordkit.dates import FIRST_DAY, OPEN_END, OPEN_START, add_days, covers, day_after, day_before
 from coordkit.domain.agreements import AgreementDoc, in_force
 from coordkit.proof import PROOF_RULES, Problem, verify_all
+from coordkit.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,37 @@ class Context:
     on: str  # the date checked
     explicit_on: bool  # --on given: look at that date only, no gaps over the project's dates
     config: CheckConfig
+    today: str = ""  # the real today, for the tense of messages ("ended", "ends"); the date checked when unset
+
+    @property
+    def now(self) -> str:
+        return self.today or self.on
+
+    @cached_property
+    def load(self) -> dict[int, dict[str, int]]:
+        """R and A held on the date checked: project id → party → count (the overload rule's measure)."""
+        counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for item, duty in self.current:
+            if item.letter in ("R", "A"):
+                counts[duty.project_id][item.party] += 1
+        return counts
+
+    def would_overload(self, project_id: int, party: str) -> bool:
+        """Is ``party`` overloaded, or would one more R or A for it overload anyone not overloaded already?
+
+        Not only ``party``: with 9 R/A in a project whose ``overload_min`` is 10, the tenth makes the rule
+        look at the project at all, and a party holding 5 of them is then above 40%. A hint never proposes that.
+        """
+        counts = dict(self.load.get(project_id, {}))
+        share, minimum = self.config.overload_share, self.config.overload_min
+
+        def over(total: int) -> set[str]:
+            return {p for p, count in counts.items() if total >= minimum and count / total > share}
+
+        total = sum(counts.values())
+        before = over(total)
+        counts[party] = counts.get(party, 0) + 1
+        return party in before or bool(over(total + 1) - before)
 
     @cached_property
     def proof_problems(self) -> list[Problem]:
@@ -70,12 +103,39 @@ Rule = Callable[[Context], Iterable[Finding]]
 
 def period(start: str | None, end: str | None) -> str:
     if start and end:
-        return f"from {start} to {end}" if start != end else f"on {start}"
+        if start == end:
+            return _("on {day}").format(day=start)
+        return _("from {start} to {end}").format(start=start, end=end)
     if start:
-        return f"from {start} onwards"
+        return _("from {start} onwards").format(start=start)
     if end:
-        return f"until {end}"
-    return "at all times"
+        return _("until {end}").format(end=end)
+    return _("at all times")
+
+
+def window_flags(start: str | None, end: str | None) -> str:
+    """The --from/--to of a command for an inclusive window (open ends left out)."""
+    return (f" --from {start}" if start else "") + (f" --to {end}" if end else "")
+
+
+def gap_around(
+    windows: list[tuple[str | None, str | None]], project: ProjectRow, on: str
+) -> tuple[str | None, str | None]:
+    """The gap in ``windows`` that holds ``on``: inside the project's dates, else without bounds."""
+    for bounds in ((project.start, project.end), (None, None)):
+        for g_start, g_end in gaps(windows, *bounds):
+            if covers(g_start, g_end, on):
+                return g_start, g_end
+    return on, on
+
+
+def candidate(ctx: Context, project: ProjectRow, parties: Iterable[str | None]) -> str | None:
+    """The first of ``parties`` (in the order given) that exists, is active and would not be overloaded."""
+    for party in parties:
+        row = ctx.snapshot.parties.get(party or "")
+        if party and row is not None and row.active and not ctx.would_overload(project.id, party):
+            return party
+    return None
 
 
 def by_duty(ctx: Context, letter: str) -> dict[int, list[Effective]]:
@@ -112,20 +172,34 @@ def _project(ctx: Context, duty: DutyRow) -> ProjectRow:
     return ctx.snapshot.projects[duty.project_id]
 
 
+def accountable_hint(ctx: Context, duty: DutyRow, project: ProjectRow, gap: tuple[str | None, str | None]) -> str:
+    """A command that gives the A for ``gap``: to whoever held it just before, else the duty's only R there,
+    else the project's lead (skipping anyone it would overload); PARTY only when nobody is known."""
+    g_start, g_end = gap
+    held = [a for a in ctx.snapshot.effective if a.duty_id == duty.id]
+    before = [a.party for a in held if a.letter == "A" and g_start and a.end == day_before(g_start)]
+    doers = sorted({a.party for a in held if a.letter == "R" and intersect(a.start, a.end, g_start, g_end)})
+    party = candidate(ctx, project, [*before, doers[0] if len(doers) == 1 else None, project.lead]) or "PARTY"
+    whole = (g_start, g_end) == (project.start, project.end)
+    window = "" if whole else window_flags(g_start, g_end)
+    return _("give one party the A: {command}").format(
+        command=f"coord duty assign {duty.key} {party} --as A{window} --project {project.key}"
+    )
+
+
 def no_accountable(ctx: Context) -> Iterator[Finding]:
     accountable = by_duty(ctx, "A")
     for duty in ctx.snapshot.duties:
         project = _project(ctx, duty)
         windows = [(a.start, a.end) for a in accountable.get(duty.id, [])]
-        hint = f"give one party the A: coord duty assign {duty.key} PARTY --as A --project {project.key}"
         if not windows:
             yield Finding(
                 "no-accountable",
                 "error",
                 project.key,
                 duty.key,
-                f"duty '{duty.key}' has no accountable (A) party",
-                hint,
+                _("duty '{duty}' has no accountable (A) party").format(duty=duty.key),
+                accountable_hint(ctx, duty, project, (project.start, project.end)),
             )
             continue
         reported_today = False
@@ -137,8 +211,10 @@ def no_accountable(ctx: Context) -> Iterator[Finding]:
                     "error",
                     project.key,
                     duty.key,
-                    f"duty '{duty.key}' has no accountable (A) party {period(g_start, g_end)}",
-                    hint,
+                    _("duty '{duty}' has no accountable (A) party {period}").format(
+                        duty=duty.key, period=period(g_start, g_end)
+                    ),
+                    accountable_hint(ctx, duty, project, (g_start, g_end)),
                 )
         if not reported_today and not any(covers(s, e, ctx.on) for s, e in windows):
             yield Finding(
@@ -146,17 +222,57 @@ def no_accountable(ctx: Context) -> Iterator[Finding]:
                 "error",
                 project.key,
                 duty.key,
-                f"duty '{duty.key}' has no accountable (A) party on {ctx.on}",
-                hint,
+                _("duty '{duty}' has no accountable (A) party on {day}").format(duty=duty.key, day=ctx.on),
+                accountable_hint(ctx, duty, project, gap_around(windows, project, ctx.on)),
             )
 
 
 def _route(item: Effective) -> str:
     if item.role:
-        return f"'{item.party}' (through role '{item.role}')"
+        return _("'{party}' (through role '{role}')").format(party=item.party, role=item.role)
     if item.agreement:
-        return f"'{item.party}' (by {item.agreement})"
+        return _("'{party}' (by {agreement})").format(party=item.party, agreement=item.agreement)
     return f"'{item.party}'"
+
+
+def _agreement_key(item: Effective) -> str:
+    return (item.agreement or "").split(" ")[0]
+
+
+def overlap_hint(duty: DutyRow, project: ProjectRow, first: Effective, second: Effective) -> str:
+    """The one change that ends this overlap and nothing else.
+
+    What a signed agreement gives stands: the other A yields, for the overlap
+    only (an A open from 2024-01-01 that meets an agreement's A from 2024-03-01
+    to 2024-12-31 keeps January, February and everything after 2024). Two holders
+    of one role: the role's A goes to one of them for the overlap. Two manual
+    A's: the one held longer yields to the newer arrangement. Two agreements:
+    only an amendment, signed again, can settle it.
+    """
+    both = intersect(first.start, first.end, second.start, second.end) or (None, None)
+    window = window_flags(*both)
+    scope = f" --project {project.key}"
+    if first.agreement and second.agreement:
+        key = _agreement_key(second)
+        return _("amend one agreement so that one party answers for it: {command}").format(
+            command=f"coord agreement amend {key}"
+        )
+    if first.role and first.role == second.role and not first.agreement:
+        keep = min(first.party, second.party)
+        return _("the role '{role}' has two holders; give its A to one of them: {command}").format(
+            role=first.role,
+            command=f"coord duty unassign {duty.key} role:{first.role} --as A{window}{scope} && "
+            f"coord duty assign {duty.key} {keep} --as A{window}{scope}",
+        )
+    if first.agreement or second.agreement:
+        yielding = second if first.agreement else first
+    else:
+        yielding = min(
+            (first, second),
+            key=lambda i: (i.start or OPEN_START, i.role is None, i.party == max(first.party, second.party)),
+        )
+    who = f"role:{yielding.role}" if yielding.role else yielding.party
+    return _("keep one A: {command}").format(command=f"coord duty unassign {duty.key} {who} --as A{window}{scope}")
 
 
 def multiple_accountable(ctx: Context) -> Iterator[Finding]:
@@ -176,7 +292,7 @@ def multiple_accountable(ctx: Context) -> Iterator[Finding]:
                 if ctx.explicit_on:
                     if not covers(both[0], both[1], ctx.on):
                         continue
-                    when = f"on {ctx.on}"
+                    when = _("on {day}").format(day=ctx.on)
                 else:
                     clipped = intersect(both[0], both[1], project.start, project.end)
                     if clipped is None:
@@ -187,60 +303,79 @@ def multiple_accountable(ctx: Context) -> Iterator[Finding]:
                     "error",
                     project.key,
                     duty.key,
-                    f"duty '{duty.key}' has two accountable (A) parties at once: "
-                    f"{_route(first)} and {_route(second)} {when}",
-                    f"keep one A: coord duty unassign {duty.key} PARTY --as A, or end one window "
-                    "the day before the other starts",
+                    _("duty '{duty}' has two accountable (A) parties at once: {first} and {second} {when}").format(
+                        duty=duty.key, first=_route(first), second=_route(second), when=when
+                    ),
+                    overlap_hint(duty, project, first, second),
                 )
 
 
 def no_responsible(ctx: Context) -> Iterator[Finding]:
     responsible = by_duty(ctx, "R")
+    accountable = by_duty(ctx, "A")
     for duty in ctx.snapshot.duties:
-        if not any(covers(r.start, r.end, ctx.on) for r in responsible.get(duty.id, [])):
+        windows = [(r.start, r.end) for r in responsible.get(duty.id, [])]
+        if not any(covers(s, e, ctx.on) for s, e in windows):
             project = _project(ctx, duty)
+            gap = gap_around(windows, project, ctx.on)
+            answering = sorted({a.party for a in accountable.get(duty.id, []) if covers(a.start, a.end, ctx.on)})
+            party = candidate(ctx, project, [answering[0] if len(answering) == 1 else None, project.lead]) or "PARTY"
+            whole = gap == (project.start, project.end)
+            command = (
+                f"coord duty assign {duty.key} {party} --as R{'' if whole else window_flags(*gap)} "
+                f"--project {project.key}"
+            )
             yield Finding(
                 "no-responsible",
                 "warning",
                 project.key,
                 duty.key,
-                f"duty '{duty.key}' has no responsible (R) party on {ctx.on}",
-                f"name who does the work: coord duty assign {duty.key} PARTY --as R --project {project.key}",
+                _("duty '{duty}' has no responsible (R) party on {day}").format(duty=duty.key, day=ctx.on),
+                _("name who does the work: {command}").format(command=command),
             )
 
 
 def overloaded_stakeholder(ctx: Context) -> Iterator[Finding]:
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for item, duty in ctx.current:
-        if item.letter in ("R", "A"):
-            counts[duty.project_id][item.party] += 1
     share, minimum = ctx.config.overload_share, ctx.config.overload_min
-    for project_id, per_party in counts.items():
+    for project_id, per_party in ctx.load.items():
         total = sum(per_party.values())
         if total < minimum:
             continue
         project = ctx.snapshot.projects[project_id]
         for party, count in sorted(per_party.items()):
             if count / total > share:
+                accepted = math.ceil(count / total * 100) / 100  # the smallest setting that accepts this load
                 yield Finding(
                     "overloaded-stakeholder",
                     "warning",
                     project.key,
                     party,
-                    f"'{party}' carries {count} of the {total} R/A assignments in project '{project.key}' "
-                    f"({count / total:.0%}, above {share:.0%})",
-                    "share the load: move some R or A to other parties, or raise check.overload_share in coord.toml",
+                    _(
+                        "'{party}' carries {count} of the {total} R/A assignments in project '{project}' "
+                        "({part}, above {limit})"
+                    ).format(
+                        party=party,
+                        count=count,
+                        total=total,
+                        project=project.key,
+                        part=f"{count / total:.0%}",
+                        limit=f"{share:.0%}",
+                    ),
+                    _(
+                        "move some of its R or A to other parties (coord duty unassign DUTY {party} --as R, then "
+                        "assign another), or accept it: overload_share = {accepted} under [check] in coord.toml"
+                    ).format(party=party, accepted=accepted),
                 )
 
 
 def no_contact_channel(ctx: Context) -> Iterator[Finding]:
-    seen: dict[str, str] = {}
+    seen: dict[str, str | None] = {}  # party → None when it carries duties, else the agreement it is party to
     for item, _duty in ctx.current:
-        seen.setdefault(item.party, "carries duties")
+        seen.setdefault(item.party, None)
     for doc in ctx.snapshot.agreements:
         if doc["status"] == "circulating" or in_force(doc, ctx.on):
             for signer in doc["parties"]:
-                seen.setdefault(signer["stakeholder"], f"is a party to {doc['key']}")
+                seen.setdefault(signer["stakeholder"], doc["key"])
     for party, why in sorted(seen.items()):
         row = ctx.snapshot.parties.get(party)
         if row is not None and row.contacts == 0:
@@ -249,8 +384,12 @@ def no_contact_channel(ctx: Context) -> Iterator[Finding]:
                 "warning",
                 None,
                 party,
-                f"'{party}' {why} but has no contact channel",
-                f"add one: coord stakeholder edit {party} --contact phone:NUMBER",
+                _("'{party}' carries duties but has no contact channel").format(party=party)
+                if why is None
+                else _("'{party}' is a party to {agreement} but has no contact channel").format(
+                    party=party, agreement=why
+                ),
+                _("add one: {command}").format(command=f"coord stakeholder edit {party} --contact phone:NUMBER"),
             )
 
 
@@ -297,18 +436,33 @@ def unsigned_party(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def ends_text(day: str, now: str) -> str:
+    """'ended on 2024-12-31', 'ends today', 'ends tomorrow' or 'ends on 2025-01-10, in 9 days': as of today."""
+    if day < now:
+        return _("ended on {day}").format(day=day)
+    days = (dt.date.fromisoformat(day) - dt.date.fromisoformat(now)).days
+    if days == 0:
+        return _("ends today ({day})").format(day=day)
+    if days == 1:
+        return _("ends tomorrow ({day})").format(day=day)
+    return _("ends on {day}, in {days} days").format(day=day, days=days)
+
+
 def expiring_agreement(ctx: Context) -> Iterator[Finding]:
+    """An agreement in force that ends soon; not one that has already ended (it can no longer be renewed in time:
+    a project checked on its last day, in a later year, is not warned about its agreements' ends)."""
     limit = add_days(ctx.on, ctx.config.expiry_warning_days)
     for doc in ctx.snapshot.agreements:
-        if in_force(doc, ctx.on) and doc["expires"] and doc["expires"] <= limit:
-            days = (dt.date.fromisoformat(doc["expires"]) - dt.date.fromisoformat(ctx.on)).days
+        if in_force(doc, ctx.on) and doc["expires"] and ctx.now <= doc["expires"] <= limit:
             yield Finding(
                 "expiring-agreement",
                 "warning",
                 doc["project"],
                 _subject(doc),
-                f"{_subject(doc)} ends on {doc['expires']} (in {days} days)",
-                f"renew it in time: coord agreement amend {doc['key']}, or plan who takes its duties over",
+                f"{_subject(doc)} {ends_text(doc['expires'], ctx.now)}",
+                _("renew it in time: {command}, or plan who takes its duties over").format(
+                    command=f"coord agreement amend {doc['key']}"
+                ),
             )
 
 
@@ -321,19 +475,29 @@ def expired_agreement(ctx: Context) -> Iterator[Finding]:
             continue
         orphaned = sorted(
             {
-                f"{ob['duty']} ({ob['as']})"
+                (ob["duty"], ob["as"], ob["party"])
                 for ob in doc["obligations"]
                 if ob["duty"] and (duty_ids.get((doc["project"], ob["duty"])), ob["as"]) not in held
             }
         )
         if orphaned:
+            listed = ", ".join(sorted({f"{duty} ({letter})" for duty, letter, _party in orphaned}))
+            after = day_after(doc["expires"])
+            carry_on = " && ".join(
+                f"coord duty assign {duty} {party} --as {letter} --from {after} --project {doc['project']}"
+                for duty, letter, party in orphaned
+            )
             yield Finding(
                 "expired-agreement",
                 "warning",
                 doc["project"],
                 _subject(doc),
-                f"{_subject(doc)} ended on {doc['expires']} but nobody has taken over {', '.join(orphaned)}",
-                f"renew it (coord agreement amend {doc['key']}) or assign those duties anew",
+                _("{agreement} {ended} and nobody has taken over {duties}").format(
+                    agreement=_subject(doc), ended=ends_text(doc["expires"], ctx.now), duties=listed
+                ),
+                _("renew it with {amend}, or let the same parties carry on: {command}").format(
+                    amend=f"coord agreement amend {doc['key']}", command=carry_on
+                ),
             )
 
 
@@ -362,36 +526,61 @@ def conflicting_agreements(ctx: Context) -> Iterator[Finding]:
                     "error",
                     project,
                     doc_a["key"],
-                    f"{_subject(doc_a)} and {_subject(doc_b)} both give the A for duty '{duty}', to '{party_a}' "
-                    f"and to '{party_b}', {period(*both)}",
-                    f"amend one of them (coord agreement amend {doc_b['key']}) so that one party is accountable",
+                    _(
+                        "{first} and {second} both give the A for duty '{duty}', to '{party_a}' and to '{party_b}', {when}"
+                    ).format(
+                        first=_subject(doc_a),
+                        second=_subject(doc_b),
+                        duty=duty,
+                        party_a=party_a,
+                        party_b=party_b,
+                        when=period(*both),
+                    ),
+                    _("amend one of them ({command}) so that one party is accountable").format(
+                        command=f"coord agreement amend {doc_b['key']}"
+                    ),
                 )
 
 
+UNCOVERED_SHOWN = 12  # duties named in one uncovered-duty finding; the rest are counted
+
+
 def uncovered_duty(ctx: Context) -> Iterator[Finding]:
-    """Only in projects run by agreements: at least one is in force on the date checked."""
-    managed = {doc["project"] for doc in ctx.snapshot.agreements if in_force(doc, ctx.on)}
+    """One finding a project run by agreements (one is in force on the date checked): the duties carried by hand.
+
+    A duty is covered when an agreement in force names it: what the agreement
+    leaves open (an A it does not give) is filled by hand and is no gap in the
+    agreements. Thirteen duties make one finding listing them, not nineteen
+    warnings that bury the one error.
+    """
+    in_force_now = [doc for doc in ctx.snapshot.agreements if in_force(doc, ctx.on)]
+    managed = {doc["project"] for doc in in_force_now}
     if not managed:
         return
-    current: dict[tuple[int, str], list[Effective]] = defaultdict(list)
+    named = {(doc["project"], ob["duty"]) for doc in in_force_now for ob in doc["obligations"] if ob["duty"]}
+    by_project: dict[str, set[str]] = defaultdict(set)
     for item, duty in ctx.current:
-        if item.letter in ("R", "A") and ctx.snapshot.projects[duty.project_id].key in managed:
-            current[(duty.id, item.letter)].append(item)
-    duties = ctx.snapshot.duty_index
-    for (duty_id, letter), found in sorted(current.items()):
-        if any(item.agreement for item in found):
-            continue
-        duty = duties[duty_id]
         project = ctx.snapshot.projects[duty.project_id].key
-        who = ", ".join(sorted({f"'{item.party}'" for item in found}))
+        if item.letter in ("R", "A") and project in managed and (project, duty.key) not in named:
+            by_project[project].add(duty.key)
+    for project, keys in sorted(by_project.items()):
+        listed = sorted(keys)
+        shown = ", ".join(listed[:UNCOVERED_SHOWN])
+        if len(listed) > UNCOVERED_SHOWN:
+            shown += " " + _("and {count} more").format(count=len(listed) - UNCOVERED_SHOWN)
         yield Finding(
             "uncovered-duty",
             "warning",
             project,
-            duty.key,
-            f"duty '{duty.key}': its {letter} ({who}) is not backed by a signed agreement in force",
-            f"write it into an agreement: coord agreement obligation add KEY --party PARTY --text TEXT "
-            f"--duty {duty.key} --as {letter}",
+            project,
+            ngettext(
+                "{count} duty carries an R or A that no agreement in force names: {duties}",
+                "{count} duties carry an R or A that no agreement in force names: {duties}",
+                len(listed),
+            ).format(count=len(listed), duties=shown),
+            _("write them into the next agreement: {command}").format(
+                command="coord agreement obligation add KEY --party PARTY --text TEXT --duty DUTY --as R"
+            ),
         )
 
 

@@ -24,6 +24,7 @@ class ProjectRow(NamedTuple):
     key: str
     start: str | None
     end: str | None
+    lead: str | None = None  # the lead stakeholder's key: who a hint proposes when nobody else is the obvious one
 
 
 class DutyRow(NamedTuple):
@@ -94,10 +95,11 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None, workspace: Path 
     params = {"pid": project_id}
     only = " WHERE d.project_id = :pid" if project_id is not None else ""
     projects = {
-        pid: ProjectRow(pid, key, iso(start), iso(end))
-        for pid, key, start, end in tuples(
+        pid: ProjectRow(pid, key, iso(start), iso(end), lead)
+        for pid, key, start, end, lead in tuples(
             conn,
-            "SELECT id, key, starts_on, ends_on FROM project" + (" WHERE id = :pid" if project_id is not None else ""),
+            "SELECT p.id, p.key, p.starts_on, p.ends_on, s.key FROM project p "
+            "LEFT JOIN stakeholder s ON s.id = p.lead_id" + (" WHERE p.id = :pid" if project_id is not None else ""),
             params,
         )
     }

@@ -4,6 +4,8 @@ where a ``CoordError`` becomes ``Error: …`` on stderr and its exit code."""
 from __future__ import annotations
 
 import importlib
+import os
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -54,8 +56,19 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
         "verify",
         "Check everything the store can prove: terms, signatures, keys, history.",
     ),
-    "demo": ("coordkit.cli.ascode", "demo", "Build the Liede Renjia example workspace and render its documents."),
+    "demo": ("coordkit.cli.demo", "demo", "Build the Liede Renjia example workspace and render its documents."),
+    "completion": (
+        "coordkit.cli.completion",
+        "completion",
+        "Print the shell completion script; keys complete from the store.",
+    ),
 }
+
+
+if "_COORD_COMPLETE" in os.environ:  # the shell asks for completions: typer's classes answer (coord completion)
+    from coordkit.cli.completion import prepare
+
+    prepare(os.environ)
 
 
 def load_command(name: str) -> Any:
@@ -131,6 +144,12 @@ app = typer.Typer(
 )
 
 
+class Color(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"coord {__version__}")
@@ -150,6 +169,24 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
     ] = False,
+    color: Annotated[
+        Color,
+        typer.Option(
+            "--color",
+            help="Colour: auto (on a terminal, unless NO_COLOR is set), always or never.",
+            case_sensitive=False,
+        ),
+    ] = Color.auto,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager", help="Print long output straight out (default: through COORD_PAGER, PAGER or less -FRX)."
+        ),
+    ] = False,
 ) -> None:
     """Who does what in a multi-party project."""
+    from coordkit.cli.display import settings
+
     state.db = db
+    settings.color = color.value
+    settings.pager = not no_pager

@@ -1,4 +1,4 @@
-"""coord validate / apply / export / schema / demo: a workspace described in YAML files."""
+"""coord validate / apply / export / schema: a workspace described in YAML files (coord demo: cli/demo.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,12 @@ FilesArg = Annotated[list[Path], typer.Argument(help="Workspace YAML files (they
 
 def validate(
     files: FilesArg,
-    on: Annotated[str | None, typer.Option("--on", help="Check the content as of this date (default: today).")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", help="Check the content as of this date (default: today, or the last day of ended projects)."
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
     """Check workspace files without any store.
@@ -33,8 +38,8 @@ def validate(
     from coordkit.services.ascode.validate import validate_files
     from coordkit.services.checking import check_date
 
-    day, _explicit = check_date(on)
-    _loaded, report = validate_files(files, on=day)
+    day, explicit = check_date(on)
+    _loaded, report = validate_files(files, on=day if explicit else None)
     say(f"{len(files)} file(s) valid.")
     print_report(report, "json" if fmt == "json" else "table", None)
     if report.errors:
@@ -119,33 +124,3 @@ def schema(output: OutputOpt = None) -> None:
     from coordkit.spec import workspace_schema
 
     write_out(workspace_schema(), output)
-
-
-def demo(
-    directory: Annotated[Path, typer.Argument(help="Folder to build it in (must not exist yet).")] = Path(
-        "liede-renjia-demo"
-    ),
-) -> None:
-    """Build the Liede Renjia example workspace and render its documents.
-
-    \b
-    Example:
-      coord demo liede-renjia-demo
-    """
-    from coordkit.cli.check import print_report
-    from coordkit.cli.matrix import _table
-    from coordkit.services.demo import DEMO_DATE, build_demo
-
-    result = build_demo(directory, progress=say)
-    say(f"\nThe responsibility matrix of {result.project} on {DEMO_DATE} (the example's date):")
-    _table(result.matrix, None)
-    say(f"\nWhat coord check finds on {DEMO_DATE}:")
-    print_report(result.report, "table", None)
-    say("\nMade:")
-    for label, path in result.made:
-        say(f"  {label:<34} {path}")
-    for note in result.notes:
-        say(f"  note: {note}")
-    say(
-        f"\nTry: cd {directory} && coord matrix --on {DEMO_DATE} && coord check --on {DEMO_DATE} && coord agreement list"
-    )

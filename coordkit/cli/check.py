@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from coordkit.cli.context import store
-from coordkit.cli.display import say, table_text, write_out
+from coordkit.cli.display import say, terminal_text, tidy, write_out
 from coordkit.cli.options import OutputOpt, ProjectOpt
 
 if TYPE_CHECKING:
@@ -58,22 +57,68 @@ def check(
 
 
 def print_report(report: Report, fmt: str, output: Path | None) -> None:
-    """Findings as a table or JSON, and a one-line summary on stderr."""
+    """Findings as a linter prints them (or JSON), and a one-line summary on stderr."""
+    from coordkit.i18n import _
+
+    if report.note:
+        say(report.note)
     if fmt == "json":
         from coordkit.output import to_json
 
         write_out(to_json(report.as_dict()), output)
     elif report.findings:
-        rows = [f.as_dict() for f in report.findings]
-        columns = [
-            ("severity", "severity"),
-            ("rule", "rule"),
-            ("subject", "subject"),
-            ("message", "finding"),
-            ("hint", "what to do"),
-        ]
-        styles = {"severity": "bold red" if sys.stdout.isatty() else ""}
-        text = table_text(rows, columns, title=f"Findings on {report.on}", styles=styles, to_file=output is not None)
-        write_out(text, output)
-    where = f" in project '{report.project}'" if report.project else ""
-    say(f"{report.errors} error(s), {report.warnings} warning(s) on {report.on}{where}.")
+        from coordkit.cli.display import PIPE_WIDTH, use_color, width
+
+        to_file = output is not None
+        write_out(
+            findings_text(report, room=PIPE_WIDTH if to_file else width(), colour=use_color() and not to_file), output
+        )
+    where = _(" in project '{project}'").format(project=report.project) if report.project else ""
+    say(
+        _("{errors} error(s), {warnings} warning(s) on {on}{where}.").format(
+            errors=report.errors, warnings=report.warnings, on=report.on, where=where
+        )
+    )
+
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow"}
+
+
+def findings_text(report: Report, *, room: int, colour: bool) -> str:
+    """One block a finding: severity, rule and subject; the message, wrapped; the hint on one line of its own.
+
+    The hint is never wrapped: it holds a command to copy, and a line break
+    inside it would break the command. The message wraps at ``room`` columns
+    under a two-space indent.
+    """
+    from rich.console import Console
+    from rich.padding import Padding
+    from rich.text import Text
+
+    out = Console(
+        force_terminal=colour,
+        no_color=not colour,
+        color_system="standard" if colour else None,
+        width=max(room, 20),
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+    with out.capture() as capture:
+        for index, finding in enumerate(report.findings):
+            if index:
+                out.print()
+            head = Text()
+            head.append(finding.severity, style=SEVERITY_STYLE.get(finding.severity, "bold"))
+            head.append("  ")
+            head.append(finding.rule, style="bold")
+            head.append("  " + terminal_text(finding.subject))
+            if finding.project and finding.project != report.project:
+                head.append(f"  ({terminal_text(finding.project)})", style="dim")
+            out.print(head, overflow="ignore", crop=False, no_wrap=True)
+            out.print(Padding(Text(terminal_text(finding.message)), (0, 0, 0, 2)))
+            out.print(
+                Text("  " + terminal_text(finding.hint), style="cyan"), overflow="ignore", crop=False, no_wrap=True
+            )
+    return tidy(str(capture.get()))

@@ -3,13 +3,23 @@
 Names come from people and may hold terminal escape sequences (ESC ] 0; sets
 the window title, ESC [ 2 J clears the screen): text bound for a terminal
 loses its control characters, and only the colour codes rich adds survive.
+
+Output fits the terminal: tables are laid out for its width (``COLUMNS`` when
+set, else the terminal's, else 200 columns for a pipe or a file), hide the
+columns that do not fit rather than wrap every cell to five characters, and
+text longer than the screen goes through a pager, as git does (``COORD_PAGER``,
+else ``PAGER``, else ``less -FRX``; ``--no-pager`` turns it off). Colour
+follows ``--color auto|always|never``; with ``auto`` it is on only for a
+terminal, and never when ``NO_COLOR`` is set (no-color.org).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +28,118 @@ if TYPE_CHECKING:
 
 # An SGR colour sequence as rich writes it (ESC [ digits/semicolons m), or one control character to drop
 _TERMINAL_UNSAFE = re.compile("(\x1b\\[[0-9;]*m)|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+PIPE_WIDTH = 200  # columns of a table written to a pipe or a file (no terminal to measure)
+DEFAULT_PAGER = "less -FRX"  # -F: quit when it fits one screen, -R: colours, -X: leave the text on the screen
+
+
+@dataclass
+class Settings:
+    """The global options ``--color`` and ``--no-pager`` (set by the root command)."""
+
+    color: str = "auto"  # auto, always or never
+    pager: bool = True
+
+
+settings = Settings()
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def use_color() -> bool:
+    """Colour on stdout: ``--color always``/``never`` win; ``auto`` means a terminal and no ``NO_COLOR``."""
+    if settings.color == "always":
+        return True
+    if settings.color == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return stdout_is_terminal()
+
+
+def width() -> int:
+    """Columns to lay text out in: ``COLUMNS`` when set, the terminal's width, else ``PIPE_WIDTH``."""
+    value = os.environ.get("COLUMNS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    if stdout_is_terminal():
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return PIPE_WIDTH
+
+
+def height() -> int:
+    value = os.environ.get("LINES", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    import shutil
+
+    return shutil.get_terminal_size().lines
+
+
+def console(*, to_file: bool = False, wide: int | None = None) -> Any:
+    """A rich console that renders to text for stdout (or for a file: no colour, ``PIPE_WIDTH`` columns)."""
+    from rich.console import Console
+
+    colour = use_color() and not to_file
+    return Console(
+        file=None,
+        force_terminal=colour,
+        no_color=not colour,
+        color_system="standard" if colour else None,
+        width=wide or (PIPE_WIDTH if to_file else width()),
+        record=False,
+        soft_wrap=False,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+
+
+def tidy(text: str) -> str:
+    """Rich pads every line to the console's width: the padding goes, and the text ends with one newline."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def page(text: str) -> None:
+    """Text for a terminal: through the pager when it is longer than the screen, else straight out.
+
+    As git does: ``COORD_PAGER``, else ``PAGER``, else ``less -FRX`` (``LESS=FRX`` is set when unset, so a
+    plain ``less`` behaves the same); an empty value or ``cat`` means no pager, and a pager that cannot
+    start leaves the text on stdout.
+    """
+    command = os.environ.get("COORD_PAGER", os.environ.get("PAGER", DEFAULT_PAGER)).strip()
+    if not settings.pager or command in ("", "cat") or text.count("\n") < height() - 1:
+        sys.stdout.write(text)
+        return
+    import subprocess
+
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX"), "LV": os.environ.get("LV", "-c")}
+    sys.stdout.flush()
+    try:
+        pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)  # a shell command, as git runs it
+    except OSError:
+        sys.stdout.write(text)
+        return
+    assert pager.stdin is not None
+    try:
+        pager.stdin.write(text.encode(sys.stdout.encoding or "utf-8", errors="replace"))
+        pager.stdin.close()
+    except BrokenPipeError:  # the reader quit the pager before the end: that is fine
+        pass
+    except KeyboardInterrupt:
+        pass
+    while True:
+        try:
+            code = pager.wait()
+            break
+        except KeyboardInterrupt:  # Ctrl-C belongs to the pager while it runs
+            continue
+    if code == 127:  # the shell found no such pager
+        sys.stdout.write(text)
 
 
 def terminal_text(text: str) -> str:
@@ -47,8 +169,10 @@ def write_out(content: str | bytes, output: Path | None) -> None:
         if isinstance(content, bytes):
             sys.stdout.buffer.write(content)
             sys.stdout.flush()
+        elif stdout_is_terminal():
+            page(_keep_colours(content))
         else:
-            sys.stdout.write(_keep_colours(content) if sys.stdout.isatty() else content)
+            sys.stdout.write(content)
         return
     from coordkit.files import atomic_write
     from coordkit.i18n import _
@@ -65,35 +189,78 @@ def table_text(
     styles: Mapping[str, str] | None = None,
     row_styles: Sequence[str] | None = None,
     to_file: bool = False,
+    hide_first: Sequence[str] = (),
 ) -> str:
-    """A rich table rendered to text (coloured only on a terminal); long ones as plain columns."""
+    """A rich table rendered to text for the terminal's width (coloured only on a terminal); long ones as plain columns.
+
+    Columns that do not fit are left out (``hide_first`` names the first to go, then the rightmost), and a
+    line on stderr says which: ten columns squeezed into 100 would wrap every cell to five characters.
+    """
     if len(rows) > PLAIN_ABOVE:
         return plain_table(rows, columns, title=title)
-    from rich.console import Console
     from rich.table import Table
 
     from coordkit.output import cell_text
 
+    texts = [[terminal_text(cell_text(row.get(f))) for f, _ in columns] for row in rows]
+    room = PIPE_WIDTH if to_file else width()
+    shown, needs = fit_columns(columns, texts, room, hide_first)
     table = Table(title=title, show_lines=False, header_style="bold")
-    for field, header in columns:
-        table.add_column(header, style=(styles or {}).get(field), overflow="fold")
-    for index, row in enumerate(rows):
-        table.add_row(
-            *(terminal_text(cell_text(row.get(f))) for f, _ in columns),
-            style=row_styles[index] if row_styles else None,
+    for index in shown:
+        field, header = columns[index]
+        table.add_column(
+            header,
+            style=(styles or {}).get(field),
+            overflow="fold",
+            min_width=needs[index],
+            no_wrap=index == shown[0],
         )
-    terminal = not to_file and sys.stdout.isatty()
-    console = Console(
-        file=None,
-        force_terminal=terminal,
-        no_color=not terminal,
-        width=None if terminal else 200,
-        record=True,
-        soft_wrap=False,
-    )
-    with console.capture() as capture:
-        console.print(table)
-    return capture.get()
+    for number, line in enumerate(texts):
+        table.add_row(*(line[i] for i in shown), style=row_styles[number] if row_styles else None)
+    hidden = [columns[i][1] for i in range(len(columns)) if i not in shown]
+    if hidden and not to_file:
+        from coordkit.i18n import _
+
+        say(
+            _("Not shown at {width} columns: {fields} (widen the terminal, or use --format yaml).").format(
+                width=room, fields=", ".join(hidden)
+            )
+        )
+    out = console(to_file=to_file, wide=room)
+    with out.capture() as capture:
+        out.print(table)
+    return str(capture.get())
+
+
+COMFORT = 14  # a text column may wrap down to this many cells a line, no narrower
+LONGEST_WORD = 30  # ... nor cut a word (neighbourhood-committee) shorter than this
+
+
+def fit_columns(
+    columns: Columns, texts: Sequence[Sequence[str]], room: int, hide_first: Sequence[str] = ()
+) -> tuple[list[int], dict[int, int]]:
+    """The columns (by index) that fit in ``room`` cells, and the width each needs.
+
+    A column needs its widest line, or ``COMFORT`` cells if that is narrower; the first column (the key)
+    always needs its widest line, as keys are typed back and must never wrap. A rich table adds 3 cells a
+    column and 1 for the closing border.
+    """
+    from rich.cells import cell_len
+
+    needs: dict[int, int] = {}
+    for index, (_field, header) in enumerate(columns):
+        lines = [header] + [line for row in texts for line in row[index].splitlines()]
+        natural = max((cell_len(line) for line in lines), default=0)
+        words = max((cell_len(word) for line in lines for word in line.split()), default=0)
+        needs[index] = natural if index == 0 else max(min(natural, COMFORT), min(words, LONGEST_WORD))
+    shown = list(range(len(columns)))
+    order = [i for name in hide_first for i, (field, _h) in enumerate(columns) if field == name]
+    order += [i for i in reversed(shown) if i not in order and i != 0]
+    for index in order:
+        if 1 + sum(needs[i] + 3 for i in shown) <= room or len(shown) <= 2:
+            break
+        shown.remove(index)
+    return shown, needs
 
 
 PLAIN_ABOVE = 300  # rows; rich lays out a 2,000-row table in seconds, plain columns in milliseconds
@@ -125,15 +292,18 @@ def emit(
     *,
     title: str | None = None,
     styles: Mapping[str, str] | None = None,
+    hide_first: Sequence[str] = (),
 ) -> None:
-    """Print ``data`` in ``fmt``: the table and csv/md use the flat ``rows``."""
+    """Print ``data`` in ``fmt``: the table and csv/md use the flat ``rows`` (``hide_first``: see ``table_text``)."""
     from coordkit.output import render_text
 
     if fmt == "table":
         if not rows:
             say("Nothing to show.")
             return
-        content = table_text(rows, columns, title=title, styles=styles, to_file=output is not None)
+        content = table_text(
+            rows, columns, title=title, styles=styles, to_file=output is not None, hide_first=hide_first
+        )
     else:
         content = render_text(data, rows, columns, fmt)
     write_out(content, output)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from coordkit.cli.completion import complete
 from coordkit.cli.context import store
 from coordkit.cli.display import emit, say, write_out
 from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt
@@ -36,11 +37,21 @@ LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the document:
 
 
 def render(
-    key: Annotated[str | None, typer.Argument(help="Agreement key (or --all).")] = None,
+    key: Annotated[
+        str | None, typer.Argument(help="Agreement key (or --all).", autocompletion=complete("agreement"))
+    ] = None,
     version: Annotated[int | None, typer.Option("--version", help="Version (default: the newest).")] = None,
     fmt: Annotated[DocFormat, typer.Option("--format", "-f", help="md, html, pdf or docx.")] = DocFormat.pdf,
     lang: LangOpt = Lang.en,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (or folder with --all).")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File (or folder with --all; - for stdout). Default at a terminal: documents/KEY-vN.LANG.FORMAT; "
+            "piped: stdout.",
+        ),
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every agreement (newest versions) into a folder.")] = False,
     status: Annotated[str | None, typer.Option("--status", help="With --all: only this status.")] = None,
     project: Annotated[str | None, typer.Option("--project", "-p", help="With --all: only this project.")] = None,
@@ -91,9 +102,17 @@ def render(
     if refused:
         docs = [d for d in docs if (d["key"], d["version"]) not in refused]
     if not all_:
+        from coordkit.render.documents import file_name
+
         content = render_agreement(docs[0], stakeholders, fmt=fmt.value, lang=lang.value, workspace=root)
-        if isinstance(content, bytes) and output is None and sys.stdout.isatty():
-            raise InvalidInput(f"{fmt.value} is a binary format: pass -o FILE.{fmt.value}")
+        if output == Path("-") or (output is None and not at_terminal()):  # piped: the document is the data
+            if isinstance(content, bytes) and sys.stdout.isatty():
+                raise InvalidInput(f"{fmt.value} is a binary format: pass -o FILE.{fmt.value}")
+            write_out(content, None)
+            return
+        if output is None:  # at a terminal, like render --all: into documents/, one name per version and language
+            output = Path("documents") / file_name(docs[0], fmt.value, lang.value)
+            output.parent.mkdir(parents=True, exist_ok=True)
         write_out(content, output)
         return
     _render_all(docs, stakeholders, fmt=fmt, lang=lang, folder=output or Path("documents"), root=root)
@@ -115,6 +134,10 @@ def _unprovable(conn: Conn, root: Path, docs: list[AgreementDoc]) -> dict[tuple[
         for row in verify(conn, workspace=root)
         if not row["ok"] and (row["key"], row["version"]) in wanted
     }
+
+
+def at_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 def _render_all(

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from coordkit.cli.completion import complete
 from coordkit.cli.context import reading, writing
 from coordkit.cli.display import emit, emit_record, say
 from coordkit.cli.options import (
@@ -19,6 +20,7 @@ from coordkit.cli.options import (
     ToOpt,
 )
 from coordkit.domain.duties import Assignment, Duty
+from coordkit.i18n import _
 
 app = typer.Typer(
     help="Duties (one responsibility each) and their RACI assignments.\n\n\b\nExample:\n  coord duty assign market-venue liede-committee --as A",
@@ -33,7 +35,28 @@ COLUMNS = [
     ("due", "due"),
     ("assignments", "assignments"),
 ]
-PartyArg = Annotated[str, typer.Argument(help="Stakeholder key, or role:KEY for a role of the project.")]
+PartyArg = Annotated[
+    str,
+    typer.Argument(
+        help="Stakeholder key, or role:KEY for a role of the project.", autocompletion=complete("stakeholder", "role")
+    ),
+]
+DutyArg = Annotated[str, typer.Argument(help="Duty key.", autocompletion=complete("duty"))]
+
+
+def _parties(flag: str, meaning: str) -> typer.models.OptionInfo:
+    """``--r liede-sw`` … : the parties given a letter when the duty is made (comma-separated or repeated)."""
+    return typer.Option(
+        flag,
+        help=meaning + ": stakeholder keys or role:KEY, comma-separated or repeated.",
+        autocompletion=complete("stakeholder", "role"),
+    )
+
+
+ROpt = Annotated[list[str] | None, _parties("--r", "Responsible: who does the work")]
+AOpt = Annotated[list[str] | None, _parties("--a", "Accountable: who answers for it (one)")]
+COpt = Annotated[list[str] | None, _parties("--c", "Consulted: asked before")]
+IOpt = Annotated[list[str] | None, _parties("--i", "Informed: told after")]
 
 
 def _assignment_text(item: Assignment) -> str:
@@ -56,19 +79,36 @@ def add(
     title_zh: Annotated[str | None, typer.Option("--title-zh", help="Chinese title.")] = None,
     category: Annotated[str | None, typer.Option("--category", help="Group in the matrix, e.g. markets.")] = None,
     due: Annotated[str | None, typer.Option("--due", help="Due date, YYYY-MM-DD.")] = None,
+    r: ROpt = None,
+    a: AOpt = None,
+    c: COpt = None,
+    i: IOpt = None,
     project: ProjectOpt = None,
 ) -> None:
-    """Add a duty to a project.
+    """Add a duty to a project, with its RACI letters if you like.
 
     \b
     Example:
-      coord duty add market-venue --title "Provide the venue for the monthly market" --category markets
+      coord duty add market-venue --title "Provide the market square" --r liede-property --a liede-street --c liede-sw,role:venue-host
     """
     from coordkit.services.duties import add_duty
+    from coordkit.textparse import split_list
 
+    parties = {
+        letter: split_list(",".join(given)) for letter, given in (("R", r), ("A", a), ("C", c), ("I", i)) if given
+    }
     with writing() as conn:
-        add_duty(conn, key=key, title=title, title_zh=title_zh, category=category, due=due, project=project)
-    say(f"Added duty '{key}'.")
+        add_duty(
+            conn,
+            key=key,
+            title=title,
+            title_zh=title_zh,
+            category=category,
+            due=due,
+            project=project,
+            parties=parties,
+        )
+    say(_("Added duty '{key}'.").format(key=key))
 
 
 @app.command("list")
@@ -88,12 +128,12 @@ def list_(
 
     with reading() as conn:
         rows = list_duties(conn, project=project, category=category)
-    emit(rows, [_flat(r) for r in rows], COLUMNS, fmt.value, output, title="Duties")
+    emit(rows, [_flat(r) for r in rows], COLUMNS, fmt.value, output, title="Duties", hide_first=("project", "due"))
 
 
 @app.command("show")
 def show(
-    key: Annotated[str, typer.Argument(help="Duty key.")],
+    key: DutyArg,
     project: ProjectOpt = None,
     fmt: ShowFormatOpt = ShowFormat.table,
     output: OutputOpt = None,
@@ -116,7 +156,7 @@ def show(
 
 @app.command("edit")
 def edit(
-    key: Annotated[str, typer.Argument(help="Duty key.")],
+    key: DutyArg,
     title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
     title_zh: Annotated[str | None, typer.Option("--title-zh", help="New Chinese title ('' clears).")] = None,
     category: Annotated[str | None, typer.Option("--category", help="New category ('' clears).")] = None,
@@ -137,7 +177,7 @@ def edit(
 
 
 @app.command("remove")
-def remove(key: Annotated[str, typer.Argument(help="Duty key.")], project: ProjectOpt = None) -> None:
+def remove(key: DutyArg, project: ProjectOpt = None) -> None:
     """Remove a duty that has no assignments.
 
     \b
@@ -153,43 +193,57 @@ def remove(key: Annotated[str, typer.Argument(help="Duty key.")], project: Proje
 
 @app.command("assign")
 def assign(
-    duty: Annotated[str, typer.Argument(help="Duty key.")],
+    duty: DutyArg,
     party: PartyArg,
-    letter: Annotated[str, typer.Option("--as", help="RACI letter: R, A, C or I.")],
+    letter: Annotated[str, typer.Option("--as", help="RACI letters: R, A, C or I; several as R,A.")],
     valid_from: FromOpt = None,
     valid_to: ToOpt = None,
     project: ProjectOpt = None,
 ) -> None:
-    """Give a stakeholder (or a role) a RACI letter for a duty.
+    """Give a stakeholder (or a role) RACI letters for a duty.
 
     \b
     Example:
-      coord duty assign market-venue liede-committee --as A --from 2024-01-01
+      coord duty assign market-venue liede-committee --as R,A --from 2024-01-01
     """
-    from coordkit.services.duties import assign_duty
+    from coordkit.services.duties import assign_duty, letter_list
 
     with writing() as conn:
         assign_duty(
             conn, duty=duty, party=party, letter=letter, project=project, valid_from=valid_from, valid_to=valid_to
         )
-    say(f"'{party}' is {letter.upper()} for duty '{duty}'.")
+    say(
+        _("'{party}' is {letters} for duty '{duty}'.").format(
+            party=party, letters=",".join(letter_list(letter)), duty=duty
+        )
+    )
 
 
 @app.command("unassign")
 def unassign(
-    duty: Annotated[str, typer.Argument(help="Duty key.")],
+    duty: DutyArg,
     party: PartyArg,
-    letter: Annotated[str | None, typer.Option("--as", help="Only this letter (default: all of the party's).")] = None,
+    letter: Annotated[
+        str | None, typer.Option("--as", help="Only these letters, e.g. A or R,A (default: all of the party's).")
+    ] = None,
+    valid_from: Annotated[
+        str | None, typer.Option("--from", help="Remove only from this day on, YYYY-MM-DD (the rest stays).")
+    ] = None,
+    valid_to: Annotated[
+        str | None, typer.Option("--to", help="Remove only up to this day, inclusive (the rest stays).")
+    ] = None,
     project: ProjectOpt = None,
 ) -> None:
-    """Remove a party's manual assignments to a duty.
+    """Remove a party's manual assignments to a duty, or only a period of them.
 
     \b
     Example:
-      coord duty unassign market-venue liede-committee --as C
+      coord duty unassign market-venue liede-committee --as A --from 2024-03-01 --to 2024-12-31
     """
     from coordkit.services.duties import unassign_duty
 
     with writing() as conn:
-        unassign_duty(conn, duty=duty, party=party, letter=letter, project=project)
-    say(f"Removed the assignment(s) of '{party}' to duty '{duty}'.")
+        unassign_duty(
+            conn, duty=duty, party=party, letter=letter, project=project, valid_from=valid_from, valid_to=valid_to
+        )
+    say(_("Removed the assignment(s) of '{party}' to duty '{duty}'.").format(party=party, duty=duty))

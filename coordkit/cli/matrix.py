@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from enum import StrEnum
 from typing import Annotated, Any
@@ -9,9 +10,10 @@ from typing import Annotated, Any
 import typer
 
 from coordkit.cli.context import store
-from coordkit.cli.display import say, write_out
+from coordkit.cli.display import say, terminal_text, tidy, write_out
 from coordkit.cli.options import OnOpt, OutputOpt, ProjectOpt
 from coordkit.domain.matrix import Matrix
+from coordkit.i18n import _
 
 
 class MatrixFormat(StrEnum):
@@ -84,36 +86,166 @@ def matrix(
                 root = opened.root
             write_out(html_to_pdf(render.to_html(data, root), lang="en", workspace=root), output)
     else:
-        _table(data, output)
+        print_matrix(data, output)
 
 
-def _table(data: Matrix, output: Any) -> None:
+DUTY_INDENT = "  "
+FLAG = " !"
+MIN_CELL = 9  # a party column is at least this wide ...
+MAX_CELL = 16  # ... and at most this wide: a longer name is abbreviated (3 lines of 16 hold most names whole)
+HEADER_LINES = 3
+
+
+def abbreviate(name: str, width: int, lines: int = 3) -> list[str]:
+    """A name as at most ``lines`` lines of at most ``width`` cells, words kept whole where they fit.
+
+    'Liede Community Neighbourhood Committee' in 9 cells: a word longer than the
+    column loses its end to a full stop ('Neighbou.'); a name too long for the
+    lines loses its parenthesised aside first; if the name still takes
+    more than three lines, its longest words shrink to four letters and a full
+    stop ('Comm.'), and a name longer than that ends in '…'. Never a letter of
+    the matrix itself is cut: only headers are shortened.
+    """
+    from rich.cells import cell_len, set_cell_size
+
+    def shorten(word: str, size: int) -> str:
+        return word if cell_len(word) <= size else set_cell_size(word, size - 1).rstrip() + "."
+
+    def wrap(words: list[str]) -> list[str]:
+        found: list[str] = []
+        for word in words:
+            if found and cell_len(found[-1]) + 1 + cell_len(word) <= width:
+                found[-1] += " " + word
+            else:
+                found.append(word)
+        return found
+
+    words = [shorten(word, width) for word in name.split()] or [""]
+    wrapped = wrap(words)
+    if len(wrapped) > lines and "(" in name.strip("( "):  # an aside goes first: 'Liede Street Office (functional …)'
+        return abbreviate(re.sub(r"\s*[(（][^)）]*[)）]?", " ", name).strip(), width, lines)
+    for index in sorted(range(len(words)), key=lambda i: -cell_len(words[i])):
+        if len(wrapped) <= lines:
+            break
+        if cell_len(words[index]) > 5:
+            words[index] = shorten(words[index], 5)
+            wrapped = wrap(words)
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = set_cell_size(wrapped[-1], min(width, cell_len(wrapped[-1]) + 1) - 1).rstrip() + "…"
+    return wrapped
+
+
+def header_width(name: str) -> int:
+    """The narrowest column (``MIN_CELL`` to ``MAX_CELL``) that shows ``name`` whole in ``HEADER_LINES`` lines."""
+    for size in range(MIN_CELL, MAX_CELL + 1):
+        lines = abbreviate(name, size, HEADER_LINES)
+        if " ".join(lines) == " ".join(name.split()):
+            return size
+    return MAX_CELL
+
+
+def column_groups(widths: list[int], room: int, fixed: int) -> list[list[int]]:
+    """Party columns (by index) split into groups that fit ``room`` beside the duty column (``fixed`` cells).
+
+    A rich table costs 3 cells a column and 1 for the closing border; every group has at least one column.
+    """
+    groups: list[list[int]] = [[]]
+    used = fixed + 3 + 1
+    for index, width in enumerate(widths):
+        if groups[-1] and used + width + 3 > room:
+            groups.append([])
+            used = fixed + 3 + 1
+        groups[-1].append(index)
+        used += width + 3
+    return groups
+
+
+def matrix_text(data: Matrix, *, room: int, colour: bool) -> str:
+    """The matrix for a terminal of ``room`` columns: categories as rows, parties by name, in column groups.
+
+    Each group repeats the duty column, so every cell stays under its header and
+    no letter is cut; a duty with findings carries '!', and the findings follow
+    the table, one line each.
+    """
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
+    columns = data["columns"]
+    cell_widths = [
+        max([header_width(column["name"])] + [cell_len(row["cells"].get(column["key"], "")) for row in data["rows"]])
+        for column in columns
+    ]
+    headers = [
+        abbreviate(terminal_text(column["name"]), width, HEADER_LINES)
+        for column, width in zip(columns, cell_widths, strict=True)
+    ]
+    duty_width = max(cell_len(DUTY_INDENT + row["duty"] + (FLAG if row["findings"] else "")) for row in data["rows"])
+    duty_width = max([duty_width, cell_len(_("duty"))] + [cell_len(row["category"] or "") for row in data["rows"]])
+    groups = column_groups(cell_widths, room, duty_width)
+    scope = data["project"] or _("all projects")
+    out = Console(
+        force_terminal=colour,
+        no_color=not colour,
+        color_system="standard" if colour else None,
+        width=max(room, duty_width + MIN_CELL + 7),
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    with out.capture() as capture:
+        for number, group in enumerate(groups, start=1):
+            title = _("Responsibility matrix · {project} · {on}").format(project=scope, on=data["on"])
+            if len(groups) > 1:
+                title += " · " + _("columns {first}–{last} of {count}").format(
+                    first=group[0] + 1, last=group[-1] + 1, count=len(columns)
+                )
+            table = Table(header_style="bold")
+            table.add_column(_("duty"), no_wrap=True, min_width=duty_width)
+            for index in group:
+                table.add_column(
+                    "\n".join(headers[index]), justify="center", no_wrap=True, min_width=cell_widths[index]
+                )
+            category: object = object()
+            for row in data["rows"]:
+                if row["category"] != category:
+                    category = row["category"]
+                    table.add_row(
+                        Text(terminal_text(row["category"] or _("(no category)")), style="bold"), *("" for _i in group)
+                    )
+                label = DUTY_INDENT + terminal_text(row["duty"]) + (FLAG if row["findings"] else "")
+                cells = [_cell(row["cells"].get(columns[index]["key"], "")) for index in group]
+                table.add_row(Text(label, style="red" if row["findings"] else ""), *cells)
+            if number > 1:
+                out.print()
+            out.print(Text(title, style="bold"), no_wrap=True, overflow="ignore", crop=False)
+            out.print(table)
+        flagged = [row for row in data["rows"] if row["findings"]]
+        for row in flagged:
+            out.print(Text(terminal_text(f"! {row['duty']}: {', '.join(row['findings'])}"), style="red"))
+        out.print(_("R responsible · A accountable · C consulted · I informed · * via a role · # signed agreement"))
+    return tidy(str(capture.get()))
+
+
+def _cell(text: str) -> Any:
+    from rich.text import Text
+
+    cell = Text()
+    for index, mark in enumerate(text.split(",")):
+        if mark:
+            cell.append(("," if index else "") + mark, style=STYLES[mark[0]])
+    return cell
+
+
+def print_matrix(data: Matrix, output: Any) -> None:
+    """The table form of the matrix: to the terminal (its width, its colours, the pager) or to a file."""
+    from coordkit.cli.display import PIPE_WIDTH, use_color, width
+
     if not data["rows"]:
-        say("No duties to show.")
+        say(_("No duties to show."))
         return
-    title = f"Responsibility matrix · {data['project'] or 'all projects'} · {data['on']}"
-    table = Table(title=title, header_style="bold")
-    for header in ("category", "duty"):
-        table.add_column(header)
-    for column in data["columns"]:
-        table.add_column(column["key"], justify="center")
-    table.add_column("findings", style="red")
-    for row in data["rows"]:
-        cells = []
-        for column in data["columns"]:
-            text = Text()
-            for index, mark in enumerate(row["cells"].get(column["key"], "").split(",")):
-                if mark:
-                    text.append(("," if index else "") + mark, style=STYLES[mark[0]])
-            cells.append(text)
-        style = "on grey23" if row["findings"] and sys.stdout.isatty() and output is None else None
-        table.add_row(row["category"] or "", row["duty"], *cells, ", ".join(row["findings"]), style=style)
-    terminal = output is None and sys.stdout.isatty()
-    console = Console(force_terminal=terminal, no_color=not terminal, width=None if terminal else 250)
-    with console.capture() as capture:
-        console.print(table)
-    write_out(capture.get(), output)
+    to_file = output is not None
+    text = matrix_text(data, room=PIPE_WIDTH if to_file else width(), colour=use_color() and not to_file)
+    write_out(text, output)

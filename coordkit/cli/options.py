@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from coordkit.cli.completion import complete
+
 
 class ListFormat(StrEnum):
     table = "table"
@@ -30,7 +32,12 @@ OutputOpt = Annotated[
 ]
 ProjectOpt = Annotated[
     str | None,
-    typer.Option("--project", "-p", help="Project key (default: the current project, see 'coord project use')."),
+    typer.Option(
+        "--project",
+        "-p",
+        help="Project key (default: the current project, see 'coord project use').",
+        autocompletion=complete("project"),
+    ),
 ]
 FromOpt = Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: open).")]
 ToOpt = Annotated[str | None, typer.Option("--to", help="Last day, inclusive, YYYY-MM-DD (default: open).")]

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from coordkit.cli.completion import complete
 from coordkit.cli.context import reading, store, writing
 from coordkit.cli.display import emit, emit_record, say, write_out
 from coordkit.cli.options import OutputOpt, ShowFormat, ShowFormatOpt
@@ -31,6 +32,8 @@ COLUMNS = [
     ("contacts", "contacts"),
     ("representatives", "representatives"),
 ]
+# What a narrow terminal leaves out first (the rest still shows with --format yaml)
+HIDE_FIRST = ("interests", "representatives", "active", "influence", "interest", "contacts", "kind", "name_zh")
 
 ContactOpt = Annotated[
     list[str] | None, typer.Option("--contact", help="CHANNEL:VALUE, repeatable (phone:020-8888-0000).")
@@ -132,12 +135,12 @@ def list_(
             raise InvalidInput("pdf is a binary format: pass -o FILE.pdf")
         write_out(render_register(rows, fmt=fmt.value, lang=lang, today=today().isoformat(), workspace=root), output)
         return
-    emit(rows, rows, COLUMNS, fmt.value, output, title="Stakeholders")
+    emit(rows, rows, COLUMNS, fmt.value, output, title="Stakeholders", hide_first=HIDE_FIRST)
 
 
 @app.command("show")
 def show(
-    key: Annotated[str, typer.Argument(help="Stakeholder key.")],
+    key: Annotated[str, typer.Argument(help="Stakeholder key.", autocompletion=complete("stakeholder"))],
     fmt: ShowFormatOpt = ShowFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -156,7 +159,7 @@ def show(
 
 @app.command("edit")
 def edit(
-    key: Annotated[str, typer.Argument(help="Stakeholder key.")],
+    key: Annotated[str, typer.Argument(help="Stakeholder key.", autocompletion=complete("stakeholder"))],
     name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
     name_zh: Annotated[str | None, typer.Option("--name-zh", help="New Chinese name ('' clears).")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help=f"One of: {KINDS_HELP}.")] = None,
@@ -210,7 +213,9 @@ def edit(
 
 
 @app.command("remove")
-def remove(key: Annotated[str, typer.Argument(help="Stakeholder key.")]) -> None:
+def remove(
+    key: Annotated[str, typer.Argument(help="Stakeholder key.", autocompletion=complete("stakeholder"))],
+) -> None:
     """Remove a stakeholder that nothing refers to.
 
     A stakeholder still referenced is retired with 'coord stakeholder edit KEY --inactive' instead.

@@ -6,14 +6,14 @@ import ctypes.util
 import importlib.util
 from typing import Any
 
+from coordkit.i18n import _
+
 
 def _module(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
 def diagnose() -> list[dict[str, Any]]:
-    from coordkit.render.pdf import CJK_PACKAGE, cjk_fonts
-
     rows: list[dict[str, Any]] = [
         {"format": "table, json, csv, yaml, md", "ok": True, "detail": "built in", "fix": ""},
     ]
@@ -58,13 +58,29 @@ def diagnose() -> list[dict[str, Any]]:
             "fix": "" if subsetter else "apt-get install libharfbuzz-subset0",
         }
     )
-    fonts = cjk_fonts()
-    rows.append(
-        {
-            "format": "pdf --lang zh",
-            "ok": bool(fonts),
-            "detail": f"CJK fonts: {', '.join(fonts[:3])}" if fonts else "no CJK font: Chinese would print as boxes",
-            "fix": "" if fonts else f"apt-get install {CJK_PACKAGE}",
-        }
-    )
+    rows.append(cjk_row())
     return rows
+
+
+def cjk_row() -> dict[str, Any]:
+    """Chinese PDFs: a system CJK font, or the font extra (``pip install 'coordkit[cjk]'``), which needs no system step."""
+    from coordkit.render.pdf import CJK_EXTRA, CJK_PACKAGE, bundled_fonts, system_cjk_fonts
+
+    system, bundled = system_cjk_fonts(), bundled_fonts()
+    if system:
+        detail = _("CJK fonts: {fonts}").format(fonts=", ".join(system[:3]))
+        if bundled:
+            detail += _(" (the font extra is installed too, used when the system has none)")
+    elif bundled:
+        files = sorted({path.name for path in bundled.values()})
+        detail = _("CJK fonts from the font extra: {files} in {folder}").format(
+            files=", ".join(files), folder=next(iter(bundled.values())).parent
+        )
+    else:
+        detail = _("no CJK font: Chinese PDFs are refused (they would print as boxes)")
+    fix = (
+        ""
+        if system or bundled
+        else _("{extra} (or apt-get install {package})").format(extra=CJK_EXTRA, package=CJK_PACKAGE)
+    )
+    return {"format": "pdf --lang zh", "ok": bool(system or bundled), "detail": detail, "fix": fix}

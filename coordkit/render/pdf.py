@@ -1,13 +1,21 @@
-"""HTML to PDF with WeasyPrint, refusing Chinese documents when no CJK font is installed.
+"""HTML to PDF with WeasyPrint, refusing Chinese documents when no CJK font is there.
 
 A PDF rendered without a CJK font shows empty boxes instead of Chinese, which
-no party could sign; the error says which package brings one instead.
-WeasyPrint reads only the template folders and ``data:`` URLs (``render.fetcher``).
+no party could sign; the error says how to get one instead. A font comes from
+the system (fontconfig: ``fc-list :lang=zh``) or from the ``[cjk]`` extra
+(``pip install 'coordkit[cjk]'``: Noto Sans SC and Noto Serif SC, SIL OFL),
+which coord loads through ``@font-face`` under the family names the templates
+ask for when fontconfig knows no CJK font, so a machine without any font
+package still prints Chinese (a system font, when there is one, is left to do
+the work: the documents look as they did before the extra came).
+WeasyPrint reads only the template folders, the extra's font folder and
+``data:`` URLs (``render.fetcher``).
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -15,12 +23,37 @@ from pathlib import Path
 from typing import Any
 
 from coordkit.errors import CoordError
+from coordkit.i18n import _
 
 CJK_PACKAGE = "fonts-noto-cjk"
+CJK_EXTRA = "pip install 'coordkit[cjk]'"
+FONT_MODULE = "pylopdf_fonts_zh_cn"  # the package the [cjk] extra installs
+# The families the templates name, each served by one file of the extra (the Sans file also answers to
+# "Noto Sans SC": a template written for Google's web fonts finds it too).
+FONT_FILES = {
+    "Noto Sans CJK SC": "NotoSansSC-Regular.otf",
+    "Noto Sans SC": "NotoSansSC-Regular.otf",
+    "Noto Serif CJK SC": "NotoSerifSC-Regular.otf",
+    "Noto Serif SC": "NotoSerifSC-Regular.otf",
+}
+
+
+class CannotRender(CoordError):
+    """This machine lacks something a format needs (WeasyPrint's libraries, a CJK font): the message names the fix."""
 
 
 @functools.lru_cache(maxsize=1)
-def cjk_fonts() -> tuple[str, ...]:
+def bundled_fonts() -> dict[str, Path]:
+    """Family → font file, from the ``[cjk]`` extra (empty without it). Found by path: nothing is imported."""
+    spec = importlib.util.find_spec(FONT_MODULE)
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return {family: folder / name for family, name in FONT_FILES.items() if (folder / name).is_file()}
+
+
+@functools.lru_cache(maxsize=1)
+def system_cjk_fonts() -> tuple[str, ...]:
     """Families fontconfig knows that cover Chinese (empty when none, or no fontconfig)."""
     if shutil.which("fc-list") is None:
         return ()
@@ -28,26 +61,50 @@ def cjk_fonts() -> tuple[str, ...]:
     return tuple(sorted({line.split(",")[0].strip() for line in result.stdout.splitlines() if line.strip()}))
 
 
+def cjk_fonts() -> tuple[str, ...]:
+    """Every family that can print Chinese here: the system's, then the extra's."""
+    system = system_cjk_fonts()
+    return system + tuple(family for family in sorted(bundled_fonts()) if family not in system)
+
+
+def fonts_to_load() -> dict[str, Path]:
+    """The extra's files to load through ``@font-face``: only when the system has no CJK font of its own."""
+    return {} if system_cjk_fonts() else bundled_fonts()
+
+
+def missing_cjk_font() -> CannotRender:
+    return CannotRender(
+        _(
+            "rendering Chinese to PDF needs a CJK font and none is installed; install coord's font extra "
+            "({extra}) or a system font (Debian/Ubuntu: apt-get install {package}) and try again"
+        ).format(extra=CJK_EXTRA, package=CJK_PACKAGE)
+    )
+
+
 def require_cjk_font() -> None:
     if not cjk_fonts():
-        raise CoordError(
-            "rendering Chinese to PDF needs a CJK font and none is installed; "
-            f"install one (Debian/Ubuntu: apt-get install {CJK_PACKAGE}) and try again"
-        )
+        raise missing_cjk_font()
 
 
 def weasyprint() -> Any:
     try:
         import weasyprint as module
     except (ImportError, OSError) as error:
-        raise CoordError(
-            f"PDF output needs WeasyPrint and its system libraries (Pango): {error}; see coord doctor"
+        raise CannotRender(
+            _("PDF output needs WeasyPrint and its system libraries (Pango): {error}; see coord doctor").format(
+                error=error
+            )
         ) from None
     return module
 
 
 def has_cjk(text: str) -> bool:
     return re.search(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]", text) is not None
+
+
+def needs_cjk(html: str, lang: str) -> bool:
+    """A document in Chinese, or with Chinese in it (an English agreement names 猎德街道办事处), needs a CJK font."""
+    return lang == "zh" or has_cjk(html)
 
 
 def asset_folders(workspace: Path | None) -> list[Path]:
@@ -58,6 +115,14 @@ def asset_folders(workspace: Path | None) -> list[Path]:
     return [own, builtin_dir()] if own is not None else [builtin_dir()]
 
 
+def font_face_css(fonts: dict[str, Path]) -> str:
+    """``@font-face`` rules that give the templates' family names the extra's files."""
+    return "".join(
+        f'@font-face {{ font-family: "{family}"; src: url("{path.resolve().as_uri()}"); }}\n'
+        for family, path in sorted(fonts.items())
+    )
+
+
 def html_to_pdf(html: str, *, lang: str, workspace: Path | None = None) -> bytes:
     """A4 PDF of ``html``; Chinese (asked for, or in the text) needs a CJK font.
 
@@ -65,7 +130,8 @@ def html_to_pdf(html: str, *, lang: str, workspace: Path | None = None) -> bytes
     templates/ folder, else the built-in one; anything outside those folders
     stops the rendering with one line naming the URL.
     """
-    if lang == "zh" or has_cjk(html):
+    chinese = needs_cjk(html, lang)
+    if chinese:
         require_cjk_font()
     module = weasyprint()
     from weasyprint.urls import FatalURLFetchingError
@@ -73,10 +139,18 @@ def html_to_pdf(html: str, *, lang: str, workspace: Path | None = None) -> bytes
     from coordkit.render.fetcher import ContainedFetcher, refusal
 
     folders = asset_folders(workspace)
-    fetcher = ContainedFetcher(folders)
+    fonts = fonts_to_load() if chinese else {}
+    fetcher = ContainedFetcher(folders + sorted({path.parent for path in fonts.values()}))
     try:
         document = module.HTML(string=html, base_url=folders[0].resolve().as_uri() + "/", url_fetcher=fetcher)
-        result = document.write_pdf()
+        if fonts:
+            from weasyprint.text.fonts import FontConfiguration
+
+            font_config = FontConfiguration()
+            faces = module.CSS(string=font_face_css(fonts), font_config=font_config, url_fetcher=fetcher)
+            result = document.write_pdf(stylesheets=[faces], font_config=font_config)
+        else:
+            result = document.write_pdf()
     except FatalURLFetchingError as error:
         raise refusal(error, folders) from None
     assert isinstance(result, bytes)

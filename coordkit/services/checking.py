@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from coordkit.checks import Report, run_rules
 from coordkit.checks.config import load_config
 from coordkit.checks.snapshot import Effective, Snapshot, load_snapshot
+from coordkit.checks.when import day_to_check
 from coordkit.dates import OPEN_END, parse_date, today
 from coordkit.domain.matrix import Matrix, MatrixRow
 from coordkit.storage.lookup import project_scope
@@ -41,29 +43,49 @@ def check_store(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
 ) -> Report:
+    """The findings on ``on``; without it, today, or the last day of a project that has ended (``Report.note`` says so)."""
     day, explicit = check_date(on)
     config = load_config(root)
     pid, pkey = project_scope(conn, project)
     snapshot = load_snapshot(conn, project_id=pid, workspace=root)
-    return run_rules(snapshot, on=day, explicit_on=explicit, config=config, select=select, ignore=ignore, project=pkey)
+    note = ""
+    if not explicit:
+        day, note = day_to_check(snapshot.projects.values(), day)
+    now = today().isoformat()
+    report = run_rules(
+        snapshot, on=day, explicit_on=explicit, config=config, select=select, ignore=ignore, project=pkey, today=now
+    )
+    return replace(report, note=note)
 
 
-def _mark(item: Effective) -> str:
-    """The letter as the matrix shows it: * through a role, # from a signed agreement."""
-    return item.letter + (ROLE_MARK if item.role else "") + (AGREEMENT_MARK if item.agreement else "")
+def _marks(item: Effective) -> str:
+    """What a letter carries in the matrix: * through a role, # from a signed agreement."""
+    return (ROLE_MARK if item.role else "") + (AGREEMENT_MARK if item.agreement else "")
+
+
+def cell_text(marks: dict[str, set[str]]) -> str:
+    """Each letter once, in RACI order, with every mark it carries: {'A': {'', '#'}, 'R': {'*'}} → 'R*,A#'.
+
+    A party that holds the A by hand and by a signed agreement holds one A, which
+    an agreement backs: the cell says 'A#', not 'A,A#'.
+    """
+    return ",".join(
+        letter + "".join(mark for mark in (ROLE_MARK, AGREEMENT_MARK) if any(mark in m for m in marks[letter]))
+        for letter in sorted(marks, key=LETTER_ORDER.__getitem__)
+    )
 
 
 def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, project: str | None) -> Matrix:
     """The matrix as data: columns (parties or roles), rows (duties), cells and row findings."""
-    cells: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    cells: dict[int, dict[str, dict[str, set[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
     if by == "role":
         for item in snapshot.role_assignments:
             if (item.start or "") <= on <= (item.end or OPEN_END):
-                cells[item.duty_id][item.role].append(item.letter + (AGREEMENT_MARK if item.agreement else ""))
+                cells[item.duty_id][item.role][item.letter].add(AGREEMENT_MARK if item.agreement else "")
     else:
         for eff in snapshot.effective:
             if (eff.start or "") <= on <= (eff.end or OPEN_END):
-                cells[eff.duty_id][eff.party].append(_mark(eff))
+                cells[eff.duty_id][eff.party][eff.letter].add(_marks(eff))
     flagged: dict[tuple[str | None, str], list[str]] = defaultdict(list)
     for finding in report.findings:
         if finding.rule in DUTY_RULES and finding.rule not in flagged[(finding.project, finding.subject)]:
@@ -76,10 +98,7 @@ def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, projec
     rows: list[MatrixRow] = []
     for duty in snapshot.duties:
         pkey = snapshot.projects[duty.project_id].key
-        row_cells = {
-            party: ",".join(sorted(marks, key=lambda m: (LETTER_ORDER[m[0]], m)))
-            for party, marks in sorted(cells.get(duty.id, {}).items())
-        }
+        row_cells = {party: cell_text(marks) for party, marks in sorted(cells.get(duty.id, {}).items())}
         rows.append(
             {
                 "project": pkey,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from coordkit.domain.matrix import Matrix
 from coordkit.errors import InvalidInput
+from coordkit.i18n import _
 
 DEMO_DATE = "2024-09-01"  # a day inside the example's term, so the demo tells the same story every year
 PROJECT = "liede-renjia"
@@ -37,7 +39,6 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
     from coordkit.checks.snapshot import load_snapshot
     from coordkit.render import documents as docs
     from coordkit.render import matrix as matrix_render
-    from coordkit.render.doctor import diagnose
     from coordkit.services.agreements.reading import newest_version_ids
     from coordkit.services.ascode.apply import apply
     from coordkit.services.ascode.load import load
@@ -49,9 +50,15 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
     from coordkit.storage.lookup import lookup_id
 
     if (directory / "coord.db").exists():
-        raise InvalidInput(f"{directory} already holds a coord store; remove it or name another folder")
+        raise InvalidInput(
+            _("{directory} already holds a coord store; remove it or name another folder").format(directory=directory)
+        )
     example = example_dir() / "liede-renjia.yaml"
-    progress(f"Building the Liede Renjia workspace in {directory}/ from {example.name} …")
+    progress(
+        _("Building the Liede Renjia workspace in {directory}/ from {file} …").format(
+            directory=directory, file=example.name
+        )
+    )
     store = open_store(from_path(directory / "coord.db", "demo"), create=True)
     try:
         loaded = load([example])
@@ -69,52 +76,81 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
     report = run_rules(snapshot, on=DEMO_DATE, explicit_on=False, config=config, project=PROJECT)
     duty_report = run_rules(snapshot, on=DEMO_DATE, explicit_on=True, config=config, select=DUTY_RULES, project=PROJECT)
     matrix = build_matrix(snapshot, on=DEMO_DATE, by="stakeholder", report=duty_report, project=PROJECT)
-    result = DemoResult(PROJECT, matrix, report, [("workspace (store and example YAML)", directory)])
+    result = DemoResult(PROJECT, matrix, report, [(_("workspace (store and example YAML)"), directory)])
     out = directory / "documents"
     out.mkdir(exist_ok=True)
-    health = {row["format"]: row for row in diagnose()}
-    pdf_ok, zh_ok = health["pdf"]["ok"], health["pdf --lang zh"]["ok"]
-    if not pdf_ok:
-        result.notes.append(f"no PDFs: {health['pdf']['detail']} ({health['pdf']['fix']})")
-    elif not zh_ok:
-        result.notes.append(f"no Chinese PDFs: {health['pdf --lang zh']['fix']}")
-    progress(f"Rendering {len(agreements)} agreements …")
+    skipped = Skipped()
+    progress(_("Rendering {count} agreements …").format(count=len(agreements)))
     for fmt, lang in (("md", "en"), ("md", "zh"), ("html", "en"), ("html", "zh"), ("pdf", "en"), ("pdf", "zh")):
-        if fmt == "pdf" and (not pdf_ok or (lang == "zh" and not zh_ok)):
-            continue
+        made = 0
         for doc in agreements:
-            content = docs.render_agreement(doc, stakeholders, fmt=fmt, lang=lang, workspace=directory)
-            _write(out / docs.file_name(doc, fmt, lang), content)
-        result.made.append((f"agreements, {fmt.upper()} ({lang})", out / f"*.{lang}.{fmt}"))
-    _write(out / "matrix.html", matrix_render.to_html(matrix, directory))
-    _write(out / "matrix.xlsx", matrix_render.to_xlsx(matrix))
-    made = ["matrix.html", "matrix.xlsx"]
+            path = out / docs.file_name(doc, fmt, lang)
+            made += skipped.attempt(
+                path, partial(docs.render_agreement, doc, stakeholders, fmt=fmt, lang=lang, workspace=directory)
+            )
+        if made:
+            label = _("agreements, {format} ({lang})").format(format=fmt.upper(), lang=lang)
+            result.made.append((label, out / f"*.{lang}.{fmt}"))
+    matrix_html = matrix_render.to_html(matrix, directory)
     register = docs.render_register(stakeholders, fmt="html", lang="en", today=DEMO_DATE, workspace=directory)
-    _write(out / "register.html", register)
-    made.append("register.html")
-    if pdf_ok:
-        from coordkit.render.pdf import html_to_pdf
-
-        _write(
-            out / "matrix.pdf", html_to_pdf(matrix_render.to_html(matrix, directory), lang="en", workspace=directory)
-        )
-        made.append("matrix.pdf")
-        if zh_ok:
-            _write(
-                out / "register.zh.pdf",
-                docs.render_register(stakeholders, fmt="pdf", lang="zh", today=DEMO_DATE, workspace=directory),
-            )
-            made.append("register.zh.pdf")
-    for name in made:
-        result.made.append(
-            (
-                name.replace(".", ", ", 1)
-                .replace("matrix", "responsibility matrix")
-                .replace("register", "stakeholder register"),
-                out / name,
-            )
-        )
+    documents: list[tuple[str, str, Callable[[], str | bytes]]] = [
+        (_("responsibility matrix, HTML"), "matrix.html", lambda: matrix_html),
+        (_("responsibility matrix, XLSX"), "matrix.xlsx", lambda: matrix_render.to_xlsx(matrix)),
+        (_("stakeholder register, HTML"), "register.html", lambda: register),
+        (_("responsibility matrix, PDF"), "matrix.pdf", lambda: _pdf(matrix_html, "en", directory)),
+        (
+            _("stakeholder register, PDF (zh)"),
+            "register.zh.pdf",
+            lambda: docs.render_register(stakeholders, fmt="pdf", lang="zh", today=DEMO_DATE, workspace=directory),
+        ),
+    ]
+    for label, name, make in documents:
+        if skipped.attempt(out / name, make):
+            result.made.append((label, out / name))
+    result.notes.extend(skipped.notes())
     return result
+
+
+def _pdf(html: str, lang: str, workspace: Path) -> bytes:
+    from coordkit.render.pdf import html_to_pdf
+
+    return html_to_pdf(html, lang=lang, workspace=workspace)
+
+
+class Skipped:
+    """Files the demo could not make here, by reason: an optional capability missing is a note, never a failure.
+
+    Eight Chinese PDFs missing a font make one line (the reason and its fix),
+    not eight errors; the same reason is tried again for each file, so a file
+    that does not need the missing thing (an English PDF without Chinese text)
+    is still made.
+    """
+
+    def __init__(self) -> None:
+        self.by_reason: dict[str, list[str]] = {}
+
+    def attempt(self, path: Path, make: Callable[[], str | bytes]) -> bool:
+        from coordkit.render.pdf import CannotRender
+
+        try:
+            content = make()
+        except CannotRender as missing:
+            self.by_reason.setdefault(str(missing), []).append(path.name)
+            return False
+        _write(path, content)
+        return True
+
+    def notes(self) -> list[str]:
+        return [
+            _("skipped {count} file(s) ({names}): {reason}").format(
+                count=len(names), names=_shorten(names), reason=reason
+            )
+            for reason, names in self.by_reason.items()
+        ]
+
+
+def _shorten(names: list[str]) -> str:
+    return ", ".join(names) if len(names) <= 3 else ", ".join(names[:2]) + ", …"
 
 
 def _write(path: Path, content: str | bytes) -> None:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from coordkit.dates import iso, parse_date
+from coordkit.dates import OPEN_END, OPEN_START, day_after, day_before, iso, parse_date
 from coordkit.domain.duties import (
     Assignment,
     Duty,
@@ -20,7 +20,7 @@ from coordkit.domain.duties import (
 from coordkit.errors import AlreadyExists, InvalidInput, NotFound, Refused
 from coordkit.storage import events
 from coordkit.storage.lookup import exists, lookup_id, resolve_project
-from coordkit.storage.sql import Conn, column, execute, executemany, in_list, insert, rows, scalar
+from coordkit.storage.sql import Conn, column, execute, executemany, in_list, rows, scalar
 from coordkit.vocab import LETTERS
 
 LETTER_SQL = "CASE a.letter " + " ".join(f"WHEN '{letter}' THEN {i}" for i, letter in enumerate(LETTERS)) + " END"
@@ -128,12 +128,26 @@ def add_duty(
     title_zh: str | None = None,
     category: str | None = None,
     due: str | None = None,
+    parties: Mapping[str, Sequence[str]] | None = None,
 ) -> Duty:
+    """Add a duty, with its letters when ``parties`` gives them ({'R': ['liede-sw'], 'C': ['a', 'role:host']}):
+    one command and one event for what took five."""
     pid, pkey = resolve_project(conn, project)
     fields = check_duty(key=key, title=title, title_zh=title_zh, category=category, due=parse_date(due, "--due"))
     if exists(conn, "duty", key, pid):
         raise AlreadyExists(f"duty '{key}' already exists in project '{pkey}'")
     write_duties(conn, pid, [fields], new=True)
+    given = [(check_letter(letter), party) for letter, named in (parties or {}).items() for party in named]
+    if given:
+        did = lookup_id(conn, "duty", key, "duty", project_id=pid, scope=f"project '{pkey}'")
+        values, letters = [], []
+        for letter, party in sorted(given, key=lambda pair: LETTERS.index(pair[0])):
+            sid, rid = resolve_party(conn, party, pid, pkey)
+            named = party.removeprefix("role:")
+            letters.append(Letter(named if sid else f"role:{named}", letter, None, None))
+            values.append({"duty": did, "stakeholder": sid, "role": rid, "letter": letter, "from": None, "to": None})
+        check_letters(key, letters)
+        write_assignments(conn, values)
     after = get_duty(conn, key=key, project=pkey)
     events.record(conn, action="duty.add", entity="duty", key=f"{pkey}/{key}", after=after)
     return after
@@ -211,51 +225,91 @@ def assign_duty(
     valid_from: str | None = None,
     valid_to: str | None = None,
 ) -> Duty:
-    """Give ``party`` the RACI ``letter`` for ``duty``, open-ended unless a window is given."""
+    """Give ``party`` the RACI ``letter`` for ``duty`` (several at once: 'R,A'), open-ended unless a window is given."""
     pid, pkey = resolve_project(conn, project)
-    letter = check_letter(letter)
+    chosen = letter_list(letter)
     did = lookup_id(conn, "duty", duty, "duty", project_id=pid, scope=f"project '{pkey}'")
     sid, rid = resolve_party(conn, party, pid, pkey)
     start, end = iso(parse_date(valid_from, "--from")), iso(parse_date(valid_to, "--to"))
     before = get_duty(conn, key=duty, project=pkey)
     named = party.removeprefix("role:")
     check_letters(
-        duty, [Letter(named if sid else f"role:{named}", letter, start, end)], held=letters_of(before["assignments"])
+        duty,
+        [Letter(named if sid else f"role:{named}", one, start, end) for one in chosen],
+        held=letters_of(before["assignments"]),
     )
-    insert(
+    write_assignments(
         conn,
-        "assignment",
-        {
-            "duty_id": did,
-            "stakeholder_id": sid,
-            "role_id": rid,
-            "letter": letter,
-            "valid_from": start,
-            "valid_to": end,
-            "source": "manual",
-        },
+        [{"duty": did, "stakeholder": sid, "role": rid, "letter": one, "from": start, "to": end} for one in chosen],
     )
     after = get_duty(conn, key=duty, project=pkey)
     events.record(conn, action="duty.assign", entity="duty", key=f"{pkey}/{duty}", before=before, after=after)
     return after
 
 
-def unassign_duty(conn: Conn, *, duty: str, party: str, letter: str | None = None, project: str | None = None) -> Duty:
-    """Remove the party's manual assignments to the duty (only ``letter`` when given)."""
+def letter_list(text: str) -> list[str]:
+    """'R,A', 'R A', 'R，A' or 'RA' → ['R', 'A'] (RACI order, each once); a wrong letter is refused by name."""
+    from coordkit.textparse import split_list
+
+    items = [
+        part
+        for item in split_list(text.replace(" ", ","))
+        for part in (list(item) if len(item) > 1 and all(c in "RACIraci" for c in item) else [item])
+    ]
+    letters = [check_letter(item) for item in items] or [check_letter(text)]
+    return sorted(set(letters), key=LETTERS.index)
+
+
+def unassign_duty(
+    conn: Conn,
+    *,
+    duty: str,
+    party: str,
+    letter: str | None = None,
+    project: str | None = None,
+    valid_from: str | None = None,
+    valid_to: str | None = None,
+) -> Duty:
+    """Remove the party's manual assignments to the duty (only ``letter`` when given; several: 'R,A').
+
+    With ``valid_from``/``valid_to``, only that period goes: an open-ended A
+    unassigned from 2024-03-01 to 2024-12-31 becomes an A until 2024-02-29 and
+    another from 2025-01-01, so a hint that resolves an overlap removes the
+    overlap and keeps the rest of a correct window.
+    """
     pid, pkey = resolve_project(conn, project)
     did = lookup_id(conn, "duty", duty, "duty", project_id=pid, scope=f"project '{pkey}'")
     sid, rid = resolve_party(conn, party, pid, pkey)
+    chosen = letter_list(letter) if letter else None
+    cut_from, cut_to = iso(parse_date(valid_from, "--from")), iso(parse_date(valid_to, "--to"))
+    if cut_from and cut_to and cut_to < cut_from:
+        raise InvalidInput(f"--to {cut_to} is before --from {cut_from}")
     before = get_duty(conn, key=duty, project=pkey)
     which, value = ("stakeholder_id", sid) if sid is not None else ("role_id", rid)
-    params = {"d": did, "v": value, "l": check_letter(letter) if letter else None}
-    only_letter = " AND letter = :l" if letter else ""
+    params: dict[str, Any] = {"d": did, "v": value}
+    only_letter = " AND letter IN " + in_list("letter", chosen, params) if chosen else ""
     base = f"FROM assignment WHERE duty_id = :d AND {which} = :v{only_letter}"
-    from_agreement = scalar(conn, f"SELECT count(*) {base} AND source <> 'manual'", params)
-    if execute(conn, f"DELETE {base} AND source = 'manual'", params) == 0:
-        if from_agreement:
+    found = rows(conn, f"SELECT id, letter, valid_from, valid_to, source {base}", params)
+    low, high = cut_from or OPEN_START, cut_to or OPEN_END
+    hit = [r for r in found if (iso(r.valid_from) or OPEN_START) <= high and low <= (iso(r.valid_to) or OPEN_END)]
+    manual = [r for r in hit if r.source == "manual"]
+    if not manual:
+        if any(r.source != "manual" for r in hit):
             raise Refused(f"'{party}' holds duty '{duty}' through a signed agreement; amend or terminate it instead")
-        what = f" as {params['l']}" if letter else ""
-        raise InvalidInput(f"'{party}' has no assignment{what} for duty '{duty}'")
+        what = f" as {','.join(chosen)}" if chosen else ""
+        when = " in that period" if cut_from or cut_to else ""
+        raise InvalidInput(f"'{party}' has no assignment{what} for duty '{duty}'{when}")
+    execute(conn, "DELETE FROM assignment WHERE id IN " + in_list("gone", [r.id for r in manual], params), params)
+    kept: list[tuple[str, str | None, str | None]] = []
+    for r in manual:
+        start, end = iso(r.valid_from), iso(r.valid_to)
+        if cut_from and (start or OPEN_START) < cut_from:
+            kept.append((r.letter, start, day_before(cut_from)))
+        if cut_to and cut_to < (end or OPEN_END):
+            kept.append((r.letter, day_after(cut_to), end))
+    write_assignments(
+        conn, [{"duty": did, "stakeholder": sid, "role": rid, "letter": x, "from": s, "to": e} for x, s, e in kept]
+    )
     after = get_duty(conn, key=duty, project=pkey)
     events.record(conn, action="duty.unassign", entity="duty", key=f"{pkey}/{duty}", before=before, after=after)
     return after

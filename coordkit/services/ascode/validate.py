@@ -13,15 +13,25 @@ from coordkit.services.ascode.load import Known, Loaded, check_references, load
 from coordkit.vocab import PARTY_LABELS
 
 
-def validate_files(paths: Sequence[Path], *, on: str) -> tuple[Loaded, Any]:
-    """Check files without any store: syntax, schema, references, then the rules over their content."""
+def validate_files(paths: Sequence[Path], *, on: str | None) -> tuple[Loaded, Any]:
+    """Check files without any store: syntax, schema, references, then the rules over their content.
+
+    Without ``on``: today, or the last day of projects that have all ended (``report.note`` says so).
+    """
+    from dataclasses import replace
+
     from coordkit.checks import run_rules
     from coordkit.checks.config import CheckConfig
+    from coordkit.checks.when import day_to_check
+    from coordkit.dates import today
 
     loaded = load(paths)
     check_references(loaded, Known.of(loaded.items))
-    report = run_rules(snapshot_of(loaded.items), on=on, explicit_on=False, config=CheckConfig())
-    return loaded, report
+    snapshot = snapshot_of(loaded.items)
+    now = today().isoformat()
+    day, note = (on, "") if on else day_to_check(snapshot.projects.values(), now)
+    report = run_rules(snapshot, on=day, explicit_on=False, config=CheckConfig(), today=now)
+    return loaded, replace(report, note=note)
 
 
 def snapshot_of(items: dict[str, list[dict[str, Any]]]) -> Any:
@@ -36,7 +46,10 @@ def snapshot_of(items: dict[str, list[dict[str, Any]]]) -> Any:
         intersect,
     )
 
-    projects = {i: ProjectRow(i, p["key"], p.get("start"), p.get("end")) for i, p in enumerate(items["projects"], 1)}
+    projects = {
+        i: ProjectRow(i, p["key"], p.get("start"), p.get("end"), p.get("lead"))
+        for i, p in enumerate(items["projects"], 1)
+    }
     project_ids = {p.key: i for i, p in projects.items()}
     duties = [
         DutyRow(i, project_ids[d["project"]], d["key"], d["title"], d.get("category"))
