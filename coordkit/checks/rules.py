@@ -18,8 +18,8 @@ from coordkit.checks.config import CheckConfig
 from coordkit.checks.snapshot import DutyRow, Effective, ProjectRow, Snapshot, intersect
 from coordkit.dates import FIRST_DAY, OPEN_END, OPEN_START, add_days, covers, day_after, day_before
 from coordkit.domain.agreements import AgreementDoc, in_force
-from coordkit.proof import PROOF_RULES, Problem, verify_all
 from coordkit.i18n import _, ngettext
+from coordkit.proof import PROOF_RULES, Problem, verify_all
 
 
 @dataclass(frozen=True)
