@@ -14,8 +14,9 @@ import pytest
 from pypdf import PdfReader
 
 import coordkit.render.pdf as pdf
-from coordkit.cli.completion import like_prefix, store_keys
+from coordkit.cli.completion import store_keys
 from coordkit.services.checking import cell_text
+from coordkit.storage.lookup import like_prefix
 from tests.conftest import Workspace, ok, run_coord
 
 ROOT = Path(__file__).resolve().parent.parent

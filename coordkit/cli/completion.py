@@ -17,28 +17,13 @@ from typing import Annotated, Any
 import typer
 
 LIMIT = 200  # candidates a shell can usefully show
-QUERIES = {
-    "stakeholder": "SELECT key FROM stakeholder WHERE key LIKE :prefix ESCAPE '!' ORDER BY key",
-    "project": "SELECT key FROM project WHERE key LIKE :prefix ESCAPE '!' ORDER BY key",
-    "agreement": "SELECT DISTINCT key FROM agreement WHERE key LIKE :prefix ESCAPE '!' ORDER BY key",
-    "duty": "SELECT key FROM duty WHERE key LIKE :prefix ESCAPE '!' AND (:pid IS NULL OR project_id = :pid) "
-    "ORDER BY key",
-    "role": "SELECT DISTINCT key FROM role WHERE key LIKE :prefix ESCAPE '!' AND (:pid IS NULL OR project_id = :pid) "
-    "ORDER BY key",
-}
-
-
-def like_prefix(text: str) -> str:
-    """``a_b%`` typed → ``a!_b!%%``: what was typed matches literally, then anything."""
-    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
 
 
 def store_keys(kinds: tuple[str, ...], incomplete: str, *, db: str | None, project: str | None) -> list[str]:
     """Keys of ``kinds`` that start with ``incomplete`` (roles as ``role:KEY``), from the store ``db`` names."""
     from coordkit.storage.engine import open_store
     from coordkit.storage.location import locate
-    from coordkit.storage.lookup import project_scope
-    from coordkit.storage.sql import column
+    from coordkit.storage.lookup import keys_starting, project_scope
 
     opened = open_store(locate(db))
     try:
@@ -55,8 +40,8 @@ def store_keys(kinds: tuple[str, ...], incomplete: str, *, db: str | None, proje
                     typed = ""  # 'r' Tab offers role:venue-host …
                 elif kind == "role":
                     continue  # roles are written role:KEY; what was typed is no start of that
-                keys = column(conn, QUERIES[kind], {"prefix": like_prefix(typed), "pid": pid})
-                found += [f"role:{key}" if kind == "role" else str(key) for key in keys]
+                keys = keys_starting(conn, kind, typed, project_id=pid, limit=LIMIT)
+                found += [f"role:{key}" if kind == "role" else key for key in keys]
                 if len(found) >= LIMIT:
                     break
             return found[:LIMIT]

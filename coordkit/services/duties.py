@@ -36,7 +36,7 @@ def assignments_of(conn: Conn, pid: int, duty_ids: list[int] | None) -> dict[int
         "FROM assignment a JOIN duty d ON d.id = a.duty_id "
         "LEFT JOIN stakeholder s ON s.id = a.stakeholder_id LEFT JOIN role r ON r.id = a.role_id "
         f"WHERE d.project_id = :pid{only} "
-        f"ORDER BY a.duty_id, {LETTER_SQL}, coalesce(s.key, r.key), a.valid_from, a.id"
+        f"ORDER BY a.duty_id, {LETTER_SQL}, coalesce(s.key, r.key), a.valid_from IS NOT NULL, a.valid_from, a.id"
     )
     found: dict[int, list[Assignment]] = defaultdict(list)
     for row in rows(conn, sql, params):

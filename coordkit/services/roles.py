@@ -22,7 +22,7 @@ def list_roles(conn: Conn, *, project: str | None = None, key: str | None = None
         conn,
         "SELECT h.role_id, s.key, h.valid_from, h.valid_to FROM role_holder h "
         "JOIN role r ON r.id = h.role_id JOIN stakeholder s ON s.id = h.stakeholder_id "
-        f"WHERE r.project_id = :pid{only} ORDER BY s.key, h.valid_from",
+        f"WHERE r.project_id = :pid{only} ORDER BY s.key, h.valid_from IS NOT NULL, h.valid_from, h.id",
         params,
     ):
         holders[rid].append({"stakeholder": skey, "from": iso(valid_from), "to": iso(valid_to)})

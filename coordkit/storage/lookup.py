@@ -55,3 +55,26 @@ def resolve_project(conn: Conn, key: str | None) -> tuple[int, str]:
     if not found:
         raise InvalidInput("there is no project yet; add one with 'coord project add KEY --name NAME'")
     raise InvalidInput("which project? pass --project KEY, or set one with 'coord project use KEY'")
+
+
+KEYED = {"stakeholder", "project", "agreement", "duty", "role"}
+
+
+def like_prefix(text: str) -> str:
+    """``a_b%`` typed → ``a!_b!%%``: what was typed matches literally, then anything."""
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
+
+
+def keys_starting(conn: Conn, table: str, prefix: str, *, project_id: int | None = None, limit: int = 200) -> list[str]:
+    """The distinct keys of ``table`` that start with ``prefix``, in order: a prefix scan of the key index.
+
+    Duties and roles are keyed per project; ``project_id`` narrows them to one.
+    """
+    if table not in KEYED:
+        raise ValueError(table)
+    params: dict[str, object] = {"prefix": like_prefix(prefix), "limit": limit}
+    scope = ""
+    if project_id is not None and table in {"duty", "role"}:
+        scope, params["pid"] = " AND project_id = :pid", project_id
+    sql = f"SELECT DISTINCT key FROM {table} WHERE key LIKE :prefix ESCAPE '!'{scope} ORDER BY key LIMIT :limit"
+    return [str(key) for key in column(conn, sql, params)]
