@@ -88,6 +88,14 @@ class Context:
         return verify_all(self.snapshot.proof)
 
     @cached_property
+    def held(self) -> dict[int, list[Effective]]:
+        """Every assignment by duty id: a hint looks at one duty's 10 rows, not the store's 100,000."""
+        found: dict[int, list[Effective]] = defaultdict(list)
+        for item in self.snapshot.effective:
+            found[item.duty_id].append(item)
+        return found
+
+    @cached_property
     def current(self) -> list[tuple[Effective, DutyRow]]:
         """Assignments valid on the date checked, with their duty (several rules need them)."""
         duties, on = self.snapshot.duty_index, self.on
@@ -139,11 +147,9 @@ def candidate(ctx: Context, project: ProjectRow, parties: Iterable[str | None]) 
 
 
 def by_duty(ctx: Context, letter: str) -> dict[int, list[Effective]]:
-    found: dict[int, list[Effective]] = defaultdict(list)
-    for item in ctx.snapshot.effective:
-        if item.letter == letter:
-            found[item.duty_id].append(item)
-    return found
+    return {
+        duty_id: picked for duty_id, items in ctx.held.items() if (picked := [a for a in items if a.letter == letter])
+    }
 
 
 def gaps(
@@ -176,7 +182,7 @@ def accountable_hint(ctx: Context, duty: DutyRow, project: ProjectRow, gap: tupl
     """A command that gives the A for ``gap``: to whoever held it just before, else the duty's only R there,
     else the project's lead (skipping anyone it would overload); PARTY only when nobody is known."""
     g_start, g_end = gap
-    held = [a for a in ctx.snapshot.effective if a.duty_id == duty.id]
+    held = ctx.held.get(duty.id, [])
     before = [a.party for a in held if a.letter == "A" and g_start and a.end == day_before(g_start)]
     doers = sorted({a.party for a in held if a.letter == "R" and intersect(a.start, a.end, g_start, g_end)})
     party = candidate(ctx, project, [*before, doers[0] if len(doers) == 1 else None, project.lead]) or "PARTY"
