@@ -122,9 +122,8 @@ def show(version: int | None = None) -> dict:
 
 @pytest.fixture
 def drafted(ws: Workspace) -> Workspace:
-    for args in SETUP:
-        ok(*args)
-    return ws
+    """The drafted agreement: SETUP's commands run once per session, their store copied after that."""
+    return ws.replay(SETUP)
 
 
 def sign_all(isolated: Path, *, date: str = "2024-02-20") -> None:
@@ -165,7 +164,8 @@ def sign_all(isolated: Path, *, date: str = "2024-02-20") -> None:
     )
 
 
-def test_life_from_draft_to_supersession(drafted: Workspace, isolated: Path) -> None:
+def test_life_from_draft_to_supersession(ws: Workspace, isolated: Path) -> None:
+    ws.replay(SETUP, fresh=True)  # the commands themselves, every time: this test checks what they made
     draft = show()
     assert (draft["status"], draft["terms_hash"], draft["unsigned"]) == ("draft", None, ["street", "sw", "committee"])
     assert draft["obligations"] == [
