@@ -336,6 +336,25 @@ INIT = [["init"]]
 
 
 @pytest.fixture(scope="session")
+def pg_url() -> str:
+    """COORD_TEST_DATABASE_URL; under pytest-xdist, a database of each worker's own beside it
+    (``test_gw0``, made from it when missing), so that workers never share rows."""
+    assert PG_URL
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return PG_URL
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(PG_URL)
+    name = f"{base.database}_{worker}"
+    with psycopg.connect(_psycopg_url(PG_URL), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
 def stores(tmp_path_factory: pytest.TempPathFactory) -> Stores:
     return Stores(tmp_path_factory.mktemp("stores"))
 
@@ -346,11 +365,11 @@ def ws(
 ) -> Iterator[Workspace]:
     """A fresh workspace in the current folder, on SQLite or on PostgreSQL."""
     if request.param == "postgresql":
-        assert PG_URL
-        monkeypatch.setenv("COORD_DATABASE_URL", PG_URL)
-        space = Workspace("postgresql", server_url(PG_URL), None, isolated, stores)
+        url = request.getfixturevalue("pg_url")
+        monkeypatch.setenv("COORD_DATABASE_URL", url)
+        space = Workspace("postgresql", server_url(url), None, isolated, stores)
         if not space.restored(INIT):
-            reset_postgres(PG_URL)
+            reset_postgres(url)
             space.replay(INIT, fresh=True)
     else:
         space = Workspace("sqlite", "", isolated / "coord.db", isolated, stores).replay(INIT)
