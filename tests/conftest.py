@@ -18,7 +18,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +59,36 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     work.mkdir()
     monkeypatch.chdir(work)
     return work
+
+
+# ------------------------------------------------------------------ slow child processes, started early
+
+EARLY = pytest.StashKey[dict[str, tuple[Path, "subprocess.Popen[str]"]]]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the child processes of tests marked ``early`` now, to run beside the other tests.
+
+    Such a test's module has ``start_early(folder) -> Popen``; the test finds its run in
+    ``config.stash[EARLY][nodeid]`` (or starts one itself when there is none) and checks it.
+    Not under pytest-xdist (every worker collects every test) nor with --collect-only.
+    """
+    if session.config.option.collectonly or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    started = session.config.stash.setdefault(EARLY, {})
+    for item in session.items:
+        if isinstance(item, pytest.Function) and item.get_closest_marker("early"):
+            folder = Path(tempfile.mkdtemp(prefix="coord-early-"))
+            started[item.nodeid] = (folder, item.module.start_early(folder))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A run whose test did not wait for it (stopped by -x, or deselected after collection) is ended."""
+    for folder, process in session.config.stash.get(EARLY, {}).values():
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # ------------------------------------------------------------------ the command line, in-process
