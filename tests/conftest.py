@@ -331,7 +331,7 @@ class Workspace:
             result = run_coord(*args)
             assert result.exit_code == 0, (args, result.stderr)
         if self.stores is not None and (fresh or key not in self.stores.saved):
-            self.stores.saved[key] = self._save(self.stores.root / f"{len(self.stores.saved):03d}")
+            self.stores.saved[key] = self._save(Path(tempfile.mkdtemp(dir=self.stores.root)))
         return self
 
     def restored(self, commands: Sequence[Sequence[str]]) -> bool:
