@@ -105,6 +105,27 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
+def _is_stream(path: Path) -> bool:
+    """``-o /dev/null``, ``-o /dev/stdout`` or a named pipe: a device, not a file to replace.
+
+    Replacing one by rename would put a regular file where ``/dev/null`` was, for
+    every program on the machine; these are written straight through instead.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
+def _write_stream(path: Path, data: bytes) -> None:
+    try:
+        with open(path, "wb") as stream:
+            stream.write(data)
+    except OSError as error:
+        raise InvalidInput(_("cannot write {path}: {reason}").format(path=path, reason=_reason(error))) from None
+
+
 def atomic_write(path: Path, content: bytes | str, *, sync_folder: bool = True) -> None:
     """Write ``content`` to ``path`` so that readers see the old file or the whole new one, never a piece.
 
@@ -121,6 +142,9 @@ def atomic_write(path: Path, content: bytes | str, *, sync_folder: bool = True) 
     """
     data = content.encode("utf-8") if isinstance(content, str) else content
     path = Path(path)
+    if _is_stream(path):
+        _write_stream(path, data)
+        return
     try:
         if path.is_dir() and not path.is_symlink():
             raise OSError(errno.EISDIR, os.strerror(errno.EISDIR))

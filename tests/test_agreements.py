@@ -119,14 +119,18 @@ def show(version: int | None = None) -> dict:
     return json.loads(ok(*args))
 
 
-@pytest.fixture
-def drafted(ws: Workspace) -> Workspace:
-    """The draft, and the committee's own key pair registered (before circulation, so it is frozen with the terms)."""
-    for args in SETUP:
-        ok(*args)
+def make_draft(ws: Workspace, *, fresh: bool = False) -> Workspace:
+    """The draft (SETUP run once per session, its store copied after that unless ``fresh``), and the committee's
+    own key pair registered before circulation, so it is frozen with the terms (the key file is the test's own)."""
+    ws.replay(SETUP, fresh=fresh)
     public = ok("key", "new", "-o", "keys/committee.pem").strip()
     ok("key", "register", "committee", public)
     return ws
+
+
+@pytest.fixture
+def drafted(ws: Workspace) -> Workspace:
+    return make_draft(ws)
 
 
 def sign_all(isolated: Path, *, date: str = "2024-02-20") -> None:
@@ -166,7 +170,8 @@ def sign_all(isolated: Path, *, date: str = "2024-02-20") -> None:
     )
 
 
-def test_life_from_draft_to_supersession(drafted: Workspace, isolated: Path) -> None:
+def test_life_from_draft_to_supersession(ws: Workspace, isolated: Path) -> None:
+    make_draft(ws, fresh=True)  # the commands themselves, every time: this test checks what they made
     draft = show()
     assert (draft["status"], draft["terms_hash"], draft["unsigned"]) == ("draft", None, ["street", "sw", "committee"])
     assert draft["obligations"] == [

@@ -17,97 +17,99 @@ KEY = "AGR-2024-001"
 EVIL = "<script>alert(1)</script> & Co"
 
 
+SETUP = [
+    [
+        "stakeholder",
+        "add",
+        "street",
+        "--name",
+        "Liede Street Office",
+        "--name-zh",
+        "猎德街道办事处",
+        "--kind",
+        "government",
+        "--contact",
+        "phone:020-3888-0000",
+        "--rep",
+        "Li Wei:Director",
+    ],
+    [
+        "stakeholder",
+        "add",
+        "sw",
+        "--name",
+        "Liede Social Work Station",
+        "--name-zh",
+        "猎德社工站",
+        "--kind",
+        "social-organisation",
+        "--contact",
+        "wechat:liede-sw",
+    ],
+    ["stakeholder", "add", "evil", "--name", EVIL, "--kind", "enterprise", "--contact", "phone:1"],
+    ["project", "add", "lr", "--name", "Liede Renjia", "--start", "2024-01-01"],
+    ["duty", "add", "market-plan", "--title", "Plan the market"],
+    [
+        "agreement",
+        "new",
+        "--title",
+        "Monthly public-welfare market",
+        "--title-zh",
+        "公益市集合作协议",
+        "--party",
+        "street:Party A",
+        "--party",
+        "sw:Party B",
+        "--party",
+        "evil:Party C",
+        "--effective",
+        "2024-03-01",
+        "--expires",
+        "2024-12-31",
+        "--review-every",
+        "3m",
+    ],
+    ["agreement", "goal", "add", KEY, "A monthly market where residents sell and teach"],
+    ["agreement", "goal", "add", KEY, "居民自我服务、自我管理"],
+    ["agreement", "method", "add", KEY, "Residents run the stalls"],
+    ["agreement", "right", "add", KEY, "--party", "sw", "Use the square on market days"],
+    [
+        "agreement",
+        "obligation",
+        "add",
+        KEY,
+        "--party",
+        "sw",
+        "--text",
+        "Plan each market",
+        "--duty",
+        "market-plan",
+        "--as",
+        "R",
+    ],
+    [
+        "agreement",
+        "resource",
+        "add",
+        KEY,
+        "--party",
+        "street",
+        "--kind",
+        "funds",
+        "--amount",
+        "300000",
+        "--unit",
+        "CNY",
+    ],
+    ["agreement", "dispute", "add", KEY, "Mediation by the street office"],
+    ["agreement", "communication", "add", KEY, "A joint meeting every month"],
+]
+
+
 @pytest.fixture
 def agreement(sqlite_ws: Workspace) -> Workspace:
-    for args in (
-        [
-            "stakeholder",
-            "add",
-            "street",
-            "--name",
-            "Liede Street Office",
-            "--name-zh",
-            "猎德街道办事处",
-            "--kind",
-            "government",
-            "--contact",
-            "phone:020-3888-0000",
-            "--rep",
-            "Li Wei:Director",
-        ],
-        [
-            "stakeholder",
-            "add",
-            "sw",
-            "--name",
-            "Liede Social Work Station",
-            "--name-zh",
-            "猎德社工站",
-            "--kind",
-            "social-organisation",
-            "--contact",
-            "wechat:liede-sw",
-        ],
-        ["stakeholder", "add", "evil", "--name", EVIL, "--kind", "enterprise", "--contact", "phone:1"],
-        ["project", "add", "lr", "--name", "Liede Renjia", "--start", "2024-01-01"],
-        ["duty", "add", "market-plan", "--title", "Plan the market"],
-        [
-            "agreement",
-            "new",
-            "--title",
-            "Monthly public-welfare market",
-            "--title-zh",
-            "公益市集合作协议",
-            "--party",
-            "street:Party A",
-            "--party",
-            "sw:Party B",
-            "--party",
-            "evil:Party C",
-            "--effective",
-            "2024-03-01",
-            "--expires",
-            "2024-12-31",
-            "--review-every",
-            "3m",
-        ],
-        ["agreement", "goal", "add", KEY, "A monthly market where residents sell and teach"],
-        ["agreement", "goal", "add", KEY, "居民自我服务、自我管理"],
-        ["agreement", "method", "add", KEY, "Residents run the stalls"],
-        ["agreement", "right", "add", KEY, "--party", "sw", "Use the square on market days"],
-        [
-            "agreement",
-            "obligation",
-            "add",
-            KEY,
-            "--party",
-            "sw",
-            "--text",
-            "Plan each market",
-            "--duty",
-            "market-plan",
-            "--as",
-            "R",
-        ],
-        [
-            "agreement",
-            "resource",
-            "add",
-            KEY,
-            "--party",
-            "street",
-            "--kind",
-            "funds",
-            "--amount",
-            "300000",
-            "--unit",
-            "CNY",
-        ],
-        ["agreement", "dispute", "add", KEY, "Mediation by the street office"],
-        ["agreement", "communication", "add", KEY, "A joint meeting every month"],
-    ):
-        ok(*args)
-    return sqlite_ws
+    """A draft agreement of three parties (SETUP runs once per session, its store copied after that)."""
+    return sqlite_ws.replay(SETUP)
 
 
 def many_obligations() -> None:
@@ -216,7 +218,8 @@ class Text(HTMLParser):
         self.parts.append(data)
 
 
-def test_html_escapes_names_and_reads_back(agreement: Workspace) -> None:
+def test_html_escapes_names_and_reads_back(sqlite_ws: Workspace) -> None:
+    sqlite_ws.replay(SETUP, fresh=True)  # the commands themselves, every time: what they stored is read back
     html = ok("agreement", "render", KEY, "-f", "html")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
     assert "<script>" not in html

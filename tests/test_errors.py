@@ -12,17 +12,18 @@ import pytest
 from coordkit.storage.migrations import LATEST
 from tests.conftest import Workspace, run_coord
 
+FILL = [
+    ["stakeholder", "add", "liede-sw", "--name", "Liede SW", "--kind", "social-organisation"],
+    ["stakeholder", "add", "liede-street", "--name", "Liede Street Office", "--kind", "government"],
+    ["project", "add", "liede-renjia", "--name", "Liede Renjia"],
+    ["duty", "add", "report", "--title", "Report to the street office"],
+]
+
 
 @pytest.fixture
 def filled(ws: Workspace) -> Workspace:
-    for args in (
-        ["stakeholder", "add", "liede-sw", "--name", "Liede SW", "--kind", "social-organisation"],
-        ["stakeholder", "add", "liede-street", "--name", "Liede Street Office", "--kind", "government"],
-        ["project", "add", "liede-renjia", "--name", "Liede Renjia"],
-        ["duty", "add", "report", "--title", "Report to the street office"],
-    ):
-        assert run_coord(*args).exit_code == 0
-    return ws
+    """Two stakeholders, a project and a duty (the commands run once per session, then copied)."""
+    return ws.replay(FILL)
 
 
 CASES = {

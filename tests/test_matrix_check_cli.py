@@ -48,13 +48,12 @@ SETUP = [
 
 @pytest.fixture
 def project(ws: Workspace) -> Workspace:
-    for args in SETUP:
-        result = run_coord(*args)
-        assert result.exit_code == 0, (args, result.stderr)
-    return ws
+    """SETUP's project: its commands run once per session, their store copied after that."""
+    return ws.replay(SETUP)
 
 
-def test_check_json_is_exact_and_exit_1_on_errors(project: Workspace) -> None:
+def test_check_json_is_exact_and_exit_1_on_errors(ws: Workspace) -> None:
+    ws.replay(SETUP, fresh=True)  # the commands themselves, every time: the findings are what they made
     result = run_coord("check", "--on", "2024-08-01", "-f", "json")
     assert result.exit_code == 1
     assert json.loads(result.stdout) == {

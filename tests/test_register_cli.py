@@ -105,10 +105,9 @@ SETUP = [
 ]
 
 
-def build() -> None:
-    for args in SETUP:
-        result = run_coord(*args)
-        assert result.exit_code == 0, (args, result.stderr)
+def build(ws: Workspace, *, fresh: bool = False) -> None:
+    """The register SETUP makes (its commands run once per session unless ``fresh``; copied after that)."""
+    ws.replay(SETUP, fresh=fresh)
 
 
 def manual(
@@ -122,7 +121,7 @@ def manual(
 
 
 def test_register_round_trips_exactly_in_json(ws: Workspace) -> None:
-    build()
+    build(ws)
     stakeholders = json.loads(run_coord("stakeholder", "list", "--format", "json").stdout)
     assert stakeholders == [
         {
@@ -249,7 +248,7 @@ def test_register_round_trips_exactly_in_json(ws: Workspace) -> None:
 
 
 def test_log_shows_every_change_newest_first(ws: Workspace) -> None:
-    build()
+    build(ws, fresh=True)  # the commands themselves, every time: this test checks each of them
     events = json.loads(run_coord("log", "-f", "json").stdout)
     assert [e["action"] for e in reversed(events)] == ["stakeholder.add"] * 3 + ["project.add"] + ["role.add"] * 2 + [
         "role.assign"
@@ -267,7 +266,7 @@ def test_log_shows_every_change_newest_first(ws: Workspace) -> None:
 
 
 def test_edit_retire_and_remove(ws: Workspace) -> None:
-    build()
+    build(ws)
     assert (
         run_coord(
             "stakeholder",
@@ -307,7 +306,7 @@ def test_edit_retire_and_remove(ws: Workspace) -> None:
 
 
 def test_duty_edit_unassign_and_remove(ws: Workspace) -> None:
-    build()
+    build(ws)
     assert run_coord("duty", "edit", "report", "--due", "", "--category", "reports").exit_code == 0
     duty = json.loads(run_coord("duty", "show", "report", "-f", "json").stdout)
     assert (duty["due"], duty["category"]) == (None, "reports")
@@ -324,7 +323,7 @@ def test_duty_edit_unassign_and_remove(ws: Workspace) -> None:
 
 
 def test_current_project_and_project_option(ws: Workspace) -> None:
-    build()
+    build(ws)
     assert run_coord("project", "add", "other", "--name", "Other").exit_code == 0
     ambiguous = run_coord("duty", "list")
     assert ambiguous.exit_code == 2
@@ -337,7 +336,7 @@ def test_current_project_and_project_option(ws: Workspace) -> None:
 
 
 def test_chinese_round_trips_in_every_format(ws: Workspace) -> None:
-    build()
+    build(ws)
     assert "猎德社工站" in run_coord("stakeholder", "list", "-f", "table").stdout
     assert json.loads(run_coord("stakeholder", "show", "liede-sw", "-f", "json").stdout)["name_zh"] == "猎德社工站"
     assert yaml.safe_load(run_coord("stakeholder", "list", "-f", "yaml").stdout)[2]["name_zh"] == "猎德社工站"
@@ -356,7 +355,7 @@ def test_chinese_round_trips_in_every_format(ws: Workspace) -> None:
 
 
 def test_output_file(ws: Workspace) -> None:
-    build()
+    build(ws)
     result = run_coord("duty", "list", "-f", "json", "-o", "out/duties.json")
     assert result.exit_code == 0 and result.stdout == ""
     assert result.stderr == "Wrote out/duties.json\n"

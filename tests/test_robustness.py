@@ -60,6 +60,22 @@ def test_atomic_write_replaces_a_symlink_and_never_writes_through_it(tmp_path: P
     assert secret.read_text() == "ssh-ed25519 AAAA the owner's key\n"
 
 
+def test_atomic_write_to_a_pipe_writes_through_and_leaves_the_pipe(tmp_path: Path) -> None:
+    """``-o /dev/null`` once replaced the machine's /dev/null by a regular file: devices and pipes are written
+    straight through (a named pipe stands in for /dev/null here)."""
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()))
+    reader.start()
+    atomic_write(pipe, "matrix\n")
+    reader.join(timeout=10)
+    assert got == [b"matrix\n"]
+    assert stat.S_ISFIFO(pipe.stat().st_mode) and sorted(p.name for p in tmp_path.iterdir()) == ["pipe", "work"]
+
+
 def test_atomic_write_to_a_folder_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     with pytest.raises(InvalidInput) as caught:
