@@ -27,7 +27,11 @@ class RoleFields(TypedDict):
 
 
 def check_role(*, key: str, name: str, description: str | None = None) -> RoleFields:
-    return {"key": check_slug(key, "role"), "name": check_text(name, "name"), "description": optional_text(description, "description")}
+    return {
+        "key": check_slug(key, "role"),
+        "name": check_text(name, "name"),
+        "description": optional_text(description, "description"),
+    }
 
 
 def check_holders(role: str, holders: Sequence[Holder], *, held: Sequence[Holder] = ()) -> None:
