@@ -49,6 +49,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
     ),
     "doctor": ("coordkit.cli.documents", "doctor", "Report what each output format needs and what is missing here."),
     "log": ("coordkit.cli.workspace", "log", "Show the history of changes, newest first."),
+    "backup": ("coordkit.cli.backup", "backup", "Write the whole store, its scans and evidence into one archive."),
+    "restore": ("coordkit.cli.backup", "restore", "Restore a backup into a new store, and verify it."),
     "demo": ("coordkit.cli.ascode", "demo", "Build the Liede Renjia example workspace and render its documents."),
 }
 

@@ -314,11 +314,14 @@ def table_names() -> set[str]:
     return set(SQLModel.metadata.tables)
 
 
-def migrate(conn: Conn, current: int) -> list[str]:
-    """Apply every migration after ``current`` in the caller's transaction; returns the names applied."""
+def migrate(conn: Conn, current: int, *, upto: int | None = None) -> list[str]:
+    """Apply every migration after ``current`` (up to ``upto``, default the latest) in the caller's
+    transaction; returns the names applied. ``coord restore`` makes a backup's own schema version first,
+    fills it, then migrates forward, exactly as that store would have been."""
+    target = LATEST if upto is None else upto
     applied = []
     for number, migration in enumerate(MIGRATIONS, start=1):
-        if number <= current:
+        if number <= current or number > target:
             continue
         migration(conn)
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -328,7 +331,7 @@ def migrate(conn: Conn, current: int) -> list[str]:
             {"n": migration.__name__, "at": now},
         )
         applied.append(migration.__name__)
-    meta: dict[str, Any] = {"v": str(LATEST)}
+    meta: dict[str, Any] = {"v": str(target)}
     if current == 0:
         execute(
             conn,
