@@ -212,15 +212,15 @@ def load_text(text: str, name: str = "<input>") -> Located:
         loader.dispose()
 
 
-def load_file(path: Path, *, limit: int = YAML_BYTES) -> Located:
-    """Read a YAML file that must exist, be a regular file of at most ``limit`` bytes, and be UTF-8."""
+def load_file(path: Path, *, limit: int | None = None) -> Located:
+    """Read a YAML file that must exist, be a regular file of at most ``limit`` bytes (64 MB), and be UTF-8."""
     from coordkit.files import read_limited
 
     if not path.exists():
         raise InvalidInput(f"{path}: no such file")
     if path.is_dir():
         raise InvalidInput(f"{path}: is a folder, not a file")
-    raw = read_limited(path, limit=limit, what=_("YAML file"))
+    raw = read_limited(path, limit=YAML_BYTES if limit is None else limit, what=_("YAML file"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -97,6 +97,20 @@ class CoordGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo(_("Interrupted; nothing was changed by the unfinished command."), err=True)
             raise typer.Exit(130) from None
+        except UnicodeEncodeError as error:
+            if error.reason != "surrogates not allowed":
+                raise
+            # bytes of an argument that were not UTF-8 (Python keeps them as U+DC80–U+DCFF), met where they
+            # are looked up rather than stored (a key, a path): one line, the transaction rolled back
+            from coordkit.domain.values import not_utf8
+
+            found = not_utf8(str(error.object)) or "?"
+            message = _(
+                "an argument holds bytes that are not UTF-8 text ({bytes}); set the terminal to UTF-8 "
+                "(a GBK terminal sends other bytes) and type it again"
+            ).format(bytes=found)
+            typer.echo(_("Error: {message}").format(message=message), err=True)
+            raise typer.Exit(2) from None
 
 
 def _workspace_language(db: str | None) -> None:
