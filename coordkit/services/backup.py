@@ -154,25 +154,38 @@ def _order(table: str) -> str:
     return ", ".join(f'"{k}"' for k in keys) if keys else "1"
 
 
-def _portable(value: Any, kind: str | None) -> Any:
-    """A value as JSON holds it the same for both databases: ISO dates, true/false, base64 for bytes."""
-    if value is None:
-        return None
-    if kind == "bool":
-        return bool(value)
+def _json_default(value: Any) -> Any:
+    """Values JSON has no form for: dates as ISO text, bytes as base64 (the same from either database)."""
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, bytes | memoryview):
         return {"base64": base64.b64encode(bytes(value)).decode("ascii")}
-    return value
+    raise TypeError(f"cannot back up a {type(value).__name__}")
 
 
-def _native(value: Any, kind: str | None, sqlite: bool) -> Any:
-    if isinstance(value, dict) and set(value) == {"base64"}:
-        return base64.b64decode(value["base64"])
-    if kind == "bool" and value is not None:
-        return int(bool(value)) if sqlite else bool(value)
-    return value
+ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+def _converter(columns: list[str], kinds: dict[str, str], convert: Any) -> Any:
+    """A function fixing the few columns that need it in a row (booleans: 1 on SQLite, true on PostgreSQL),
+    or None when no column does: 100,000 rows are then written as they come."""
+    positions = [i for i, c in enumerate(columns) if kinds.get(c) == "bool"]
+    if not positions:
+        return None
+
+    def fix(row: Sequence[Any]) -> list[Any]:
+        values = list(row)
+        for i in positions:
+            if values[i] is not None:
+                values[i] = convert(values[i])
+        return values
+
+    return fix
+
+
+def _native(values: list[Any]) -> list[Any]:
+    """Bytes back from base64 (a dict in a row can only be that)."""
+    return [base64.b64decode(v["base64"]) if isinstance(v, dict) else v for v in values]
 
 
 def _select(conn: Conn, table: str) -> tuple[list[str], Iterator[Sequence[Any]]]:
@@ -208,16 +221,15 @@ def _evidence_files(root: Path) -> list[tuple[str, Path]]:
 
 def _dump_table(archive: zipfile.ZipFile, conn: Conn, table: str) -> dict[str, Any]:
     columns, cursor = _select(conn, table)
-    kinds = _column_kinds(table)
-    order = [kinds.get(c) for c in columns]
+    fix = _converter(columns, _column_kinds(table), bool)
+    encode = ENCODER.encode
     digest = hashlib.sha256()
     count = 0
     member = f"tables/{table}.jsonl"
     with archive.open(member, "w", force_zip64=True) as out:
         buffer: list[str] = [json.dumps(columns) + "\n"]
         for row in cursor:
-            values = [_portable(v, k) for v, k in zip(row, order, strict=True)]
-            buffer.append(json.dumps(values, ensure_ascii=False, separators=(",", ":")) + "\n")
+            buffer.append(encode(fix(row) if fix else list(row)) + "\n")
             count += 1
             if len(buffer) >= ROWS_PER_BATCH:
                 data = "".join(buffer).encode("utf-8")
@@ -433,19 +445,36 @@ def _check_members(archive: zipfile.ZipFile, path: Path, manifest: dict[str, Any
             raise _damaged(path, _("{name} does not match its hash in the manifest").format(name=name))
 
 
-def _rows(archive: zipfile.ZipFile, path: Path, entry: dict[str, Any]) -> Iterator[list[Any]]:
-    with archive.open(entry["member"]) as raw:
+def _batches(archive: zipfile.ZipFile, path: Path, entry: dict[str, Any]) -> Iterator[list[list[Any]]]:
+    """A table's rows, a few thousand at a time (one JSON parse per batch, not per row)."""
+    member = entry["member"]
+    with archive.open(member) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
         header = json.loads(text.readline(LINE_BYTES))
         if header != entry["columns"]:
-            raise _damaged(path, _("{name} has other columns than its manifest says").format(name=entry["member"]))
-        while line := text.readline(LINE_BYTES):
-            if not line.endswith("\n"):
-                raise _damaged(path, _("{name} has a row too long to read").format(name=entry["member"]))
-            row = json.loads(line)
-            if not isinstance(row, list) or len(row) != len(header):
-                raise _damaged(path, _("{name} has a malformed row").format(name=entry["member"]))
-            yield row
+            raise _damaged(path, _("{name} has other columns than its manifest says").format(name=member))
+        width = len(header)
+        while True:
+            lines = []
+            for _n in range(ROWS_PER_BATCH):
+                line = text.readline(LINE_BYTES)
+                if not line:
+                    break
+                if not line.endswith("\n"):
+                    raise _damaged(path, _("{name} has a row too long to read").format(name=member))
+                lines.append(line)
+            if not lines:
+                return
+            joined = "[" + ",".join(lines) + "]"
+            try:
+                batch = json.loads(joined)
+            except ValueError:
+                raise _damaged(path, _("{name} has a malformed row").format(name=member)) from None
+            if any(not isinstance(row, list) or len(row) != width for row in batch):
+                raise _damaged(path, _("{name} has a malformed row").format(name=member))
+            if '{"base64":' in joined:
+                batch = [_native(row) for row in batch]
+            yield batch
 
 
 # ---------------------------------------------------------------- restore
@@ -475,21 +504,14 @@ def _insert(conn: Conn, archive: zipfile.ZipFile, path: Path, table: str, entry:
                 table=table, found=", ".join(columns), known=", ".join(have)
             ),
         )
-    kinds = _column_kinds(table)
-    order = [kinds.get(c) for c in columns]
+    sqlite = isinstance(conn, sqlite3.Connection)
+    fix = _converter(columns, _column_kinds(table), (lambda v: int(bool(v))) if sqlite else bool)
     names = ", ".join(f'"{c}"' for c in columns)
     count = 0
-    sqlite = isinstance(conn, sqlite3.Connection)
 
-    def batches() -> Iterator[list[list[Any]]]:
-        batch: list[list[Any]] = []
-        for row in _rows(archive, path, entry):
-            batch.append([_native(v, k, sqlite) for v, k in zip(row, order, strict=True)])
-            if len(batch) >= ROWS_PER_BATCH:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+    def batches() -> Iterator[list[Any]]:
+        for batch in _batches(archive, path, entry):
+            yield [fix(row) for row in batch] if fix else batch
 
     if isinstance(conn, sqlite3.Connection):
         marks = ", ".join("?" for _c in columns)
@@ -574,7 +596,6 @@ def restore(archive_path: Path, location: StoreLocation, *, workspace: Path | No
     ``coord verify`` finds must be what the manifest recorded when the backup was made, or
     nothing is restored (``VerificationFailed``).
     """
-    from coordkit.storage.location import from_path
     from coordkit.storage.lookup import get_meta
     from coordkit.storage.migrations import LATEST, migrate
 
@@ -592,7 +613,6 @@ def restore(archive_path: Path, location: StoreLocation, *, workspace: Path | No
         _check_members(archive, archive_path, manifest)
         _refuse_existing(location)
         _extract(archive, archive_path, manifest, root)
-        building = location
         temporary: Path | None = None
         if location.is_sqlite:
             assert location.path is not None
@@ -600,10 +620,9 @@ def restore(archive_path: Path, location: StoreLocation, *, workspace: Path | No
             temporary = location.path.with_name(f".{location.path.name}.restore-{os.getpid()}.coord-tmp")
             with contextlib.suppress(FileNotFoundError):
                 temporary.unlink()
-            building = from_path(temporary, "--to")
-        store = Store(building)
+        store = Store(location)
         try:
-            with store.write() as conn:
+            with _building(store, temporary) as conn:
                 migrate(conn, 0, upto=version)
                 conn_execute(conn, "DELETE FROM coord_migration")
                 conn_execute(conn, "DELETE FROM coord_meta")
@@ -612,6 +631,10 @@ def restore(archive_path: Path, location: StoreLocation, *, workspace: Path | No
                     for table, entry in manifest["tables"].items()
                 }
                 expected = {table: entry["rows"] for table, entry in manifest["tables"].items()}
+                if isinstance(conn, sqlite3.Connection) and conn.execute("PRAGMA foreign_key_check").fetchone():
+                    raise VerificationFailed(
+                        _("the backup's rows point at rows it does not hold; nothing was restored")
+                    )
                 if counts != expected:
                     raise VerificationFailed(
                         _("the restored store has other row counts than the backup; nothing was restored")
@@ -660,6 +683,29 @@ def restore(archive_path: Path, location: StoreLocation, *, workspace: Path | No
         versions=versions,
         problems=problems,
     )
+
+
+@contextlib.contextmanager
+def _building(store: Store, temporary: Path | None) -> Iterator[Conn]:
+    """The restoring transaction: PostgreSQL through the store's own write (its lock); SQLite in a new
+    file beside the target, without a journal and with foreign keys checked once at the end (the file
+    is only renamed into place once committed, fsynced and verified; a failure deletes it)."""
+    if temporary is None:
+        with store.write() as conn:
+            yield conn
+        return
+    from coordkit.storage.sql import configure_sqlite
+
+    with store._translate():
+        raw = configure_sqlite(sqlite3.connect(temporary, isolation_level=None))
+        try:
+            raw.execute("PRAGMA journal_mode = OFF")
+            raw.execute("PRAGMA synchronous = OFF")
+            raw.execute("BEGIN IMMEDIATE")
+            yield raw
+            raw.execute("COMMIT")
+        finally:
+            raw.close()
 
 
 def conn_execute(conn: Conn, sql: str) -> None:
