@@ -17,6 +17,7 @@ BACKUP_ENTRY_BYTES = 8 * 1024 * 1024 * 1024  # one member of a backup archive (a
 
 NAME_CHARS = 200  # a name, title or signatory: the longest registered name of a Chinese organisation is ~60
 TEXT_CHARS = 10_000  # a clause, description or contact: a page and a half of Chinese
+YAML_VALUE_CHARS = 1_000_000  # one value of a YAML file, refused as it is read; fields refuse far less by name
 SHORT_CHARS = 32  # a contact channel or an agreement kind: the width of their columns on PostgreSQL
 
 # The limit of a text by the field it is checked as (``check_text(value, what, field=...)``); others get TEXT_CHARS.

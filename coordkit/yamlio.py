@@ -26,7 +26,7 @@ import yaml
 
 from coordkit.errors import InvalidInput
 from coordkit.i18n import _
-from coordkit.limits import TEXT_CHARS, YAML_BYTES
+from coordkit.limits import YAML_BYTES, YAML_VALUE_CHARS
 
 Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 STR = "tag:yaml.org,2002:str"
@@ -189,10 +189,10 @@ def _check_string(value: str, where: str) -> None:
     """No NUL (PostgreSQL cannot keep one), nothing longer than any field allows."""
     if "\x00" in value:
         raise InvalidInput(_("{where}: the text holds a NUL character (\\0); remove it").format(where=where))
-    if len(value) > TEXT_CHARS:
+    if len(value) > YAML_VALUE_CHARS:
         raise InvalidInput(
             _("{where}: a text of {length:,} characters; at most {limit:,} are allowed in one value").format(
-                where=where, length=len(value), limit=TEXT_CHARS
+                where=where, length=len(value), limit=YAML_VALUE_CHARS
             )
         )
 

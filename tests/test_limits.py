@@ -97,7 +97,7 @@ def test_a_10_mb_name_in_a_file_is_refused_at_once(sqlite_ws: Workspace, isolate
         sqlite_ws,
         "apply",
         "big.yaml",
-        message="big.yaml:5:9: a text of 10,485,760 characters; at most 10,000 are allowed in one value",
+        message="big.yaml:5:9: a text of 10,485,760 characters; at most 1,000,000 are allowed in one value",
     )
 
 
