@@ -481,3 +481,15 @@ def test_an_editor_that_never_produces_valid_yaml_stops(
         env={**os.environ, "LANG": "C.UTF-8"},
     )
     assert done.returncode == 2
+
+
+def test_init_where_a_file_has_the_folders_name_is_one_line(isolated: Path) -> None:
+    """Found by the fuzz test: ``coord init out.yaml`` beside a file out.yaml was a FileExistsError."""
+    (isolated / "out.yaml").write_text("x")
+    refused(
+        None,
+        "init",
+        "out.yaml",
+        message=f"cannot make the store in {isolated / 'out.yaml'}: it is a file, not a folder; name another folder",
+    )
+    assert (isolated / "out.yaml").read_text() == "x"

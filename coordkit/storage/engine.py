@@ -213,7 +213,14 @@ def open_store(location: StoreLocation, *, create: bool = False) -> Store:
             assert location.path is not None
             is_new = create and not location.path.exists()
             if is_new:
-                location.path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    location.path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as error:  # a file where the folder should be, no permission, a full disk
+                    from coordkit.files import _reason
+
+                    folder = location.path.parent
+                    reason = "it is a file, not a folder" if folder.exists() else _reason(error)
+                    raise StoreError(f"cannot make the store in {folder}: {reason}; name another folder") from None
             else:
                 _check_sqlite_file(location)
         else:
