@@ -415,3 +415,19 @@ def test_an_edited_export_still_applies(exported: str, isolated: Path, rich: Pat
     result = run_coord("--db", "fresh", "apply", "edited.yaml")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "~ stakeholder liede-street: name\n"
+
+
+def test_evidence_files_of_any_name_are_kept(rich: Path, tmp_path: Path, isolated: Path) -> None:
+    """Files in evidence/ and minutes/ keep their names (a name with spaces or Chinese included)."""
+    import shutil
+
+    workspace = tmp_path / "ws"
+    shutil.copytree(rich, workspace)
+    (workspace / "evidence").mkdir()
+    (workspace / "evidence" / "市集 照片 (1).jpg").write_bytes(b"jpeg of the market")
+    (workspace / "minutes").mkdir()
+    (workspace / "minutes" / "2024-03.md").write_text("# Minutes\n", encoding="utf-8")
+    ok("--db", str(workspace), "backup", "-o", "b.zip")
+    ok("restore", "b.zip", "--to", "copy")
+    assert (isolated / "copy" / "evidence" / "市集 照片 (1).jpg").read_bytes() == b"jpeg of the market"
+    assert (isolated / "copy" / "minutes" / "2024-03.md").read_text(encoding="utf-8") == "# Minutes\n"

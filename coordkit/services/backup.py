@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from coordkit.domain.values import not_utf8
 from coordkit.errors import CoordError, InvalidInput, StoreError
 from coordkit.i18n import _
 from coordkit.limits import BACKUP_ENTRY_BYTES
@@ -61,7 +62,9 @@ CHUNK = 1024 * 1024
 ROWS_PER_BATCH = 5000
 LINE_BYTES = 64 * 1024 * 1024  # one row of a table dump (a 10,000-character clause is 40 KB)
 TABLE_RE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
-FILE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}")
+# One part of a file's path inside the archive: any name a folder can hold except ., .. and names
+# with separators or control characters (a member name must never lead out of the workspace)
+FILE_RE = re.compile(r"(?!\.\.?$)[^/\\\x00-\x1f\x7f]{1,255}")
 
 
 class VerificationFailed(CoordError):
@@ -214,8 +217,9 @@ def _evidence_files(root: Path) -> list[tuple[str, Path]]:
             if path.is_symlink() or not path.is_file() or path.name.endswith(".coord-tmp"):
                 continue
             relative = path.relative_to(root).as_posix()
-            if all(FILE_RE.fullmatch(part) for part in relative.split("/")):
-                found.append((relative, path))
+            if not_utf8(relative) is not None or not all(FILE_RE.fullmatch(p) for p in relative.split("/")):
+                raise InvalidInput(_("{path}: a file name coord cannot keep in a backup; rename it").format(path=path))
+            found.append((relative, path))
     return found
 
 
