@@ -242,6 +242,21 @@ def figures(store: Path, work: Path, pdf_store: Path) -> list[Figure]:
             ],
         ),
         Figure(
+            "coord backup (reference store)",
+            [*coord, "backup", "-o", str(work / "backup.zip")],
+            10.0,
+            stack,
+            repeat=3,
+        ),
+        Figure(
+            "coord restore (that backup, into a new SQLite file, verified)",
+            [*coord_command(), "restore", str(work / "backup.zip"), "--to", str(work / "restored")],
+            10.0,
+            stack,
+            repeat=3,
+            setup=[[py, "-c", f"import shutil; shutil.rmtree({str(work / 'restored')!r}, ignore_errors=True)"]],
+        ),
+        Figure(
             "coord agreement render: 1 PDF, en",
             [*coord, "agreement", "render", first, "-f", "pdf", "-o", str(work / "one.en.pdf")],
             2.0,

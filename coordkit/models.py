@@ -9,10 +9,14 @@ columns; readers normalise them to ISO text.
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from coordkit.vocab import LETTERS
+
+# An open window compared as its widest (migration m003_unique_guards makes these indexes)
+OPEN_FROM, OPEN_TO = text("coalesce(valid_from, '0001-01-01')"), text("coalesce(valid_to, '9999-12-31')")
+MANUAL = text("source = 'manual'")
 
 
 class Meta(SQLModel, table=True):
@@ -82,6 +86,7 @@ class Role(SQLModel, table=True):
 
 class RoleHolder(SQLModel, table=True):
     __tablename__ = "role_holder"
+    __table_args__ = (Index("ux_role_holder", "role_id", "stakeholder_id", OPEN_FROM, OPEN_TO, unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     role_id: int = Field(foreign_key="role.id", index=True)
     stakeholder_id: int = Field(foreign_key="stakeholder.id", index=True)
@@ -101,12 +106,24 @@ class Duty(SQLModel, table=True):
 
 
 class Assignment(SQLModel, table=True):
-    """A RACI letter linking a duty to a stakeholder or to a role, for a window."""
+    """A RACI letter linking a duty to a stakeholder or to a role, for a window (a manual one at most once)."""
 
     __table_args__ = (
         CheckConstraint(f"letter IN ({', '.join(repr(x) for x in LETTERS)})", name="ck_assignment_letter"),
         CheckConstraint("(stakeholder_id IS NULL) <> (role_id IS NULL)", name="ck_assignment_one_party"),
         Index("ix_assignment_stakeholder", "stakeholder_id"),
+        Index(
+            "ux_assignment_manual",
+            "duty_id",
+            text("coalesce(stakeholder_id, 0)"),
+            text("coalesce(role_id, 0)"),
+            "letter",
+            OPEN_FROM,
+            OPEN_TO,
+            unique=True,
+            sqlite_where=MANUAL,
+            postgresql_where=MANUAL,
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     duty_id: int = Field(foreign_key="duty.id", index=True)
@@ -123,7 +140,7 @@ class Assignment(SQLModel, table=True):
 class Event(SQLModel, table=True):
     """One entry of the audit log, chained to the one before by its hash."""
 
-    __table_args__ = (Index("ix_event_key", "key"),)
+    __table_args__ = (Index("ix_event_key", "key"), Index("ux_event_prev_hash", "prev_hash", unique=True))
     id: int | None = Field(default=None, primary_key=True)
     at: str = Field(max_length=32)
     actor: str
@@ -173,6 +190,7 @@ class AgreementVersion(SQLModel, table=True):
 
 class AgreementParty(SQLModel, table=True):
     __tablename__ = "agreement_party"
+    __table_args__ = (Index("ux_agreement_party", "version_id", "stakeholder_id", unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     version_id: int = Field(foreign_key="agreement_version.id", index=True)
     stakeholder_id: int = Field(foreign_key="stakeholder.id", index=True)

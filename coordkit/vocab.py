@@ -55,3 +55,7 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 # Agreement keys read like document numbers (AGR-2024-001), so capitals are allowed.
 AGREEMENT_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 CADENCE_RE = re.compile(r"^[1-9][0-9]{0,3}[dwmy]$")  # a review cadence: 90d, 6w, 6m, 1y
+
+# Folders of a workspace that keep files a store's rows point at by hash (scans of signed papers, evidence of
+# fulfilment, signed-off minutes): `coord backup` takes each of them whole, `coord restore` puts them back.
+EVIDENCE_FOLDERS = ("scans", "evidence", "minutes")

@@ -4,20 +4,34 @@ PyYAML alone silently keeps the last of two equal keys, happily expands an
 alias bomb, and reports errors without saying which field; this module builds
 the data from the parsed node tree instead (with libyaml's parser when it is
 there), and keeps the tree so that an error can name file, line and column.
+
+What the parser would turn into a traceback or a silent change becomes one
+line naming the place: an impossible date left unquoted (``2024-02-30``), an
+integer of more than 4,300 digits, a NUL character. An unquoted decimal keeps
+the digits the person wrote: ``1234567890123456789.99`` is read as that exact
+``Decimal``, never as the float ``1.2345678901234568e18`` (which an agreement
+would then sign as ``1234567890123456800``). Files are read with a bound, so
+``/dev/zero`` or a FIFO named as a YAML file is refused instead of filling
+memory or waiting forever.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from coordkit.errors import InvalidInput
+from coordkit.i18n import _
+from coordkit.limits import YAML_BYTES, YAML_VALUE_CHARS
 
 Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 STR = "tag:yaml.org,2002:str"
+FLOAT = "tag:yaml.org,2002:float"
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
 MAX_EXPANSION = 10  # aliases may repeat a document's content, not multiply it (a "billion laughs" does)
 
 
@@ -109,9 +123,9 @@ def _build(loader: Any, name: str) -> Any:
             )
             if tag == "tag:yaml.org,2002:merge":
                 raise InvalidInput(f"{at(event.start_mark)}: merge keys (<<) are not supported")
-            value = event.value
-            if tag != STR:
-                value = loader.construct_object(yaml.ScalarNode(tag, event.value, style=event.style), deep=True)
+            value = event.value if tag == STR else _scalar(loader, tag, event, at(event.start_mark))
+            if isinstance(value, str):
+                _check_string(value, at(event.start_mark))
             distinct += 1
             expanded += 1
             if event.anchor:
@@ -145,6 +159,44 @@ def _build(loader: Any, name: str) -> Any:
     return result[0] if result else None
 
 
+def _scalar(loader: Any, tag: str, event: Any, where: str) -> Any:
+    """A plain scalar's value; a decimal keeps its exact digits; a value Python refuses is one line."""
+    if tag == FLOAT:
+        try:
+            exact = Decimal(event.value.replace("_", ""))
+        except InvalidOperation:  # .inf, .nan, 1:30.5 (sexagesimal): as PyYAML reads them
+            pass
+        else:
+            if exact.is_finite():
+                return exact
+    try:
+        return loader.construct_object(yaml.ScalarNode(tag, event.value, style=event.style), deep=True)
+    except (ValueError, OverflowError) as error:
+        if tag == TIMESTAMP:
+            raise InvalidInput(
+                _("{where}: {value} is not a date ({error}); write a day that exists, such as 2024-02-29").format(
+                    where=where, value=event.value, error=error
+                )
+            ) from None
+        raise InvalidInput(
+            _("{where}: {value} cannot be read ({error}); put it in quotes to keep it as text").format(
+                where=where, value=event.value[:80], error=str(error).split(";")[0]
+            )
+        ) from None
+
+
+def _check_string(value: str, where: str) -> None:
+    """No NUL (PostgreSQL cannot keep one), nothing longer than any field allows."""
+    if "\x00" in value:
+        raise InvalidInput(_("{where}: the text holds a NUL character (\\0); remove it").format(where=where))
+    if len(value) > YAML_VALUE_CHARS:
+        raise InvalidInput(
+            _("{where}: a text of {length:,} characters; at most {limit:,} are allowed in one value").format(
+                where=where, length=len(value), limit=YAML_VALUE_CHARS
+            )
+        )
+
+
 def load_text(text: str, name: str = "<input>") -> Located:
     """Parse one YAML document; errors name ``name``, line and column."""
     loader = Loader(text)
@@ -160,16 +212,15 @@ def load_text(text: str, name: str = "<input>") -> Located:
         loader.dispose()
 
 
-def load_file(path: Path) -> Located:
-    """Read a YAML file that must exist and be UTF-8."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{path}: is a folder, not a file") from None
-    except OSError as error:
-        raise InvalidInput(f"{path}: cannot read ({error.strerror})") from None
+def load_file(path: Path, *, limit: int | None = None) -> Located:
+    """Read a YAML file that must exist, be a regular file of at most ``limit`` bytes (64 MB), and be UTF-8."""
+    from coordkit.files import read_limited
+
+    if not path.exists():
+        raise InvalidInput(f"{path}: no such file")
+    if path.is_dir():
+        raise InvalidInput(f"{path}: is a folder, not a file")
+    raw = read_limited(path, limit=YAML_BYTES if limit is None else limit, what=_("YAML file"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

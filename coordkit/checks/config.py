@@ -30,11 +30,14 @@ class CheckConfig:
 
 def load_config(root: Path) -> CheckConfig:
     """The workspace's settings; a malformed file is an error naming file, line and setting."""
+    from coordkit.files import read_limited
+    from coordkit.limits import CONFIG_BYTES
+
     path = root / CONFIG_FILE
     if not path.is_file():
         return CheckConfig()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_limited(path, limit=CONFIG_BYTES, what="coord.toml").decode("utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise InvalidInput(_("{path}: {error}").format(path=path, error=error)) from None
     except UnicodeDecodeError:

@@ -287,7 +287,7 @@ def editor_command() -> str:
     return next((name for name in ("nano", "vi") if shutil.which(name)), "vi")
 
 
-MAX_EDITS = 20  # an editor that never produces a valid file stops here instead of looping for ever
+MAX_EDITS = 5  # an editor that never produces a valid file stops here instead of looping for ever
 
 
 def _edit_in_editor(key: str) -> None:
@@ -326,18 +326,22 @@ def _edit_in_editor(key: str) -> None:
             if edited == original:
                 say(_("No change."))
                 return
+            if error and edited == content:
+                break  # the same invalid file came back: the person gave up, or the editor cannot help
             try:
                 spec = validate(AgreementSpec, load_text(edited, f"{key}.yaml"))
                 with writing() as conn:
                     drafting.replace_terms(conn, key=key, spec=spec)
             except CoordError as problem:
                 content, error = edited, str(problem)  # shown in the file on the next round, not on stderr
+                if not sys.stdin.isatty():
+                    break  # nobody at a terminal to fix it: never reopen in a loop
                 continue
             say(_("Changed {key}.").format(key=key))
             return
     raise InvalidInput(
-        _("the file was still not valid after {count} edits; nothing was changed: {error}").format(
-            count=MAX_EDITS, error=error.splitlines()[0] if error else ""
+        _("the edited file is not valid; nothing was changed: {error}").format(
+            error=error.splitlines()[0] if error else ""
         )
     )
 

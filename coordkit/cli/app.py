@@ -57,6 +57,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
         "Check everything the store can prove: terms, signatures, keys, history.",
     ),
     "demo": ("coordkit.cli.demo", "demo", "Build the Liede Renjia example workspace and render its documents."),
+    "backup": ("coordkit.cli.backup", "backup", "Write the whole store, its scans and evidence into one archive."),
+    "restore": ("coordkit.cli.backup", "restore", "Restore a backup into a new store, and verify it."),
     "completion": (
         "coordkit.cli.completion",
         "completion",
@@ -113,6 +115,20 @@ class CoordGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo(_("Interrupted; nothing was changed by the unfinished command."), err=True)
             raise typer.Exit(130) from None
+        except UnicodeEncodeError as error:
+            if error.reason != "surrogates not allowed":
+                raise
+            # bytes of an argument that were not UTF-8 (Python keeps them as U+DC80–U+DCFF), met where they
+            # are looked up rather than stored (a key, a path): one line, the transaction rolled back
+            from coordkit.domain.values import not_utf8
+
+            found = not_utf8(str(error.object)) or "?"
+            message = _(
+                "an argument holds bytes that are not UTF-8 text ({bytes}); set the terminal to UTF-8 "
+                "(a GBK terminal sends other bytes) and type it again"
+            ).format(bytes=found)
+            typer.echo(_("Error: {message}").format(message=message), err=True)
+            raise typer.Exit(2) from None
 
 
 def _workspace_language(db: str | None) -> None:

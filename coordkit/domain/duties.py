@@ -70,8 +70,8 @@ def check_duty(
     return {
         "key": check_slug(key, "duty"),
         "title": check_text(title, "title"),
-        "title_zh": optional_text(title_zh),
-        "category": optional_text(category),
+        "title_zh": optional_text(title_zh, "title_zh"),
+        "category": optional_text(category, "category"),
         "due": iso_text(due),
     }
 

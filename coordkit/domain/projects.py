@@ -44,7 +44,7 @@ def check_project(
     return {
         "key": check_slug(key, "project"),
         "name": check_text(name, "name"),
-        "name_zh": optional_text(name_zh),
+        "name_zh": optional_text(name_zh, "name_zh"),
         "start": first,
         "end": last,
     }

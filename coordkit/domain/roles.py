@@ -32,8 +32,8 @@ def check_role(*, key: str, name: str | None, name_zh: str | None = None, descri
     return {
         "key": check_slug(key, "role"),
         "name": check_text(name or name_zh, "name"),
-        "name_zh": optional_text(name_zh),
-        "description": optional_text(description),
+        "name_zh": optional_text(name_zh, "name_zh"),
+        "description": optional_text(description, "description"),
     }
 
 

@@ -53,7 +53,7 @@ def check_representatives(reps: Sequence[tuple[str, str | None]]) -> list[Repres
     for index, (name, title) in enumerate(reps):
         with at("representatives", index):
             checked.append(
-                {"name": check_text(name, "representative name", field="name"), "title": optional_text(title)}
+                {"name": check_text(name, "representative name", field="name"), "title": optional_text(title, "title")}
             )
     return checked
 
@@ -78,11 +78,11 @@ def check_stakeholder(
     return {
         "key": check_slug(key, "stakeholder"),
         "name": check_text(name, "name"),
-        "name_zh": optional_text(name_zh),
+        "name_zh": optional_text(name_zh, "name_zh"),
         "kind": check_choice(kind, STAKEHOLDER_KINDS, "kind"),
         "influence": check_level(influence, "influence"),
         "interest": check_level(interest, "interest"),
-        "interests": optional_text(interests),
+        "interests": optional_text(interests, "interests"),
         "active": active,
         "address": optional_text(address),
         "legal_representative": optional_text(legal_representative),

@@ -10,9 +10,15 @@ from coordkit.storage.lookup import get_meta
 from coordkit.storage.sql import Conn, rows
 
 
+def like_escaped(text: str) -> str:
+    """``text`` matched literally by ``LIKE … ESCAPE '\\'``: ``v_nue`` must not match ``venue`` (``_`` is any
+    one character to LIKE, ``%`` any run of them)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def list_events(conn: Conn, *, key: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """Events newest first; ``key`` matches an entity key or its last part (``duty`` of ``proj/duty``)."""
-    where = " WHERE key = :k OR key LIKE :suffix" if key else ""
+    where = " WHERE key = :k OR key LIKE :suffix ESCAPE '\\'" if key else ""
     sql = f"SELECT id, at, actor, action, entity, key, before, after, hash FROM event{where} ORDER BY id DESC"
     if limit:
         sql += f" LIMIT {int(limit)}"
@@ -28,7 +34,7 @@ def list_events(conn: Conn, *, key: str | None = None, limit: int | None = None)
             "after": json.loads(r.after) if r.after else None,
             "hash": r.hash,
         }
-        for r in rows(conn, sql, {"k": key, "suffix": f"%/{key}"})
+        for r in rows(conn, sql, {"k": key, "suffix": "%/" + like_escaped(key or "")})
     ]
 
 

@@ -165,10 +165,13 @@ def _load_private(key_file: Path) -> Any:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+    from coordkit.limits import KEY_BYTES
+
+    if not key_file.exists():
+        raise InvalidInput(f"--key {key_file}: no such file")
+    pem = read_limited(key_file, limit=KEY_BYTES, what="--key")  # /dev/zero would fill memory
     try:
-        key = serialization.load_pem_private_key(read_limited(key_file, limit=64 * 1024, what="--key"), password=None)
-    except FileNotFoundError:
-        raise InvalidInput(f"--key {key_file}: no such file") from None
+        key = serialization.load_pem_private_key(pem, password=None)
     except (ValueError, TypeError):
         raise InvalidInput(f"--key {key_file}: not an unencrypted PEM private key") from None
     if not isinstance(key, Ed25519PrivateKey):

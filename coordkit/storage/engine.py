@@ -148,12 +148,23 @@ def translate_error(error: Exception, location: StoreLocation) -> Exception | No
     name = type(original).__name__
     if isinstance(original, sqlite3.OperationalError) or name == "OperationalError":
         text = str(original)
+        if "disk is full" in text or "disk I/O error" in text:  # SQLITE_FULL, or a write the OS refused (EFBIG, ENOSPC)
+            return StoreError(
+                f"cannot write the store {location.display}: the disk is full or refused the write "
+                f"({text.strip()}); free some space and try again; nothing was changed"
+            )
         if "locked" in text or "busy" in text:
             return StoreLocked(
                 f"the store {location.display} is locked by another process "
                 f"(waited {busy_timeout():g} s); try again when it has finished"
             )
         return StoreError(f"cannot use the store {location.display}: {text.strip()}")
+    if name == "DataError" or isinstance(getattr(error, "orig", None), ValueError):
+        # a value PostgreSQL cannot hold (a NUL, a text longer than its column) that reached it unchecked
+        from coordkit.errors import InvalidInput
+
+        first = str(original).strip().splitlines()[0] if str(original).strip() else name
+        return InvalidInput(f"the database refused a value: {first}; nothing was changed")
     if isinstance(original, sqlite3.IntegrityError) or name in ("IntegrityError", "UniqueViolation"):
         return AlreadyExists(f"the change conflicts with the store: {str(original).strip()}")
     if isinstance(original, sqlite3.DatabaseError):
@@ -202,7 +213,14 @@ def open_store(location: StoreLocation, *, create: bool = False) -> Store:
             assert location.path is not None
             is_new = create and not location.path.exists()
             if is_new:
-                location.path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    location.path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as error:  # a file where the folder should be, no permission, a full disk
+                    from coordkit.files import _reason
+
+                    folder = location.path.parent
+                    reason = "it is a file, not a folder" if folder.exists() else _reason(error)
+                    raise StoreError(f"cannot make the store in {folder}: {reason}; name another folder") from None
             else:
                 _check_sqlite_file(location)
         else:

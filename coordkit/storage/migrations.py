@@ -351,7 +351,60 @@ def rebuild_sqlite(conn: Conn, table: str, relax: dict[str, str]) -> None:
         execute(conn, index)
 
 
-MIGRATIONS: list[MigrationFn] = [m001_initial, m002_signable_agreements]
+# Rows that must never exist twice. The write lock already lines writers up (SQLite's BEGIN IMMEDIATE,
+# PostgreSQL's advisory lock), so a command's own check sees every earlier write; these indexes are the
+# guard the database keeps whatever the code does. NULL is "open" in a window and "none" for a party,
+# so the indexes compare coalesce() of them: two identical open-ended assignments are equal.
+UNIQUE_GUARDS = (
+    # the audit chain cannot fork: each event follows a different one
+    "CREATE UNIQUE INDEX ux_event_prev_hash ON event (prev_hash)",
+    # `duty assign` run twice at once: one manual letter per party, duty and window
+    "CREATE UNIQUE INDEX ux_assignment_manual ON assignment (duty_id, coalesce(stakeholder_id, 0), "
+    "coalesce(role_id, 0), letter, coalesce(valid_from, '0001-01-01'), coalesce(valid_to, '9999-12-31')) "
+    "WHERE source = 'manual'",
+    # `role assign` run twice at once: one holding per party, role and window
+    "CREATE UNIQUE INDEX ux_role_holder ON role_holder (role_id, stakeholder_id, "
+    "coalesce(valid_from, '0001-01-01'), coalesce(valid_to, '9999-12-31'))",
+    # a party is named once in a version (its label and signature are per party)
+    "CREATE UNIQUE INDEX ux_agreement_party ON agreement_party (version_id, stakeholder_id)",
+)
+
+
+def m003_unique_guards(conn: Conn) -> None:
+    """Indexes that keep duplicates out on both databases; identical duplicates a race left are merged first.
+
+    Two identical assignment or holding rows say nothing more than one, so the later copies go (their
+    ids are referenced nowhere). A forked event chain cannot be merged: the store is refused with the
+    events named, before anything changes.
+    """
+    from coordkit.errors import StoreError
+    from coordkit.storage.sql import rows
+
+    forks = rows(
+        conn,
+        "SELECT prev_hash, min(id) AS first, max(id) AS last FROM event GROUP BY prev_hash HAVING count(*) > 1",
+    )
+    if forks:
+        raise StoreError(
+            f"the history of this store forks: events {forks[0].first} and {forks[0].last} both follow the same "
+            "event; restore a backup made before, or ask for help: coord cannot guard it without losing one"
+        )
+    execute(
+        conn,
+        "DELETE FROM assignment WHERE source = 'manual' AND id NOT IN (SELECT min(id) FROM assignment "
+        "WHERE source = 'manual' GROUP BY duty_id, coalesce(stakeholder_id, 0), coalesce(role_id, 0), letter, "
+        "coalesce(valid_from, '0001-01-01'), coalesce(valid_to, '9999-12-31'))",
+    )
+    execute(
+        conn,
+        "DELETE FROM role_holder WHERE id NOT IN (SELECT min(id) FROM role_holder GROUP BY role_id, "
+        "stakeholder_id, coalesce(valid_from, '0001-01-01'), coalesce(valid_to, '9999-12-31'))",
+    )
+    for statement in UNIQUE_GUARDS:
+        execute(conn, statement)
+
+
+MIGRATIONS: list[MigrationFn] = [m001_initial, m002_signable_agreements, m003_unique_guards]
 LATEST = len(MIGRATIONS)
 
 
@@ -364,11 +417,14 @@ def table_names() -> set[str]:
     return set(SQLModel.metadata.tables)
 
 
-def migrate(conn: Conn, current: int) -> list[str]:
-    """Apply every migration after ``current`` in the caller's transaction; returns the names applied."""
+def migrate(conn: Conn, current: int, *, upto: int | None = None) -> list[str]:
+    """Apply every migration after ``current`` (up to ``upto``, default the latest) in the caller's
+    transaction; returns the names applied. ``coord restore`` makes a backup's own schema version first,
+    fills it, then migrates forward, exactly as that store would have been."""
+    target = LATEST if upto is None else upto
     applied = []
     for number, migration in enumerate(MIGRATIONS, start=1):
-        if number <= current:
+        if number <= current or number > target:
             continue
         migration(conn)
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -378,7 +434,7 @@ def migrate(conn: Conn, current: int) -> list[str]:
             {"n": migration.__name__, "at": now},
         )
         applied.append(migration.__name__)
-    meta: dict[str, Any] = {"v": str(LATEST)}
+    meta: dict[str, Any] = {"v": str(target)}
     if current == 0:
         execute(
             conn,

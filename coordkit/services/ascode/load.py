@@ -33,10 +33,14 @@ if TYPE_CHECKING:
 
 @dataclass
 class Loaded:
-    """Files read, validated and merged (as export-shaped dicts), with where each entity came from."""
+    """Files read, validated and merged (as export-shaped dicts), with where each entity came from.
+
+    ``edited`` names the sealed exports whose content changed after coord wrote them (their counts
+    still hold, so nothing is missing: editing an export is what export is for)."""
 
     items: dict[str, list[dict[str, Any]]]
     where: dict[tuple[str, str], tuple[Located, tuple[str | int, ...]]] = field(default_factory=dict)
+    edited: list[str] = field(default_factory=list)
 
     def at(self, entity: str, key: str, *path: str | int) -> str:
         located, base = self.where[(entity, key)]
@@ -77,6 +81,55 @@ def _validate_file(located: Located) -> dict[str, list[dict[str, Any]]]:
     if errors:
         raise InvalidInput("\n".join(errors))
     return out
+
+
+@dataclass(frozen=True)
+class Seal:
+    """What the last line of a sealed export says, and whether the content above it still matches."""
+
+    counts: dict[str, int]
+    intact: bool
+
+
+def check_seal(located: Located) -> Seal | None:
+    """None for a file a person wrote; for an export (its opening comments say so) the seal of its
+    last line, or ``InvalidInput`` when that line is missing: the copy was cut short."""
+    import hashlib
+
+    from coordkit.i18n import _
+    from coordkit.services.ascode.export import SEAL_ENTITIES, SEAL_RE, SEALED
+
+    text = located.text
+    opening = text[: text.find("\n", text.find(SEALED.strip())) + 1] if SEALED.strip() in text[:4096] else ""
+    if not opening or any(not line.startswith("#") for line in opening.splitlines()):
+        return None
+    body, _newline, last = text.rstrip("\n").rpartition("\n")
+    match = SEAL_RE.fullmatch(last + "\n")
+    if match is None:
+        raise InvalidInput(
+            _(
+                "{file} is an export cut short: its last line is not the seal coord writes "
+                "('# coord export end: …' with counts and a hash); nothing was read from it; export the store again"
+            ).format(file=located.name)
+        )
+    digest = hashlib.sha256((body + "\n").encode("utf-8")).hexdigest()
+    return Seal({entity: int(match[entity]) for entity in SEAL_ENTITIES}, digest == match["sha256"])
+
+
+def check_counts(located: Located, seal: Seal, items: dict[str, list[dict[str, Any]]]) -> None:
+    """The entities a sealed export holds must be as many as its seal counts: fewer means a piece is missing."""
+    from coordkit.i18n import _
+
+    for entity, expected in seal.counts.items():
+        found = len(items.get(entity, []))
+        if found != expected:
+            raise InvalidInput(
+                _(
+                    "{file}: its seal counts {expected:,} {entity} but the file holds {found:,}; part of it is "
+                    "missing or was added since export; export the store again (to apply an export you changed "
+                    "on purpose, delete its '# coord export' lines)"
+                ).format(file=located.name, expected=expected, entity=entity, found=found)
+            )
 
 
 def dotted(path: Sequence[str | int]) -> str:
@@ -213,11 +266,17 @@ def load(paths: Sequence[Path]) -> Loaded:
     merged: dict[str, list[dict[str, Any]]] = {entity: [] for entity in ENTITIES}
     where: dict[tuple[str, str], tuple[Located, tuple[str | int, ...]]] = {}
     errors: list[str] = []
+    edited: list[str] = []
     for path in paths:
         located = load_file(path)
+        sealed = check_seal(located)
         if located.data is None:
             continue
         items = _validate_file(located)
+        if sealed is not None:
+            check_counts(located, sealed, items)
+            if not sealed.intact:
+                edited.append(located.name)
         for entity in ENTITIES:
             for index, item in enumerate(items[entity]):
                 if entity == "agreements" and not item.get("key"):
@@ -238,7 +297,7 @@ def load(paths: Sequence[Path]) -> Loaded:
                 merged[entity].append(item)
     if errors:
         raise InvalidInput("\n".join(errors))
-    return Loaded(merged, where)
+    return Loaded(merged, where, edited)
 
 
 @dataclass
