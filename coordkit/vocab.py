@@ -45,3 +45,14 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 # Agreement keys read like document numbers (AGR-2024-001), so capitals are allowed.
 AGREEMENT_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 CADENCE_RE = re.compile(r"^[1-9][0-9]{0,3}[dwmy]$")  # a review cadence: 90d, 6w, 6m, 1y
+
+# Joint meetings, contacts between meetings, and concerns between parties (issue 15).
+SEVERITIES = ("low", "medium", "high")
+CONCERN_STATUSES = ("open", "acknowledged", "responded", "resolved")
+CONCERN_STEPS = ("open", "ack", "respond", "escalate", "resolve", "reopen")
+# Why a concern moved up the chain: a deadline passed, or someone asked for it (with a reason).
+ESCALATION_CAUSES = ("ack-overdue", "response-overdue", "requested")
+# What a concern is about: duty:KEY, agreement:KEY, obligation:AGR/N or resource:TEXT.
+ABOUT_KINDS = ("duty", "agreement", "obligation", "resource")
+# How parties were in touch between meetings (coord contact log --channel).
+INTERACTION_CHANNELS = ("call", "visit", "message", "wechat", "email", "letter", "other")

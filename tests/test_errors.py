@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from coordkit.storage.migrations import LATEST
 from tests.conftest import Workspace, run_coord
 
 
@@ -167,7 +168,7 @@ def test_store_from_a_newer_schema(sqlite_ws: Workspace) -> None:
     result = run_coord("stakeholder", "add", "a", "--name", "A", "--kind", "other")
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: the store {sqlite_ws.path} was written by a newer coord (schema 99; this coord knows up to 1); "
+        f"Error: the store {sqlite_ws.path} was written by a newer coord (schema 99; this coord knows up to {LATEST}); "
         "upgrade coordkit to use it\n"
     )
     assert sqlite_ws.snapshot() == before

@@ -16,6 +16,7 @@ from coordkit.storage.sql import Conn
 from coordkit.vocab import LETTER_ORDER
 
 ROLE_MARK, AGREEMENT_MARK = "*", "#"
+MEETING_MARK = "+"
 LEGEND = {
     "R": "Responsible: does the work",
     "A": "Accountable: answers for it (exactly one per duty)",
@@ -23,6 +24,7 @@ LEGEND = {
     "I": "Informed: told after",
     ROLE_MARK: "carried through a role",
     AGREEMENT_MARK: "from a signed agreement",
+    MEETING_MARK: "from a joint meeting's decision (until the action's due date)",
 }
 DUTY_RULES = ("no-accountable", "multiple-accountable", "no-responsible")
 
@@ -49,8 +51,9 @@ def check_store(
 
 
 def _mark(item: Effective) -> str:
-    """The letter as the matrix shows it: * through a role, # from a signed agreement."""
-    return item.letter + (ROLE_MARK if item.role else "") + (AGREEMENT_MARK if item.agreement else "")
+    """The letter as the matrix shows it: * through a role, # from a signed agreement, + from a joint meeting."""
+    marks = (ROLE_MARK if item.role else "") + (AGREEMENT_MARK if item.agreement else "")
+    return item.letter + marks + (MEETING_MARK if item.meeting else "")
 
 
 def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, project: str | None) -> Matrix:
