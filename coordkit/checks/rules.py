@@ -421,7 +421,7 @@ def tampered_minutes(ctx: Context) -> Iterator[Finding]:
                 _(
                     "the minutes of meeting '{key}' no longer match what {by} signed off on {on} "
                     "(fingerprint {signed}, now {now})"
-                ).format(key=meeting["key"], by=sign["by"], on=sign["on"], signed=sign["hash"][:12], now=now[:12]),
+                ).format(key=meeting["key"], by=sign["by"], on=sign["date"], signed=sign["hash"][:12], now=now[:12]),
                 _("restore the store from a backup; the minutes as signed off are in the meeting.sign-off event"),
             )
 
@@ -537,9 +537,9 @@ def silent_party(ctx: Context) -> Iterator[Finding]:
     limit = ctx.config.silent_days
     latest: dict[tuple[int | None, str], str] = {}
     for contact in ctx.snapshot.contacts:
-        if contact.on <= ctx.on:
+        if contact.date <= ctx.on:
             key = (contact.project_id, contact.party)
-            latest[key] = max(contact.on, latest.get(key, ""))
+            latest[key] = max(contact.date, latest.get(key, ""))
     for meeting in ctx.snapshot.meetings:
         if meeting.date <= ctx.on:
             for party in meeting.present:

@@ -95,7 +95,7 @@ class ConcernRow(NamedTuple):
 class ContactRow(NamedTuple):
     project_id: int | None  # None: logged for no project in particular (counts for every project)
     party: str
-    on: str
+    date: str
 
 
 @dataclass

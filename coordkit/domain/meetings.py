@@ -84,7 +84,7 @@ class Minutes(TypedDict):
 
 class SignOff(TypedDict):
     by: str
-    on: str
+    date: str
     hash: str
     form: int
 

@@ -27,7 +27,7 @@ class Interaction(TypedDict):
     key: str
     party: str
     project: str | None
-    on: str
+    date: str
     channel: str
     summary: str
     by: str | None
@@ -46,7 +46,7 @@ def check_interaction(
         "key": key,
         "party": check_text(party, "party", field="party"),
         "project": optional_text(project),
-        "on": on,
+        "date": on,
         "channel": check_choice(channel.strip(), INTERACTION_CHANNELS, "--channel", field="channel"),
         "summary": check_text(summary, "--summary", field="summary"),
         "by": optional_text(by),
@@ -72,7 +72,7 @@ def write_interactions(conn: Conn, records: Sequence[Interaction]) -> None:
     executemany(
         conn,
         "INSERT INTO interaction (key, stakeholder_id, project_id, happened_on, channel, summary, by_person, "
-        "recorded_at) VALUES (:key, :s, :p, :on, :channel, :summary, :by, :at)",
+        "recorded_at) VALUES (:key, :s, :p, :date, :channel, :summary, :by, :at)",
         [
             {
                 **r,
@@ -128,7 +128,7 @@ def list_contacts(conn: Conn, *, party: str | None = None, project: str | None =
             "key": key,
             "party": skey,
             "project": pkey,
-            "on": iso(on) or "",
+            "date": iso(on) or "",
             "channel": channel,
             "summary": summary,
             "by": by,
@@ -148,7 +148,7 @@ def interaction_record(item: Mapping[str, Any]) -> Interaction:
     return check_interaction(
         key=item["key"],
         party=item["party"],
-        on=str(item["on"]),
+        on=str(item["date"]),
         channel=item["channel"],
         summary=item["summary"],
         by=item.get("by"),

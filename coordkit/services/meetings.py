@@ -76,7 +76,7 @@ def list_meetings(conn: Conn, *, project: str | None = None) -> list[dict[str, A
                 "decisions": len(m["decisions"]),
                 "actions": len(m["actions"]),
                 "open_actions": len(open_now),
-                "signed_off": m["signed_off"]["on"] if m["signed_off"] else None,
+                "signed_off": m["signed_off"]["date"] if m["signed_off"] else None,
                 "fingerprint": m["fingerprint"],
             }
         )
@@ -273,13 +273,13 @@ def add_meeting(conn: Conn, *, project: str | None = None, key: str | None = Non
     return after
 
 
-def _refuse_if_signed(meeting: Meeting) -> None:
+def refuse_if_signed(meeting: Meeting) -> None:
     if meeting["signed_off"]:
         raise Refused(
             _(
                 "the minutes of meeting '{key}' were signed off by {by} on {on}; they cannot change "
                 "(record a correction in the next meeting's minutes)"
-            ).format(key=meeting["key"], by=meeting["signed_off"]["by"], on=meeting["signed_off"]["on"])
+            ).format(key=meeting["key"], by=meeting["signed_off"]["by"], on=meeting["signed_off"]["date"])
         )
 
 
@@ -288,7 +288,7 @@ def edit_meeting(conn: Conn, *, key: str, project: str | None = None, **changes:
     pid, pkey = resolve_project(conn, project)
     mid = meeting_id(conn, pid, pkey, key)
     before = read_meetings(conn, project_id=pid, key=key)[0]
-    _refuse_if_signed(before)
+    refuse_if_signed(before)
     current: dict[str, Any] = {
         "date": before["date"],
         "place": before["place"],
@@ -321,19 +321,25 @@ def sign_off(conn: Conn, *, key: str, by: str, on: str | None = None, project: s
     pid, pkey = resolve_project(conn, project)
     mid = meeting_id(conn, pid, pkey, key)
     before = read_meetings(conn, project_id=pid, key=key)[0]
-    _refuse_if_signed(before)
+    refuse_if_signed(before)
     day = (parse_date(on, "--on") or today()).isoformat()
-    who = check_sign_off(by, day, before["date"])
-    from coordkit.domain.meetings import MINUTES_FORM
-
-    execute(
-        conn,
-        "UPDATE meeting SET signed_off_by = :b, signed_off_on = :o, minutes_hash = :h, minutes_form = :f WHERE id = :m",
-        {"b": who, "o": day, "h": minutes_hash(before), "f": MINUTES_FORM, "m": mid},
-    )
+    seal(conn, mid, before, by=check_sign_off(by, day, before["date"]), on=day)
     after = read_meetings(conn, project_id=pid, key=key)[0]
     events.record(conn, action="meeting.sign-off", entity="meeting", key=f"{pkey}/{key}", before=before, after=after)
     return after
+
+
+def seal(conn: Conn, mid: int, minutes: Minutes, *, by: str, on: str) -> str:
+    """Freeze meeting ``mid``: the hash of its minutes (canonical form ``MINUTES_FORM``), who and when."""
+    from coordkit.domain.meetings import MINUTES_FORM
+
+    digest = minutes_hash(minutes)
+    execute(
+        conn,
+        "UPDATE meeting SET signed_off_by = :b, signed_off_on = :o, minutes_hash = :h, minutes_form = :f WHERE id = :m",
+        {"b": by, "o": on, "h": digest, "f": MINUTES_FORM, "m": mid},
+    )
+    return digest
 
 
 def _action(conn: Conn, ref: str, project: str | None) -> tuple[int, str, Meeting, Action]:
@@ -502,18 +508,51 @@ def due_items(conn: Conn, *, on: dt.date, config: CheckConfig | None = None) -> 
     return items
 
 
-def referenced_meetings(conn: Conn, sid: int) -> int:
-    """How many meetings, actions, contacts and concerns name a stakeholder (removing it is refused then)."""
-    return int(
-        scalar(
-            conn,
-            "SELECT (SELECT count(*) FROM meeting_attendee WHERE stakeholder_id = :s) "
-            "+ (SELECT count(*) FROM meeting WHERE chair_id = :s) "
-            "+ (SELECT count(*) FROM meeting_action WHERE owner_id = :s) "
-            "+ (SELECT count(*) FROM interaction WHERE stakeholder_id = :s) "
-            "+ (SELECT count(*) FROM concern WHERE raised_by_id = :s OR against_id = :s OR holder_id = :s) "
-            "+ (SELECT count(*) FROM concern_step WHERE to_id = :s)",
-            {"s": sid},
-        )
-        or 0
-    )
+def meeting_spec(meeting: Meeting) -> dict[str, Any]:
+    """A meeting in the shape of workspace files: what ``export`` writes and ``meeting edit`` opens in $EDITOR."""
+    sign = meeting["signed_off"]
+    return minutes_spec(meeting, {"by": sign["by"], "date": sign["date"]} if sign else None)
+
+
+def minutes_spec(meeting: Minutes, signed_off: Mapping[str, str] | None) -> dict[str, Any]:
+    """Checked minutes (and their sign-off, if any) in the shape of workspace files."""
+    return {
+        "project": meeting["project"],
+        "key": meeting["key"],
+        "date": meeting["date"],
+        "place": meeting["place"],
+        "title": meeting["title"],
+        "chair": dict(meeting["chair"]),
+        "attendees": [dict(a) for a in meeting["attendees"]],
+        "absent": list(meeting["absent"]),
+        "agenda": list(meeting["agenda"]),
+        "decisions": list(meeting["decisions"]),
+        "actions": [
+            {
+                "text": a["text"],
+                "owner": a["owner"],
+                "due": a["due"],
+                "duty": a["duty"],
+                "as": a["as"],
+                "done": a["done"],
+                "note": a["note"],
+            }
+            for a in meeting["actions"]
+        ],
+        "signed_off": dict(signed_off) if signed_off else None,
+    }
+
+
+def fields_of(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A workspace file's meeting (or ``--from FILE``) as the fields ``minutes_of`` takes."""
+    return {
+        "date": record.get("date"),
+        "place": record.get("place"),
+        "title": record.get("title"),
+        "chair": record.get("chair"),
+        "attendees": record.get("attendees") or [],
+        "absent": record.get("absent") or [],
+        "agenda": record.get("agenda") or [],
+        "decisions": record.get("decisions") or [],
+        "actions": record.get("actions") or [],
+    }

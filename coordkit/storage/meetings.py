@@ -117,7 +117,7 @@ def read_meetings(
                 "decisions": items.get((mid, "decision"), []),
                 "actions": actions.get(mid, []),
                 "signed_off": (
-                    {"by": by, "on": iso(on) or "", "hash": digest, "form": int(form or 1)} if digest else None
+                    {"by": by, "date": iso(on) or "", "hash": digest, "form": int(form or 1)} if digest else None
                 ),
                 "fingerprint": fingerprint(digest),
                 "earlier_open": still,
