@@ -300,8 +300,8 @@ def edit_meeting(conn: Conn, *, key: str, project: str | None = None, **changes:
         "decisions": before["decisions"],
         "actions": before["actions"],
     }
+    new_key = changes.pop("key", None) or key
     current.update({name: value for name, value in changes.items() if value is not None})
-    new_key = changes.get("key") or key
     if new_key != key and scalar(
         conn, "SELECT 1 FROM meeting WHERE project_id = :p AND key = :k", {"p": pid, "k": new_key}
     ):
