@@ -378,7 +378,7 @@ def edit(
 
     def run() -> Meeting:
         with writing() as conn:
-            return edit_meeting(conn, key=key, project=project, **{**changes, "key": record.get("key")})
+            return edit_meeting(conn, key=key, project=project, new_key=record.get("key"), **changes)
 
     changed = _located_errors(record, run)
     say(_("Changed the minutes of meeting '{key}'.").format(key=changed["key"]))

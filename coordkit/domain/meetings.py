@@ -225,13 +225,13 @@ def check_minutes(
     away: list[str] = []
     for index, party in enumerate(absent):
         with at("absent", index):
-            name = check_text(party, _("absent party"), field="party")
+            name = (party or "").strip()
+            if not name:
+                raise InvalidInput(_("an absent party must not be empty"))
             if name in present:
-                raise InvalidInput(
-                    _("'{party}' is listed both as attending and as absent").format(party=name), field=("party",)
-                )
+                raise InvalidInput(_("'{party}' is listed both as attending and as absent").format(party=name))
             if name in away:
-                raise InvalidInput(_("'{party}' is listed twice as absent").format(party=name), field=("party",))
+                raise InvalidInput(_("'{party}' is listed twice as absent").format(party=name))
             away.append(name)
     texts: dict[str, list[str]] = {}
     for section, items in (("agenda", agenda), ("decisions", decisions)):

@@ -63,6 +63,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
             snapshot = load_snapshot(conn, project_id=pid)
             agreements = read_documents(conn, version_ids=newest_version_ids(conn, project=PROJECT))
             stakeholders = list_stakeholders(conn)
+            meetings, project_info = _meetings(conn, pid)
     finally:
         store.dispose()
     config = load_config(directory)
@@ -86,6 +87,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
             content = docs.render_agreement(doc, stakeholders, fmt=fmt, lang=lang, workspace=directory)
             _write(out / docs.file_name(doc, fmt, lang), content)
         result.made.append((f"agreements, {fmt.upper()} ({lang})", out / f"*.{lang}.{fmt}"))
+    _render_minutes(result, meetings, stakeholders, project_info, out, directory, pdf_ok=pdf_ok, zh_ok=zh_ok)
     _write(out / "matrix.html", matrix_render.to_html(matrix, directory))
     _write(out / "matrix.xlsx", matrix_render.to_xlsx(matrix))
     made = ["matrix.html", "matrix.xlsx"]
@@ -115,6 +117,36 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
             )
         )
     return result
+
+
+def _meetings(conn: Any, pid: int) -> tuple[list[Any], Any]:
+    from coordkit.services.projects import get_project
+    from coordkit.storage.meetings import read_meetings
+
+    return read_meetings(conn, project_id=pid), get_project(conn, PROJECT)
+
+
+def _render_minutes(
+    result: DemoResult,
+    meetings: list[Any],
+    stakeholders: Any,
+    project: Any,
+    out: Path,
+    directory: Path,
+    *,
+    pdf_ok: bool,
+    zh_ok: bool,
+) -> None:
+    """The joint meetings' minutes (会议纪要): Markdown and DOCX, and PDF where the fonts allow."""
+    from coordkit.render.minutes import file_name, render_minutes
+
+    for fmt, lang in (("md", "zh"), ("docx", "zh"), ("pdf", "zh"), ("md", "en"), ("pdf", "en")):
+        if fmt == "pdf" and (not pdf_ok or (lang == "zh" and not zh_ok)):
+            continue
+        for meeting in meetings:
+            content = render_minutes(meeting, stakeholders, project, fmt=fmt, lang=lang, workspace=directory)
+            _write(out / file_name(meeting, fmt, lang), content)
+        result.made.append((f"meeting minutes, {fmt.upper()} ({lang})", out / f"minutes-*.{lang}.{fmt}"))
 
 
 def _write(path: Path, content: str | bytes) -> None:

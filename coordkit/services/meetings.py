@@ -283,8 +283,11 @@ def refuse_if_signed(meeting: Meeting) -> None:
         )
 
 
-def edit_meeting(conn: Conn, *, key: str, project: str | None = None, **changes: Any) -> Meeting:
-    """Change minutes that are not signed off yet: the fields given replace the ones there (``minutes_of`` names)."""
+def edit_meeting(
+    conn: Conn, *, key: str, project: str | None = None, new_key: str | None = None, **changes: Any
+) -> Meeting:
+    """Change minutes that are not signed off yet: the fields given replace the ones there (``minutes_of`` names);
+    ``new_key`` renames the meeting."""
     pid, pkey = resolve_project(conn, project)
     mid = meeting_id(conn, pid, pkey, key)
     before = read_meetings(conn, project_id=pid, key=key)[0]
@@ -300,7 +303,7 @@ def edit_meeting(conn: Conn, *, key: str, project: str | None = None, **changes:
         "decisions": before["decisions"],
         "actions": before["actions"],
     }
-    new_key = changes.pop("key", None) or key
+    new_key = new_key or key
     current.update({name: value for name, value in changes.items() if value is not None})
     if new_key != key and scalar(
         conn, "SELECT 1 FROM meeting WHERE project_id = :p AND key = :k", {"p": pid, "k": new_key}
