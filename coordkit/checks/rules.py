@@ -399,6 +399,12 @@ RULES: dict[str, tuple[str, Rule]] = {
 # ------------------------------------------------------------------ joint meetings, actions, contacts, concerns
 
 
+def days_text(count: int) -> str:
+    from coordkit.domain.concerns import days_text as text
+
+    return text(count)
+
+
 def _days(later: str, earlier: str) -> int:
     return (dt.date.fromisoformat(later) - dt.date.fromisoformat(earlier)).days
 
@@ -440,8 +446,8 @@ def open_actions(ctx: Context) -> Iterator[Finding]:
             "warning",
             projects[action.project_id].key,
             ref,
-            _("action {ref} of '{owner}' was due on {due} and is still open ({days} days late): {text}").format(
-                ref=ref, owner=action.owner, due=action.due, days=_days(ctx.on, action.due), text=action.text
+            _("action {ref} of '{owner}' was due on {due} and is still open ({late} late): {text}").format(
+                ref=ref, owner=action.owner, due=action.due, late=days_text(_days(ctx.on, action.due)), text=action.text
             ),
             _("record it when done: coord action done {ref}; or agree a new date at the next joint meeting").format(
                 ref=ref
@@ -472,12 +478,12 @@ def overdue_concern(ctx: Context) -> Iterator[Finding]:
         if found.stage == "ack":
             message = _(
                 "concern {key} ({severity}, about {about}) was not acknowledged by '{holder}' by {date} "
-                "({days} days overdue)"
+                "({late} overdue)"
             )
         else:
             message = _(
                 "concern {key} ({severity}, about {about}) has had no response from '{holder}' by {date} "
-                "({days} days overdue)"
+                "({late} overdue)"
             )
         yield Finding(
             "overdue-concern",
@@ -490,7 +496,7 @@ def overdue_concern(ctx: Context) -> Iterator[Finding]:
                 about=row.about,
                 holder=row.holder,
                 date=found.deadline,
-                days=found.overdue,
+                late=days_text(found.overdue),
             ),
             _(
                 "answer it (coord concern ack {key} / respond {key}) or take it up the ladder: coord concern escalate {key}"
@@ -513,17 +519,17 @@ def no_joint_meeting(ctx: Context) -> Iterator[Finding]:
         if since is None or _days(ctx.on, since) <= limit:
             continue
         if pid in last:
-            message = _("project '{project}' has had no joint meeting since {date} ({days} days; at most {limit})")
+            message = _("project '{project}' has had no joint meeting since {date} ({days}; at most {limit})")
         else:
             message = _(
-                "project '{project}' has had no joint meeting since it started on {date} ({days} days; at most {limit})"
+                "project '{project}' has had no joint meeting since it started on {date} ({days}; at most {limit})"
             )
         yield Finding(
             "no-joint-meeting",
             "warning",
             project.key,
             project.key,
-            message.format(project=project.key, date=since, days=_days(ctx.on, since), limit=limit),
+            message.format(project=project.key, date=since, days=days_text(_days(ctx.on, since)), limit=limit),
             _(
                 "hold one and record its minutes: coord meeting add --project {project} --date DATE "
                 "--chair PARTY/PERSON --attendee PARTY; or change check.no_meeting_days in coord.toml"
@@ -561,8 +567,8 @@ def silent_party(ctx: Context) -> Iterator[Finding]:
             if seen:
                 message = _(
                     "'{party}' carries duties in project '{project}' but nobody has been in touch since {date} "
-                    "({days} days; at most {limit})"
-                ).format(party=party, project=project, date=seen, days=_days(ctx.on, seen), limit=limit)
+                    "({days}; at most {limit})"
+                ).format(party=party, project=project, date=seen, days=days_text(_days(ctx.on, seen)), limit=limit)
             else:
                 message = _(
                     "'{party}' carries duties in project '{project}' but no contact with it is recorded"

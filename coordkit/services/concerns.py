@@ -22,6 +22,7 @@ from coordkit.domain.concerns import (
     apply_step,
     check_concern,
     clock,
+    days_text,
     escalation_cause,
     escalation_chain,
     local_day,
@@ -230,12 +231,12 @@ def clock_text(found: Clock) -> str:
         return ""
     if found.stage == "ack":
         if found.overdue:
-            return _("acknowledgement {days} day(s) overdue (due {date})").format(
-                days=found.overdue, date=found.deadline
+            return _("acknowledgement {late} overdue (due {date})").format(
+                late=days_text(found.overdue), date=found.deadline
             )
         return _("acknowledge by {date}").format(date=found.deadline)
     if found.overdue:
-        return _("response {days} day(s) overdue (due {date})").format(days=found.overdue, date=found.deadline)
+        return _("response {late} overdue (due {date})").format(late=days_text(found.overdue), date=found.deadline)
     return _("respond by {date}").format(date=found.deadline)
 
 
