@@ -14,7 +14,7 @@ from coordkit.i18n import _
 
 app = typer.Typer(
     help=helptext(
-        _("Action items of joint meetings: who does what by when, and whether it is done."),
+        _("Action items of joint meetings: owners, deadlines and follow-up."),
         example="coord action list --open",
     ),
     no_args_is_help=True,
@@ -35,7 +35,7 @@ COLUMNS = [
 @app.command(
     "list",
     help=helptext(
-        _("List the action items of a project's meetings, with their state on a date."),
+        _("List a project's action items and their state on a date."),
         example="coord action list --open --owner liede-sw",
     ),
 )

@@ -39,12 +39,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
     "meeting": (
         "coordkit.cli.meeting",
         "app",
-        "Joint meetings: minutes, decisions and action items with owners and deadlines.",
+        "Joint meetings: minutes, decisions, and actions with owners and deadlines.",
     ),
     "action": (
         "coordkit.cli.action",
         "app",
-        "Action items of joint meetings: who does what by when, and whether it is done.",
+        "Action items of joint meetings: owners, deadlines and follow-up.",
     ),
     "contact": ("coordkit.cli.contact", "app", "Contacts with parties between meetings: calls, visits, messages."),
     "concern": (

@@ -272,7 +272,7 @@ def escalate(
 @app.command(
     "resolve",
     help=helptext(
-        _("Resolve a concern: its outcome, and how satisfied the party that raised it is (1-5)."),
+        _("Resolve a concern with its outcome and the raising party's satisfaction (1-5)."),
         example="coord concern resolve C-0001 --outcome 'Square shared by a written schedule' --satisfaction 4",
     ),
 )

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     help=helptext(
-        _("Joint meetings: minutes, decisions and action items with owners and deadlines."),
+        _("Joint meetings: minutes, decisions, and actions with owners and deadlines."),
         example="coord meeting add --date 2024-03-04 --chair liede-party-committee/张华 --attendee liede-sw:陈静",
     ),
     no_args_is_help=True,
@@ -289,7 +289,7 @@ def list_(project: ProjectOpt = None, fmt: FormatOpt = ListFormat.table, output:
 @app.command(
     "show",
     help=helptext(
-        _("Show one meeting's minutes, its actions and the open actions of earlier meetings."),
+        _("Show a meeting's minutes, with the open actions of earlier meetings."),
         example="coord meeting show 2024-03-04 --format yaml",
     ),
 )
@@ -430,8 +430,11 @@ class Lang(StrEnum):
 @app.command(
     "render",
     help=helptext(
-        _("Render a meeting's minutes (会议纪要) as Markdown, HTML, PDF or DOCX, in English or Chinese."),
-        _("Signed-off minutes carry their hash and fingerprint on every page; drafts say DRAFT."),
+        _("Render a meeting's minutes (会议纪要) in English or Chinese."),
+        _(
+            "Markdown, HTML, PDF or DOCX. Signed-off minutes carry their hash and fingerprint on every page; "
+            "drafts say DRAFT."
+        ),
         example="coord meeting render 2024-03-04 --format pdf --lang zh -o minutes-2024-03-04.zh.pdf",
     ),
 )
