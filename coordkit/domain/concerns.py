@@ -296,7 +296,7 @@ def apply_step(key: str, state: State, step: Step) -> State:
                     key=key, date=_when(state.responded or when)
                 )
             )
-        check_text(step.get("text"), _("the response (--text)"), field="text")
+        check_text(step.get("text"), "the response (--text)", field="text")
         return dataclasses.replace(state, status="responded", acknowledged=state.acknowledged or when, responded=when)
     if kind == "escalate":
         to = step.get("to")
@@ -332,7 +332,7 @@ def apply_step(key: str, state: State, step: Step) -> State:
                 key=key, status=state.status
             )
         )
-    check_text(step.get("text"), _("the reason (--reason)"), field="text")
+    check_text(step.get("text"), "the reason (--reason)", field="text")
     return dataclasses.replace(
         state,
         status="open",

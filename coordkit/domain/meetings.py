@@ -133,8 +133,8 @@ def check_action(item: Mapping[str, Any], number: int, meeting_date: str) -> Act
     """One action item: what, who (a party), by when (not before the meeting), and the letter it gives for a duty."""
     from coordkit.domain.duties import check_letter
 
-    text = check_text(item.get("text"), _("action text"), field="text")
-    owner = check_text(item.get("owner"), _("action owner"), field="owner")
+    text = check_text(item.get("text"), "action text", field="text")
+    owner = check_text(item.get("owner"), "action owner", field="owner")
     due = iso_text(item.get("due"))
     if not due:
         raise InvalidInput(_("action {number}: give its deadline (--due DATE)").format(number=number), field=("due",))
@@ -238,7 +238,7 @@ def check_minutes(
         texts[section] = []
         for index, text in enumerate(items):
             with at(section, index):
-                texts[section].append(check_text(text, _("text"), field="text"))
+                texts[section].append(check_text(text, "text", field="text"))
     checked_actions = []
     for index, item in enumerate(actions):
         with at("actions", index):
