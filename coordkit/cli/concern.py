@@ -36,7 +36,6 @@ COLUMNS = [
     ("by", "by"),
     ("against", "against"),
     ("holder", "holder"),
-    ("level", "level"),
     ("about", "about"),
     ("opened", "opened"),
     ("age_days", "age (days)"),

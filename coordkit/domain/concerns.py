@@ -28,7 +28,7 @@ from typing import Any, NamedTuple, TypedDict
 
 from coordkit.domain.values import at, check_choice, check_text, optional_text
 from coordkit.errors import InvalidInput, Refused
-from coordkit.i18n import _, ngettext
+from coordkit.i18n import _
 from coordkit.textparse import fold
 from coordkit.vocab import ABOUT_KINDS, AGREEMENT_KEY_RE, CONCERN_STEPS, ESCALATION_CAUSES, SEVERITIES
 
@@ -199,11 +199,6 @@ def moment(value: str | dt.date | dt.datetime | None, what: str) -> str:
 def local_day(value: str) -> str:
     """The local date of a stored time: what people are shown and what deadlines count from."""
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone().date().isoformat()
-
-
-def days_text(count: int) -> str:
-    """``1 day``, ``3 days`` (``3天``): a number of days in the reader's language."""
-    return ngettext("{count} day", "{count} days", count).format(count=count)
 
 
 def add_days(day: str, days: int) -> str:
