@@ -539,7 +539,6 @@ def _pdf_pages(path: Path) -> list[str]:
     return [page.extract_text() for page in PdfReader(str(path)).pages]
 
 
-@pytest.mark.slow
 def test_the_demo_minutes_read_as_a_chair_reads_them(isolated: Path) -> None:
     """The August minutes of the demo, in Chinese: 会议纪要 with attendees, decisions, the action table with owner and
     deadline, the March action still open then, and the chair's sign-off; the hash on every page (PDF and DOCX)."""
@@ -607,3 +606,32 @@ def test_minutes_render_before_sign_off_say_draft(march: Workspace, isolated: Pa
     md = ok("meeting", "render", "2024-03-04", "--project", "lr", "-f", "md", "--lang", "en")
     assert "| 1 | Set up the group chat | Neighbourhood Committee | 30 April 2024 | platform (C) |" in md
     assert "- **Absent**: Merchants" in md
+
+
+def test_the_readme_examples_run_as_written(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shlex
+    import subprocess
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- meetings-example -->")[1].split("```sh\n")[1].split("```")[0]
+    lines = block.strip().splitlines()
+    assert lines[0] == "coord demo liede-renjia-demo && cd liede-renjia-demo"
+    assert run_coord("demo", "liede-renjia-demo").exit_code == 0
+    monkeypatch.chdir(isolated / "liede-renjia-demo")
+    outputs = {}
+    for line in lines[1:]:
+        argv = shlex.split(line)
+        assert argv[0] == "coord", line
+        result = run_coord(*argv[1:])
+        assert result.exit_code == (1 if argv[1] == "check" else 0), (line, result.stderr)
+        outputs[" ".join(argv[1:3])] = result
+    assert "C+" in outputs["matrix --on"].stdout.split("market-volunteers")[1].splitlines()[0]
+    assert "Escalated concern C-0002 to 'liede-street' (lead): response-overdue." in outputs["concern escalate"].stderr
+    assert "to liede-street (lead) · response-overdue" in outputs["concern show"].stdout
+    assert (isolated / "liede-renjia-demo" / "minutes-2024-08-05.zh.pdf").stat().st_size > 10_000
+    # the README's few lines of Python recompute a signed-off meeting's hash without coord
+    snippet = readme.split("<!-- recompute-minutes-hash -->")[1].split("```python\n")[1].split("```")[0]
+    shown = ok("meeting", "show", "2024-09-02", "-f", "json")
+    Path("minutes.json").write_text(shown, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", snippet, "minutes.json"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == json.loads(shown)["signed_off"]["hash"]
