@@ -340,3 +340,68 @@ def test_concerns_in_files_append_steps_and_refuse_changes(opened: Workspace, is
         assert bad.exit_code == 2
         assert bad.stderr.endswith(": concerns[0].steps[2].satisfaction: --satisfaction must be from 1 to 5 (got 9)\n")
     assert opened.snapshot() == before
+
+
+def test_an_obligation_escalates_to_the_party_it_binds(based: Workspace) -> None:
+    ok(
+        "concern",
+        "open",
+        "--project",
+        "p",
+        "--by",
+        "raiser",
+        "--against",
+        "acct",
+        "--about",
+        "obligation:AGR-1/1",
+        "--text",
+        "The square was not lent",
+        "--on",
+        "2024-03-01",
+    )
+    result = run_coord("concern", "escalate", "C-0001", "--on", "2024-03-10")
+    assert result.stderr == "Escalated concern C-0001 to 'target' (responsible): ack-overdue.\n"
+    ok(
+        "concern",
+        "open",
+        "--project",
+        "p",
+        "--by",
+        "raiser",
+        "--against",
+        "target",
+        "--about",
+        "agreement:AGR-1",
+        "--text",
+        "The agreement is not kept",
+        "--on",
+        "2024-03-01",
+    )
+    result = run_coord("concern", "escalate", "C-0002", "--on", "2024-03-10")
+    assert result.stderr == "Escalated concern C-0002 to 'lead' (lead): ack-overdue.\n"
+
+
+def test_the_rules_of_a_concern_as_plain_functions() -> None:
+    from coordkit.domain.concerns import (
+        About,
+        State,
+        clock,
+        escalation_chain,
+        moment,
+        next_rung,
+        parse_about,
+    )
+
+    assert parse_about("duty：market-venue") == About("duty", "market-venue")
+    assert parse_about("obligation:AGR-2024-002/5") == About("obligation", "AGR-2024-002", 5)
+    assert str(parse_about("resource: the square ")) == "resource:the square"
+    assert moment("2024-03-11T10:00:00+08:00", "--on") == "2024-03-11T02:00:00Z"
+    state = State(status="open", holder="b", level=0, clock_from="2024-03-11T02:00:00Z")
+    assert clock(state, ack_days=1, response_days=5, on="2024-03-12") == ("ack", "2024-03-12", 0)
+    assert clock(state, ack_days=1, response_days=5, on="2024-03-15") == ("ack", "2024-03-12", 3)
+    acknowledged = State(status="acknowledged", holder="b", level=0, clock_from=state.clock_from, acknowledged="x")
+    assert clock(acknowledged, ack_days=1, response_days=5, on="2024-03-17") == ("response", "2024-03-16", 1)
+    chain = escalation_chain(responsible=["r"], accountable=["a", "b"], lead="l", named="n")
+    assert chain == [("r", "responsible"), ("a", "accountable"), ("b", "accountable"), ("l", "lead"), ("n", "named")]
+    assert next_rung(chain, raised_by="a", held=["b", "r"]) == ("l", "lead")
+    assert next_rung(chain, raised_by="a", held=["b", "r", "l", "n"]) is None
