@@ -313,11 +313,13 @@ def _follow_up(
     and concerns at every stage of their life, with a random sequence of their own (the tables above keep theirs)."""
     from coordkit.domain.concerns import replay, stamp, step_record
     from coordkit.domain.meetings import minutes_hash
-    from coordkit.storage.sql import executemany
+    from coordkit.storage.sql import executemany, tuples
 
     if not scale.meetings and not scale.concerns:
         return
     rng = random.Random(seed + 15)
+    # an action's letter must not double one its owner holds (coord refuses it): C only where there is none
+    taken = set(tuples(conn, "SELECT duty_id, stakeholder_id FROM assignment WHERE letter = 'C'"))
 
     def key(sid: int) -> str:
         return f"org-{sid - 1:05d}"
@@ -346,6 +348,10 @@ def _follow_up(
             duty_id = rng.choice(duties_of[pid]) if rng.random() < 0.25 else None
             due = held + dt.timedelta(days=rng.randint(7, 90))
             owner = rng.choice(present)
+            if duty_id is not None and (duty_id, owner) in taken:
+                duty_id = None
+            if duty_id is not None:
+                taken.add((duty_id, owner))
             record["actions"].append(
                 {
                     "number": number,
