@@ -396,7 +396,7 @@ def test_the_rules_of_a_concern_as_plain_functions() -> None:
     assert parse_about("obligation:AGR-2024-002/5") == About("obligation", "AGR-2024-002", 5)
     assert str(parse_about("resource: the square ")) == "resource:the square"
     assert moment("2024-03-11T10:00:00+08:00", "--on") == "2024-03-11T02:00:00Z"
-    state = State(status="open", holder="b", level=0, clock_from="2024-03-11T02:00:00Z")
+    state = State(status="open", holder="b", level=0, clock_from=moment("2024-03-11", "--on"))  # noon, local time
     assert clock(state, ack_days=1, response_days=5, on="2024-03-12") == ("ack", "2024-03-12", 0)
     assert clock(state, ack_days=1, response_days=5, on="2024-03-15") == ("ack", "2024-03-12", 3)
     acknowledged = State(status="acknowledged", holder="b", level=0, clock_from=state.clock_from, acknowledged="x")
