@@ -21,11 +21,21 @@ class Scale:
     duties: int
     assignments: int
     agreements: int
+    meetings: int = 0  # joint meetings (two action items each) and as many logged contacts
+    concerns: int = 0
 
 
 SCALES = {
-    "reference": Scale(stakeholders=2000, projects=200, duties=10_000, assignments=100_000, agreements=1000),
-    "small": Scale(stakeholders=60, projects=4, duties=120, assignments=1200, agreements=12),
+    "reference": Scale(
+        stakeholders=2000,
+        projects=200,
+        duties=10_000,
+        assignments=100_000,
+        agreements=1000,
+        meetings=2000,
+        concerns=10_000,
+    ),
+    "small": Scale(stakeholders=60, projects=4, duties=120, assignments=1200, agreements=12, meetings=20, concerns=100),
     # a small workspace with many agreements, for the "100 agreements to PDF" figure
     "pdf": Scale(stakeholders=60, projects=4, duties=120, assignments=1200, agreements=100),
     "pdf-small": Scale(stakeholders=20, projects=2, duties=20, assignments=100, agreements=4),
@@ -245,6 +255,7 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
                 sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
                 executemany(conn, sql, rows)
         _sign(conn, signed_versions)
+        _follow_up(conn, scale, seed, projects, members_of, duties, duties_of)
         events.record(
             conn,
             action="bench.generate",
@@ -313,6 +324,215 @@ def _sign(conn: Any, signed_versions: list[tuple[int, list[int]]]) -> None:
         for doc in read_documents(conn)
     ]
     events.record_many(conn, history)
+
+
+def _follow_up(
+    conn: Any,
+    scale: Scale,
+    seed: int,
+    projects: list[dict[str, Any]],
+    members_of: dict[int, list[int]],
+    duties: list[dict[str, Any]],
+    duties_of: dict[int, list[int]],
+) -> None:
+    """Joint meetings (signed off, with actions; a quarter of the actions give a letter), one contact per meeting,
+    and concerns at every stage of their life, with a random sequence of their own (the tables above keep theirs)."""
+    from coordkit.domain.concerns import replay, stamp, step_record
+    from coordkit.domain.meetings import minutes_hash
+    from coordkit.storage.sql import executemany, tuples
+
+    if not scale.meetings and not scale.concerns:
+        return
+    rng = random.Random(seed + 15)
+    # an action's letter must not double one its owner holds (coord refuses it): C only where there is none
+    taken = set(tuples(conn, "SELECT duty_id, stakeholder_id FROM assignment WHERE letter = 'C'"))
+
+    def key(sid: int) -> str:
+        return f"org-{sid - 1:05d}"
+
+    meetings, attendees, items, actions, assignments, contacts = [], [], [], [], [], []
+    for m in range(scale.meetings):
+        pid = m % len(projects) + 1
+        project = projects[pid - 1]
+        held = project["starts_on"] + dt.timedelta(days=30 * (m // len(projects)) + rng.randint(0, 20))
+        people = rng.sample(members_of[pid], 7)
+        chair, present, away = people[0], people[:6], people[6:]
+        record: dict[str, Any] = {
+            "project": project["key"],
+            "key": held.isoformat(),
+            "date": held.isoformat(),
+            "place": "Community centre",
+            "title": None,
+            "chair": {"party": key(chair), "person": f"Rep {chair}"},
+            "attendees": [{"party": key(p), "person": f"Rep {p}"} for p in present],
+            "absent": [key(p) for p in away],
+            "agenda": ["The market", "The courses"],
+            "decisions": ["Market on the second Saturday", "Courses from September"],
+            "actions": [],
+        }
+        for number in (1, 2):
+            duty_id = rng.choice(duties_of[pid]) if rng.random() < 0.25 else None
+            due = held + dt.timedelta(days=rng.randint(7, 90))
+            owner = rng.choice(present)
+            if duty_id is not None and (duty_id, owner) in taken:
+                duty_id = None
+            if duty_id is not None:
+                taken.add((duty_id, owner))
+            record["actions"].append(
+                {
+                    "number": number,
+                    "text": f"Action {number} of meeting {m}",
+                    "owner": key(owner),
+                    "due": due.isoformat(),
+                    "duty": duties[duty_id - 1]["key"] if duty_id else None,
+                    "as": "C" if duty_id else None,
+                }
+            )
+            actions.append(
+                {
+                    "id": len(actions) + 1,
+                    "meeting_id": m + 1,
+                    "number": number,
+                    "text": f"Action {number} of meeting {m}",
+                    "owner_id": owner,
+                    "due_on": due,
+                    "duty_id": duty_id,
+                    "letter": "C" if duty_id else None,
+                    "done_on": due - dt.timedelta(days=2) if rng.random() < 0.6 else None,
+                    "note": None,
+                }
+            )
+            if duty_id:
+                assignments.append({"d": duty_id, "s": owner, "f": held, "t": due, "a": len(actions)})
+        signed = rng.random() < 0.8
+        meetings.append(
+            {
+                "id": m + 1,
+                "project_id": pid,
+                "key": held.isoformat(),
+                "held_on": held,
+                "place": "Community centre",
+                "title": None,
+                "chair_id": chair,
+                "chair_person": f"Rep {chair}",
+                "signed_off_by": f"Rep {chair}" if signed else None,
+                "signed_off_on": held + dt.timedelta(days=2) if signed else None,
+                "minutes_hash": minutes_hash(record) if signed else None,
+                "minutes_form": 1 if signed else None,
+                "recorded_at": "2024-01-01T00:00:00Z",
+            }
+        )
+        people_rows = [(p, f"Rep {p}", True) for p in present] + [(p, None, False) for p in away]
+        attendees += [
+            {"meeting_id": m + 1, "stakeholder_id": p, "person": who, "present": here, "position": i}
+            for i, (p, who, here) in enumerate(people_rows)
+        ]
+        texts = [("agenda", t) for t in record["agenda"]] + [("decision", t) for t in record["decisions"]]
+        items += [{"meeting_id": m + 1, "section": sec, "text": t, "position": i} for i, (sec, t) in enumerate(texts)]
+        contact_on = held + dt.timedelta(days=rng.randint(1, 25))
+        contacts.append(
+            {
+                "key": f"I-{m + 1:05d}",
+                "stakeholder_id": rng.choice(members_of[pid]),
+                "project_id": pid,
+                "happened_on": contact_on,
+                "channel": rng.choice(("call", "visit", "wechat")),
+                "summary": "Told them what the meeting decided",
+                "by_person": None,
+                "recorded_at": "2024-01-01T00:00:00Z",
+            }
+        )
+    concerns, steps = [], []
+    for c in range(scale.concerns):
+        pid = rng.randint(1, len(projects))
+        project = projects[pid - 1]
+        by, against = rng.sample(members_of[pid], 2)
+        opened = dt.datetime.combine(project["starts_on"], dt.time(2), dt.UTC) + dt.timedelta(
+            days=rng.randint(0, 500), hours=rng.randint(0, 8)
+        )
+        severity = rng.choice(("low", "medium", "high"))
+        roll = rng.random()  # 5% open (half of them escalated), 5% acknowledged, 10% answered, 80% resolved
+        made: list[dict[str, Any]] = []
+        at = opened
+        if roll > 0.05:
+            at += dt.timedelta(days=rng.randint(0, 3))
+            made.append({"step": "ack", "at": stamp(at), "by": "Officer"})
+        if roll > 0.1:
+            at += dt.timedelta(days=rng.randint(1, 5))
+            made.append({"step": "respond", "at": stamp(at), "by": "Officer", "text": "We will meet on site"})
+        if roll > 0.2:
+            at += dt.timedelta(days=rng.randint(1, 10))
+            made.append({"step": "resolve", "at": stamp(at), "text": "Settled", "satisfaction": rng.randint(1, 5)})
+        if 0.025 < roll <= 0.05:
+            lead = project["lead_id"]
+            target = (
+                lead
+                if lead not in (by, against)
+                else rng.choice([p for p in members_of[pid] if p not in (by, against)])
+            )
+            at += dt.timedelta(days=rng.randint(6, 12))
+            made.append(
+                {"step": "escalate", "at": stamp(at), "to": key(target), "rung": "lead", "cause": "ack-overdue"}
+            )
+        records = [step_record(x) for x in made]
+        state = replay(f"C-{c + 1:05d}", against=key(against), opened=stamp(opened), steps=records)
+        holder = int(state.holder.removeprefix("org-")) + 1
+        concerns.append(
+            {
+                "id": c + 1,
+                "key": f"C-{c + 1:05d}",
+                "project_id": pid,
+                "raised_by_id": by,
+                "against_id": against,
+                "about": f"duty:{duties[rng.choice(duties_of[pid]) - 1]['key']}",
+                "severity": severity,
+                "text": "The square was closed on market day",
+                "opened_at": stamp(opened),
+                "status": state.status,
+                "holder_id": holder,
+                "level": state.level,
+                "clock_from": state.clock_from,
+                "acknowledged_at": state.acknowledged,
+                "responded_at": state.responded,
+                "resolved_at": state.resolved,
+                "outcome": state.outcome,
+                "satisfaction": state.satisfaction,
+            }
+        )
+        steps += [
+            {
+                "concern_id": c + 1,
+                "position": i,
+                "step": x["step"],
+                "at": x["at"],
+                "by_person": x["by"],
+                "to_id": int(x["to"].removeprefix("org-")) + 1 if x["to"] else None,
+                "rung": x["rung"],
+                "cause": x["cause"],
+                "text": x["text"],
+                "satisfaction": x["satisfaction"],
+            }
+            for i, x in enumerate(records)
+        ]
+    for table, rows in (
+        ("meeting", meetings),
+        ("meeting_attendee", attendees),
+        ("meeting_item", items),
+        ("meeting_action", actions),
+        ("interaction", contacts),
+        ("concern", concerns),
+        ("concern_step", steps),
+    ):
+        if rows:
+            columns = list(rows[0])
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+            executemany(conn, sql, rows)
+    executemany(
+        conn,
+        "INSERT INTO assignment (duty_id, stakeholder_id, letter, valid_from, valid_to, source, action_id) "
+        "VALUES (:d, :s, 'C', :f, :t, 'meeting', :a)",
+        assignments,
+    )
 
 
 def main() -> None:

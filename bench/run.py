@@ -64,6 +64,22 @@ WARM_PDF = (
 )
 
 
+DUE_ITEMS = (
+    "import datetime as dt, sys, time\n"
+    "from pathlib import Path\n"
+    "from coordkit.services.meetings import due_items\n"
+    "from coordkit.storage.engine import open_store\n"
+    "from coordkit.storage.location import from_path\n"
+    "store = open_store(from_path(Path(sys.argv[1]), 'bench'))\n"
+    "with store.read() as conn:\n"
+    "    started = time.perf_counter()\n"
+    "    items = due_items(conn, on=dt.date(2024, 9, 1))\n"
+    "    elapsed = time.perf_counter() - started\n"
+    "print(len(items), file=sys.stderr)\n"
+    "print(elapsed)\n"
+)
+
+
 @dataclass
 class Figure:
     name: str
@@ -227,6 +243,16 @@ def figures(store: Path, work: Path, pdf_store: Path) -> list[Figure]:
             ok=(0, 1),
         ),
         Figure("coord matrix --format csv", [*coord, "matrix", "--format", "csv"], 3.0, stack),
+        Figure("coord concern list (every concern)", [*coord, "concern", "list", "--on", "2024-09-01"], 1.0, stack),
+        Figure(
+            "coord concern list --format json",
+            [*coord, "concern", "list", "--on", "2024-09-01", "--format", "json"],
+            1.0,
+            stack,
+        ),
+        Figure(
+            "due_items in-process (actions, meetings, concerns)", [py, "-c", DUE_ITEMS, str(store)], 1.0, inner=True
+        ),
         Figure(
             "coord export (whole store)", [*coord, "export", "-o", str(work / "export.yaml")], 10.0, stack, repeat=3
         ),
@@ -382,7 +408,8 @@ def main(argv: Sequence[str] | None = None) -> list[Figure]:
     batch = SCALES[pdf_scale].agreements
     title = (
         f"coord benchmark, {args.scale} scale ({scale.stakeholders} stakeholders, {scale.projects} projects, "
-        f"{scale.duties} duties, {scale.assignments} assignments, {scale.agreements} agreements; the PDF batch "
+        f"{scale.duties} duties, {scale.assignments} assignments, {scale.agreements} agreements, "
+        f"{scale.meetings} meetings, {scale.concerns} concerns; the PDF batch "
         f"has {batch}), median of up to {args.repeat} runs"
     )
     print(table(results, title))

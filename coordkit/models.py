@@ -135,6 +135,7 @@ class Assignment(SQLModel, table=True):
     source: str = Field(default="manual", max_length=16)
     agreement_key: str | None = None
     agreement_version: int | None = None
+    action_id: int | None = Field(default=None, foreign_key="meeting_action.id")  # source 'meeting'
 
 
 class Event(SQLModel, table=True):
@@ -295,3 +296,116 @@ class ProjectCategory(SQLModel, table=True):
     key: str = Field(max_length=64)
     name: str | None = None
     name_zh: str | None = None
+
+
+class Meeting(SQLModel, table=True):
+    """A joint meeting (联席会议); its minutes freeze (``minutes_hash``) when the chair signs them off."""
+
+    __table_args__ = (UniqueConstraint("project_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    key: str = Field(max_length=64)
+    held_on: dt.date
+    place: str | None = None
+    title: str | None = None
+    chair_id: int = Field(foreign_key="stakeholder.id")
+    chair_person: str | None = None
+    signed_off_by: str | None = None
+    signed_off_on: dt.date | None = None
+    minutes_hash: str | None = Field(default=None, max_length=64)
+    minutes_form: int | None = None
+    recorded_at: str = Field(max_length=32)
+
+
+class MeetingAttendee(SQLModel, table=True):
+    """A party at a meeting (``present``) or expected and absent."""
+
+    __tablename__ = "meeting_attendee"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    stakeholder_id: int = Field(foreign_key="stakeholder.id", index=True)
+    person: str | None = None
+    present: bool
+    position: int
+
+
+class MeetingItem(SQLModel, table=True):
+    """An agenda item or a decision of a meeting."""
+
+    __tablename__ = "meeting_item"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    section: str = Field(max_length=16)
+    text: str
+    position: int
+
+
+class MeetingAction(SQLModel, table=True):
+    """An action item: owner and deadline (责任人与时间节点); done is follow-up, outside the signed minutes."""
+
+    __tablename__ = "meeting_action"
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    number: int
+    text: str
+    owner_id: int = Field(foreign_key="stakeholder.id", index=True)
+    due_on: dt.date
+    duty_id: int | None = Field(default=None, foreign_key="duty.id", index=True)
+    letter: str | None = Field(default=None, max_length=1)
+    done_on: dt.date | None = None
+    note: str | None = None
+
+
+class Interaction(SQLModel, table=True):
+    """A contact with a party between meetings: a call, a visit, a message."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=64)
+    stakeholder_id: int = Field(foreign_key="stakeholder.id", index=True)
+    project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
+    happened_on: dt.date
+    channel: str = Field(max_length=16)
+    summary: str
+    by_person: str | None = None
+    recorded_at: str = Field(max_length=32)
+
+
+class Concern(SQLModel, table=True):
+    """A concern between parties; its state is what its steps make, kept here for fast lists."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=64)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    raised_by_id: int = Field(foreign_key="stakeholder.id")
+    against_id: int = Field(foreign_key="stakeholder.id")
+    about: str
+    severity: str = Field(max_length=8)
+    text: str
+    opened_at: str = Field(max_length=32)
+    status: str = Field(max_length=16)
+    holder_id: int = Field(foreign_key="stakeholder.id")
+    level: int
+    clock_from: str = Field(max_length=32)
+    acknowledged_at: str | None = Field(default=None, max_length=32)
+    responded_at: str | None = Field(default=None, max_length=32)
+    resolved_at: str | None = Field(default=None, max_length=32)
+    outcome: str | None = None
+    satisfaction: int | None = None
+
+
+class ConcernStep(SQLModel, table=True):
+    """One step of a concern: ack, respond, escalate (to whom, rung, cause), resolve, reopen."""
+
+    __tablename__ = "concern_step"
+    id: int | None = Field(default=None, primary_key=True)
+    concern_id: int = Field(foreign_key="concern.id", index=True)
+    position: int
+    step: str = Field(max_length=16)
+    at: str = Field(max_length=32)
+    by_person: str | None = None
+    to_id: int | None = Field(default=None, foreign_key="stakeholder.id")
+    rung: str | None = Field(default=None, max_length=16)
+    cause: str | None = Field(default=None, max_length=32)
+    text: str | None = None
+    satisfaction: int | None = None

@@ -10,10 +10,30 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from coordkit.errors import InvalidInput, did_you_mean
-from coordkit.vocab import CLAUSE_KINDS, LANGUAGES, LEGACY_METHODS, LETTERS, RENEWALS, SIGNATURE_METHODS
+from coordkit.vocab import (
+    CLAUSE_KINDS,
+    CONCERN_STEPS,
+    ESCALATION_CAUSES,
+    INTERACTION_CHANNELS,
+    LANGUAGES,
+    LEGACY_METHODS,
+    LETTERS,
+    RENEWALS,
+    SEVERITIES,
+    SIGNATURE_METHODS,
+)
 from coordkit.yamlio import Located
 
 WORKSPACE_STATUSES = ("draft", "circulating", "signed", "terminated")  # superseded versions are history
@@ -221,6 +241,115 @@ class DutySpec(Strict):
     assignments: list[AssignmentSpec] = Field(default_factory=list)
 
 
+def _key_text(value: Any) -> Any:
+    """``key: 2024-03-04`` is read by YAML as a date; a meeting's key is that date as text."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _moment_text(value: Any) -> Any:
+    """A time (``2024-03-11T09:00:00+08:00``, or a date alone: noon local time) as the store keeps it, UTC."""
+    from coordkit.domain.concerns import moment
+    from coordkit.errors import CoordError
+
+    if value is None:
+        return value
+    try:
+        return moment(value if isinstance(value, dt.date) else str(value), "time")
+    except CoordError as error:
+        raise ValueError(str(error)) from None
+
+
+MeetingKey: TypeAlias = Annotated[str, BeforeValidator(_key_text)]
+Moment: TypeAlias = Annotated[
+    str,
+    BeforeValidator(_moment_text),
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}),
+]
+Severity: TypeAlias = Annotated[str, _one_of(SEVERITIES)]
+Channel: TypeAlias = Annotated[str, _one_of(INTERACTION_CHANNELS)]
+StepKind: TypeAlias = Annotated[str, _one_of(CONCERN_STEPS[1:])]
+Cause: TypeAlias = Annotated[str, _one_of(ESCALATION_CAUSES)]
+Rung: TypeAlias = Annotated[str, _one_of(("responsible", "accountable", "lead", "named"))]
+
+
+class AttendeeSpec(Strict):
+    party: str
+    person: str | None = None
+
+
+class ActionSpec(Strict):
+    """An action item: what, who, by when; ``duty`` and ``as`` give the owner that letter until ``due``."""
+
+    text: str
+    owner: str
+    due: dt.date
+    duty: str | None = None
+    letter: Letter | None = Field(default=None, alias="as")
+    done: dt.date | None = None
+    note: str | None = None
+
+
+class SignOffSpec(Strict):
+    by: str
+    date: dt.date
+
+
+class MeetingSpec(Strict):
+    """A joint meeting's minutes (会议纪要); ``signed_off`` freezes them."""
+
+    project: str | None = None
+    key: MeetingKey | None = None  # default: the date
+    date: dt.date
+    place: str | None = None
+    title: str | None = None
+    chair: AttendeeSpec
+    attendees: list[AttendeeSpec] = Field(default_factory=list)
+    absent: list[str] = Field(default_factory=list)
+    agenda: list[str] = Field(default_factory=list)
+    decisions: list[str] = Field(default_factory=list)
+    actions: list[ActionSpec] = Field(default_factory=list)
+    signed_off: SignOffSpec | None = None
+
+
+class InteractionSpec(Strict):
+    """A contact with a party between meetings."""
+
+    key: str
+    party: str
+    project: str | None = None
+    date: dt.date
+    channel: Channel
+    summary: str
+    by: str | None = None
+
+
+class StepSpec(Strict):
+    """One step of a concern: ``text`` is the response, the reason (escalate, reopen) or the outcome (resolve)."""
+
+    step: StepKind
+    at: Moment
+    by: str | None = None
+    to: str | None = None
+    rung: Rung | None = None
+    cause: Cause | None = None
+    text: str | None = None
+    satisfaction: Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5})] | None = None
+
+
+class ConcernSpec(Strict):
+    """A concern between parties and its history, step by step."""
+
+    key: str
+    project: str | None = None
+    by: str
+    against: str
+    about: str
+    severity: Severity = "medium"
+    text: str
+    opened: Moment
+    steps: list[StepSpec] = Field(default_factory=list)
+
+
 class WorkspaceSpec(Strict):
     """One file of a workspace described as code (several files merge into one workspace)."""
 
@@ -230,6 +359,9 @@ class WorkspaceSpec(Strict):
     roles: list[RoleSpec] = Field(default_factory=list)
     duties: list[DutySpec] = Field(default_factory=list)
     agreements: list[AgreementSpec] = Field(default_factory=list)
+    meetings: list[MeetingSpec] = Field(default_factory=list)
+    interactions: list[InteractionSpec] = Field(default_factory=list)
+    concerns: list[ConcernSpec] = Field(default_factory=list)
 
 
 class KindClauseSpec(Strict):
@@ -318,4 +450,7 @@ MODELS: dict[str, type[Strict]] = {
     "roles": RoleSpec,
     "duties": DutySpec,
     "agreements": AgreementSpec,
+    "meetings": MeetingSpec,
+    "interactions": InteractionSpec,
+    "concerns": ConcernSpec,
 }

@@ -59,3 +59,13 @@ CADENCE_RE = re.compile(r"^[1-9][0-9]{0,3}[dwmy]$")  # a review cadence: 90d, 6w
 # Folders of a workspace that keep files a store's rows point at by hash (scans of signed papers, evidence of
 # fulfilment, signed-off minutes): `coord backup` takes each of them whole, `coord restore` puts them back.
 EVIDENCE_FOLDERS = ("scans", "evidence", "minutes")
+# Joint meetings, contacts between meetings, and concerns between parties (issue 15).
+SEVERITIES = ("low", "medium", "high")
+CONCERN_STATUSES = ("open", "acknowledged", "responded", "resolved")
+CONCERN_STEPS = ("open", "ack", "respond", "escalate", "resolve", "reopen")
+# Why a concern moved up the chain: a deadline passed, or someone asked for it (with a reason).
+ESCALATION_CAUSES = ("ack-overdue", "response-overdue", "requested")
+# What a concern is about: duty:KEY, agreement:KEY, obligation:AGR/N or resource:TEXT.
+ABOUT_KINDS = ("duty", "agreement", "obligation", "resource")
+# How parties were in touch between meetings (coord contact log --channel).
+INTERACTION_CHANNELS = ("call", "visit", "message", "wechat", "email", "letter", "other")

@@ -30,6 +30,7 @@ def test_the_example_validates_with_the_findings_it_holds_on_purpose() -> None:
     assert [(f["rule"], f["subject"]) for f in findings] == [
         ("multiple-accountable", "market-venue"),
         ("no-accountable", "information-platform"),
+        ("silent-party", "liede-volunteers"),
         ("unsigned-party", "AGR-2024-003 v1"),
     ]
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
@@ -42,14 +43,14 @@ def test_the_example_validates_with_the_findings_it_holds_on_purpose() -> None:
 def test_apply_is_idempotent_and_export_round_trips(ws: Workspace, isolated: Path) -> None:
     first = run_coord("apply", str(EXAMPLE))
     assert first.exit_code == 0, first.stderr
-    assert first.stderr.startswith("Plan: 40 to create, 0 to change, 0 unchanged. Applied.")
+    assert first.stderr.startswith("Plan: 46 to create, 0 to change, 0 unchanged. Applied.")
     before = ws.snapshot()
     again = run_coord("apply", str(EXAMPLE))
-    assert again.stdout == "" and again.stderr == "Plan: 0 to create, 0 to change, 40 unchanged. Applied.\n"
+    assert again.stdout == "" and again.stderr == "Plan: 0 to create, 0 to change, 46 unchanged. Applied.\n"
     assert ws.snapshot() == before  # not even an event
     exported = ok("export")
     (isolated / "exported.yaml").write_text(exported, encoding="utf-8")
-    assert run_coord("apply", "exported.yaml").stderr.startswith("Plan: 0 to create, 0 to change, 40 unchanged.")
+    assert run_coord("apply", "exported.yaml").stderr.startswith("Plan: 0 to create, 0 to change, 46 unchanged.")
     signed = json.loads(ok("agreement", "show", "AGR-2024-001", "-f", "json"))
     assert signed["status"] == "signed" and len(signed["signatures"]) == 4
     assert json.loads(ok("agreement", "show", "AGR-2024-003", "-f", "json"))["unsigned"] == ["partner-university"]
@@ -69,7 +70,7 @@ def test_dry_run_writes_nothing(ws: Workspace) -> None:
     result = run_coord("apply", str(EXAMPLE), "--dry-run")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[:2] == ["+ stakeholder liede-street", "+ stakeholder tianhe-district"]
-    assert result.stderr == "Plan: 40 to create, 0 to change, 0 unchanged. Dry run: nothing was written.\n"
+    assert result.stderr == "Plan: 46 to create, 0 to change, 0 unchanged. Dry run: nothing was written.\n"
     assert ws.snapshot() == before
 
 
@@ -234,7 +235,7 @@ def test_export_one_project(sqlite_ws: Workspace) -> None:
 def test_demo_builds_everything(isolated: Path) -> None:
     result = run_coord("demo", "demo")
     assert result.exit_code == 0, result.stderr
-    assert "2 error(s), 1 warning(s) on 2024-09-01 in project 'liede-renjia'." in result.stderr
+    assert "2 error(s), 2 warning(s) on 2024-09-01 in project 'liede-renjia'." in result.stderr
     assert "multiple-accountable" in result.stdout and "information-platform" in result.stdout
     documents = isolated / "demo" / "documents"
     names = sorted(p.name for p in documents.iterdir())
@@ -243,6 +244,9 @@ def test_demo_builds_everything(isolated: Path) -> None:
             assert f"{key}-v1.{suffix}" in names
     for name in ("matrix.html", "matrix.xlsx", "matrix.pdf", "register.html", "register.zh.pdf"):
         assert name in names
+    for key in ("2024-03-04", "2024-08-05"):
+        for suffix in ("zh.md", "zh.docx", "zh.pdf", "en.md", "en.pdf"):
+            assert f"minutes-liede-renjia-{key}.{suffix}" in names
     again = run_coord("demo", "demo")
     assert (again.exit_code, again.stderr) == (
         2,

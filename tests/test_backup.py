@@ -359,7 +359,7 @@ def test_an_export_ends_with_its_seal(exported: str) -> None:
     )
     body = "".join(lines[:-1])
     assert lines[-1] == (
-        "# coord export end: projects=1 stakeholders=10 roles=3 duties=22 agreements=4 "
+        "# coord export end: projects=1 stakeholders=10 roles=3 duties=22 agreements=4 meetings=2 interactions=3 concerns=1 "
         f"sha256={hashlib.sha256(body.encode()).hexdigest()}\n"
     )
 

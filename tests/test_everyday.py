@@ -49,7 +49,7 @@ def test_the_demo_without_a_cjk_font_exits_0_and_says_what_it_skipped(
     assert result.exit_code == 0, result.stderr
     notes = [line for line in result.stderr.splitlines() if line.startswith("  note: ")]
     assert notes == [
-        "  note: skipped 9 file(s) (AGR-2024-001-v1.en.pdf, AGR-2024-002-v1.en.pdf, …): rendering Chinese to PDF "
+        "  note: skipped 13 file(s) (AGR-2024-001-v1.en.pdf, AGR-2024-002-v1.en.pdf, …): rendering Chinese to PDF "
         "needs a CJK font and none is installed; install coord's font extra (pip install 'coordkit[cjk]') or a "
         "system font (Debian/Ubuntu: apt-get install fonts-noto-cjk) and try again"
     ]
@@ -72,7 +72,7 @@ def test_the_demo_without_weasyprint_skips_every_pdf_in_one_line(
     result = run_coord("demo", "d")
     assert result.exit_code == 0
     notes = [line for line in result.stderr.splitlines() if "note:" in line]
-    assert len(notes) == 1 and "skipped 10 file(s)" in notes[0] and "see coord doctor" in notes[0]
+    assert len(notes) == 1 and "skipped 14 file(s)" in notes[0] and "see coord doctor" in notes[0]
     assert not list((isolated / "d" / "documents").glob("*.pdf"))
 
 
@@ -256,7 +256,7 @@ def test_an_ended_project_is_checked_on_its_last_day(parties: Workspace) -> None
     assert json.loads(result.stdout)["on"] == "2024-12-31"
     assert result.stderr == (
         "project 'lr' ended on 2024-12-31: checked on its last day (--on DATE checks another day)\n"
-        "0 error(s), 0 warning(s) on 2024-12-31.\n"
+        "0 error(s), 1 warning(s) on 2024-12-31.\n"  # no-joint-meeting: a project in progress meets now and then
     )
     ok("project", "add", "lr2", "--name", "Liede Renjia 2", "--start", "2023-01-01", "--end", "2023-12-31")
     both = run_coord("check")
@@ -270,7 +270,14 @@ def test_validate_the_example_checks_its_last_day() -> None:
     result = run_coord("validate", str(ROOT / "agreements" / "liede-renjia.yaml"), "-f", "json")
     report = json.loads(result.stdout)
     assert report["on"] == "2024-12-31" and result.exit_code == 1
-    assert sorted(f["rule"] for f in report["findings"]) == ["multiple-accountable", "no-accountable", "unsigned-party"]
+    assert sorted({f["rule"] for f in report["findings"]}) == [
+        "multiple-accountable",
+        "no-accountable",
+        "no-joint-meeting",  # the last joint meeting was on 2024-08-05
+        "open-actions",
+        "silent-party",
+        "unsigned-party",
+    ]
     assert "project 'liede-renjia' ended on 2024-12-31: checked on its last day" in result.stderr
 
 

@@ -59,7 +59,7 @@ def test_check_json_is_exact_and_exit_1_on_errors(ws: Workspace) -> None:
     assert json.loads(result.stdout) == {
         "on": "2024-08-01",
         "project": None,
-        "summary": {"errors": 2, "warnings": 1},
+        "summary": {"errors": 2, "warnings": 2},
         "findings": [
             {
                 "rule": "multiple-accountable",
@@ -87,9 +87,18 @@ def test_check_json_is_exact_and_exit_1_on_errors(ws: Workspace) -> None:
                 "message": "'committee' carries duties but has no contact channel",
                 "hint": "add one: coord stakeholder edit committee --contact phone:NUMBER",
             },
+            {
+                "rule": "no-joint-meeting",
+                "severity": "warning",
+                "project": "lr",
+                "subject": "lr",
+                "message": "project 'lr' has had no joint meeting since it started on 2024-01-01 (213 days; at most 90)",
+                "hint": "hold one and record its minutes: coord meeting add --project lr --date DATE "
+                "--chair PARTY/PERSON --attendee PARTY; or change check.no_meeting_days in coord.toml",
+            },
         ],
     }
-    assert result.stderr == "2 error(s), 1 warning(s) on 2024-08-01.\n"
+    assert result.stderr == "2 error(s), 2 warning(s) on 2024-08-01.\n"
 
 
 def test_check_without_on_reports_gaps_in_the_project_dates(project: Workspace) -> None:

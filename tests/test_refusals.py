@@ -40,7 +40,37 @@ BASE: dict[str, Any] = {
             "goals": ["A monthly market"],
         }
     ],
+    "meetings": [],
+    "interactions": [],
+    "concerns": [
+        {
+            "key": "C-1",
+            "project": "lr",
+            "by": "street",
+            "against": "sw",
+            "about": "duty:report",
+            "text": "Late",
+            "opened": "2024-03-01",
+        },
+        {
+            "key": "C-2",
+            "project": "lr",
+            "by": "street",
+            "against": "sw",
+            "about": "duty:report",
+            "text": "Again",
+            "opened": "2024-03-01",
+            "steps": [{"step": "resolve", "at": "2024-03-05", "text": "Done", "satisfaction": 4}],
+        },
+    ],
 }
+MEETING = {
+    "project": "lr",
+    "date": "2024-03-04",
+    "chair": {"party": "sw", "person": "Chen"},
+    "attendees": [{"party": "sw"}],
+}
+MEET = ["meeting", "add", "--project", "lr", "--date", "2024-03-04", "--chair", "sw/Chen"]
 AGREEMENT = {"project": "lr", "title": "T", "parties": [{"stakeholder": "sw"}, {"stakeholder": "street"}]}
 NEW = ["agreement", "new", "--title", "T", "--effective", "2024-03-01"]
 Change = Callable[[dict[str, Any]], None]
@@ -304,6 +334,78 @@ CASES: dict[str, tuple[list[str], Change, str, str]] = {
         add_to("agreements", 0, "goals", "g" * 10_001),
         "agreements[0].goals[1].text",
         "text is 10,001 characters long; at most 10,000 are allowed",
+    ),
+    "action due before the meeting": (
+        [*MEET, "--attendee", "sw", "--action", "Do it", "--owner", "sw", "--due", "2024-03-01"],
+        add("meetings", {**MEETING, "actions": [{"text": "Do it", "owner": "sw", "due": "2024-03-01"}]}),
+        "meetings[0].actions[0].due",
+        "action 1: due 2024-03-01 is before the meeting on 2024-03-04",
+    ),
+    "a party present and absent": (
+        [*MEET, "--attendee", "sw", "--absent", "sw"],
+        add("meetings", {**MEETING, "absent": ["sw"]}),
+        "meetings[0].absent[0]",
+        "'sw' is listed both as attending and as absent",
+    ),
+    "an unknown attendee": (
+        [*MEET, "--attendee", "nobody"],
+        add("meetings", {**MEETING, "attendees": [{"party": "nobody"}]}),
+        "meetings[0].attendees[0].party",
+        "no stakeholder 'nobody'",
+    ),
+    "a contact by fax": (
+        ["contact", "log", "sw", "--channel", "fax", "--summary", "Sent the plan"],
+        add("interactions", {"key": "I-1", "party": "sw", "date": "2024-03-01", "channel": "fax", "summary": "Plan"}),
+        "interactions[0].channel",
+        "--channel 'fax' is not one of: call, visit, message, wechat, email, letter, other",
+    ),
+    "a concern against itself": (
+        [
+            "concern",
+            "open",
+            "--project",
+            "lr",
+            "--by",
+            "sw",
+            "--against",
+            "sw",
+            "--about",
+            "duty:report",
+            "--text",
+            "X",
+        ],
+        add(
+            "concerns",
+            {
+                "key": "C-3",
+                "project": "lr",
+                "by": "sw",
+                "against": "sw",
+                "about": "duty:report",
+                "text": "X",
+                "opened": "2024-03-01",
+            },
+        ),
+        "concerns[2].against",
+        "'sw' cannot raise a concern against itself; --against names the other party",
+    ),
+    "satisfaction outside 1-5": (
+        ["concern", "resolve", "C-1", "--outcome", "Done", "--satisfaction", "7"],
+        add_to("concerns", 0, "steps", {"step": "resolve", "at": "2024-03-05", "text": "Done", "satisfaction": 7}),
+        "concerns[0].steps[0].satisfaction",
+        "--satisfaction must be from 1 to 5 (got 7)",
+    ),
+    "resolving without an outcome": (
+        ["concern", "resolve", "C-1", "--satisfaction", "4"],
+        add_to("concerns", 0, "steps", {"step": "resolve", "at": "2024-03-05", "satisfaction": 4}),
+        "concerns[0].steps[0].text",
+        "resolving needs the outcome: --outcome TEXT",
+    ),
+    "escalating a resolved concern": (
+        ["concern", "escalate", "C-2", "--reason", "Again"],
+        add_to("concerns", 1, "steps", {"step": "escalate", "at": "2024-03-06", "to": "street", "text": "Again"}),
+        "concerns[1].steps[1]",
+        "concern C-2 was resolved on 2024-03-05; reopen it first: coord concern reopen C-2 --reason TEXT",
     ),
     "goal only spaces": (
         ["agreement", "goal", "add", "AGR-1", "   "],

@@ -96,7 +96,9 @@ def test_check_prints_findings_as_a_linter_with_whole_hints(
     assert all(cell_len(line) <= columns for line in message)
     for block in blocks:  # the hint is the last line of every block, whole
         assert "coord " in block.splitlines()[-1]
-    assert result.stderr == "2 error(s), 9 warning(s) on 2024-08-01.\n"  # 9: no party has a contact channel
+    assert (
+        result.stderr == "2 error(s), 10 warning(s) on 2024-08-01.\n"
+    )  # 9: no party has a contact channel; 1: no joint meeting
 
 
 @pytest.mark.parametrize("columns", WIDTHS)

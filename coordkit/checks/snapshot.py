@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from coordkit.dates import OPEN_END, OPEN_START, iso
 from coordkit.domain.agreements import AgreementDoc
+from coordkit.domain.meetings import Meeting
 from coordkit.proof import ProofData
 from coordkit.storage.documents import read_documents
 from coordkit.storage.sql import Conn, tuples
@@ -45,6 +46,7 @@ class Effective(NamedTuple):
     end: str | None
     role: str | None  # the role it comes through, if any
     agreement: str | None  # "AGR-2024-001 v2" when it comes from a signed agreement
+    meeting: str | None = None  # "2024-03-04/1" when it comes from a joint meeting's action item
 
 
 class RoleAssignment(NamedTuple):
@@ -63,6 +65,42 @@ class PartyRow(NamedTuple):
     contacts: int
 
 
+class MeetingRow(NamedTuple):
+    project_id: int
+    key: str
+    date: str
+    present: tuple[str, ...]  # the parties that attended
+
+
+class ActionRow(NamedTuple):
+    project_id: int
+    meeting: str
+    number: int
+    text: str
+    owner: str
+    due: str
+    done: str | None
+
+
+class ConcernRow(NamedTuple):
+    """A concern not yet resolved, with what its clock needs."""
+
+    project_id: int
+    key: str
+    severity: str
+    status: str
+    holder: str
+    about: str
+    clock_from: str  # UTC time the holder got it
+    acknowledged: str | None
+
+
+class ContactRow(NamedTuple):
+    project_id: int | None  # None: logged for no project in particular (counts for every project)
+    party: str
+    date: str
+
+
 @dataclass
 class Snapshot:
     projects: dict[int, ProjectRow]
@@ -73,6 +111,11 @@ class Snapshot:
     roles: dict[tuple[int, str], str] = field(default_factory=dict)  # (project id, role key) -> name
     agreements: list[AgreementDoc] = field(default_factory=list)  # documents, as coord agreement show gives
     proof: ProofData | None = None  # what verification checks (None for files, which prove nothing yet)
+    meetings: list[MeetingRow] = field(default_factory=list)
+    actions: list[ActionRow] = field(default_factory=list)  # every action item; the rules pick the open ones
+    concerns: list[ConcernRow] = field(default_factory=list)  # pending ones only
+    contacts: list[ContactRow] = field(default_factory=list)  # one row per party, project and day in touch
+    minutes: list[Meeting] = field(default_factory=list)  # signed-off minutes, to check against their hash
 
     @cached_property
     def duty_index(self) -> dict[int, DutyRow]:
@@ -130,10 +173,11 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None, workspace: Path 
         holders.setdefault(rid, []).append((skey, iso(start), iso(end)))
     effective: list[Effective] = []
     role_assignments: list[RoleAssignment] = []
-    for duty_id, letter, skey, rid, start, end, akey, aversion in tuples(
+    refs = _action_refs(conn, project_id)
+    for duty_id, letter, skey, rid, start, end, akey, aversion, action_id in tuples(
         conn,
         "SELECT a.duty_id, a.letter, s.key, a.role_id, a.valid_from, a.valid_to, a.agreement_key, "
-        "a.agreement_version FROM assignment a "
+        "a.agreement_version, a.action_id FROM assignment a "
         + ("JOIN duty d ON d.id = a.duty_id " if project_id is not None else "")
         + f"LEFT JOIN stakeholder s ON s.id = a.stakeholder_id{only}",
         params,
@@ -144,7 +188,8 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None, workspace: Path 
             end = iso(end)
         agreement = f"{akey} v{aversion}" if akey else None
         if skey is not None:
-            effective.append(Effective(duty_id, skey, letter, start, end, None, agreement))
+            meeting = refs.get(action_id) if action_id is not None else None
+            effective.append(Effective(duty_id, skey, letter, start, end, None, agreement, meeting))
             continue
         role = role_keys[rid]
         role_assignments.append(RoleAssignment(duty_id, role, letter, start, end, agreement))
@@ -167,4 +212,76 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None, workspace: Path 
         from coordkit.storage.proofdata import load_proof
 
         proof = load_proof(conn, workspace)
-    return Snapshot(projects, duties, effective, role_assignments, parties, roles, agreements, proof)
+    snapshot = Snapshot(projects, duties, effective, role_assignments, parties, roles, agreements, proof)
+    _load_follow_up(conn, snapshot, project_id)
+    return snapshot
+
+
+def _action_refs(conn: Conn, project_id: int | None) -> dict[int, str]:
+    """``2024-03-04/1`` for each action item that gives a letter (source ``meeting``)."""
+    only = " AND m.project_id = :pid" if project_id is not None else ""
+    return {
+        aid: f"{mkey}/{number}"
+        for aid, mkey, number in tuples(
+            conn,
+            "SELECT a.id, m.key, a.number FROM meeting_action a JOIN meeting m ON m.id = a.meeting_id "
+            f"WHERE a.duty_id IS NOT NULL{only}",
+            {"pid": project_id},
+        )
+    }
+
+
+def _load_follow_up(conn: Conn, snapshot: Snapshot, project_id: int | None) -> None:
+    """Meetings, action items, pending concerns, contacts and signed-off minutes (issue 15)."""
+    from coordkit.storage.meetings import read_meetings
+
+    params = {"pid": project_id}
+    only = " AND m.project_id = :pid" if project_id is not None else ""
+    present: dict[int, list[str]] = {}
+    for mid, skey in tuples(
+        conn,
+        "SELECT a.meeting_id, s.key FROM meeting_attendee a JOIN stakeholder s ON s.id = a.stakeholder_id "
+        f"JOIN meeting m ON m.id = a.meeting_id WHERE a.present = :yes{only} ORDER BY a.meeting_id, a.position",
+        {**params, "yes": True},
+    ):
+        present.setdefault(mid, []).append(skey)
+    snapshot.meetings = [
+        MeetingRow(pid, key, iso(held) or "", tuple(present.get(mid, ())))
+        for mid, pid, key, held in tuples(
+            conn,
+            f"SELECT m.id, m.project_id, m.key, m.held_on FROM meeting m WHERE 1 = 1{only} ORDER BY m.held_on",
+            params,
+        )
+    ]
+    snapshot.actions = [
+        ActionRow(pid, mkey, number, text, owner, iso(due) or "", iso(done))
+        for pid, mkey, number, text, owner, due, done in tuples(
+            conn,
+            "SELECT m.project_id, m.key, a.number, a.text, s.key, a.due_on, a.done_on FROM meeting_action a "
+            "JOIN meeting m ON m.id = a.meeting_id JOIN stakeholder s ON s.id = a.owner_id "
+            f"WHERE 1 = 1{only} ORDER BY m.held_on, m.key, a.number",
+            params,
+        )
+    ]
+    concern_only = " AND c.project_id = :pid" if project_id is not None else ""
+    snapshot.concerns = [
+        ConcernRow(*row)
+        for row in tuples(
+            conn,
+            "SELECT c.project_id, c.key, c.severity, c.status, h.key, c.about, c.clock_from, c.acknowledged_at "
+            "FROM concern c JOIN stakeholder h ON h.id = c.holder_id "
+            f"WHERE c.status IN ('open', 'acknowledged'){concern_only} ORDER BY c.key",
+            params,
+        )
+    ]
+    contact_only = " AND (i.project_id = :pid OR i.project_id IS NULL)" if project_id is not None else ""
+    snapshot.contacts = [
+        ContactRow(pid, party, iso(on) or "")
+        for pid, party, on in tuples(
+            conn,
+            "SELECT DISTINCT i.project_id, s.key, i.happened_on FROM interaction i "
+            f"JOIN stakeholder s ON s.id = i.stakeholder_id WHERE 1 = 1{contact_only}",
+            params,
+        )
+    ]
+    snapshot.minutes = read_meetings(conn, project_id=project_id, signed_only=True)

@@ -287,6 +287,11 @@ def editor_command() -> str:
     return next((name for name in ("nano", "vi") if shutil.which(name)), "vi")
 
 
+def at_terminal() -> bool:
+    """Is a person at the keyboard? Only then is an invalid file reopened for them to fix."""
+    return sys.stdin.isatty()
+
+
 MAX_EDITS = 5  # an editor that never produces a valid file stops here instead of looping for ever
 
 
@@ -334,7 +339,7 @@ def _edit_in_editor(key: str) -> None:
                     drafting.replace_terms(conn, key=key, spec=spec)
             except CoordError as problem:
                 content, error = edited, str(problem)  # shown in the file on the next round, not on stderr
-                if not sys.stdin.isatty():
+                if not at_terminal():
                     break  # nobody at a terminal to fix it: never reopen in a loop
                 continue
             say(_("Changed {key}.").format(key=key))

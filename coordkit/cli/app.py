@@ -38,6 +38,22 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
         "Activity agreements, from draft to signature, amendment and proof.",
     ),
     "key": ("coordkit.cli.key", "app", "Ed25519 keys for parties who sign electronically."),
+    "meeting": (
+        "coordkit.cli.meeting",
+        "app",
+        "Joint meetings: minutes, decisions, and actions with owners and deadlines.",
+    ),
+    "action": (
+        "coordkit.cli.action",
+        "app",
+        "Action items of joint meetings: owners, deadlines and follow-up.",
+    ),
+    "contact": ("coordkit.cli.contact", "app", "Contacts with parties between meetings: calls, visits, messages."),
+    "concern": (
+        "coordkit.cli.concern",
+        "app",
+        "Concerns between parties: deadlines to answer, escalation, resolution.",
+    ),
     "matrix": ("coordkit.cli.matrix", "matrix", "Show the responsibility (RACI) matrix: duties by parties."),
     "check": ("coordkit.cli.check", "check", "Flag duties left unowned or owned twice, overloaded parties and more."),
     "validate": ("coordkit.cli.ascode", "validate", "Check workspace files without any store."),

@@ -18,6 +18,7 @@ from coordkit.storage.sql import Conn
 from coordkit.vocab import LETTER_ORDER
 
 ROLE_MARK, AGREEMENT_MARK = "*", "#"
+MEETING_MARK = "+"
 LEGEND = {
     "R": "Responsible: does the work",
     "A": "Accountable: answers for it (exactly one per duty)",
@@ -25,6 +26,7 @@ LEGEND = {
     "I": "Informed: told after",
     ROLE_MARK: "carried through a role",
     AGREEMENT_MARK: "from a signed agreement",
+    MEETING_MARK: "from a joint meeting's decision (until the action's due date)",
 }
 DUTY_RULES = ("no-accountable", "multiple-accountable", "no-responsible")
 
@@ -59,8 +61,12 @@ def check_store(
 
 
 def _marks(item: Effective) -> str:
-    """What a letter carries in the matrix: * through a role, # from a signed agreement."""
-    return (ROLE_MARK if item.role else "") + (AGREEMENT_MARK if item.agreement else "")
+    """What a letter carries in the matrix: * through a role, # from a signed agreement, + from a joint meeting."""
+    return (
+        (ROLE_MARK if item.role else "")
+        + (AGREEMENT_MARK if item.agreement else "")
+        + (MEETING_MARK if item.meeting else "")
+    )
 
 
 def cell_text(marks: dict[str, set[str]]) -> str:
@@ -70,7 +76,8 @@ def cell_text(marks: dict[str, set[str]]) -> str:
     an agreement backs: the cell says 'A#', not 'A,A#'.
     """
     return ",".join(
-        letter + "".join(mark for mark in (ROLE_MARK, AGREEMENT_MARK) if any(mark in m for m in marks[letter]))
+        letter
+        + "".join(mark for mark in (ROLE_MARK, AGREEMENT_MARK, MEETING_MARK) if any(mark in m for m in marks[letter]))
         for letter in sorted(marks, key=LETTER_ORDER.__getitem__)
     )
 

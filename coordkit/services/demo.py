@@ -70,6 +70,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
             snapshot = load_snapshot(conn, project_id=pid)
             agreements = read_documents(conn, version_ids=newest_version_ids(conn, project=PROJECT))
             stakeholders = list_stakeholders(conn)
+            meetings, project_info = _meetings(conn, pid)
     finally:
         store.dispose()
     config = load_config(directory)
@@ -91,6 +92,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
         if made:
             label = _("agreements, {format} ({lang})").format(format=fmt.upper(), lang=lang)
             result.made.append((label, out / f"*.{lang}.{fmt}"))
+    _render_minutes(result, meetings, stakeholders, project_info, out, directory, skipped)
     matrix_html = matrix_render.to_html(matrix, directory)
     register = docs.render_register(stakeholders, fmt="html", lang="en", today=DEMO_DATE, workspace=directory)
     documents: list[tuple[str, str, Callable[[], str | bytes]]] = [
@@ -151,6 +153,37 @@ class Skipped:
 
 def _shorten(names: list[str]) -> str:
     return ", ".join(names) if len(names) <= 3 else ", ".join(names[:2]) + ", …"
+
+
+def _meetings(conn: Any, pid: int) -> tuple[list[Any], Any]:
+    from coordkit.services.projects import get_project
+    from coordkit.storage.meetings import read_meetings
+
+    return read_meetings(conn, project_id=pid), get_project(conn, PROJECT)
+
+
+def _render_minutes(
+    result: DemoResult,
+    meetings: list[Any],
+    stakeholders: Any,
+    project: Any,
+    out: Path,
+    directory: Path,
+    skipped: Skipped,
+) -> None:
+    """The joint meetings' minutes (会议纪要): Markdown and DOCX, and PDF where the fonts allow."""
+    from coordkit.render.minutes import file_name, render_minutes
+
+    for fmt, lang in (("md", "zh"), ("docx", "zh"), ("pdf", "zh"), ("md", "en"), ("pdf", "en")):
+        made = 0
+        for meeting in meetings:
+            made += skipped.attempt(
+                out / file_name(meeting, fmt, lang),
+                partial(render_minutes, meeting, stakeholders, project, fmt=fmt, lang=lang, workspace=directory),
+            )
+        if made:
+            label = _("meeting minutes, {format} ({lang})").format(format=fmt.upper(), lang=lang)
+            result.made.append((label, out / f"minutes-*.{lang}.{fmt}"))
 
 
 def _write(path: Path, content: str | bytes) -> None:

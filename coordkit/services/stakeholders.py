@@ -245,6 +245,16 @@ def references(conn: Conn, sid: int) -> list[str]:
         ("SELECT count(*) FROM project WHERE lead_id = :s", "project(s) it leads"),
         ("SELECT count(DISTINCT version_id) FROM agreement_party WHERE stakeholder_id = :s", "agreement version(s)"),
         ("SELECT count(*) FROM party_key WHERE stakeholder_id = :s", "signing key(s)"),
+        (
+            "SELECT (SELECT count(*) FROM meeting_attendee WHERE stakeholder_id = :s) + (SELECT count(*) FROM meeting "
+            "WHERE chair_id = :s) + (SELECT count(*) FROM meeting_action WHERE owner_id = :s)",
+            "meeting record(s)",
+        ),
+        (
+            "SELECT (SELECT count(*) FROM interaction WHERE stakeholder_id = :s) + (SELECT count(*) FROM concern "
+            "WHERE :s IN (raised_by_id, against_id, holder_id)) + (SELECT count(*) FROM concern_step WHERE to_id = :s)",
+            "contact(s) and concern(s)",
+        ),
     ]
     for sql, words in checks:
         count = scalar(conn, sql, {"s": sid})

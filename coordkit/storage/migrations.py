@@ -404,7 +404,130 @@ def m003_unique_guards(conn: Conn) -> None:
         execute(conn, statement)
 
 
-MIGRATIONS: list[MigrationFn] = [m001_initial, m002_signable_agreements, m003_unique_guards]
+def m004_meetings_concerns(conn: Conn) -> None:
+    """Joint meetings with their minutes and actions, contacts between meetings, concerns and their steps;
+    assignments may come from a meeting's action (issue 15)."""
+    import sqlalchemy as sa
+
+    md = sa.MetaData()
+    fk = sa.ForeignKey
+    col = sa.Column
+    text, integer, date = sa.String, sa.Integer, sa.Date
+    # the tables referred to, as stubs (only their ids), so that the foreign keys compile
+    for name in ("project", "stakeholder", "duty"):
+        sa.Table(name, md, col("id", integer(), primary_key=True))
+    meeting = sa.Table(
+        "meeting",
+        md,
+        col("id", integer(), primary_key=True),
+        col("project_id", integer(), fk("project.id"), nullable=False, index=True),
+        col("key", text(64), nullable=False),
+        col("held_on", date(), nullable=False),
+        col("place", text()),
+        col("title", text()),
+        col("chair_id", integer(), fk("stakeholder.id"), nullable=False),
+        col("chair_person", text()),
+        col("signed_off_by", text()),
+        col("signed_off_on", date()),
+        col("minutes_hash", text(64)),
+        col("minutes_form", integer()),
+        col("recorded_at", text(32), nullable=False),
+        sa.UniqueConstraint("project_id", "key"),
+    )
+    attendee = sa.Table(
+        "meeting_attendee",
+        md,
+        col("id", integer(), primary_key=True),
+        col("meeting_id", integer(), fk("meeting.id"), nullable=False, index=True),
+        col("stakeholder_id", integer(), fk("stakeholder.id"), nullable=False, index=True),
+        col("person", text()),
+        col("present", sa.Boolean(), nullable=False),
+        col("position", integer(), nullable=False),
+    )
+    item = sa.Table(
+        "meeting_item",
+        md,
+        col("id", integer(), primary_key=True),
+        col("meeting_id", integer(), fk("meeting.id"), nullable=False, index=True),
+        col("section", text(16), nullable=False),
+        col("text", text(), nullable=False),
+        col("position", integer(), nullable=False),
+    )
+    action = sa.Table(
+        "meeting_action",
+        md,
+        col("id", integer(), primary_key=True),
+        col("meeting_id", integer(), fk("meeting.id"), nullable=False, index=True),
+        col("number", integer(), nullable=False),
+        col("text", text(), nullable=False),
+        col("owner_id", integer(), fk("stakeholder.id"), nullable=False, index=True),
+        col("due_on", date(), nullable=False),
+        col("duty_id", integer(), fk("duty.id"), index=True),
+        col("letter", text(1)),
+        col("done_on", date()),
+        col("note", text()),
+        sa.UniqueConstraint("meeting_id", "number"),
+    )
+    interaction = sa.Table(
+        "interaction",
+        md,
+        col("id", integer(), primary_key=True),
+        col("key", text(64), nullable=False, unique=True),
+        col("stakeholder_id", integer(), fk("stakeholder.id"), nullable=False, index=True),
+        col("project_id", integer(), fk("project.id"), index=True),
+        col("happened_on", date(), nullable=False),
+        col("channel", text(16), nullable=False),
+        col("summary", text(), nullable=False),
+        col("by_person", text()),
+        col("recorded_at", text(32), nullable=False),
+    )
+    concern = sa.Table(
+        "concern",
+        md,
+        col("id", integer(), primary_key=True),
+        col("key", text(64), nullable=False, unique=True),
+        col("project_id", integer(), fk("project.id"), nullable=False, index=True),
+        col("raised_by_id", integer(), fk("stakeholder.id"), nullable=False),
+        col("against_id", integer(), fk("stakeholder.id"), nullable=False),
+        col("about", text(), nullable=False),
+        col("severity", text(8), nullable=False),
+        col("text", text(), nullable=False),
+        col("opened_at", text(32), nullable=False),
+        col("status", text(16), nullable=False),
+        col("holder_id", integer(), fk("stakeholder.id"), nullable=False),
+        col("level", integer(), nullable=False),
+        col("clock_from", text(32), nullable=False),
+        col("acknowledged_at", text(32)),
+        col("responded_at", text(32)),
+        col("resolved_at", text(32)),
+        col("outcome", text()),
+        col("satisfaction", integer()),
+    )
+    step = sa.Table(
+        "concern_step",
+        md,
+        col("id", integer(), primary_key=True),
+        col("concern_id", integer(), fk("concern.id"), nullable=False, index=True),
+        col("position", integer(), nullable=False),
+        col("step", text(16), nullable=False),
+        col("at", text(32), nullable=False),
+        col("by_person", text()),
+        col("to_id", integer(), fk("stakeholder.id")),
+        col("rung", text(16)),
+        col("cause", text(32)),
+        col("text", text()),
+        col("satisfaction", integer()),
+    )
+    create_tables(conn, [meeting, attendee, item, action, interaction, concern, step])
+    execute(conn, "ALTER TABLE assignment ADD COLUMN action_id INTEGER REFERENCES meeting_action (id)")
+
+
+MIGRATIONS: list[MigrationFn] = [
+    m001_initial,
+    m002_signable_agreements,
+    m003_unique_guards,
+    m004_meetings_concerns,
+]
 LATEST = len(MIGRATIONS)
 
 

@@ -60,7 +60,111 @@ def apply(conn: Conn, *, loaded: Loaded, workspace: Path) -> list[Change]:
     for change, item in todo["agreements"]:
         with _located(loaded, "agreements", change.key):
             _apply_agreement(conn, change, item, workspace, exists=change.key in before["agreements"])
+    for change, item in todo["meetings"]:
+        with _located(loaded, "meetings", change.key):
+            _apply_meeting(conn, change, item)
+    _apply_interactions(conn, loaded, todo["interactions"])
+    for change, item in todo["concerns"]:
+        with _located(loaded, "concerns", change.key):
+            _apply_concern(conn, change, item)
+    events.record_many(
+        conn,
+        [
+            {
+                "action": f"{SINGULAR[c.entity]}.apply",
+                "entity": SINGULAR[c.entity],
+                "key": c.key,
+                "before": before[c.entity].get(c.key),
+                "after": item,
+            }
+            for entity in ("meetings", "interactions", "concerns")
+            for c, item in todo[entity]
+        ],
+    )
     return changes
+
+
+def _apply_meeting(conn: Conn, change: Change, item: dict[str, Any]) -> None:
+    """A new meeting is written (and sealed if the file signs it off); one not signed off yet is rewritten; a
+    signed-off one takes only follow-up (actions done), never other minutes."""
+    from coordkit.domain.meetings import canonical_minutes
+    from coordkit.services.meetings import fields_of, minutes_of, refuse_if_signed, seal, write_minutes
+    from coordkit.storage.lookup import lookup_id
+    from coordkit.storage.meetings import read_meetings
+
+    pkey = item["project"]
+    pid = lookup_id(conn, "project", pkey, "project")
+    minutes = minutes_of(project=pkey, key=item["key"], **fields_of(item))
+    signed = item.get("signed_off")
+    if change.action == "create":
+        mid = write_minutes(conn, pid, pkey, minutes)
+        if signed:
+            seal(conn, mid, minutes, by=signed["by"], on=signed["date"])
+        return
+    stored = read_meetings(conn, project_id=pid, key=item["key"])[0]
+    mid = lookup_id(conn, "meeting", item["key"], "meeting", project_id=pid)
+    if stored["signed_off"] is None:
+        write_minutes(conn, pid, pkey, minutes, replace=mid)
+        if signed:
+            seal(conn, mid, minutes, by=signed["by"], on=signed["date"])
+        return
+    kept = {"by": stored["signed_off"]["by"], "date": stored["signed_off"]["date"]}
+    if canonical_minutes(minutes) != canonical_minutes(stored) or signed != kept:
+        refuse_if_signed(stored)
+    executemany(
+        conn,
+        "UPDATE meeting_action SET done_on = :done, note = :note WHERE meeting_id = :m AND number = :number",
+        [{"done": a["done"], "note": a["note"], "m": mid, "number": a["number"]} for a in minutes["actions"]],
+    )
+
+
+def _apply_interactions(conn: Conn, loaded: Loaded, todo: Todo) -> None:
+    """Contacts are a log: new ones are added; one already logged never changes."""
+    from coordkit.i18n import _
+    from coordkit.services.contacts import interaction_record, write_interactions
+
+    for change, _item in todo:
+        if change.action == "change":
+            located, base = loaded.where[("interactions", change.key)]
+            raise Refused(
+                f"{located.where(base)}: "
+                + _("contact '{key}' is logged as it happened and never changes; log a new contact instead").format(
+                    key=change.key
+                )
+            )
+    write_interactions(conn, [interaction_record(item) for _change, item in todo])
+
+
+def _apply_concern(conn: Conn, change: Change, item: dict[str, Any]) -> None:
+    """A new concern is written with its steps; for one already recorded, the file may only add steps after the
+    recorded ones (each checked against the state before it, as the commands check them)."""
+    from coordkit.domain.concerns import parse_about, replay, step_record
+    from coordkit.i18n import _
+    from coordkit.services.concerns import append_steps, check_about, get_concern, write_concern
+    from coordkit.storage.lookup import lookup_id
+
+    pkey = item["project"]
+    pid = lookup_id(conn, "project", pkey, "project")
+    steps = [step_record(step) for step in item.get("steps", [])]
+    if change.action == "create":
+        check_about(conn, parse_about(item["about"]), pid, pkey)
+        state = replay(item["key"], against=item["against"], opened=item["opened"], steps=steps)
+        record = {**item, "severity": item.get("severity", "medium")}
+        write_concern(conn, pid=pid, record=record, steps=steps, state=state)
+        return
+    stored = get_concern(conn, key=item["key"])
+    same = all(
+        stored[name] == item.get(name, "medium" if name == "severity" else None)
+        for name in ("project", "by", "against", "about", "severity", "text", "opened")
+    )
+    recorded = [step_record(step) for step in stored["steps"]]
+    if not same or steps[: len(recorded)] != recorded:
+        raise Refused(
+            _("concern '{key}': its particulars and recorded steps never change; add new steps after them").format(
+                key=item["key"]
+            )
+        )
+    append_steps(conn, item["key"], steps[len(recorded) :])
 
 
 class _located:

@@ -123,6 +123,7 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
         item["terminated_on"] = doc["terminated_on"]
         item["termination_reason"] = doc["termination_reason"]
         agreements.append(clean(agreement_shape(item)))
+    meetings, interactions, concerns = follow_up(conn, project)
     wanted: set[str] | None = None
     if project:
         wanted = (
@@ -130,6 +131,9 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
             | {h["stakeholder"] for r in roles for h in r.get("holders", [])}
             | {a["stakeholder"] for d in duties for a in d.get("assignments", []) if "stakeholder" in a}
             | {p["stakeholder"] for a in agreements for p in a["parties"]}
+            | {party for m in meetings for party in _meeting_parties(m)}
+            | {i["party"] for i in interactions}
+            | {party for c in concerns for party in (c["by"], c["against"], *(s["to"] for s in c["steps"] if s["to"]))}
         )
     stakeholders = []
     for s in list_stakeholders(conn):
@@ -143,13 +147,16 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
         ("roles", roles),
         ("duties", duties),
         ("agreements", agreements),
+        ("meetings", meetings),
+        ("interactions", interactions),
+        ("concerns", concerns),
     ):
         normal = [normalise(entity, item) for item in items]
         state[entity] = sorted(normal, key=lambda item: (item.get("project", ""), item["key"]))
     return state
 
 
-SEAL_ENTITIES = ("projects", "stakeholders", "roles", "duties", "agreements")
+SEAL_ENTITIES = ("projects", "stakeholders", "roles", "duties", "agreements", "meetings", "interactions", "concerns")
 SEALED = "# coord export: the last line seals it (counts and SHA-256); a copy without that line was cut short\n"
 SEAL_PREFIX = "# coord export end:"
 SEAL_RE = re.compile(
@@ -195,3 +202,58 @@ def export_yaml(conn: Conn, *, project: str | None = None) -> str:
             parts.append(f"{entity}: []\n")
     body = "".join(parts)
     return body + seal(body, counts)
+
+
+def _meeting_parties(meeting: dict[str, Any]) -> list[str]:
+    return [
+        meeting["chair"]["party"],
+        *(a["party"] for a in meeting["attendees"]),
+        *meeting["absent"],
+        *(a["owner"] for a in meeting["actions"]),
+    ]
+
+
+def follow_up(
+    conn: Conn, project: str | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Meetings, contacts and concerns in export shape (of one project when ``project`` is given)."""
+    from coordkit.services.concerns import read_concerns
+    from coordkit.services.meetings import meeting_spec
+    from coordkit.storage.meetings import read_meetings
+
+    pid = None
+    if project:
+        from coordkit.storage.lookup import lookup_id
+
+        pid = lookup_id(conn, "project", project, "project")
+    meetings = [meeting_spec(m) for m in read_meetings(conn, project_id=pid)]
+    interactions = [
+        dict(i) for i in sorted(_all_contacts(conn), key=lambda i: i["key"]) if not project or i["project"] == project
+    ]
+    concerns = [
+        {
+            "key": c["key"],
+            "project": c["project"],
+            "by": c["by"],
+            "against": c["against"],
+            "about": c["about"],
+            "severity": c["severity"],
+            "text": c["text"],
+            "opened": c["opened"],
+            "steps": [dict(step) for step in c["steps"]],
+        }
+        for c in read_concerns(conn, project_id=pid)
+    ]
+    return meetings, interactions, concerns
+
+
+def _all_contacts(conn: Conn) -> list[dict[str, Any]]:
+    """Every contact of the store, whatever project is current (an export is of the whole store or one project)."""
+    return [
+        {"key": key, "party": party, "project": pkey, "date": iso(on), "channel": channel, "summary": summary, "by": by}
+        for key, party, pkey, on, channel, summary, by in tuples(
+            conn,
+            "SELECT i.key, s.key, p.key, i.happened_on, i.channel, i.summary, i.by_person FROM interaction i "
+            "JOIN stakeholder s ON s.id = i.stakeholder_id LEFT JOIN project p ON p.id = i.project_id",
+        )
+    ]

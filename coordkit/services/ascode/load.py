@@ -201,7 +201,43 @@ def check_item(entity: str, item: dict[str, Any]) -> dict[str, Any]:
             ],
         )
         return normalise(entity, {"project": item["project"], **duty, "assignments": assignments})
+    if entity in ("meetings", "interactions", "concerns"):
+        return normalise(entity, check_follow_up_item(entity, item))
     return normalise(entity, check_agreement_item(item))
+
+
+def check_follow_up_item(entity: str, item: dict[str, Any]) -> dict[str, Any]:
+    """A meeting, contact or concern of a file: the rules ``meeting add``, ``contact log`` and the concern
+    commands apply, in the same words (a concern's steps replayed as the commands would take them)."""
+    if entity == "meetings":
+        from coordkit.domain.meetings import check_sign_off
+        from coordkit.services.meetings import fields_of, minutes_of, minutes_spec
+
+        minutes = minutes_of(project=item.get("project") or "", key=item.get("key") or item["date"], **fields_of(item))
+        signed = item.get("signed_off")
+        if signed:
+            with at("signed_off"):
+                check_sign_off(signed["by"], signed["date"], minutes["date"])
+        shaped = minutes_spec(minutes, signed)
+        shaped["project"] = item.get("project")
+        return shaped
+    if entity == "interactions":
+        from coordkit.services.contacts import interaction_record
+
+        return dict(interaction_record(item))
+    from coordkit.domain.concerns import check_concern, replay, step_record
+
+    record = check_concern(
+        key=item["key"],
+        by=item["by"],
+        against=item["against"],
+        about=item["about"],
+        severity=item.get("severity"),
+        text=item["text"],
+    )
+    steps = [step_record(step) for step in item.get("steps", [])]
+    replay(item["key"], against=record["against"], opened=item["opened"], steps=steps)
+    return {**record, "project": item.get("project"), "opened": item["opened"], "steps": steps}
 
 
 def check_agreement_item(item: dict[str, Any]) -> dict[str, Any]:
@@ -308,6 +344,7 @@ class Known:
     projects: set[str] = field(default_factory=set)
     roles: set[str] = field(default_factory=set)  # project/key
     duties: set[str] = field(default_factory=set)  # project/key
+    agreements: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, items: dict[str, list[dict[str, Any]]]) -> Known:
@@ -316,6 +353,7 @@ class Known:
             {p["key"] for p in items["projects"]},
             {f"{r['project']}/{r['key']}" for r in items["roles"]},
             {f"{d['project']}/{d['key']}" for d in items["duties"]},
+            {a["key"] for a in items["agreements"]},
         )
 
     def merge(self, other: Known) -> Known:
@@ -324,6 +362,7 @@ class Known:
             self.projects | other.projects,
             self.roles | other.roles,
             self.duties | other.duties,
+            self.agreements | other.agreements,
         )
 
 
@@ -454,5 +493,58 @@ def check_references(loaded: Loaded, known: Known) -> None:
             )
         if agreement.get("status") == "terminated" and not agreement.get("terminated_on"):
             bad("agreements", key, ("status",), f"{label}.terminated_on", "a terminated agreement needs terminated_on")
+    _follow_up_references(items, known, duties_of, bad, ref)
     if errors:
         raise InvalidInput("\n".join(errors))
+
+
+def _follow_up_references(
+    items: dict[str, list[dict[str, Any]]],
+    known: Known,
+    duties_of: dict[str, set[str]],
+    bad: Any,
+    ref: Any,
+) -> None:
+    """Meetings, contacts and concerns name known projects, parties, duties and agreements."""
+    from coordkit.domain.concerns import parse_about
+
+    for index, meeting in enumerate(items["meetings"]):
+        key, label = identity("meetings", meeting), f"meetings[{index}]"
+        if meeting.get("project") is None:
+            bad("meetings", key, (), f"{label}.project", "required in a workspace file")
+            continue
+        ref("meetings", key, ("project",), f"{label}.project", "project", meeting["project"], known.projects)
+        named: list[tuple[tuple[str | int, ...], str]] = [(("chair", "party"), meeting["chair"]["party"])]
+        named += [(("attendees", i, "party"), a["party"]) for i, a in enumerate(meeting.get("attendees", []))]
+        named += [(("absent", i), party) for i, party in enumerate(meeting.get("absent", []))]
+        named += [(("actions", i, "owner"), a["owner"]) for i, a in enumerate(meeting.get("actions", []))]
+        for path, party in named:
+            ref("meetings", key, path, f"{label}.{dotted(path)}", "stakeholder", party, known.stakeholders)
+        for i, action in enumerate(meeting.get("actions", [])):
+            if action.get("duty"):
+                path = ("actions", i, "duty")
+                duties = duties_of.get(meeting["project"], set())
+                ref("meetings", key, path, f"{label}.{dotted(path)}", "duty", action["duty"], duties)
+    for index, contact in enumerate(items["interactions"]):
+        key, label = contact["key"], f"interactions[{index}]"
+        ref("interactions", key, ("party",), f"{label}.party", "stakeholder", contact["party"], known.stakeholders)
+        if contact.get("project"):
+            ref("interactions", key, ("project",), f"{label}.project", "project", contact["project"], known.projects)
+    for index, concern in enumerate(items["concerns"]):
+        key, label = concern["key"], f"concerns[{index}]"
+        if concern.get("project") is None:
+            bad("concerns", key, (), f"{label}.project", "required in a workspace file")
+            continue
+        ref("concerns", key, ("project",), f"{label}.project", "project", concern["project"], known.projects)
+        for name in ("by", "against"):
+            ref("concerns", key, (name,), f"{label}.{name}", "stakeholder", concern[name], known.stakeholders)
+        for i, step in enumerate(concern.get("steps", [])):
+            if step.get("to"):
+                path = ("steps", i, "to")
+                ref("concerns", key, path, f"{label}.{dotted(path)}", "stakeholder", step["to"], known.stakeholders)
+        about = parse_about(concern["about"])
+        if about.kind == "duty":
+            duties = duties_of.get(concern["project"], set())
+            ref("concerns", key, ("about",), f"{label}.about", "duty", about.key, duties)
+        elif about.kind in ("agreement", "obligation"):
+            ref("concerns", key, ("about",), f"{label}.about", "agreement", about.key, known.agreements)

@@ -7,13 +7,16 @@ from typing import Any
 from coordkit.domain.agreements import check_amount
 from coordkit.vocab import LETTER_ORDER
 
-ENTITIES = ("stakeholders", "projects", "roles", "duties", "agreements")
+ENTITIES = ("stakeholders", "projects", "roles", "duties", "agreements", "meetings", "interactions", "concerns")
 SINGULAR = {
     "stakeholders": "stakeholder",
     "projects": "project",
     "roles": "role",
     "duties": "duty",
     "agreements": "agreement",
+    "meetings": "meeting",
+    "interactions": "interaction",
+    "concerns": "concern",
 }
 
 
@@ -28,7 +31,7 @@ def clean(value: Any) -> Any:
 
 def identity(entity: str, item: dict[str, Any]) -> str:
     """The key an entity is known by in plans and errors (``project/key`` for roles and duties)."""
-    return f"{item['project']}/{item['key']}" if entity in ("roles", "duties") else str(item["key"])
+    return f"{item['project']}/{item['key']}" if entity in ("roles", "duties", "meetings") else str(item["key"])
 
 
 def _assignment_order(a: dict[str, Any]) -> tuple[Any, ...]:
@@ -49,6 +52,8 @@ def normalise(entity: str, item: dict[str, Any]) -> dict[str, Any]:
         item["assignments"] = sorted(item["assignments"], key=_assignment_order)
     if entity == "roles" and item.get("holders"):
         item["holders"] = sorted(item["holders"], key=_holder_order)
+    if entity == "concerns" and item.get("severity") == "medium":
+        item.pop("severity")
     return clean(item)
 
 

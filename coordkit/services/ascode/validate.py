@@ -88,7 +88,49 @@ def snapshot_of(items: dict[str, list[dict[str, Any]]]) -> Any:
     party_rows = {
         key: PartyRow(key, s["name"], s.get("active", True), len(s.get("contacts", []))) for key, s in names.items()
     }
-    return Snapshot(projects, duties, effective, role_assignments, party_rows, roles, docs)
+    snapshot = Snapshot(projects, duties, effective, role_assignments, party_rows, roles, docs)
+    _follow_up_of(items, snapshot, project_ids, duty_ids)
+    return snapshot
+
+
+def _follow_up_of(
+    items: dict[str, list[dict[str, Any]]], snapshot: Any, project_ids: dict[str, int], duty_ids: dict[str, int]
+) -> None:
+    """Meetings, their actions (and the letters they give), contacts and pending concerns of the files."""
+    from coordkit.checks.snapshot import ActionRow, ConcernRow, ContactRow, Effective, MeetingRow
+    from coordkit.domain.concerns import replay, step_record
+    from coordkit.domain.meetings import action_ref, action_window
+
+    for m in sorted(items["meetings"], key=lambda m: (m["date"], m["key"])):
+        pid = project_ids[m["project"]]
+        snapshot.meetings.append(
+            MeetingRow(pid, m["key"], m["date"], tuple(a["party"] for a in m.get("attendees", [])))
+        )
+        for number, a in enumerate(m.get("actions", []), 1):
+            snapshot.actions.append(ActionRow(pid, m["key"], number, a["text"], a["owner"], a["due"], a.get("done")))
+            linked = duty_ids.get(f"{m['project']}/{a.get('duty')}")
+            if linked is not None:
+                start, end = action_window(m["date"], a["due"])
+                ref = action_ref(m["key"], number)
+                snapshot.effective.append(Effective(linked, a["owner"], a["as"], start, end, None, None, ref))
+    for c in items["interactions"]:
+        snapshot.contacts.append(ContactRow(project_ids.get(c.get("project") or ""), c["party"], c["date"]))
+    for c in items["concerns"]:
+        steps = [step_record(step) for step in c.get("steps", [])]
+        state = replay(c["key"], against=c["against"], opened=c["opened"], steps=steps)
+        if state.status in ("open", "acknowledged"):
+            snapshot.concerns.append(
+                ConcernRow(
+                    project_ids[c["project"]],
+                    c["key"],
+                    c.get("severity", "medium"),
+                    state.status,
+                    state.holder,
+                    c["about"],
+                    state.clock_from,
+                    state.acknowledged,
+                )
+            )
 
 
 def texts(items: list[Any]) -> list[Text]:
