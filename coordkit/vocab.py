@@ -30,6 +30,8 @@ STAKEHOLDER_KINDS = (
 AGREEMENT_STATUSES = ("draft", "circulating", "signed", "superseded", "terminated")
 EDITABLE_STATUSES = ("draft", "circulating")
 SIGNATURE_METHODS = ("wet-ink", "seal", "electronic")
+# What a party puts into an agreement; any other kind is the party's own words and needs its Chinese description.
+RESOURCE_KINDS = ("funds", "venue", "staff", "volunteers", "equipment", "materials", "services")
 LANGUAGES = ("en", "zh")
 PARTY_LABELS = ("Party A", "Party B", "Party C", "Party D", "Party E", "Party F", "Party G", "Party H")
 CLAUSE_SECTIONS = {  # clause name on the command line -> field of the agreement document
