@@ -351,6 +351,7 @@ def agreement_context(
                 "name": name,
                 "untranslated": name_marked,
                 "other_name": party.get("name_zh") if not w.zh and party.get("name_zh") != name else None,
+                "name_zh": party.get("name_zh"),
                 "particulars": _particulars(party, info.get(key, {}), w),
                 "signer": party.get("signer"),
                 "key_fingerprint": party.get("key_fingerprint"),
@@ -529,7 +530,8 @@ def _signing(party: Mapping[str, Any], signature: Mapping[str, Any] | None, w: _
         if i18n.with_seal(method):
             from coordkit.render.seal import seal_svg
 
-            block["seal_name"] = party["name"].removeprefix(t["untranslated"])
+            # A Chinese organisation's seal bears its Chinese name, in the English document too.
+            block["seal_name"] = party.get("name_zh") or party["name"].removeprefix(t["untranslated"])
             block["seal"] = seal_svg(block["seal_name"], t["recorded_seal"])
     return block
 
