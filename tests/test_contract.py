@@ -261,10 +261,10 @@ def test_annex_lists_the_duties_with_their_articles(lang: str) -> None:
     annex = pages(pdf("circulating", lang))[-1]
     rows = {
         "zh": [
-            "1 market-funding 市集资金保障 公益市集 甲方（猎德街道办事处） 负责（A） 第三条（二）1",
-            "2 market-plan 市集策划与运营 公益市集 乙方（猎德社工站） 执行（R） 第三条（四）1",
-            "3 progress-report 进展报告 报告与评估 乙方（猎德社工站） 执行（R） 第三条（四）2",
-            "4 market-venue 提供活动场地 公益市集 丙方（猎德社区居民委员会） 执行（R） 第三条（五）1",
+            "1 market-funding 市集资金保障 公益市集 甲方：猎德街道办事处 负责（A） 第三条（二）1",
+            "2 market-plan 市集策划与运营 公益市集 乙方：猎德社工站 执行（R） 第三条（四）1",
+            "3 progress-report 进展报告 报告与评估 乙方：猎德社工站 执行（R） 第三条（四）2",
+            "4 market-venue 提供活动场地 公益市集 丙方：猎德社区居民委员会 执行（R） 第三条（五）1",
         ],
         "en": [
             "1 market-funding Fund the market Public-welfare",
@@ -312,6 +312,7 @@ def test_untranslated_lists_every_text_without_chinese_by_field_path() -> None:
     doc["resources"][2] = {**doc["resources"][2], "kind": "sound system", "amount": "2", "unit": "sets"}
     doc["clauses"][4]["text_zh"] = None
     doc["resources"][0]["unit"] = "元"  # coord's own unit, and Chinese words of the party's own, need nothing
+    doc["parties"][1] = {**doc["parties"][1], "name": "猎德社工站", "name_zh": None}  # a name typed in Chinese
     assert untranslated(doc) == [
         ("parties[2].name", "Liede Neighbourhood Committee"),
         ("goals[1]", "Bring neighbours, merchants and volunteers together"),
@@ -401,7 +402,7 @@ def test_empty_sections_are_left_out_and_the_articles_renumbered() -> None:
     markdown = str(render_agreement(doc, stakeholders(), fmt="md", lang="zh", workspace=None, duties=sample_duties()))
     assert "无。" not in markdown and "争议解决" not in markdown
     assert (
-        "| 1 | market-funding | 市集资金保障 | 公益市集 | 甲方（猎德街道办事处） | 负责（A） | 第二条（一）1 |"
+        "| 1 | market-funding | 市集资金保障 | 公益市集 | 甲方：猎德街道办事处 | 负责（A） | 第二条（一）1 |"
         in markdown
     )
 
@@ -434,7 +435,7 @@ def test_docx_has_the_same_articles_signature_table_and_annex() -> None:
     ]
     assert [[c.text for c in row.cells] for row in annex.rows][:2] == [
         ["序号", "职责编号", "职责名称", "类别", "承担方", "分工", "对应条款"],
-        ["1", "market-funding", "市集资金保障", "公益市集", "甲方（猎德街道办事处）", "负责（A）", "第三条（二）1"],
+        ["1", "market-funding", "市集资金保障", "公益市集", "甲方：猎德街道办事处", "负责（A）", "第三条（二）1"],
     ]
     assert len(annex.rows) == 5
     # Two QR codes (first page, signature page) and three recorded seals.
@@ -476,7 +477,7 @@ def test_markdown_contract_in_english() -> None:
         f"(The rest of this page is intentionally left blank)\n\n---\n\n## Signature page\n\n{STATEMENT['en']}\n\n"
     ) in markdown
     assert (
-        "| 2 | market-plan | Plan the market | Public-welfare markets | Party B (Liede Social Work Station) |"
+        "| 2 | market-plan | Plan the market | Public-welfare markets | Party B: Liede Social Work Station |"
         in markdown
     )
 
@@ -534,3 +535,41 @@ def test_amounts_cadences_slots_and_numbers_in_document_words() -> None:
     assert [i18n.letter(x, "zh") for x in "RACI"] == ["执行（R）", "负责（A）", "咨询（C）", "知会（I）"]
     assert i18n.method("wet-ink", "zh") == "签字" and i18n.method("signature+seal", "en") == "signature and seal"
     assert i18n.format_date("2024-03-01", "en") == "1 March 2024"
+
+
+def test_obligation_qualifiers_say_nothing_twice_and_first_due_for_recurring() -> None:
+    doc = sample()
+    plan, report = doc["obligations"][1], doc["obligations"][2]
+    plan["text_zh"] = "策划市集，全年不少于7场"
+    report.update(text_zh="每季度向甲方报告工作进展", text="Report progress to Party A every quarter", due="2024-03-31")
+    zh = str(render_agreement(doc, stakeholders(), fmt="md", lang="zh", workspace=None))
+    assert "1. 策划市集，全年不少于7场（每月一次）。\n" in zh
+    assert "2. 每季度向甲方报告工作进展（首次于2024年3月31日前完成）。\n" in zh
+    en = str(render_agreement(doc, stakeholders(), fmt="md", lang="en", workspace=None))
+    assert "(b) Report progress to Party A every quarter (first by 31 March 2024).\n" in en
+
+
+def test_signed_without_a_seal_leaves_no_place_for_one_and_seals_bear_the_bare_name() -> None:
+    doc = sample("signed")
+    doc["signatures"][1]["method"] = "signature"
+    doc["parties"][0]["name_zh"] = "猎德街道办事处（职能部门）"
+    context = agreement_context(doc, stakeholders(), "zh")
+    street, station, _ = context["signing"]
+    assert street["seal_name"] == "猎德街道办事处" and "（职能部门）" not in str(street["seal"])
+    assert station["seal"] is None and station["recorded"] == "签署记录：陈静（站长）于2024年2月21日签字。"
+    html = str(render_agreement(doc, stakeholders(), fmt="html", lang="zh", workspace=None))
+    assert html.count('class="seal-area"') == 2 and "盖章处" not in html
+
+
+def test_no_more_text_is_kept_with_the_last_paragraph() -> None:
+    html = str(render_agreement(sample(), stakeholders(), fmt="html", lang="zh", workspace=None))
+    tail = html[html.index('<div class="tail">') :]
+    assert tail.split("</div>")[0].split() == [
+        "<div",
+        'class="tail">',
+        "<p",
+        'class="item">本协议一式三份，各方各执一份，具有同等法律效力。</p>',
+        "<p",
+        'class="end">（以下无正文）</p>',
+    ]
+    assert ".tail { page-break-inside: avoid; }" in html

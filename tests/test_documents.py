@@ -167,25 +167,37 @@ def test_english_pdf_reads_back_with_key_version_fingerprint_on_every_page(
     assert "300000" not in whole and "(duty market-plan" not in whole and "None." not in whole
 
 
-def test_chinese_pdf_embeds_a_cjk_font_and_reads_back_in_chinese(agreement: Workspace, isolated: Path) -> None:
-    many_obligations()
-    ok("agreement", "render", KEY, "-f", "pdf", "--lang", "zh", "-o", "a.zh.pdf")
-    pages = pdf_pages(isolated / "a.zh.pdf")
+def test_chinese_pdf_embeds_a_cjk_font_and_reads_back_in_chinese(tmp_path: Path) -> None:
+    """A draft long enough to run over several pages (rendered from the document: the texts need their Chinese)."""
+    from coordkit.render.documents import render_agreement
+    from coordkit.render.templates import sample_agreement
+
+    doc, people = sample_agreement("draft")
+    extra = [
+        {**doc["obligations"][0], "duty": None, "text": f"Obligation {n:02d}", "text_zh": f"第{n:02d}项义务"}
+        for n in range(1, 41)
+    ]
+    data = render_agreement(
+        {**doc, "obligations": [*doc["obligations"], *extra]}, people, fmt="pdf", lang="zh", workspace=None
+    )
+    assert isinstance(data, bytes)
+    (tmp_path / "a.zh.pdf").write_bytes(data)
+    pages = pdf_pages(tmp_path / "a.zh.pdf")
+    assert len(pages) >= 3
     whole = "\n".join(pages)
     for expected in (
         "公益市集合作协议",
         "猎德街道办事处",
         "甲方",
         "乙方",
-        "合作目标",
-        "居民自我服务、自我管理",
+        "第一条　合作目标",
         "2024年3月1日",
-        "草稿",
+        "第40项义务",
     ):
         assert expected in whole, expected
     for number, text in enumerate(pages, start=1):
         assert "草稿" in text and f"第 {number} 页，共 {len(pages)} 页" in text
-    assert any("CJK" in font for font in pdf_fonts(isolated / "a.zh.pdf"))
+    assert any("CJK" in font for font in pdf_fonts(tmp_path / "a.zh.pdf"))
 
 
 def test_no_cjk_font_is_a_clear_error_not_boxes(

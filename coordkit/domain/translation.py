@@ -6,7 +6,7 @@ version with 3 goals of which 1 has no ``text_zh`` would put one English sentenc
 a Chinese contract; ``untranslated`` names it (``goals[2]``, the field path ``coord
 apply`` uses, counted from 0) so the renderer can refuse with the list and the
 ``untranslated-term`` check can flag the same texts. Words coord itself translates
-are not listed: resource kinds of ``RESOURCE_KINDS``, units of ``coordkit.amounts.UNITS``,
+are not listed, nor names already written in Chinese: resource kinds of ``RESOURCE_KINDS``, units of ``coordkit.amounts.UNITS``,
 slots ``coordkit.slots`` can read; a unit or kind of the party's own (``hours a
 week``) is listed unless it is already written in Chinese.
 """
@@ -28,9 +28,16 @@ def has_chinese(text: str | None) -> bool:
     return bool(text) and _CJK.search(text or "") is not None
 
 
-def _missing(item: Mapping[str, Any], field: str) -> bool:
-    """An English text with no Chinese beside it (an empty English text needs no translation)."""
-    return bool(item.get(field)) and not item.get(f"{field}_zh")
+NAMES = frozenset(("title", "name", "kind_name", "category_name"))
+"""Fields that hold a name: one typed in Chinese in the main field (``name: 猎德社工站``) needs no ``_zh``."""
+
+
+def needs_chinese(item: Mapping[str, Any], field: str) -> bool:
+    """An English text with no Chinese beside it (an empty text needs none; nor does a name written in Chinese)."""
+    english = item.get(field)
+    if not english or item.get(f"{field}_zh"):
+        return False
+    return field not in NAMES or not has_chinese(str(english))
 
 
 def _own_word(word: Any, known: bool) -> bool:
@@ -56,16 +63,16 @@ def _slot_known(when: Any) -> bool:
 
 
 def _walk(doc: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    if _missing(doc, "title"):
+    if needs_chinese(doc, "title"):
         yield "title", doc["title"]
-    if _missing(doc, "kind_name"):
+    if needs_chinese(doc, "kind_name"):
         yield "kind_name", doc["kind_name"]
     for index, party in enumerate(doc.get("parties") or []):
-        if _missing(party, "name"):
+        if needs_chinese(party, "name"):
             yield f"parties[{index}].name", party["name"]
     for section in _TEXT_LISTS:
         for index, item in enumerate(doc.get(section) or []):
-            if isinstance(item, Mapping) and _missing(item, "text"):
+            if isinstance(item, Mapping) and needs_chinese(item, "text"):
                 yield f"{section}[{index}]", item["text"]
             target = item.get("target") if isinstance(item, Mapping) else None
             for field in ("unit", "each_unit"):
@@ -73,7 +80,7 @@ def _walk(doc: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
                     yield f"{section}[{index}].target.{field}", str(target[field])
     for index, resource in enumerate(doc.get("resources") or []):
         path = f"resources[{index}]"
-        if _missing(resource, "description"):
+        if needs_chinese(resource, "description"):
             yield f"{path}.description", resource["description"]
         elif not resource.get("description") and _own_word(
             resource.get("kind"), resource.get("kind") in RESOURCE_KINDS

@@ -26,6 +26,7 @@ from typing import Any
 
 from coordkit.domain.agreements import AgreementDoc
 from coordkit.domain.stakeholders import Stakeholder
+from coordkit.domain.translation import needs_chinese
 from coordkit.errors import InvalidInput
 from coordkit.i18n import _, ngettext
 from coordkit.render import i18n
@@ -35,6 +36,7 @@ AGREEMENT_FORMATS = ("md", "html", "pdf", "docx")
 SHOWN_UNTRANSLATED = 5
 """How many untranslated texts the refusal quotes; it counts them all."""
 QUOTE_CHARS = 40
+_BRACKETED = re.compile(r"\s*[（(][^（()）]*[）)]$")
 _END = re.compile(r"[。．.；;，,、:：\s]+$")
 _DEFAULTS: dict[str, Any] = {
     "kind_name": None,
@@ -119,7 +121,7 @@ class _Writer:
         chinese = item.get(f"{field}_zh")
         if chinese:
             return str(chinese), False
-        if not english or self.legacy:
+        if self.legacy or not needs_chinese(item, field):
             return english, False
         return self.t["untranslated"] + english, True
 
@@ -163,6 +165,27 @@ def _target(target: Mapping[str, Any] | None, w: _Writer) -> tuple[str, bool]:
         text = w.t["target_each"].format(amount=amount, each=each, each_unit=i18n.measure_word(target.get("unit")))
     marked = any(not _known_unit(unit) and w.own(unit) for unit in units)
     return (w.t["untranslated"] + text if marked else text), marked
+
+
+def _qualifiers(obligation: Mapping[str, Any], text: str, w: _Writer) -> tuple[str, bool]:
+    """How often, how much, by when, after an obligation: （每季度一次；不少于7场，每场不少于200人；首次于…前完成）.
+
+    What the obligation's own words already say is not said again: "每季度向街道办事处提交书面工作报告"
+    with every 3m gets no （每季度一次）, "全年举办不少于12场" no second 不少于12场.
+    """
+    every = i18n.every(obligation.get("every"), w.lang)
+    if every and every.lower() in text.lower():
+        every = ""
+    elif every and w.zh:
+        every += "一次"
+    target, marked = _target(obligation.get("target"), w)
+    if target and w.zh and target.split("，")[0] in text:
+        target, marked = "", False
+    due = ""
+    if obligation.get("due"):
+        day = i18n.format_date(obligation["due"], w.lang)
+        due = w.t["first_due_by" if obligation.get("every") else "due_by"].format(date=day)
+    return w.join([every, target, due]), marked
 
 
 class _Articles:
@@ -253,7 +276,7 @@ def _resource(resource: Mapping[str, Any], party_label: str, w: _Writer) -> dict
         shown = i18n.amount(resource["amount"], resource.get("unit"), w.lang)
         if not _known_unit(resource.get("unit")) and w.own(resource.get("unit")):
             shown, marked = w.t["untranslated"] + shown, True
-        joiner = "，" if w.zh and description else ""
+        joiner = "" if kind in i18n.RESOURCE_KINDS and not description else "，"  # 资金人民币…, 音响设备：…，2套
         what = w.t["resource_amount"].format(what=what + joiner, amount=shown)
     if resource.get("when"):
         when = i18n.slot(resource["when"], w.lang)
@@ -378,14 +401,7 @@ def agreement_context(
         obligations = []
         for obligation in (o for o in d.get("obligations") or [] if o["party"] == party["key"]):
             text, flag = w.text(obligation)
-            target, target_flag = _target(obligation.get("target"), w)
-            extra = w.join(
-                [
-                    i18n.every(obligation.get("every"), lang) + ("一次" if w.zh and obligation.get("every") else ""),
-                    target,
-                    t["due_by"].format(date=i18n.format_date(obligation["due"], lang)) if obligation.get("due") else "",
-                ]
-            )
+            extra, target_flag = _qualifiers(obligation, text, w)
             item = _item(w.sentence(text, extra), flag or target_flag)
             obligations.append(item)
             if obligation.get("duty"):
@@ -436,6 +452,7 @@ def agreement_context(
         "signing": [_signing(p, signatures.get(p["key"]), w) for p in parties],
         "signature_statement": statement,
         "annex": annex,
+        "annex_has_title": any(row["title"] for row in annex),
         "annex_has_category": any(row["category"] for row in annex),
         "draft": draft,
         "status": status,
@@ -530,8 +547,10 @@ def _signing(party: Mapping[str, Any], signature: Mapping[str, Any] | None, w: _
         if i18n.with_seal(method):
             from coordkit.render.seal import seal_svg
 
-            # A Chinese organisation's seal bears its Chinese name, in the English document too.
-            block["seal_name"] = party.get("name_zh") or party["name"].removeprefix(t["untranslated"])
+            # A Chinese organisation's seal bears its Chinese name, in the English document too, and its
+            # name only: 猎德人家社工站（第三方社会组织） is sealed 猎德人家社工站.
+            name = party.get("name_zh") or party["name"].removeprefix(t["untranslated"])
+            block["seal_name"] = _BRACKETED.sub("", name) or name
             block["seal"] = seal_svg(block["seal_name"], t["recorded_seal"])
     return block
 
@@ -546,9 +565,9 @@ def _untranslated_duties(doc: Mapping[str, Any], duties: Mapping[str, Mapping[st
             continue
         seen.add(key)
         info = duties[key]
-        if info.get("title") and not info.get("title_zh"):
+        if needs_chinese(info, "title"):
             missing.append((f"duties[{key}].title", str(info["title"])))
-        if info.get("category_name") and not info.get("category_name_zh"):
+        if needs_chinese(info, "category_name"):
             missing.append((f"duties[{key}].category", str(info["category_name"])))
     return missing
 
@@ -571,7 +590,7 @@ def _annex(
                 "title": title,
                 "category": category or (info.get("category") or ""),
                 "untranslated": title_flag or category_flag,
-                "party": f"{party['label']}（{party['name']}）" if w.zh else f"{party['label']} ({party['name']})",
+                "party": f"{party['label']}{w.t['colon']}{party['name']}",
                 "role": i18n.letter(obligation.get("as"), w.lang),
                 "article": item["ref"],
             }

@@ -521,6 +521,8 @@ def render_docx(context: dict[str, Any], workspace: Path | None) -> bytes:
             """The recorded seal of a party's signing block, or the place for one."""
             t = context.get("t") or {}
             if not block.get("seal"):
+                if block.get("recorded"):  # signed without a seal: nothing to stamp
+                    return ""
                 return f"（{t.get('seal_here', '')}）" if context.get("lang") == "zh" else f"({t.get('seal_here', '')})"
             from docx.shared import Mm
             from docxtpl import InlineImage
