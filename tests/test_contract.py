@@ -313,9 +313,14 @@ def test_untranslated_lists_every_text_without_chinese_by_field_path() -> None:
     doc["clauses"][4]["text_zh"] = None
     doc["resources"][0]["unit"] = "元"  # coord's own unit, and Chinese words of the party's own, need nothing
     doc["parties"][1] = {**doc["parties"][1], "name": "猎德社工站", "name_zh": None}  # a name typed in Chinese
+    doc["methods"] = [
+        {"text": "每月举办一次 DIY 市集", "text_zh": None},
+        {"text": "Stalls on 猎德 square", "text_zh": None},
+    ]
     assert untranslated(doc) == [
         ("parties[2].name", "Liede Neighbourhood Committee"),
         ("goals[1]", "Bring neighbours, merchants and volunteers together"),
+        ("methods[1]", "Stalls on 猎德 square"),
         ("obligations[1].target.each_unit", "visitors"),
         ("clauses[4]", "This agreement is made in three counterparts, one for each party, each equally authentic"),
         ("resources[1].description", "The square"),
@@ -573,3 +578,16 @@ def test_no_more_text_is_kept_with_the_last_paragraph() -> None:
         'class="end">（以下无正文）</p>',
     ]
     assert ".tail { page-break-inside: avoid; }" in html
+
+
+def test_chinese_is_set_in_the_simplified_chinese_face_only() -> None:
+    """Margins and seals name their font too: fontconfig's own pick for Chinese is the Japanese face."""
+    for lang, expected in (
+        ("zh", ["Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold"]),
+        ("en", ["DejaVu-Serif", "DejaVu-Serif-Bold", "Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold"]),
+    ):
+        fonts = set()
+        for page in pypdf.PdfReader(io.BytesIO(pdf("signed", lang))).pages:
+            for font in (page["/Resources"].get("/Font") or {}).values():
+                fonts.add(str(font.get_object()["/BaseFont"]).split("+", 1)[1])
+        assert sorted(fonts) == expected, lang

@@ -110,6 +110,28 @@ def agreement(sqlite_ws: Workspace) -> Workspace:
     return sqlite_ws
 
 
+CHINESE = "AGR-2024-002"
+
+
+def chinese_only() -> str:
+    """An agreement whose every text has its Chinese (title and party names only), for Chinese renders from the CLI."""
+    ok(
+        "agreement",
+        "new",
+        "--title",
+        "Market",
+        "--title-zh",
+        "市集协议",
+        "--party",
+        "street",
+        "--party",
+        "sw",
+        "--effective",
+        "2024-05-01",
+    )
+    return CHINESE
+
+
 def many_obligations() -> None:
     """Enough obligations to run over several pages."""
     for number in range(1, 41):
@@ -206,7 +228,7 @@ def test_no_cjk_font_is_a_clear_error_not_boxes(
     import coordkit.render.pdf as pdf
 
     monkeypatch.setattr(pdf, "cjk_fonts", lambda: ())
-    result = run_coord("agreement", "render", KEY, "-f", "pdf", "--lang", "zh", "-o", "a.zh.pdf")
+    result = run_coord("agreement", "render", chinese_only(), "-f", "pdf", "--lang", "zh", "-o", "a.zh.pdf")
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: rendering Chinese to PDF needs a CJK font and none is installed; "
@@ -260,8 +282,10 @@ def test_docx_reads_back_literally(agreement: Workspace, isolated: Path) -> None
     )
     header = document.sections[0].header.paragraphs[0].text
     assert header == f"{KEY} · Version 1 · Fingerprint {fingerprint}"
-    zh = docx.Document(io.BytesIO(run_coord_bytes("agreement", "render", KEY, "-f", "docx", "--lang", "zh")))
-    assert zh.paragraphs[0].text == "公益市集合作协议"
+    zh = docx.Document(io.BytesIO(run_coord_bytes("agreement", "render", chinese_only(), "-f", "docx", "--lang", "zh")))
+    texts = [p.text for p in zh.paragraphs]
+    assert texts[0] == "市集协议"
+    assert "协议编号：AGR-2024-002　第1版　草稿" in texts and "甲方：猎德街道办事处" in texts
 
 
 def run_coord_bytes(*args: str) -> bytes:

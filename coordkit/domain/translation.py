@@ -6,7 +6,7 @@ version with 3 goals of which 1 has no ``text_zh`` would put one English sentenc
 a Chinese contract; ``untranslated`` names it (``goals[2]``, the field path ``coord
 apply`` uses, counted from 0) so the renderer can refuse with the list and the
 ``untranslated-term`` check can flag the same texts. Words coord itself translates
-are not listed, nor names already written in Chinese: resource kinds of ``RESOURCE_KINDS``, units of ``coordkit.amounts.UNITS``,
+are not listed, nor texts already written in Chinese: resource kinds of ``RESOURCE_KINDS``, units of ``coordkit.amounts.UNITS``,
 slots ``coordkit.slots`` can read; a unit or kind of the party's own (``hours a
 week``) is listed unless it is already written in Chinese.
 """
@@ -20,6 +20,7 @@ from typing import Any
 from coordkit.vocab import RESOURCE_KINDS
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
 _TEXT_LISTS = ("goals", "methods", "rights", "obligations", "communication", "dispute_resolution", "clauses")
 
 
@@ -28,16 +29,23 @@ def has_chinese(text: str | None) -> bool:
     return bool(text) and _CJK.search(text or "") is not None
 
 
-NAMES = frozenset(("title", "name", "kind_name", "category_name"))
-"""Fields that hold a name: one typed in Chinese in the main field (``name: 猎德社工站``) needs no ``_zh``."""
+def written_in_chinese(text: str | None) -> bool:
+    """Whether ``text`` is Chinese already: at least as many Chinese characters as Latin letters.
+
+    ``居民自我服务、自我管理`` and ``每月举办一次 DIY 市集`` are; ``Hold the market in 猎德 square`` is not.
+    """
+    if not text:
+        return False
+    return len(_CJK.findall(text)) >= max(1, len(_LATIN.findall(text)))
 
 
 def needs_chinese(item: Mapping[str, Any], field: str) -> bool:
-    """An English text with no Chinese beside it (an empty text needs none; nor does a name written in Chinese)."""
+    """An English text with no Chinese beside it; an empty text needs none, nor one typed in Chinese in the
+    main field (``name: 猎德社工站``, a goal typed 居民自我服务)."""
     english = item.get(field)
     if not english or item.get(f"{field}_zh"):
         return False
-    return field not in NAMES or not has_chinese(str(english))
+    return not written_in_chinese(str(english))
 
 
 def _own_word(word: Any, known: bool) -> bool:

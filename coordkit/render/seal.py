@@ -20,6 +20,9 @@ from markupsafe import Markup, escape
 SIZE_MM = 34.0
 """A little smaller than an official seal (42 mm): it marks where the seal is recorded, it does not imitate it."""
 RED = "#c8102e"
+FONT = "'Noto Serif CJK SC', 'DejaVu Serif', serif"
+"""Named on every <text>: WeasyPrint's SVG takes no font from the page's CSS, and fontconfig's own pick for
+Chinese is Noto Sans CJK JP (Japanese glyph forms, and two more faces to embed)."""
 CENTRE_Y = 60.0
 """Where 电子记录 sits on the 100-unit ring: below the middle, clear of the ends of a long name."""
 
@@ -28,11 +31,11 @@ def _layout(name: str) -> tuple[list[str], float, float, float, float]:
     """(characters, font size, degrees the name spans, degrees between characters, baseline radius) on a 100-unit ring."""
     chars = list(name.strip()) or [" "]
     count = len(chars)
-    font = 13.0 if count <= 8 else max(6.0, 13.0 * 8 / count)
+    font = 12.0 if count <= 8 else max(6.0, 12.0 * 8 / count)
     # The arc grows with the name, up to 270° (a long English name).
     spread = min(270.0, max(120.0, count * font * 1.75))
     step = spread / max(count - 1, 1)
-    radius = 43.5 - 2.5 - 0.88 * font  # baseline: the glyphs' tops stay 2.5 units inside the ring
+    radius = 43.5 - 4.0 - 0.88 * font  # baseline: the glyphs' tops stay 4 units inside the ring
     return chars, font, spread, step, radius
 
 
@@ -51,11 +54,12 @@ def seal_svg(name: str, centre: str, *, size_mm: float = SIZE_MM) -> Markup:
         y = 50 - radius * math.cos(math.radians(angle))
         parts.append(
             f'<text x="{x:.2f}" y="{y:.2f}" transform="rotate({angle:.2f} {x:.2f} {y:.2f})" '
-            f'text-anchor="middle" font-size="{font:.1f}" fill="{RED}">{escape(char)}</text>'
+            f'text-anchor="middle" font-family="{FONT}" font-weight="bold" font-size="{font:.1f}" fill="{RED}">'
+            f"{escape(char)}</text>"
         )
     middle = 11.0 if len(centre) <= 4 else max(6.0, 44.0 / len(centre))
     parts.append(
-        f'<text x="50" y="{CENTRE_Y + middle / 3:.2f}" text-anchor="middle" font-size="{middle:.1f}" '
+        f'<text x="50" y="{CENTRE_Y + middle / 3:.2f}" text-anchor="middle" font-family="{FONT}" font-size="{middle:.1f}" '
         f'fill="{RED}" font-weight="bold">{escape(centre)}</text>'
     )
     parts.append("</svg>")
@@ -68,11 +72,11 @@ PNG_PX = 480
 
 @functools.lru_cache(maxsize=1)
 def _font_file() -> tuple[str, int] | None:
-    """A bold CJK face for the PNG (fontconfig's choice for Noto Sans CJK SC Bold), or None without one."""
+    """A bold CJK face for the PNG (fontconfig's choice for Noto Serif CJK SC Bold, as the SVG names), or None without one."""
     if shutil.which("fc-match") is None:
         return None
     found = subprocess.run(
-        ["fc-match", "-f", "%{file}\\n%{index}", "Noto Sans CJK SC:style=Bold"],
+        ["fc-match", "-f", "%{file}\\n%{index}", "Noto Serif CJK SC:style=Bold"],
         capture_output=True,
         text=True,
         check=False,
