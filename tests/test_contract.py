@@ -446,6 +446,9 @@ def test_docx_has_the_same_articles_signature_table_and_annex() -> None:
     # Two QR codes (first page, signature page) and three recorded seals.
     assert len(document.inline_shapes) == 5
     assert document.sections[0].header.paragraphs[0].text == f"{KEY} · 第1版 · 指纹 {FINGERPRINT}"
+    # Chinese layout: every paragraph's first line indented two characters, numbers inline.
+    item = document.styles["Contract Item"].paragraph_format
+    assert (item.first_line_indent.pt, item.left_indent.pt) == (21.0, 0.0)
 
 
 def test_docx_of_a_circulating_version_has_blanks_to_sign() -> None:
@@ -462,6 +465,10 @@ def test_docx_of_a_circulating_version_has_blanks_to_sign() -> None:
         "(Seal)",
     ]
     assert len(document.inline_shapes) == 2
+    # English layout: the number (3.1, (a)) hangs in 10 mm, followed by a tab.
+    item = document.styles["Contract Item"].paragraph_format
+    assert (round(item.first_line_indent.mm), round(item.left_indent.mm)) == (-10, 10)
+    assert "1.1\tA monthly market run by residents." in [p.text for p in document.paragraphs]
 
 
 def test_markdown_contract_in_english() -> None:

@@ -167,7 +167,7 @@ def test_chinese_docx_is_tagged_zh_cn_with_chinese_fonts_in_every_style() -> Non
         assert in_order(properties, RPR_ORDER), style_id
         assert in_order(style, STYLE_ORDER), style_id
         checked += 1
-    assert checked == 169  # python-docx's 163 and the contract's own six (Contract Item, Contract Party …)
+    assert checked == 170  # python-docx's 163 and the contract's own seven (Contract Item, Contract Party …)
     for style_id, expected in (("Normal", "SimSun"), ("Title", "SimHei"), ("Heading1", "SimHei"), ("Header", "SimSun")):
         assert east_asian_font(styles, defaults, style_id) == expected
     for upright in ("Subtitle", "IntenseQuote"):  # no slanted Chinese
@@ -180,6 +180,7 @@ def test_chinese_docx_is_tagged_zh_cn_with_chinese_fonts_in_every_style() -> Non
         "ContractCentred",
         "ContractParty",
         "ContractParticular",
+        "ContractText",
         "ContractItem",
         "ContractGroup",
         "ContractSubitem",

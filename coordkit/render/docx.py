@@ -296,6 +296,17 @@ def _page_break(paragraph: Any) -> None:
     paragraph.add_run().add_break(WD_BREAK.PAGE)
 
 
+def _widths(table: Any, millimetres: list[float]) -> None:
+    """Fixed column widths (mm): on the grid, which LibreOffice reads, and on every cell, which Word reads."""
+    from docx.shared import Mm
+
+    table.autofit = False
+    for column, width in zip(table.columns, millimetres, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+
+
 def _contract_styles(doc: Any) -> None:
     """The paragraph styles of the contract, in English layout: ``render_docx`` turns them to Chinese
     layout (first lines indented two characters, no hanging numbers) for a Chinese document."""
@@ -307,6 +318,7 @@ def _contract_styles(doc: Any) -> None:
     for name, bold, left, first, before in (
         ("Contract Party", True, 0, 0, 6),
         ("Contract Particular", False, 12, 0, 0),
+        ("Contract Text", False, 0, 0, 4),
         ("Contract Item", False, ITEM_INDENT_MM, -ITEM_INDENT_MM, 2),
         ("Contract Group", True, ITEM_INDENT_MM, -ITEM_INDENT_MM, 3),
         ("Contract Subitem", False, ITEM_INDENT_MM + SUB_INDENT_MM, -SUB_INDENT_MM, 1),
@@ -394,7 +406,7 @@ def build_template() -> bytes:
     para("{{ line.label }}{{ t.colon }}{{ line.value }}", "Contract Particular")
     para("{%p endfor %}")
     para("{%p endfor %}")
-    para("{{ preamble }}", "Contract Item")
+    para("{{ preamble }}", "Contract Text")
 
     para("{%p for a in articles %}")
     para("{{ a.heading }}", "Heading 2")
@@ -412,7 +424,7 @@ def build_template() -> bytes:
     para("{%p endif %}")
     para("{%p endfor %}")
     para("{%p endfor %}")
-    para("{{ t.no_more_text }}", "Contract Item")
+    para("{{ t.no_more_text }}", "Contract Text")
 
     _page_break(para(""))
     para("{{ t.signature_page }}", "Heading 1")
@@ -425,7 +437,7 @@ def build_template() -> bytes:
     signatures.alignment = WD_TABLE_ALIGNMENT.CENTER
     signatures.rows[0].cells[0].text = "{%tr for s in signing %}"
     left, right = signatures.rows[1].cells
-    left.width, right.width = Mm(125), Mm(45)
+    _widths(signatures, [125, 45])
     left.paragraphs[0].text = "{{r shown(s.seal_line, s.untranslated) }}"
     left.paragraphs[0].style = doc.styles["Contract Party"]
     for text in (
@@ -458,6 +470,7 @@ def build_template() -> bytes:
     columns = ["no", "duty", "title", "category", "party", "role", "article"]
     annex = doc.add_table(rows=4, cols=len(columns))
     annex.style = "Table Grid"
+    _widths(annex, [11, 30, 27, 20, 34, 24, 24])
     for cell, name in zip(annex.rows[0].cells, columns, strict=True):
         cell.text = f"{{{{ t.annex_{name} }}}}"
     annex.rows[1].cells[0].text = "{%tr for r in annex %}"
@@ -479,7 +492,7 @@ def _chinese_layout(document: Any) -> None:
     from docx.shared import Pt
 
     names = {s.name for s in document.styles}
-    for name in ("Contract Item", "Contract Group", "Contract Subitem"):
+    for name in ("Contract Text", "Contract Item", "Contract Group", "Contract Subitem"):
         if name in names:
             fmt = document.styles[name].paragraph_format
             fmt.left_indent, fmt.first_line_indent = Pt(0), Pt(CHINESE_INDENT_PT)
