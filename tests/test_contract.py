@@ -598,3 +598,16 @@ def test_chinese_is_set_in_the_simplified_chinese_face_only() -> None:
             for font in (page["/Resources"].get("/Font") or {}).values():
                 fonts.add(str(font.get_object()["/BaseFont"]).split("+", 1)[1])
         assert sorted(fonts) == expected, lang
+
+
+def test_every_format_marks_a_superseded_version() -> None:
+    doc, people = sample_agreement("superseded")
+    markdown = str(render_agreement(doc, people, fmt="md", lang="zh", workspace=None))
+    assert "\n> **本版本已被第2版取代，不再有效。**\n" in markdown
+    data = render_agreement(doc, people, fmt="docx", lang="en", workspace=None)
+    assert isinstance(data, bytes)
+    document = docx.Document(io.BytesIO(data))
+    assert document.sections[0].header.paragraphs[0].text == (
+        f"{KEY} · Version 1 · SUPERSEDED BY VERSION 2 · Fingerprint {FINGERPRINT}"
+    )
+    assert "Superseded by version 2: this version is no longer in force." in [p.text for p in document.paragraphs]
