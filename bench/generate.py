@@ -41,6 +41,7 @@ SCALES = {
     "pdf-small": Scale(stakeholders=20, projects=2, duties=20, assignments=100, agreements=4),
 }
 CATEGORIES = ("markets", "courses", "teaching", "heritage", "venues", "reporting", "volunteers", "funding")
+CATEGORIES_ZH = ("公益市集", "公益课程", "教学", "非遗传承", "场地", "报告", "志愿服务", "经费")
 
 
 def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
@@ -80,7 +81,7 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
     reps = [
         {"stakeholder_id": s["id"], "name": f"Rep {s['id']}", "title": "Director", "position": 0} for s in stakeholders
     ]
-    projects, roles, holders, duties, assignments = [], [], [], [], []
+    projects, roles, holders, duties, assignments, categories = [], [], [], [], [], []
     members_of: dict[int, list[int]] = {}
     duties_of: dict[int, list[int]] = {}
     per_project = max(scale.duties // scale.projects, 1)
@@ -99,6 +100,10 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
                 "lead_id": rng.randint(1, scale.stakeholders),
             }
         )
+        categories += [
+            {"project_id": p + 1, "key": key, "name": key.capitalize(), "name_zh": name_zh}
+            for key, name_zh in zip(CATEGORIES, CATEGORIES_ZH, strict=True)
+        ]
         members = rng.sample(range(1, scale.stakeholders + 1), min(30, scale.stakeholders))
         members_of[p + 1] = members
         project_roles = []
@@ -119,7 +124,7 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
                     "project_id": p + 1,
                     "key": f"duty-{d:04d}",
                     "title": f"Duty {d} of {p}",
-                    "title_zh": None,
+                    "title_zh": f"项目{p}的职责{d}",
                     "category": CATEGORIES[d % len(CATEGORIES)],
                     "due_on": None,
                 }
@@ -190,14 +195,21 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
                 {"version_id": a + 1, "stakeholder_id": sid, "label": f"Party {'ABC'[position]}", "position": position}
             )
         clauses = [
-            ("goal", "Residents serve their community"),
-            ("goal", "A market every month"),
-            ("method", "Stalls run by residents"),
-            ("dispute", "Mediation by the street office"),
+            ("goal", "Residents serve their community", "居民服务社区"),
+            ("goal", "A market every month", "每月举办一次市集"),
+            ("method", "Stalls run by residents", "摊位由居民经营"),
+            ("dispute", "Mediation by the street office", "由街道办事处调解"),
         ]
-        for position, (section, text) in enumerate(clauses):
+        for position, (section, text, text_zh) in enumerate(clauses):
             terms.append(
-                {"version_id": a + 1, "section": section, "stakeholder_id": None, "text": text, "position": position}
+                {
+                    "version_id": a + 1,
+                    "section": section,
+                    "stakeholder_id": None,
+                    "text": text,
+                    "text_zh": text_zh,
+                    "position": position,
+                }
             )
         terms.append(
             {
@@ -205,6 +217,7 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
                 "section": "right",
                 "stakeholder_id": signers[0],
                 "text": "Use the square on market days",
+                "text_zh": "市集日使用广场",
                 "position": len(clauses),
             }
         )
@@ -214,6 +227,7 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
                     "version_id": a + 1,
                     "stakeholder_id": signers[position],
                     "text": f"Carry duty {duty_id}",
+                    "text_zh": f"承担职责{duty_id}",
                     "duty_id": duty_id,
                     "letter": "RAC"[position],
                     "due_on": None,
@@ -239,6 +253,7 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
         ("project", projects),
         ("role", roles),
         ("role_holder", holders),
+        ("project_category", categories),
         ("duty", duties),
         ("assignment", assignments),
         ("agreement", agreements),

@@ -112,6 +112,28 @@ def agreement(sqlite_ws: Workspace) -> Workspace:
     return sqlite_ws.replay(SETUP)
 
 
+CHINESE = "AGR-2024-002"
+
+
+def chinese_only() -> str:
+    """An agreement whose every text has its Chinese (title and party names only), for Chinese renders from the CLI."""
+    ok(
+        "agreement",
+        "new",
+        "--title",
+        "Market",
+        "--title-zh",
+        "市集协议",
+        "--party",
+        "street",
+        "--party",
+        "sw",
+        "--effective",
+        "2024-05-01",
+    )
+    return CHINESE
+
+
 def many_obligations() -> None:
     """Enough obligations to run over several pages."""
     for number in range(1, 41):
@@ -158,35 +180,48 @@ def test_english_pdf_reads_back_with_key_version_fingerprint_on_every_page(
         "Plan each market",
         "Obligation number 40",
         "Use the square on market days",
-        "300000",
+        "Party A provides funds: CNY 300,000.00.",
         "Mediation by the street office",
-        "1 March 2024",
-        "31 December 2024",
-        "every 3 months",
-        "Signed by: Chen Jing",
+        "This agreement runs from 1 March 2024 to 31 December 2024.",
+        "every quarter",
+        "Signed by Chen Jing on 20 February 2024 (seal).",
+        "(The rest of this page is intentionally left blank)",
     ):
         assert expected in whole, expected
+    assert "300000" not in whole and "(duty market-plan" not in whole and "None." not in whole
 
 
-def test_chinese_pdf_embeds_a_cjk_font_and_reads_back_in_chinese(agreement: Workspace, isolated: Path) -> None:
-    many_obligations()
-    ok("agreement", "render", KEY, "-f", "pdf", "--lang", "zh", "-o", "a.zh.pdf")
-    pages = pdf_pages(isolated / "a.zh.pdf")
+def test_chinese_pdf_embeds_a_cjk_font_and_reads_back_in_chinese(tmp_path: Path) -> None:
+    """A draft long enough to run over several pages (rendered from the document: the texts need their Chinese)."""
+    from coordkit.render.documents import render_agreement
+    from coordkit.render.templates import sample_agreement
+
+    doc, people = sample_agreement("draft")
+    extra = [
+        {**doc["obligations"][0], "duty": None, "text": f"Obligation {n:02d}", "text_zh": f"第{n:02d}项义务"}
+        for n in range(1, 41)
+    ]
+    data = render_agreement(
+        {**doc, "obligations": [*doc["obligations"], *extra]}, people, fmt="pdf", lang="zh", workspace=None
+    )
+    assert isinstance(data, bytes)
+    (tmp_path / "a.zh.pdf").write_bytes(data)
+    pages = pdf_pages(tmp_path / "a.zh.pdf")
+    assert len(pages) >= 3
     whole = "\n".join(pages)
     for expected in (
         "公益市集合作协议",
         "猎德街道办事处",
         "甲方",
         "乙方",
-        "合作目标",
-        "居民自我服务、自我管理",
+        "第一条　合作目标",
         "2024年3月1日",
-        "草稿",
+        "第40项义务",
     ):
         assert expected in whole, expected
     for number, text in enumerate(pages, start=1):
         assert "草稿" in text and f"第 {number} 页，共 {len(pages)} 页" in text
-    assert any("CJK" in font for font in pdf_fonts(isolated / "a.zh.pdf"))
+    assert any("CJK" in font for font in pdf_fonts(tmp_path / "a.zh.pdf"))
 
 
 def test_no_cjk_font_is_a_clear_error_not_boxes(
@@ -195,7 +230,7 @@ def test_no_cjk_font_is_a_clear_error_not_boxes(
     import coordkit.render.pdf as pdf
 
     monkeypatch.setattr(pdf, "cjk_fonts", lambda: ())
-    result = run_coord("agreement", "render", KEY, "-f", "pdf", "--lang", "zh", "-o", "a.zh.pdf")
+    result = run_coord("agreement", "render", chinese_only(), "-f", "pdf", "--lang", "zh", "-o", "a.zh.pdf")
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: rendering Chinese to PDF needs a CJK font and none is installed; "
@@ -239,19 +274,22 @@ def test_docx_reads_back_literally(agreement: Workspace, isolated: Path) -> None
     document = docx.Document(isolated / "a.docx")
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[0] == "Monthly public-welfare market"
-    assert "1. A monthly market where residents sell and teach" in paragraphs
-    assert "• Plan each market (duty market-plan, R)" in paragraphs
-    assert f"Activity Agreement · Agreement {KEY} · Version 1 · Fingerprint {fingerprint}" in paragraphs
+    assert "1.1\tA monthly market where residents sell and teach." in paragraphs
+    assert "(a)\tPlan each market." in paragraphs
+    assert f"Agreement no. {KEY} · Version 1 · Fingerprint {fingerprint}" in paragraphs
+    assert [f"Party C: {EVIL}", "Contact: Phone 1"] == paragraphs[paragraphs.index(f"Party C: {EVIL}") :][:2]
+    assert "Party A provides funds: CNY 300,000.00." in paragraphs  # the only resource: not numbered
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
-    assert ["Party C", EVIL, "", "phone: 1"] in cells
-    assert ["Party A", "funds", "300000", "CNY"] in cells
     assert any(
-        row[0] == "Party B: Liede Social Work Station" and row[1].startswith("Signed by: Chen Jing") for row in cells
+        row[0].startswith("Party B (seal): Liede Social Work Station\nSigned by Chen Jing on 20 February 2024")
+        for row in cells
     )
     header = document.sections[0].header.paragraphs[0].text
     assert header == f"{KEY} · Version 1 · Fingerprint {fingerprint}"
-    zh = docx.Document(io.BytesIO(run_coord_bytes("agreement", "render", KEY, "-f", "docx", "--lang", "zh")))
-    assert zh.paragraphs[0].text == "公益市集合作协议"
+    zh = docx.Document(io.BytesIO(run_coord_bytes("agreement", "render", chinese_only(), "-f", "docx", "--lang", "zh")))
+    texts = [p.text for p in zh.paragraphs]
+    assert texts[0] == "市集协议"
+    assert "协议编号：AGR-2024-002　第1版　草稿" in texts and "甲方：猎德街道办事处" in texts
 
 
 def run_coord_bytes(*args: str) -> bytes:
@@ -270,7 +308,7 @@ def test_render_sign_render_shows_fingerprint_and_signatures(agreement: Workspac
     signed = pdf_pages(isolated / "signed.pdf")
     assert all(f"Fingerprint {shown['fingerprint']}" in page for page in signed)
     whole = "\n".join(signed)
-    assert "Signed by: Li Wei" in whole and "Signed by: Chen Jing" in whole and "Signed by: Mr Evil" in whole
+    assert "Signed by Li Wei on" in whole and "Signed by Chen Jing on" in whole and "Signed by Mr Evil on" in whole
     assert shown["terms_hash"] in whole.replace("\n", "")
     assert "DRAFT" not in whole
 

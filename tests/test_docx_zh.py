@@ -167,7 +167,7 @@ def test_chinese_docx_is_tagged_zh_cn_with_chinese_fonts_in_every_style() -> Non
         assert in_order(properties, RPR_ORDER), style_id
         assert in_order(style, STYLE_ORDER), style_id
         checked += 1
-    assert checked == 163
+    assert checked == 170  # python-docx's 163 and the contract's own seven (Contract Item, Contract Party …)
     for style_id, expected in (("Normal", "SimSun"), ("Title", "SimHei"), ("Heading1", "SimHei"), ("Header", "SimSun")):
         assert east_asian_font(styles, defaults, style_id) == expected
     for upright in ("Subtitle", "IntenseQuote"):  # no slanted Chinese
@@ -175,9 +175,19 @@ def test_chinese_docx_is_tagged_zh_cn_with_chinese_fonts_in_every_style() -> Non
     # Every paragraph of the document gets 宋体 or, in a heading, 黑体.
     body = part(data, "word/document.xml")
     used = {p.get(f"{W}val", "") for p in body.iter(f"{W}pStyle")}
-    assert used == {"Title", "Subtitle", "Heading1", "Heading2", "Heading3"}
+    headings = {"Title", "Heading1", "Heading2"}
+    text = {
+        "ContractCentred",
+        "ContractParty",
+        "ContractParticular",
+        "ContractText",
+        "ContractItem",
+        "ContractGroup",
+        "ContractSubitem",
+    }
+    assert used == headings | text
     for style_id in used:
-        assert east_asian_font(styles, defaults, style_id) == "SimHei"
+        assert east_asian_font(styles, defaults, style_id) == ("SimHei" if style_id in headings else "SimSun")
 
 
 def test_font_table_names_chinese_fonts_with_a_noto_fallback_and_no_japanese_ones() -> None:
@@ -196,12 +206,16 @@ def test_font_table_names_chinese_fonts_with_a_noto_fallback_and_no_japanese_one
 def test_chinese_docx_opens_and_reads_back() -> None:
     document = docx.Document(io.BytesIO(render("zh")))
     paragraphs = [p.text for p in document.paragraphs]
-    assert paragraphs[0] == "公益市集合作协议"
-    assert paragraphs[1] == "Monthly public-welfare market"
-    assert "合作目标" in paragraphs
-    cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
-    assert ["甲方", "猎德街道办事处 (Liede Street Office)", "Li Wei, Director", "phone: 020-0000-0000"] in cells
-    assert document.sections[0].header.paragraphs[0].text == "AGR-2024-001 · 版本 1 · 指纹 000000000000"
+    assert paragraphs[:2] == ["公益市集合作协议", "协议编号：AGR-2024-001　第1版　指纹：9f86d081884c"]
+    assert paragraphs[3:8] == [
+        "甲方：猎德街道办事处",
+        "地址：广州市天河区猎德路100号",
+        "法定代表人（负责人）：李伟",
+        "统一社会信用代码：11440106MB2C12345X",
+        "联系方式：电话 020-0000-0000",
+    ]
+    assert "第一条　合作目标" in paragraphs
+    assert document.sections[0].header.paragraphs[0].text == "AGR-2024-001 · 第1版 · 指纹 9f86d081884c"
 
 
 def test_english_docx_keeps_en_us_and_its_latin_fonts() -> None:
@@ -226,7 +240,11 @@ def test_english_docx_keeps_en_us_and_its_latin_fonts() -> None:
         "eastAsia": "SimHei",
     }
     document = docx.Document(io.BytesIO(data))
-    assert [p.text for p in document.paragraphs][:2] == ["Monthly public-welfare market", "公益市集合作协议"]
+    assert [p.text for p in document.paragraphs][:3] == [
+        "Monthly public-welfare market",
+        "Cooperation agreement",
+        "公益市集合作协议",
+    ]
 
 
 def test_template_copy_carries_the_fonts_but_no_language_hint() -> None:
@@ -265,7 +283,10 @@ def test_workspace_template_gets_language_tags_and_keeps_its_fonts(tmp_path: Pat
     fonts = {f.get(f"{W}name") for f in part(data, "word/fontTable.xml").iter(f"{W}font")}
     assert "SimSun" not in fonts and "ＭＳ 明朝" in fonts  # its font table is its own
     document = docx.Document(io.BytesIO(data))
-    assert [p.text for p in document.paragraphs] == ["公益市集合作协议", "协议各方: 猎德街道办事处 猎德社工站 "]
+    assert [p.text for p in document.paragraphs] == [
+        "公益市集合作协议",
+        "协议各方: 猎德街道办事处 猎德社工站 猎德社区居民委员会 ",
+    ]
 
 
 @pytest.mark.slow

@@ -243,7 +243,7 @@ def test_render_at_a_terminal_writes_documents_and_says_where(
     import coordkit.cli.documents as documents
 
     monkeypatch.setattr(documents, "at_terminal", lambda: True)
-    result = run_coord("agreement", "render", key, "-f", "md", "--lang", "zh")
+    result = run_coord("agreement", "render", key, "-f", "md", "--lang", "zh", "--allow-untranslated")
     assert result.exit_code == 0, result.stderr
     path = Path("documents") / f"{key}-v1.zh.md"
     assert result.stderr == f"Wrote {path}\n" and (isolated / path).read_text(encoding="utf-8").startswith("#")

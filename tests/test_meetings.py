@@ -615,12 +615,12 @@ def test_the_readme_examples_run_as_written(isolated: Path, monkeypatch: pytest.
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- meetings-example -->")[1].split("```sh\n")[1].split("```")[0]
     lines = block.strip().splitlines()
-    assert lines[0] == "coord demo liede-renjia-demo && cd liede-renjia-demo"
-    assert run_coord("demo", "liede-renjia-demo").exit_code == 0
-    monkeypatch.chdir(isolated / "liede-renjia-demo")
+    assert lines[0] == "coord demo meetings-demo && cd meetings-demo"
+    assert run_coord("demo", "meetings-demo").exit_code == 0
+    monkeypatch.chdir(isolated / "meetings-demo")
     outputs = {}
     for line in lines[1:]:
-        argv = shlex.split(line)
+        argv = shlex.split(line, comments=True)
         assert argv[0] == "coord", line
         result = run_coord(*argv[1:])
         assert result.exit_code == (1 if argv[1] == "check" else 0), (line, result.stderr)
@@ -628,7 +628,7 @@ def test_the_readme_examples_run_as_written(isolated: Path, monkeypatch: pytest.
     assert "C+" in outputs["matrix --on"].stdout.split("market-volunteers")[1].splitlines()[0]
     assert "Escalated concern C-0002 to 'liede-street' (lead): response-overdue." in outputs["concern escalate"].stderr
     assert "to liede-street (lead) · response-overdue" in outputs["concern show"].stdout
-    assert (isolated / "liede-renjia-demo" / "minutes-2024-08-05.zh.pdf").stat().st_size > 10_000
+    assert (isolated / "meetings-demo" / "minutes-2024-08-05.zh.pdf").stat().st_size > 10_000
     # the README's few lines of Python recompute a signed-off meeting's hash without coord
     snippet = readme.split("<!-- recompute-minutes-hash -->")[1].split("```python\n")[1].split("```")[0]
     shown = ok("meeting", "show", "2024-09-02", "-f", "json")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import shlex
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -807,8 +808,45 @@ def silent_party(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def untranslated_term(ctx: Context) -> Iterator[Finding]:
+    """Agreements to be printed in Chinese with texts that have no Chinese: the Chinese contract refuses them.
+
+    Only drafts and circulating versions: a signed version's texts are frozen (an amendment adds the Chinese).
+    """
+    from coordkit.domain.translation import untranslated
+
+    t = _catalogue()
+    for doc in ctx.snapshot.agreements:
+        if doc["status"] not in ("draft", "circulating") or "zh" not in (doc.get("languages") or []):
+            continue
+        missing = untranslated(doc)
+        if not missing:
+            continue
+        subject = f"{doc['key']} v{doc['version']}"
+        path, text = missing[0]
+        message = t.ngettext(
+            "{subject} is to be printed in Chinese but {count} text has no Chinese: {path} '{text}'",
+            "{subject} is to be printed in Chinese but {count} texts have no Chinese, the first: {path} '{text}'",
+            len(missing),
+        ).format(subject=subject, count=len(missing), path=path, text=text[:40])
+        if doc["status"] == "draft" and (path == "title" or ("[" in path and "." not in path)):
+            hint = t.gettext("give it its Chinese: coord agreement translate {key} {path} TEXT").format(
+                key=doc["key"], path=shlex.quote(path)
+            )
+        elif doc["status"] == "draft":
+            hint = t.gettext("add the Chinese where {path} comes from (the party, the duty or the resource)").format(
+                path=path
+            )
+        else:
+            hint = t.gettext(
+                "its terms are frozen: add the Chinese in an amendment: coord agreement amend {key}"
+            ).format(key=doc["key"])
+        yield Finding("untranslated-term", "warning", doc["project"], subject, message, hint)
+
+
 RULES.update(
     {
+        "untranslated-term": ("warning", untranslated_term),
         "tampered-minutes": ("error", tampered_minutes),
         "open-actions": ("warning", open_actions),
         "overdue-concern": ("warning", overdue_concern),

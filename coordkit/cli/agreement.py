@@ -355,7 +355,9 @@ def _edit_in_editor(key: str) -> None:
     "translate",
     help=helptext(
         _("Give a term of a draft its Chinese text."),
-        _("TERM is 'title' or FIELD[N] as coord check and render name untranslated terms: goals[2], obligations[1]."),
+        _(
+            "TERM is 'title' or FIELD[N] as coord check and render name untranslated terms, counted from 0: goals[0] is the first goal."
+        ),
         example='coord agreement translate AGR-2024-001 "goals[1]" 每月举办一次由居民自主运营的公益市集',
     ),
 )

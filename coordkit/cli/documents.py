@@ -55,13 +55,27 @@ def render(
     all_: Annotated[bool, typer.Option("--all", help="Every agreement (newest versions) into a folder.")] = False,
     status: Annotated[str | None, typer.Option("--status", help="With --all: only this status.")] = None,
     project: Annotated[str | None, typer.Option("--project", "-p", help="With --all: only this project.")] = None,
+    allow_untranslated: Annotated[
+        bool,
+        typer.Option(
+            "--allow-untranslated",
+            help="In Chinese, print texts that have no Chinese in English, marked 【未译】, instead of refusing.",
+        ),
+    ] = False,
+    seam: Annotated[
+        bool, typer.Option("--seam", help="Mark where a seal goes across the page edges (骑缝章).")
+    ] = False,
 ) -> None:
     """Render an agreement for signing, in English or Chinese.
 
     Formats: Markdown, HTML, PDF (A4, print-ready) or DOCX (for Word and WPS).
 
-    Every page carries the key, version, page X of Y and the fingerprint of the
-    signed terms (DRAFT before the first signature).
+    A circulating or signed version prints as a contract: the parties'
+    particulars, numbered articles, （以下无正文）, a signature page and an annex of
+    the duties; every page carries the key, version, page X of Y and the
+    fingerprint of the frozen terms, with a QR code on the first and signature
+    pages. A draft says DRAFT. In Chinese, a text with no Chinese is refused
+    with its place named (coord agreement translate gives it one).
 
     \b
     Example:
@@ -69,7 +83,7 @@ def render(
     """
     from coordkit.errors import InvalidInput
     from coordkit.render.documents import render_agreement
-    from coordkit.services.agreements.reading import newest_version_ids, version_id
+    from coordkit.services.agreements.reading import annex_duties, duties_of, newest_version_ids, version_id
     from coordkit.services.stakeholders import list_stakeholders
     from coordkit.storage.documents import read_documents
 
@@ -83,6 +97,7 @@ def render(
             ids = [version_id(conn, key, version)]
         docs = read_documents(conn, version_ids=ids)
         stakeholders = list_stakeholders(conn)
+        annex = annex_duties(conn, [doc["project"] for doc in docs if doc["project"]])
         root = opened.root
         refused = _unprovable(conn, root, docs)
     if refused and not all_:
@@ -104,7 +119,16 @@ def render(
     if not all_:
         from coordkit.render.documents import file_name
 
-        content = render_agreement(docs[0], stakeholders, fmt=fmt.value, lang=lang.value, workspace=root)
+        content = render_agreement(
+            docs[0],
+            stakeholders,
+            fmt=fmt.value,
+            lang=lang.value,
+            workspace=root,
+            duties=duties_of(annex, docs[0]["project"]),
+            allow_untranslated=allow_untranslated,
+            seam=seam,
+        )
         if output == Path("-") or (output is None and not at_terminal()):  # piped: the document is the data
             if isinstance(content, bytes) and sys.stdout.isatty():
                 raise InvalidInput(f"{fmt.value} is a binary format: pass -o FILE.{fmt.value}")
@@ -115,7 +139,17 @@ def render(
             output.parent.mkdir(parents=True, exist_ok=True)
         write_out(content, output)
         return
-    _render_all(docs, stakeholders, fmt=fmt, lang=lang, folder=output or Path("documents"), root=root)
+    _render_all(
+        docs,
+        stakeholders,
+        fmt=fmt,
+        lang=lang,
+        folder=output or Path("documents"),
+        root=root,
+        annex=annex,
+        allow_untranslated=allow_untranslated,
+        seam=seam,
+    )
     if refused:
         for (key, number), problems in refused.items():
             say(_("{key} v{version} was not rendered: {problem}").format(key=key, version=number, problem=problems[0]))
@@ -148,6 +182,9 @@ def _render_all(
     lang: Lang,
     folder: Path,
     root: Path,
+    annex: dict[str, dict[str, str | None]],
+    allow_untranslated: bool,
+    seam: bool,
 ) -> None:
     """Render each agreement into ``folder``, each file written atomically.
 
@@ -159,6 +196,7 @@ def _render_all(
     from coordkit.files import atomic_write, sync_folder
     from coordkit.i18n import _, ngettext
     from coordkit.render.documents import file_name, render_agreement
+    from coordkit.services.agreements.reading import duties_of
 
     if folder.exists() and not folder.is_dir():
         raise InvalidInput(
@@ -177,7 +215,16 @@ def _render_all(
         with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
             task = progress.add_task(_("Rendering {count} agreement(s)").format(count=len(docs)), total=len(docs))
             for doc in docs:
-                content = render_agreement(doc, stakeholders, fmt=fmt.value, lang=lang.value, workspace=root)
+                content = render_agreement(
+                    doc,
+                    stakeholders,
+                    fmt=fmt.value,
+                    lang=lang.value,
+                    workspace=root,
+                    duties=duties_of(annex, doc["project"]),
+                    allow_untranslated=allow_untranslated,
+                    seam=seam,
+                )
                 atomic_write(folder / file_name(doc, fmt.value, lang.value), content, sync_folder=False)
                 written += 1
                 progress.advance(task)

@@ -270,6 +270,8 @@ def set_languages(document: Any, lang: str) -> None:
     _theme_language(document.settings.element)
 
 
+UNTRANSLATED_COLOUR = "9C2A00"
+UNTRANSLATED_BACKGROUND = "FFF1E6"
 MAX_DOCX = 50 * 1024 * 1024  # bytes: room for a letterhead with images, not for /dev/zero
 
 
@@ -288,10 +290,67 @@ def _field(paragraph: Any, instruction: str) -> None:
     paragraph._p.append(field)
 
 
+def _page_break(paragraph: Any) -> None:
+    from docx.enum.text import WD_BREAK
+
+    paragraph.add_run().add_break(WD_BREAK.PAGE)
+
+
+def _widths(table: Any, millimetres: list[float]) -> None:
+    """Fixed column widths (mm): on the grid, which LibreOffice reads, and on every cell, which Word reads."""
+    from docx.shared import Mm
+
+    table.autofit = False
+    for column, width in zip(table.columns, millimetres, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+
+
+def _contract_styles(doc: Any) -> None:
+    """The paragraph styles of the contract, in English layout: ``render_docx`` turns them to Chinese
+    layout (first lines indented two characters, no hanging numbers) for a Chinese document."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    styles = doc.styles
+    for name, bold, left, first, before in (
+        ("Contract Party", True, 0, 0, 6),
+        ("Contract Particular", False, 12, 0, 0),
+        ("Contract Text", False, 0, 0, 4),
+        ("Contract Item", False, ITEM_INDENT_MM, -ITEM_INDENT_MM, 2),
+        ("Contract Group", True, ITEM_INDENT_MM, -ITEM_INDENT_MM, 3),
+        ("Contract Subitem", False, ITEM_INDENT_MM + SUB_INDENT_MM, -SUB_INDENT_MM, 1),
+    ):
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        style.font.bold = bold or None
+        fmt = style.paragraph_format
+        fmt.left_indent, fmt.first_line_indent = Mm(left), Mm(first)
+        fmt.space_before, fmt.space_after = Pt(before), Pt(2)
+        if first:
+            fmt.tab_stops.add_tab_stop(Mm(left))
+    centred = styles.add_style("Contract Centred", WD_STYLE_TYPE.PARAGRAPH)
+    centred.base_style = styles["Normal"]
+    centred.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for heading in ("Title", "Heading 1"):
+        styles[heading].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+ITEM_INDENT_MM = 10.0
+"""English items hang their number (3.1) in this much space; sub-items ((a)) hang in SUB_INDENT_MM more."""
+SUB_INDENT_MM = 7.0
+CHINESE_INDENT_PT = 21.0
+"""Two characters of 10.5 pt: how far a Chinese contract indents the first line of each paragraph."""
+
+
 @functools.cache
 def build_template() -> bytes:
     """The built-in agreement template: a DOCX with docxtpl tags, made from code, with Chinese fonts named.
 
+    The same contract as the HTML template: parties, preamble, numbered articles,
+    （以下无正文）, a signature page with a table of the parties, and the annex of duties.
     Made once per process (about 0.25 s): ``agreement render --all`` renders every agreement from it.
     """
     from docx import Document
@@ -308,123 +367,117 @@ def build_template() -> bytes:
     normal.font.size = Pt(10.5)
     for upright in ("Subtitle", "Intense Quote"):  # Chinese is never set in italics: the slant is synthetic
         doc.styles[upright].font.italic = False
-    section.header.paragraphs[0].text = "{{ header }} · {{ mark }}"
+    _contract_styles(doc)
+    section.header.paragraphs[0].text = "{{ running_head }}"
     footer = section.footer.paragraphs[0]
-    footer.add_run("{{ t.page }} ")
+    footer.add_run("{{ t.page_before }}")
     _field(footer, "PAGE")
-    footer.add_run(" {{ t.of }} ")
+    footer.add_run("{{ t.page_middle }}")
     _field(footer, "NUMPAGES")
-    footer.add_run("{{ ' 页' if lang == 'zh' else '' }}")
+    footer.add_run("{{ t.page_after }}")
 
-    def para(text: str, style: str | None = None) -> None:
-        doc.add_paragraph(text, style=style)
+    def para(text: str, style: str | None = None) -> Any:
+        return doc.add_paragraph(text, style=style)
 
-    para("{{ title }}", "Title")
+    para("{{r shown(title, title_untranslated) }}", "Title")
+    para("{%p if kind_name %}")
+    para("{{ kind_name }}", "Subtitle")
+    para("{%p endif %}")
     para("{%p if other_title %}")
     para("{{ other_title }}", "Subtitle")
     para("{%p endif %}")
-    para("{{ t.agreement }} · {{ t.key }} {{ doc.key }} · {{ t.version }} {{ doc.version }} · {{ mark }}")
+    para("{{ meta }}", "Contract Centred")
+    para("{%p if qr %}")
+    para("{{ qr_image() }}", "Contract Centred")
+    para("{%p endif %}")
     para("{%p if draft %}")
     para("{{ t.draft_note }}", "Intense Quote")
     para("{%p endif %}")
-    para("{%p if terminated %}")
-    para("{{ terminated }}", "Intense Quote")
+    para("{%p if banner %}")
+    para("{{ banner }}", "Intense Quote")
     para("{%p endif %}")
 
-    para("{{ t.parties }}", "Heading 1")
-    table = doc.add_table(rows=4, cols=4)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(
-        table.rows[0].cells, ["", "{{ t.name }}", "{{ t.representatives }}", "{{ t.contacts }}"], strict=True
-    ):
-        cell.text = text
-    table.rows[1].cells[0].text = "{%tr for p in parties %}"
-    row = [
-        "{{ p.label }}",
-        "{{ p.name }}{% if p.other_name %} ({{ p.other_name }}){% endif %}",
-        "{% for r in p.representatives %}{{ r.name }}{% if r.title %}, {{ r.title }}{% endif %}"
-        "{% if not loop.last %}; {% endif %}{% endfor %}",
-        "{% for c in p.contacts %}{{ c.channel }}: {{ c.value }}{% if not loop.last %}; {% endif %}{% endfor %}",
-    ]
-    for cell, text in zip(table.rows[2].cells, row, strict=True):
-        cell.text = text
-    table.rows[3].cells[0].text = "{%tr endfor %}"
-
-    for heading, items in (("goals", "doc.goals"), ("methods", "doc.methods")):
-        para(f"{{{{ t.{heading} }}}}", "Heading 1")
-        para(f"{{%p for item in {items} %}}")
-        para("{{ loop.index }}. {{ item.text }}")
-        para("{%p endfor %}")
-
-    para("{{ t.rights_obligations }}", "Heading 1")
-    para("{%p for p in parties %}")
-    para("{{ p.label }}: {{ p.name }}", "Heading 2")
-    para("{{ t.rights }}", "Heading 3")
-    para("{%p for r in p.rights %}")
-    para("• {{ r }}")
-    para("{%p endfor %}")
-    para("{{ t.obligations }}", "Heading 3")
-    para("{%p for o in p.obligations %}")
-    para(
-        "• {{ o.text }}{% if o.duty %} ({{ t.duty }} {{ o.duty }}, {{ o['as'] }}){% endif %}"
-        "{% if o.due %}, {{ t.due }} {{ date(o.due) }}{% endif %}"
-    )
-    para("{%p endfor %}")
-    para("{%p endfor %}")
-
-    para("{{ t.resources }}", "Heading 1")
-    resources = doc.add_table(rows=4, cols=4)
-    resources.style = "Table Grid"
-    for cell, text in zip(
-        resources.rows[0].cells, ["", "{{ t.resource_kind }}", "{{ t.amount }}", "{{ t.unit }}"], strict=True
-    ):
-        cell.text = text
-    resources.rows[1].cells[0].text = "{%tr for r in doc.resources %}"
-    for cell, text in zip(
-        resources.rows[2].cells,
-        ["{{ labels[r.party] }}", "{{ r.kind }}", "{{ r.amount }}", "{{ r.unit }}"],
-        strict=True,
-    ):
-        cell.text = text
-    resources.rows[3].cells[0].text = "{%tr endfor %}"
-
-    para("{{ t.term }}", "Heading 1")
-    para("{{ t.effective }}: {{ effective }} · {{ t.expires }}: {{ expires }}")
-    para("{{ t.review }}", "Heading 1")
-    para("{{ review }}")
-    para("{{ t.communication }}", "Heading 1")
-    para("{%p for c in doc.communication %}")
-    para("{{ loop.index }}. {{ c.text }}")
-    para("{%p endfor %}")
     para("{%p for p in parties %}")
     para(
-        "{{ p.label }} {{ p.name }}: {% for c in p.contacts %}{{ c.channel }} {{ c.value }}"
-        "{% if not loop.last %}; {% endif %}{% endfor %}"
+        "{{ p.label }}{{ t.colon }}{{r shown(p.name, p.untranslated) }}{{ ' (' ~ p.other_name ~ ')' if p.other_name else '' }}",
+        "Contract Party",
     )
+    para("{%p for line in p.particulars %}")
+    para("{{ line.label }}{{ t.colon }}{{ line.value }}", "Contract Particular")
     para("{%p endfor %}")
-    para("{{ t.dispute }}", "Heading 1")
-    para("{%p for d in doc.dispute_resolution %}")
-    para("{{ loop.index }}. {{ d.text }}")
     para("{%p endfor %}")
+    para("{{ preamble }}", "Contract Text")
 
-    para("{{ t.signatures }}", "Heading 1")
-    signatures = doc.add_table(rows=3, cols=3)
+    para("{%p for a in articles %}")
+    para("{{ a.heading }}", "Heading 2")
+    para("{%p for i in a.entries %}")
+    para("{%p if i.sub %}")
+    para("{{ i.mark }}{{ '\\t' if lang == 'en' else '' }}{{ i.text }}", "Contract Group")
+    para("{%p for c in i.sub %}")
+    para("{{ c.mark }}{{ '\\t' if lang == 'en' else '' }}{{r shown(c.text, c.untranslated) }}", "Contract Subitem")
+    para("{%p endfor %}")
+    para("{%p else %}")
+    para(
+        "{{ i.mark }}{{ '\\t' if lang == 'en' and i.mark else '' }}{{r shown(i.text, i.untranslated) }}",
+        "Contract Item",
+    )
+    para("{%p endif %}")
+    para("{%p endfor %}")
+    para("{%p endfor %}")
+    para("{{ t.no_more_text }}", "Contract Text")
+
+    _page_break(para(""))
+    para("{{ t.signature_page }}", "Heading 1")
+    para("{{ signature_statement }}")
+    para("{%p if qr %}")
+    para("{{ qr_image() }}", "Contract Centred")
+    para("{%p endif %}")
+    signatures = doc.add_table(rows=3, cols=2)
     signatures.style = "Table Grid"
-    signatures.rows[0].cells[0].text = "{%tr for p in parties %}"
-    cells = signatures.rows[1].cells
-    cells[0].text = "{{ p.label }}: {{ p.name }}"
-    cells[1].text = (
-        "{% if p.signature %}{{ t.signed_by }}: {{ p.signature.signatory }}{% if p.signature.title %}, "
-        "{{ p.signature.title }}{% endif %} · {{ t.date }}: {{ date(p.signature.date) }} · {{ t.method }}: "
-        "{{ method(p.signature.method) }}{% else %}{{ t.signatory }}: ____________   {{ t.title }}: ____________   "
-        "{{ t.date }}: ____________{% endif %}"
-    )
-    cells[2].text = "{{ t.seal }}"
-    signatures.rows[1].height = Mm(35)
+    signatures.alignment = WD_TABLE_ALIGNMENT.CENTER
+    signatures.rows[0].cells[0].text = "{%tr for s in signing %}"
+    left, right = signatures.rows[1].cells
+    _widths(signatures, [125, 45])
+    left.paragraphs[0].text = "{{r shown(s.seal_line, s.untranslated) }}"
+    left.paragraphs[0].style = doc.styles["Contract Party"]
+    for text in (
+        "{%p if s.recorded %}",
+        "{{ s.recorded }}",
+        "{%p if s.key_fingerprint %}",
+        "{{ t.signing_key }}{{ t.colon }}{{ s.key_fingerprint }}",
+        "{%p endif %}",
+        "{%p else %}",
+        "{{ t.sign_line }}________________",
+        "{%p if s.expected %}",
+        "{{ s.expected }}",
+        "{%p endif %}",
+        "{{ t.date_line }}{{ t.date_blank }}",
+        "{%p endif %}",
+    ):
+        left.add_paragraph(text)
+    right.paragraphs[0].text = "{{ seal_image(s) }}"
+    right.paragraphs[0].style = doc.styles["Contract Centred"]
+    signatures.rows[1].height = Mm(38)
     signatures.rows[2].cells[0].text = "{%tr endfor %}"
     para("{%p if not draft %}")
-    para("{{ t.terms_hash }}: {{ doc.terms_hash }}")
+    para("{{ t.terms_hash_label }}{{ t.colon }}{{ doc.terms_hash }}")
+    para("{%p endif %}")
+
+    para("{%p if annex %}")
+    _page_break(para(""))
+    para("{{ t.annex }}", "Heading 1")
+    para("{{ title }} · {{ meta }}", "Contract Centred")
+    columns = ["no", "duty", "title", "category", "party", "role", "article"]
+    annex = doc.add_table(rows=4, cols=len(columns))
+    annex.style = "Table Grid"
+    _widths(annex, [11, 30, 27, 20, 34, 24, 24])
+    for cell, name in zip(annex.rows[0].cells, columns, strict=True):
+        cell.text = f"{{{{ t.annex_{name} }}}}"
+    annex.rows[1].cells[0].text = "{%tr for r in annex %}"
+    for cell, name in zip(annex.rows[2].cells, columns, strict=True):
+        cell.text = f"{{{{ r.{name} }}}}"
+    annex.rows[3].cells[0].text = "{%tr endfor %}"
+    para("{{ t.annex_note }}")
     para("{%p endif %}")
     _east_asian_fonts(doc.styles.element)
     set_languages(doc, "en")  # the hint is added when a Chinese document is rendered
@@ -433,11 +486,26 @@ def build_template() -> bytes:
     return _rewrite(out.getvalue(), {_FONTS: _font_table})  # python-docx has no API for the font table
 
 
+def _chinese_layout(document: Any) -> None:
+    """The contract styles of the built-in template as a Chinese contract sets them: every paragraph's
+    first line indented two characters, numbers （一） and 1. written inline rather than hanging."""
+    from docx.shared import Pt
+
+    names = {s.name for s in document.styles}
+    for name in ("Contract Text", "Contract Item", "Contract Group", "Contract Subitem"):
+        if name in names:
+            fmt = document.styles[name].paragraph_format
+            fmt.left_indent, fmt.first_line_indent = Pt(0), Pt(CHINESE_INDENT_PT)
+
+
 def render_docx(context: dict[str, Any], workspace: Path | None) -> bytes:
     """The agreement as DOCX, tagged for the context's language (``set_languages``), own template or built-in.
 
     Besides the agreement context, a template may call ``qr_image()``: the QR code of the
-    frozen terms (``coordkit.render.qr``), 25 mm wide, or nothing on a draft.
+    frozen terms (``coordkit.render.qr``), 25 mm wide, or nothing on a draft;
+    ``seal_image(block)``: a signing block's recorded seal (``coordkit.render.seal``), or
+    the place for one; and ``{{r shown(text, untranslated) }}``: a text as a run, set off
+    in colour when it is the English text standing in for missing Chinese.
     """
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError
@@ -452,7 +520,7 @@ def render_docx(context: dict[str, Any], workspace: Path | None) -> bytes:
 
         def qr_image() -> Any:
             doc = context.get("doc") or {}
-            if not doc.get("terms_hash"):
+            if not doc.get("terms_hash") or context.get("draft"):
                 return ""
             from docx.shared import Mm
             from docxtpl import InlineImage
@@ -462,7 +530,38 @@ def render_docx(context: dict[str, Any], workspace: Path | None) -> bytes:
             png = qr_png(payload(doc["key"], int(doc["version"]), doc["terms_hash"]))
             return InlineImage(template, io.BytesIO(png), width=Mm(SIZE_MM))
 
-        template.render({**context, "qr_image": qr_image}, jinja_env=environment(workspace), autoescape=True)
+        def seal_image(block: Any) -> Any:
+            """The recorded seal of a party's signing block, or the place for one."""
+            t = context.get("t") or {}
+            if not block.get("seal"):
+                if block.get("recorded"):  # signed without a seal: nothing to stamp
+                    return ""
+                return f"（{t.get('seal_here', '')}）" if context.get("lang") == "zh" else f"({t.get('seal_here', '')})"
+            from docx.shared import Mm
+            from docxtpl import InlineImage
+
+            from coordkit.render.seal import SIZE_MM as SEAL_MM
+            from coordkit.render.seal import seal_png
+
+            name = str(block.get("seal_name") or "")
+            png = seal_png(name, str(t.get("recorded_seal", "")))
+            if png is None:
+                return t.get("recorded_seal_note", "")
+            return InlineImage(template, io.BytesIO(png), width=Mm(SEAL_MM * 0.9))
+
+        def shown(text: Any, untranslated: Any = False) -> Any:
+            """A text of the agreement as a run: dark orange on light orange when it is an English stand-in."""
+            from docxtpl import RichText
+
+            if untranslated:
+                return RichText(str(text), color=UNTRANSLATED_COLOUR, highlight=UNTRANSLATED_BACKGROUND)
+            return RichText(str(text))
+
+        template.render(
+            {**context, "qr_image": qr_image, "seal_image": seal_image, "shown": shown},
+            jinja_env=environment(workspace),
+            autoescape=True,
+        )
     except TemplateError as error:
         raise InvalidInput(f"template {TEMPLATE}: {error}") from None
     except CoordError:
@@ -472,6 +571,8 @@ def render_docx(context: dict[str, Any], workspace: Path | None) -> bytes:
             raise InvalidInput(f"template {own}: not a usable .docx ({error})") from None
         raise
     set_languages(template.docx, str(context.get("lang", "en")))
+    if own is None and context.get("lang") == "zh":
+        _chinese_layout(template.docx)
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()

@@ -39,7 +39,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
     from coordkit.checks.snapshot import load_snapshot
     from coordkit.render import documents as docs
     from coordkit.render import matrix as matrix_render
-    from coordkit.services.agreements.reading import newest_version_ids
+    from coordkit.services.agreements.reading import annex_duties, duties_of, newest_version_ids
     from coordkit.services.ascode.apply import apply
     from coordkit.services.ascode.load import load
     from coordkit.services.checking import DUTY_RULES, build_matrix
@@ -71,6 +71,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
             agreements = read_documents(conn, version_ids=newest_version_ids(conn, project=PROJECT))
             stakeholders = list_stakeholders(conn)
             meetings, project_info = _meetings(conn, pid)
+            duties = duties_of(annex_duties(conn, [PROJECT]), PROJECT)
     finally:
         store.dispose()
     config = load_config(directory)
@@ -87,7 +88,10 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
         for doc in agreements:
             path = out / docs.file_name(doc, fmt, lang)
             made += skipped.attempt(
-                path, partial(docs.render_agreement, doc, stakeholders, fmt=fmt, lang=lang, workspace=directory)
+                path,
+                partial(
+                    docs.render_agreement, doc, stakeholders, fmt=fmt, lang=lang, workspace=directory, duties=duties
+                ),
             )
         if made:
             label = _("agreements, {format} ({lang})").format(format=fmt.upper(), lang=lang)

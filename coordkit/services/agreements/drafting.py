@@ -362,8 +362,8 @@ TRANSLATABLE = {  # document field -> (table, which rows, column with the Chines
 
 
 def translate(conn: Conn, *, key: str, path: str, text_zh: str) -> AgreementDoc:
-    """Give one term of a draft its Chinese text: ``goals[2]`` (as ``coord check`` and ``render`` name them),
-    or ``title``."""
+    """Give one term of a draft its Chinese text: ``goals[2]`` (the third goal: counted from 0, as ``coord check``,
+    ``render`` and ``coord apply`` name fields), or ``title``."""
     version = editable(conn, key)
     before = read_document(conn, key, newest=True)
     text = check_text(text_zh, "Chinese text")
@@ -381,10 +381,16 @@ def translate(conn: Conn, *, key: str, path: str, text_zh: str) -> AgreementDoc:
     ids = column(
         conn, f"SELECT id FROM {table} WHERE version_id = :v AND {where} ORDER BY position, id", {"v": version.id}
     )
-    number = int(rest[:-1])
-    if not 1 <= number <= len(ids):
-        raise InvalidInput(f"{key} has no {field} number {number} (it has {len(ids)})")
-    execute(conn, f"UPDATE {table} SET {target} = :z WHERE id = :i", {"z": text, "i": ids[number - 1]})
+    index = int(rest[:-1])
+    if not 0 <= index < len(ids):
+        raise InvalidInput(
+            _("{key} has no {path}: it has {count} {field}, {field}[0] to {field}[{last}]").format(
+                key=key, path=path, count=len(ids), field=field, last=len(ids) - 1
+            )
+            if ids
+            else _("{key} has no {field}").format(key=key, field=field)
+        )
+    execute(conn, f"UPDATE {table} SET {target} = :z WHERE id = :i", {"z": text, "i": ids[index]})
     return changed(conn, key, "agreement.translate", before)
 
 

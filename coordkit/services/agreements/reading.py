@@ -118,3 +118,39 @@ def items(doc: AgreementDoc, section: str) -> list[Any]:
     """The clauses of one section (``goal``, ``right``, ``obligation`` …), numbered as ``list`` shows them."""
     field = {"obligation": "obligations", "resource": "resources"}.get(section) or CLAUSE_SECTIONS[section]
     return list(doc[field])  # type: ignore[literal-required]
+
+
+def annex_duties(conn: Conn, projects: Sequence[str]) -> dict[str, dict[str, str | None]]:
+    """The duties of ``projects`` as an agreement's annex names them: title and category, in both languages.
+
+    Duty keys are unique within a project, and an agreement belongs to one; for
+    documents of several projects (``render --all``) the mapping is per project,
+    keyed ``PROJECT/DUTY`` as well as by the bare key of the first project.
+    """
+    if not projects:
+        return {}
+    params: dict[str, Any] = {}
+    sql = (
+        "SELECT p.key AS project, d.key, d.title, d.title_zh, d.category, c.name AS category_name, "
+        "c.name_zh AS category_name_zh FROM duty d JOIN project p ON p.id = d.project_id "
+        "LEFT JOIN project_category c ON c.project_id = d.project_id AND c.key = d.category "
+        "WHERE p.key IN " + in_list("p", sorted(set(projects)), params) + " ORDER BY p.key, d.key"
+    )
+    found: dict[str, dict[str, str | None]] = {}
+    for row in rows(conn, sql, params):
+        info = {
+            "title": row.title,
+            "title_zh": row.title_zh,
+            "category": row.category,
+            "category_name": row.category_name or row.category,
+            "category_name_zh": row.category_name_zh,
+        }
+        found[f"{row.project}/{row.key}"] = info
+        found.setdefault(row.key, info)
+    return found
+
+
+def duties_of(annex: dict[str, dict[str, str | None]], project: str | None) -> dict[str, dict[str, str | None]]:
+    """The annex mapping of one agreement's project, by bare duty key."""
+    prefix = f"{project}/"
+    return {key.removeprefix(prefix): info for key, info in annex.items() if key.startswith(prefix)}
