@@ -58,9 +58,28 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+class SignerSpec(Strict):
+    name: str
+    title: str | None = None
+
+
+class AsSignedSpec(Strict):
+    """A party as it was when the terms froze, written by ``export`` only where the register now says otherwise
+    (a party renamed or moved since, or signing with a new key): the terms hash covers these, not today's."""
+
+    name: str | None = None
+    name_zh: str | None = None
+    address: str | None = None
+    legal_representative: str | None = None
+    registration_number: str | None = None
+    signer: SignerSpec | None = None
+    key: str | None = None  # the fingerprint of the key frozen with the terms
+
+
 class PartySpec(Strict):
     stakeholder: str
     label: str | None = None
+    as_signed: AsSignedSpec | None = None
 
 
 class TextSpec(Strict):
@@ -129,6 +148,9 @@ class SignatureSpec(Strict):
     title: str | None = None
     date: dt.date
     method: Method = "signature"
+    key: str | None = None  # an electronic signature: the fingerprint of the key it was made with
+    key_signature: str | None = None  # and the Ed25519 signature of the terms hash (base64)
+    scan: str | None = None  # the scan of the signed paper, as kept under scans/ (its SHA-256 and extension)
 
 
 class AgreementSpec(Strict):
@@ -153,6 +175,9 @@ class AgreementSpec(Strict):
     obligations: list[ObligationSpec] = Field(default_factory=list)
     resources: list[ResourceSpec] = Field(default_factory=list)
     status: WorkspaceStatus | None = None
+    version: int | None = Field(default=None, ge=1)  # the version an export holds, when not the first
+    fingerprint: str | None = None  # a frozen version's terms hash: apply re-freezes and must get the same
+    form: int | None = None  # the canonical form it froze in, when older than this coord's
     signatures: list[SignatureSpec] = Field(default_factory=list)
     terminated_on: dt.date | None = None
     termination_reason: str | None = None
@@ -182,6 +207,7 @@ class StakeholderSpec(Strict):
     registration_number: str | None = None
     contacts: list[ContactSpec] = Field(default_factory=list)
     representatives: list[RepresentativeSpec] = Field(default_factory=list)
+    keys: list[str] = Field(default_factory=list)  # public keys registered for electronic signing, oldest first
 
 
 class CategorySpec(Strict):

@@ -199,6 +199,25 @@ def sign_hash(conn: Conn, *, key_file: Path, party: str, party_id: int, terms_ha
     return fingerprint, base64.b64encode(signature).decode()
 
 
+def check_recorded(conn: Conn, *, party: str, party_id: int, fingerprint: str, signature: str, terms_hash: str) -> None:
+    """A key signature made elsewhere (a file from ``coord export``): the key must be one ``party`` registered, now
+    or before a rotation, and the signature must verify over ``terms_hash``."""
+    owner = scalar(conn, "SELECT stakeholder_id FROM party_key WHERE fingerprint = :f", {"f": fingerprint})
+    if owner != party_id:
+        raise Refused(
+            _("the electronic signature of '{party}' names key {fingerprint}, which is not one it registered").format(
+                party=party, fingerprint=fingerprint
+            )
+        )
+    problem = check_signature(public_keys(conn), fingerprint, signature, terms_hash)
+    if problem is not None:
+        raise Refused(
+            _("the electronic signature of '{party}' does not verify over the terms ({problem})").format(
+                party=party, problem=problem
+            )
+        )
+
+
 def public_keys(conn: Conn) -> dict[str, bytes]:
     return {
         r.fingerprint: base64.b64decode(r.public_key)

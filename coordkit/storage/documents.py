@@ -55,6 +55,40 @@ def _target(amount: str | None, unit: str | None, each_min: str | None, each_uni
     return {"amount": amount, "unit": unit or "", "each_min": each_min, "each_unit": each_unit}
 
 
+def _signers_and_keys(conn: Conn) -> tuple[dict[int, Signer], dict[int, str]]:
+    """Each party's first representative (who signs unless another is named) and current key, by stakeholder id."""
+    first_rep: dict[int, Signer] = {}
+    for sid, name, title in tuples(
+        conn, "SELECT stakeholder_id, name, title FROM representative ORDER BY stakeholder_id, position DESC, id DESC"
+    ):
+        first_rep[sid] = {"name": name, "title": title}  # the last written is the first in order
+    keys: dict[int, str] = dict(
+        tuples(conn, "SELECT stakeholder_id, fingerprint FROM party_key WHERE revoked_at IS NULL")
+    )
+    return first_rep, keys
+
+
+def live_particulars(conn: Conn) -> dict[str, dict[str, Any]]:
+    """What circulating a draft today would freeze for each party, by stakeholder key (``export`` writes a
+    frozen party's particulars only where they differ from these)."""
+    first_rep, keys = _signers_and_keys(conn)
+    return {
+        r.key: {
+            "name": r.name,
+            "name_zh": r.name_zh,
+            "address": r.address,
+            "legal_representative": r.legal_representative,
+            "registration_number": r.registration_number,
+            "signer": first_rep.get(r.id),
+            "key_fingerprint": keys.get(r.id),
+        }
+        for r in rows(
+            conn,
+            "SELECT id, key, name, name_zh, address, legal_representative, registration_number FROM stakeholder",
+        )
+    }
+
+
 def read_documents(conn: Conn, *, version_ids: Sequence[int] | None = None) -> list[AgreementDoc]:
     """Many versions at once, with one query per kind of clause (ordered by key and number)."""
     from coordkit.domain.kinds import kind_names
@@ -115,14 +149,7 @@ def read_documents(conn: Conn, *, version_ids: Sequence[int] | None = None) -> l
             "signatures": [],
             "unsigned": [],
         }
-    first_rep: dict[int, Signer] = {}
-    for sid, name, title in tuples(
-        conn, "SELECT stakeholder_id, name, title FROM representative ORDER BY stakeholder_id, position DESC, id DESC"
-    ):
-        first_rep[sid] = {"name": name, "title": title}  # the last written is the first in order
-    keys: dict[int, str] = dict(
-        tuples(conn, "SELECT stakeholder_id, fingerprint FROM party_key WHERE revoked_at IS NULL")
-    )
+    first_rep, keys = _signers_and_keys(conn)
     for r in rows(
         conn,
         "SELECT p.version_id, p.stakeholder_id, s.key, s.name, s.name_zh, s.address, s.legal_representative, "

@@ -148,9 +148,13 @@ def new_agreement(
     workspace: Path | None = None,
     presets: bool = True,
     record: bool = True,
+    number: int = 1,
 ) -> AgreementDoc:
     """Draft a new agreement (version 1) between two or more parties, starting from its kind's standard
-    clauses (effectiveness, amendment, breach, dispute resolution, counterparts) unless ``presets`` is off."""
+    clauses (effectiveness, amendment, breach, dispute resolution, counterparts) unless ``presets`` is off.
+
+    ``number`` is for ``coord apply`` of an export, which holds an amended agreement's current version only: its
+    number is part of the terms it was signed under, so version 2 is made as version 2."""
     from coordkit.domain.kinds import preset_clauses
 
     pid, _project_key = resolve_project(conn, project)
@@ -177,7 +181,14 @@ def new_agreement(
     vid = insert(
         conn,
         "agreement_version",
-        {"agreement_id": aid, "number": 1, "status": "draft", "effective": iso(start), "expires": iso(end), **fields},
+        {
+            "agreement_id": aid,
+            "number": number,
+            "status": "draft",
+            "effective": iso(start),
+            "expires": iso(end),
+            **fields,
+        },
     )
     executemany(
         conn,
@@ -549,6 +560,7 @@ def new_from_spec(
         languages=spec.languages,
         presets=False,
         record=False,
+        number=spec.version or 1,
     )
     add_spec_terms(conn, doc["key"], spec)
     after = read_document(conn, doc["key"], newest=True)

@@ -12,6 +12,8 @@ the one before.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +38,33 @@ from coordkit.storage.proofdata import seal_envelope
 from coordkit.storage.sql import Conn, execute, executemany, insert, rows, scalar, tuples
 from coordkit.vocab import PARTY_LABELS, PARTY_LABELS_ZH
 
+PARTICULARS = ("name", "name_zh", "address", "legal_representative", "registration_number", "signer")
 
-def circulate(conn: Conn, *, key: str) -> AgreementDoc:
-    """Send a draft out for signature: freeze its terms and its parties' particulars, and hash them."""
+
+@dataclass(frozen=True)
+class RecordedProof:
+    """A signature's proof as a file carries it: the key and Ed25519 signature of an electronic one, a scan's
+    stored name."""
+
+    key: str | None = None
+    key_signature: str | None = None
+    scan: str | None = None
+
+
+def circulate(
+    conn: Conn,
+    *,
+    key: str,
+    as_signed: Mapping[str, Mapping[str, Any]] | None = None,
+    form: int = CURRENT_FORM,
+    expect: str | None = None,
+) -> AgreementDoc:
+    """Send a draft out for signature: freeze its terms and its parties' particulars, and hash them.
+
+    ``coord apply`` of an export passes what the export says was frozen (``as_signed`` particulars by party,
+    the canonical ``form``) and the fingerprint it was signed under (``expect``): the same terms must give the
+    same hash, or the file was changed where nothing may change.
+    """
     version = version_row(conn, key, newest=True)
     if version.status != "draft":
         raise Refused(f"{key} v{version.number} is {version.status}, not a draft")
@@ -52,15 +78,34 @@ def circulate(conn: Conn, *, key: str) -> AgreementDoc:
         raise InvalidInput(f"{key} has no goals and no obligations yet; add some before circulating it")
     before = read_document(conn, key, newest=True)
     execute(conn, "UPDATE agreement_version SET status = 'circulating' WHERE id = :v", {"v": version.id})
-    freeze(conn, key, version)
+    terms_hash = freeze(conn, key, version, as_signed=as_signed, form=form)
+    if expect is not None and terms_hash != expect:
+        raise Refused(
+            _(
+                "{key} v{version}: its terms and parties as written give the fingerprint {now}, not {expected} that "
+                "it was signed under; a signed agreement's terms, parties or particulars were changed in the file"
+            ).format(key=key, version=version.number, now=terms_hash[:12], expected=expect[:12])
+        )
     seal_envelope(conn, version.id)
     return changed(conn, key, "agreement.circulate", before)
 
 
-def freeze(conn: Conn, key: str, version: Any) -> str:
-    """Copy the parties' particulars into the version and hash its terms (form 2); returns the hash."""
+def freeze(
+    conn: Conn,
+    key: str,
+    version: Any,
+    *,
+    as_signed: Mapping[str, Mapping[str, Any]] | None = None,
+    form: int = CURRENT_FORM,
+) -> str:
+    """Copy the parties' particulars into the version (the register's, or ``as_signed``'s where given) and hash
+    its terms in ``form``; returns the hash."""
     draft = read_document(conn, key, version.number)  # parties as the register has them (nothing frozen yet)
-    for party in draft["parties"]:
+    for live in draft["parties"]:
+        given = (as_signed or {}).get(live["stakeholder"])
+        party: dict[str, Any] = dict(live)
+        if given is not None:
+            party |= {k: given.get(k) for k in PARTICULARS} | {"key_fingerprint": given.get("key")}
         signer = party["signer"] or {"name": None, "title": None}
         execute(
             conn,
@@ -81,9 +126,7 @@ def freeze(conn: Conn, key: str, version: Any) -> str:
                 "s": party["stakeholder"],
             },
         )
-    execute(
-        conn, "UPDATE agreement_version SET canonical_form = :f WHERE id = :v", {"f": CURRENT_FORM, "v": version.id}
-    )
+    execute(conn, "UPDATE agreement_version SET canonical_form = :f WHERE id = :v", {"f": form, "v": version.id})
     terms_hash = compute_hash(read_document(conn, key, version.number))
     execute(
         conn,
@@ -134,9 +177,14 @@ def sign(
     method: str | None = None,
     scan: Path | None = None,
     key_file: Path | None = None,
+    recorded: RecordedProof | None = None,
 ) -> AgreementDoc:
     """Record one party's signature on the version being signed (its key or its label names the party;
-    the signatory is its frozen representative unless another is named)."""
+    the signatory is its frozen representative unless another is named).
+
+    ``recorded`` is a signature made elsewhere, as ``coord export`` wrote it: its key signature must verify
+    against the party's registered key, its scan is named by hash.
+    """
     from coordkit.services import keys
 
     version = version_row(conn, key, newest=True)
@@ -149,10 +197,11 @@ def sign(
         conn, "SELECT 1 FROM signature WHERE version_id = :v AND stakeholder_id = :s", {"v": version.id, "s": sid}
     ):
         raise AlreadyExists(f"'{party}' has already signed {key} v{version.number}")
-    chosen = check_method(method) if method else ("electronic" if key_file is not None else "signature+seal")
-    if key_file is not None and chosen != "electronic":
+    keyed = key_file is not None or (recorded is not None and recorded.key_signature is not None)
+    chosen = check_method(method) if method else ("electronic" if keyed else "signature+seal")
+    if keyed and chosen != "electronic":
         raise InvalidInput(_("--key signs electronically; leave out --method, or say --method electronic"))
-    if chosen == "electronic" and key_file is None:
+    if chosen == "electronic" and not keyed:
         raise InvalidInput(_("an electronic signature is made with the party's key: pass --key FILE"))
     signed_on = parse_date(date, "--date") or today()
     frozen = rows(
@@ -173,9 +222,17 @@ def sign(
     key_fp = key_sig = None
     if key_file is not None:
         key_fp, key_sig = keys.sign_hash(conn, key_file=key_file, party=party, party_id=sid, terms_hash=terms_hash)
+    elif recorded is not None and recorded.key_signature is not None:
+        key_fp, key_sig = recorded.key or "", recorded.key_signature
+        keys.check_recorded(
+            conn, party=party, party_id=sid, fingerprint=key_fp, signature=key_sig, terms_hash=terms_hash
+        )
     scan_hash = scan_name = None
     if scan is not None:
         scan_hash, scan_name = store_by_hash(scan, workspace / "scans", limit=SCAN_BYTES)
+    elif recorded is not None and recorded.scan is not None:
+        scan_name = recorded.scan
+        scan_hash = scan_name.split(".", 1)[0]
     insert(
         conn,
         "signature",

@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from coordkit.canonical import CURRENT_FORM
 from coordkit.domain.duties import Letter, check_letters
 from coordkit.domain.projects import ProjectFields
 from coordkit.errors import CoordError, InvalidInput, Refused
@@ -24,7 +25,7 @@ from coordkit.services.projects import write_categories, write_projects
 from coordkit.services.stakeholders import write_stakeholders
 from coordkit.storage import events
 from coordkit.storage.documents import read_document
-from coordkit.storage.sql import Conn, execute, executemany, in_list, tuples
+from coordkit.storage.sql import Conn, column, execute, executemany, in_list, tuples
 
 Todo = list[tuple[Change, dict[str, Any]]]
 
@@ -256,6 +257,32 @@ def _apply_stakeholders(conn: Conn, todo: Todo) -> None:
     for new in (True, False):
         records = [_record(item) for change, item in todo if (change.action == "create") == new]
         write_stakeholders(conn, records, new=new)
+    for _change, item in todo:
+        _apply_keys(conn, item["key"], item.get("keys", []))
+
+
+def _apply_keys(conn: Conn, party: str, wanted: list[str]) -> None:
+    """Register the keys a file lists after those the store has (oldest first; each one after the first
+    rotates). A key the store has is never removed, so the file must list them all, in order."""
+    from coordkit.services.keys import key_fingerprint, parse_public_key, register_key
+
+    have = [
+        str(k)
+        for k in column(
+            conn,
+            "SELECT k.public_key FROM party_key k JOIN stakeholder s ON s.id = k.stakeholder_id WHERE s.key = :p "
+            "ORDER BY k.id",
+            {"p": party},
+        )
+    ]
+    fingerprints = [key_fingerprint(parse_public_key(k)) for k in wanted]
+    if [key_fingerprint(parse_public_key(k)) for k in have] != fingerprints[: len(have)]:
+        raise Refused(
+            f"stakeholder '{party}': registered keys are never removed or reordered; list them all, oldest first"
+        )
+    for public_key in wanted[len(have) :]:
+        register_key(conn, party=party, public_key=public_key, rotate=bool(have))
+        have.append(public_key)
 
 
 def _apply_projects(conn: Conn, todo: Todo) -> None:
@@ -362,6 +389,9 @@ def _apply_duties(conn: Conn, todo: Todo) -> None:
 
 
 TERMS = (
+    "version",
+    "fingerprint",
+    "form",
     "notice",
     "renewal",
     "clauses",
@@ -416,7 +446,13 @@ def _apply_agreement(conn: Conn, change: Change, item: dict[str, Any], workspace
         raise Refused(f"agreement '{key}': recorded signatures are never removed ({', '.join(sorted(gone))})")
     new_signatures = [s for s in item.get("signatures", []) if s["party"] not in have]
     if (wanted != "draft" or new_signatures) and current["status"] == "draft":
-        life.circulate(conn, key=key)
+        life.circulate(
+            conn,
+            key=key,
+            as_signed={p["stakeholder"]: p["as_signed"] for p in item.get("parties", []) if p.get("as_signed")},
+            form=item.get("form") or CURRENT_FORM,
+            expect=item.get("fingerprint"),
+        )
     for signature in new_signatures:
         life.sign(
             conn,
@@ -427,6 +463,7 @@ def _apply_agreement(conn: Conn, change: Change, item: dict[str, Any], workspace
             date=signature["date"],
             method=signature["method"],
             workspace=workspace,
+            recorded=life.RecordedProof(signature.get("key"), signature.get("key_signature"), signature.get("scan")),
         )
     if wanted == "terminated" and current["status"] != "terminated":
         life.terminate(conn, key=key, reason=item.get("termination_reason") or "terminated", date=item["terminated_on"])

@@ -13,7 +13,9 @@ import hashlib
 import re
 from typing import Any
 
+from coordkit.canonical import CURRENT_FORM
 from coordkit.dates import iso
+from coordkit.domain.agreements import AgreementDoc
 from coordkit.services.ascode.shape import agreement_shape, clean, normalise
 from coordkit.storage.sql import Conn, rows, tuples
 
@@ -54,6 +56,43 @@ def project_duties(conn: Conn, pid: int, pkey: str) -> list[dict[str, Any]]:
     return sorted(duties, key=lambda d: d["key"])
 
 
+def _as_signed(item: dict[str, Any], doc: AgreementDoc, live: dict[str, dict[str, Any]]) -> None:
+    """A frozen version's fingerprint, its form when older, and each party's frozen particulars where the
+    register says otherwise now: ``apply`` freezes the same terms and must arrive at the same hash."""
+    item["fingerprint"] = doc["terms_hash"]
+    if doc["version"] > 1:
+        item["version"] = doc["version"]
+    if doc["form"] != CURRENT_FORM:
+        item["form"] = doc["form"]
+    if doc["form"] < 2:
+        return  # form 1 froze no particulars
+    for party, written in zip(doc["parties"], item["parties"], strict=True):
+        frozen = {
+            "name": party["name"],
+            "name_zh": party["name_zh"],
+            "address": party["address"],
+            "legal_representative": party["legal_representative"],
+            "registration_number": party["registration_number"],
+            "signer": party["signer"],
+            "key_fingerprint": party["key_fingerprint"],
+        }
+        if frozen != live.get(party["stakeholder"]):
+            written["as_signed"] = {
+                **{k: v for k, v in frozen.items() if k != "key_fingerprint"},
+                "key": frozen["key_fingerprint"],
+            }
+
+
+def _keys_by_party(conn: Conn) -> dict[str, list[str]]:
+    """Each party's registered public keys, oldest first (the last one is current)."""
+    found: dict[str, list[str]] = {}
+    for party, public_key in tuples(
+        conn, "SELECT s.key, k.public_key FROM party_key k JOIN stakeholder s ON s.id = k.stakeholder_id ORDER BY k.id"
+    ):
+        found.setdefault(party, []).append(public_key)
+    return found
+
+
 def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = True) -> dict[str, Any]:
     """The store as a workspace file, in a fixed order (``apply`` of it changes nothing)."""
     from coordkit.services.agreements.drafting import spec_of
@@ -61,7 +100,7 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
     from coordkit.services.projects import categories
     from coordkit.services.roles import list_roles
     from coordkit.services.stakeholders import list_stakeholders
-    from coordkit.storage.documents import read_documents
+    from coordkit.storage.documents import live_particulars, read_documents
     from coordkit.storage.lookup import lookup_id
 
     if project:
@@ -106,10 +145,13 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
         if with_duties:
             duties.extend(project_duties(conn, pid, pkey))
     agreements = []
+    live = live_particulars(conn)
     for doc in read_documents(conn, version_ids=newest_version_ids(conn, project=project)):
         item = spec_of(doc)
         if doc["status"] != "draft":
             item["status"] = doc["status"]
+        if doc["terms_hash"]:
+            _as_signed(item, doc, live)
         item["signatures"] = [
             {
                 "party": s["party"],
@@ -117,6 +159,9 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
                 "title": s["title"],
                 "date": s["date"],
                 "method": s["method"],
+                "key": s["key_fingerprint"],
+                "key_signature": s["key_signature"],
+                "scan": s["scan_name"],
             }
             for s in doc["signatures"]
         ]
@@ -136,10 +181,11 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
             | {party for c in concerns for party in (c["by"], c["against"], *(s["to"] for s in c["steps"] if s["to"]))}
         )
     stakeholders = []
+    registered = _keys_by_party(conn)
     for s in list_stakeholders(conn):
         if wanted is not None and s["key"] not in wanted:
             continue
-        stakeholders.append(dict(s))
+        stakeholders.append({**s, "keys": registered.get(s["key"], [])})
     state: dict[str, Any] = {"version": 1}
     for entity, items in (
         ("projects", projects),

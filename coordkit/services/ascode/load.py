@@ -26,6 +26,7 @@ from coordkit.domain.stakeholders import check_stakeholder
 from coordkit.domain.values import at, check_choice, check_text, check_window
 from coordkit.errors import CoordError, InvalidInput, did_you_mean
 from coordkit.services.ascode.shape import ENTITIES, SINGULAR, identity, normalise
+from coordkit.services.keys import parse_public_key
 
 if TYPE_CHECKING:
     from coordkit.yamlio import Located
@@ -155,7 +156,11 @@ def check_item(entity: str, item: dict[str, Any]) -> dict[str, Any]:
             contacts=[(c["channel"], c["value"]) for c in item.get("contacts", [])],
             representatives=[(r["name"], r.get("title")) for r in item.get("representatives", [])],
         )
-        return normalise(entity, dict(record))
+        keys = item.get("keys") or []
+        for index, public_key in enumerate(keys):
+            with at("keys", index):
+                parse_public_key(public_key)
+        return normalise(entity, {**record, "keys": keys})
     if entity == "projects":
         fields = check_project(
             key=item["key"],
@@ -240,6 +245,23 @@ def check_follow_up_item(entity: str, item: dict[str, Any]) -> dict[str, Any]:
     return {**record, "project": item.get("project"), "opened": item["opened"], "steps": steps}
 
 
+def check_recorded_signature(signature: dict[str, Any]) -> None:
+    """An electronic signature in a file carries what ``export`` writes: its key and the signature itself."""
+    from coordkit.i18n import _
+
+    electronic = signature["method"] == "electronic"
+    if electronic != bool(signature.get("key_signature")) or bool(signature.get("key")) != bool(
+        signature.get("key_signature")
+    ):
+        raise InvalidInput(
+            _(
+                "an electronic signature carries key and key_signature (as coord export writes them), and only an "
+                "electronic one does; sign with coord agreement sign --key to make one"
+            ),
+            field=("key_signature",),
+        )
+
+
 def check_agreement_item(item: dict[str, Any]) -> dict[str, Any]:
     """An agreement of a file: what ``agreement new`` and the clause commands refuse, refused here too."""
     from coordkit.spec import WORKSPACE_STATUSES
@@ -284,6 +306,7 @@ def check_agreement_item(item: dict[str, Any]) -> dict[str, Any]:
         with at("signatures", index):
             signature["method"] = check_method(signature.get("method") or "signature")
             check_text(signature["signatory"], "signatory")
+            check_recorded_signature(signature)
     for index, obligation in enumerate(item.get("obligations", [])):
         with at("obligations", index):
             check_obligation_letter(obligation.get("duty"), obligation.get("as"))
