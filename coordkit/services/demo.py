@@ -43,6 +43,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
     from coordkit.services.ascode.apply import apply
     from coordkit.services.ascode.load import load
     from coordkit.services.checking import DUTY_RULES, build_matrix
+    from coordkit.services.meetings import duty_titles
     from coordkit.services.stakeholders import list_stakeholders
     from coordkit.storage.documents import read_documents
     from coordkit.storage.engine import open_store
@@ -72,6 +73,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
             stakeholders = list_stakeholders(conn)
             meetings, project_info = _meetings(conn, pid)
             duties = duties_of(annex_duties(conn, [PROJECT]), PROJECT)
+            titles = duty_titles(conn, PROJECT)
     finally:
         store.dispose()
     config = load_config(directory)
@@ -96,7 +98,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
         if made:
             label = _("agreements, {format} ({lang})").format(format=fmt.upper(), lang=lang)
             result.made.append((label, out / f"*.{lang}.{fmt}"))
-    _render_minutes(result, meetings, stakeholders, project_info, out, directory, skipped)
+    _render_minutes(result, meetings, stakeholders, project_info, titles, out, directory, skipped)
     matrix_html = matrix_render.to_html(matrix, directory)
     register = docs.render_register(stakeholders, fmt="html", lang="en", today=DEMO_DATE, workspace=directory)
     documents: list[tuple[str, str, Callable[[], str | bytes]]] = [
@@ -171,6 +173,7 @@ def _render_minutes(
     meetings: list[Any],
     stakeholders: Any,
     project: Any,
+    titles: dict[str, tuple[str, str | None]],
     out: Path,
     directory: Path,
     skipped: Skipped,
@@ -183,7 +186,16 @@ def _render_minutes(
         for meeting in meetings:
             made += skipped.attempt(
                 out / file_name(meeting, fmt, lang),
-                partial(render_minutes, meeting, stakeholders, project, fmt=fmt, lang=lang, workspace=directory),
+                partial(
+                    render_minutes,
+                    meeting,
+                    stakeholders,
+                    project,
+                    fmt=fmt,
+                    lang=lang,
+                    workspace=directory,
+                    duties=titles,
+                ),
             )
         if made:
             label = _("meeting minutes, {format} ({lang})").format(format=fmt.upper(), lang=lang)
