@@ -609,7 +609,7 @@ def test_minutes_render_before_sign_off_say_draft(march: Workspace, isolated: Pa
     assert all("DRAFT" in page for page in pages)
     assert "Draft minutes: not signed off yet; they may still change." in pages[0]
     md = ok("meeting", "render", "2024-03-04", "--project", "lr", "-f", "md", "--lang", "en")
-    assert "| 1 | Set up the group chat | Neighbourhood Committee | 30 April 2024 | platform (C) |" in md
+    assert "| 1 | Set up the group chat | Neighbourhood Committee | 30 April 2024 | Information platform (C) |" in md
     assert "- **Absent**: Merchants" in md
 
 
