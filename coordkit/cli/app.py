@@ -72,6 +72,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
         "verify",
         "Check everything the store can prove: terms, signatures, keys, history.",
     ),
+    "report": (
+        "coordkit.cli.report",
+        "report",
+        "Write a project's evaluation report over a period.",
+    ),
     "demo": ("coordkit.cli.demo", "demo", "Build the Liede Renjia example workspace and render its documents."),
     "backup": ("coordkit.cli.backup", "backup", "Write the whole store, its scans and evidence into one archive."),
     "restore": ("coordkit.cli.backup", "restore", "Restore a backup into a new store, and verify it."),
