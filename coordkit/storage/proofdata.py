@@ -15,7 +15,31 @@ from coordkit.storage.sql import Conn, column, rows, scalar, stream, tuples
 # Other kinds of hashed files (evidence of fulfilment, signed-off minutes …) register a loader here:
 # it returns (subject, path shown, expected SHA-256, SHA-256 now or None when missing).
 FileLoader = Callable[[Conn, Path], list[tuple[str, str, str, str | None]]]
-FILE_LOADERS: list[FileLoader] = []
+
+
+def evidence_of_fulfilment(conn: Conn, workspace: Path) -> list[tuple[str, str, str, str | None]]:
+    """Every evidence file of a fulfilment report (``coord obligation done --evidence``), in ``evidence/``."""
+    import json
+
+    from coordkit.dates import iso
+    from coordkit.files import hash_file, safe_stored_name
+
+    found = []
+    for key, obligation, occurrence, evidence in tuples(
+        conn,
+        "SELECT a.key, f.obligation, f.occurrence, f.evidence FROM fulfilment f "
+        "JOIN agreement_version v ON v.id = f.version_id JOIN agreement a ON a.id = v.agreement_id "
+        "WHERE f.evidence IS NOT NULL ORDER BY f.id",
+    ):
+        for item in json.loads(evidence):
+            name = str(item["name"])
+            subject = f"{key} obligation {obligation} ({iso(occurrence)})"
+            now = hash_file(workspace / "evidence" / name) if safe_stored_name(name) else None
+            found.append((subject, f"evidence/{name}", str(item["sha256"]), now))
+    return found
+
+
+FILE_LOADERS: list[FileLoader] = [evidence_of_fulfilment]
 
 
 def load_proof(conn: Conn, workspace: Path) -> ProofData:

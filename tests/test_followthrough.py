@@ -1,0 +1,202 @@
+"""After signing: occurrences of obligations, fulfilment records that never touch the signed terms, evidence
+checked by verify, one list of what is due, and the same list as iCalendar with stable UIDs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ok, run_coord
+
+EXAMPLE = Path(__file__).parent.parent / "agreements" / "liede-renjia.yaml"
+REPORT = ["AGR-2024-001", "19"]  # the social-work station's quarterly written report: due 31 Jan, then every 3 months
+
+
+@pytest.fixture(scope="module")
+def example_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("follow") / "w"
+    run = [sys.executable, "-m", "coordkit"]
+    subprocess.run([*run, "init", str(folder)], check=True, capture_output=True)
+    subprocess.run([*run, "--db", str(folder), "apply", str(EXAMPLE)], check=True, capture_output=True)
+    return folder
+
+
+@pytest.fixture
+def ws(example_store: Path, isolated: Path) -> Path:
+    target = isolated / "w"
+    shutil.copytree(example_store, target)
+    return target
+
+
+def coord(ws: Path, *args: str) -> str:
+    return ok("--db", str(ws), *args)
+
+
+def tables(ws: Path) -> dict[str, list[tuple[object, ...]]]:
+    import sqlite3
+
+    with sqlite3.connect(ws / "coord.db") as conn:
+        names = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {n: conn.execute(f"SELECT * FROM {n} ORDER BY 1").fetchall() for n in names}
+
+
+def test_occurrences_of_a_quarterly_report(ws: Path) -> None:
+    rows = json.loads(coord(ws, "obligation", "list", "AGR-2024-001", "--on", "2024-09-01", "-f", "json"))
+    assert [(r["number"], r["due"], r["status"]) for r in rows] == [
+        (19, "2024-01-31", "scheduled"),
+        (19, "2024-04-30", "scheduled"),
+        (19, "2024-07-31", "scheduled"),
+        (19, "2024-10-31", "scheduled"),  # the next one after --on
+    ]
+    market = json.loads(coord(ws, "obligation", "list", "AGR-2024-002", "--on", "2024-03-15", "-f", "json"))
+    assert [r["due"] for r in market] == ["2024-01-31", "2024-02-29", "2024-03-31"]  # monthly, month ends
+    assert market[0]["target"] == "12 sessions (≥ 200 people)"
+
+
+def test_fulfilment_leaves_the_signed_terms_and_verify_as_they_were(ws: Path, isolated: Path) -> None:
+    hashes = coord(ws, "agreement", "show", "AGR-2024-001", "-f", "json")
+    (isolated / "q1.pdf").write_bytes(b"%PDF-1.4 the first quarter's report")
+    said = run_coord("--db", str(ws), "obligation", "done", *REPORT, "--on", "2024-02-05", "--evidence", "q1.pdf")
+    assert said.exit_code == 0 and said.stderr == "AGR-2024-001 obligation 19, due 2024-01-31: met on 2024-02-05.\n"
+    coord(ws, "obligation", "done", *REPORT, "--on", "2024-05-06", "--note", "Delivered at the joint meeting")
+    assert coord(ws, "agreement", "show", "AGR-2024-001", "-f", "json") == hashes
+    assert coord(ws, "agreement", "verify", "AGR-2024-001").startswith("")
+    rows = json.loads(coord(ws, "obligation", "list", "AGR-2024-001", "--on", "2024-09-01", "-f", "json"))
+    assert [(r["due"], r["status"], r["done"]) for r in rows] == [
+        ("2024-01-31", "met", "2024-02-05"),
+        ("2024-04-30", "met", "2024-05-06"),
+        ("2024-07-31", "scheduled", None),
+        ("2024-10-31", "scheduled", None),
+    ]
+    evidence = rows[0]["evidence"][0]
+    assert evidence["file"] == "q1.pdf" and (ws / "evidence" / evidence["name"]).read_bytes().startswith(b"%PDF")
+    verified = run_coord("--db", str(ws), "verify")
+    assert verified.exit_code == 0 and "1 files" in verified.stderr
+    log = json.loads(coord(ws, "log", "AGR-2024-001", "-f", "json"))
+    assert [e["action"] for e in log[:2]] == ["obligation.met", "obligation.met"]
+    (ws / "evidence" / evidence["name"]).write_bytes(b"%PDF-1.4 another report")
+    tampered = run_coord("--db", str(ws), "verify", "-f", "json")
+    assert tampered.exit_code == 1
+    problems = json.loads(tampered.stdout)["problems"]
+    assert [(p["rule"], p["subject"]) for p in problems] == [
+        ("bad-evidence", "AGR-2024-001 obligation 19 (2024-01-31)")
+    ]
+
+
+def test_a_target_against_what_was_reached(ws: Path) -> None:
+    coord(ws, "obligation", "partly", "AGR-2024-002", "1", "--occurrence", "2024-02-29", "--on", "2024-02-10")
+    coord(ws, "obligation", "partly", "AGR-2024-002", "1", "--on", "2024-01-13", "--actual", "150", "--note", "rain")
+    rows = json.loads(coord(ws, "obligation", "list", "AGR-2024-002", "--on", "2024-02-29", "-f", "json"))
+    assert [(r["due"], r["status"], r["actual"]) for r in rows] == [
+        ("2024-01-31", "partly", "150"),  # the first occurrence not met: January
+        ("2024-02-29", "partly", None),
+        ("2024-03-31", "scheduled", None),
+    ]
+    coord(
+        ws,
+        "obligation",
+        "waive",
+        "AGR-2024-002",
+        "1",
+        "--occurrence",
+        "2024-02-29",
+        "--reason",
+        "Spring Festival",
+        "--on",
+        "2024-02-01",
+    )
+    waived = json.loads(
+        coord(ws, "obligation", "list", "AGR-2024-002", "--on", "2024-02-29", "--status", "waived", "-f", "json")
+    )
+    assert [(r["due"], r["note"]) for r in waived] == [("2024-02-29", "Spring Festival")]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            [*REPORT, "--occurrence", "2024-03-31"],
+            "obligation 19 of AGR-2024-001 has no occurrence on 2024-03-31; "
+            "its occurrences: 2024-01-31, 2024-04-30, 2024-07-31, 2024-10-31",
+        ),
+        ([*REPORT, "--actual", "3"], "obligation 19 of AGR-2024-001 has no target: --actual needs one to compare with"),
+        (
+            [*REPORT, "--on", "2025-01-02"],
+            "--on 2025-01-02 is outside the term of AGR-2024-001 (2024-01-01 to 2024-12-31)",
+        ),
+        (
+            [*REPORT, "--on", "2023-12-31"],
+            "--on 2023-12-31 is outside the term of AGR-2024-001 (2024-01-01 to 2024-12-31)",
+        ),
+        (["AGR-2024-003", "1"], "AGR-2024-003 v1 is circulating: fulfilment is recorded on a signed agreement"),
+        (["AGR-2024-004", "1"], "AGR-2024-004 v1 is draft: fulfilment is recorded on a signed agreement"),
+        (["AGR-2024-001", "1"], "obligation 1 of AGR-2024-001 has no due date to report on"),
+        (["AGR-2024-001", "99"], "no obligation '99'"),
+        ([*REPORT], "--on 2026-11-28 is outside the term of AGR-2024-001 (2024-01-01 to 2024-12-31); give the day"),
+        ([*REPORT, "--on", "2024-02-30"], "--on"),
+        ([*REPORT, "--evidence", "missing.pdf"], "--evidence"),
+    ],
+)
+def test_bad_fulfilment_is_one_line_and_changes_nothing(ws: Path, args: list[str], message: str) -> None:
+    before = tables(ws)
+    dated = args if "--on" in args or args == REPORT else [*args, "--on", "2024-06-01"]
+    result = run_coord("--db", str(ws), "obligation", "done", *dated)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert message in result.stderr
+    assert tables(ws) == before
+
+
+def test_due_lists_what_is_late_first(ws: Path) -> None:
+    coord(ws, "obligation", "done", *REPORT, "--on", "2024-02-05")
+    coord(ws, "obligation", "done", *REPORT, "--on", "2024-05-06")
+    rows = json.loads(coord(ws, "due", "--on", "2024-09-01", "--party", "liede-sw", "--within", "30d", "-f", "json"))
+    report = [r for r in rows if r["agreement"] == "AGR-2024-001"]
+    assert [(r["date"], r["kind"], r["status"], r["late"]) for r in report] == [
+        ("2024-07-31", "obligation", "scheduled", 32)
+    ]
+    assert rows[0]["late"] == max(r["late"] or 0 for r in rows)  # the oldest overdue first
+    assert all(r["party"] == "liede-sw" for r in rows)
+    everyone = json.loads(coord(ws, "due", "--on", "2024-09-01", "--within", "30d", "-f", "json"))
+    signature = next(r for r in everyone if r["kind"] == "signature")
+    assert (signature["agreement"], signature["party"], signature["late"]) == ("AGR-2024-003", "partner-university", 17)
+    assert signature["contacts"] == [{"channel": "email", "value": "practice@university.example.edu.cn"}]
+    assert any(r["kind"] == "action" and r["date"] == "2024-09-20" for r in everyone)
+    digest = coord(ws, "due", "--on", "2024-09-01", "--within", "30d", "--digest", "--lang", "zh")
+    assert digest.startswith("到期事项（2024年9月1日）\n\n已逾期\n- ")
+    assert (
+        "- 2024年7月31日 · 履约事项 · 每季度向街道办事处提交书面工作报告 · liede-sw · AGR-2024-001 · 逾期32天" in digest
+    )
+
+
+def test_the_calendar_parses_back_with_stable_uids(ws: Path, isolated: Path) -> None:
+    from icalendar import Calendar
+
+    coord(ws, "obligation", "done", *REPORT, "--on", "2024-02-05")
+    coord(ws, "calendar", "-o", "a.ics", "--on", "2024-09-01")
+    coord(ws, "calendar", "-o", "b.ics", "--on", "2024-09-01", "--lang", "zh")
+    first = Calendar.from_ical((isolated / "a.ics").read_bytes())
+    second = Calendar.from_ical((isolated / "b.ics").read_bytes())
+    todos = list(first.walk("VTODO"))
+    occurrences = json.loads(coord(ws, "obligation", "list", "--on", "2025-12-31", "-f", "json"))
+    assert len(todos) == len(occurrences) == 16  # one VTODO per occurrence: 4 reports, 12 markets
+    met = [t for t in todos if str(t["status"]) == "COMPLETED"]
+    assert len(met) == 1 and met[0]["due"].dt.isoformat() == "2024-01-31"
+    uids = sorted(str(c["uid"]) for c in first.walk() if "uid" in c)
+    assert uids == sorted(str(c["uid"]) for c in second.walk() if "uid" in c)
+    assert len(set(uids)) == len(uids)
+
+
+def test_bad_due_arguments(ws: Path) -> None:
+    for args, message in (
+        (["--within", "soon"], "Error: --within"),
+        (["--party", "nobody"], "Error: "),
+        (["--lang", "fr", "--digest"], "Error: --lang 'fr'"),
+    ):
+        result = run_coord("--db", str(ws), "due", *args)
+        assert result.exit_code == 2 and result.stderr.startswith(message), (args, result.stderr)
