@@ -200,3 +200,37 @@ def test_bad_due_arguments(ws: Path) -> None:
     ):
         result = run_coord("--db", str(ws), "due", *args)
         assert result.exit_code == 2 and result.stderr.startswith(message), (args, result.stderr)
+
+
+def test_fulfilment_as_code_round_trips_and_never_changes(ws: Path, isolated: Path) -> None:
+    (isolated / "q1.md").write_text("# Q1 report\n", encoding="utf-8")
+    coord(ws, "obligation", "done", *REPORT, "--on", "2024-02-05", "--evidence", "q1.md", "--note", "delivered")
+    coord(ws, "obligation", "partly", "AGR-2024-002", "1", "--on", "2024-01-13", "--actual", "150")
+    coord(ws, "export", "-o", "a.yaml")
+    exported = (isolated / "a.yaml").read_text(encoding="utf-8")
+    assert (
+        "  fulfilment:\n  - obligation: 19\n    occurrence: '2024-01-31'\n    status: met\n    'on': '2024-02-05'\n"
+        in exported
+    )
+    ok("init", "fresh")
+    ok("--db", "fresh", "apply", "a.yaml")
+    ok("--db", "fresh", "export", "-o", "b.yaml")
+    assert (isolated / "b.yaml").read_text(encoding="utf-8") == exported
+    assert ok("--db", "fresh", "apply", "a.yaml") == ""  # the same reports again: nothing to add
+    plain = "\n".join(exported.splitlines()[2:-1]) + "\n"  # without the export's seal: a file a person edits
+    changed = plain.replace("    status: met\n    'on': '2024-02-05'", "    status: missed\n    'on': '2024-02-05'")
+    assert changed != plain
+    (isolated / "c.yaml").write_text(changed, encoding="utf-8")
+    before = tables(isolated / "fresh")
+    result = run_coord("--db", "fresh", "apply", "c.yaml")
+    assert result.exit_code == 2
+    assert "agreement 'AGR-2024-001': recorded fulfilment reports are never changed or removed" in result.stderr
+    assert tables(isolated / "fresh") == before
+    added = plain.replace(
+        "    actual: '150'\n",
+        "    actual: '150'\n  - obligation: 1\n    occurrence: '2024-02-29'\n    status: met\n    'on': '2024-02-10'\n",
+    )
+    (isolated / "d.yaml").write_text(added, encoding="utf-8")
+    ok("--db", "fresh", "apply", "d.yaml")
+    rows = json.loads(ok("--db", "fresh", "obligation", "list", "AGR-2024-002", "--on", "2024-02-29", "-f", "json"))
+    assert [(r["due"], r["status"]) for r in rows][:2] == [("2024-01-31", "partly"), ("2024-02-29", "met")]

@@ -178,6 +178,132 @@ def _version(conn: Conn, key: str) -> tuple[int, AgreementDoc]:
     return vid, doc
 
 
+@dataclass(frozen=True)
+class Report:
+    """One fulfilment report as checked: what ``record_fulfilment`` and ``apply`` insert."""
+
+    number: int
+    occurrence: dt.date
+    status: str
+    on: dt.date
+    actual: str | None
+    note: str | None
+    evidence: list[dict[str, str]]
+
+
+def check_report(
+    doc: AgreementDoc,
+    reports: dict[tuple[int, int, str], tuple[Any, ...]],
+    vid: int,
+    *,
+    number: int,
+    status: str,
+    occurrence: str | dt.date | None,
+    on: str | dt.date | None,
+    actual: str | None,
+    note: str | None,
+    evidence: list[dict[str, str]],
+) -> Report:
+    """The rules of a fulfilment report, the same from the command line and from a workspace file: a signed
+    version, an obligation that falls due, an occurrence it has, a day inside the term, a figure only against
+    a target."""
+    from coordkit.amounts import parse_amount
+    from coordkit.domain.values import check_text
+    from coordkit.schedule import current_term
+
+    key = doc["key"]
+    if status not in FULFILMENT_STATUSES:
+        raise InvalidInput(
+            _("status '{status}' is not one of: {choices}").format(
+                status=status, choices=", ".join(FULFILMENT_STATUSES)
+            )
+        )
+    obligations = doc["obligations"]
+    if not 1 <= number <= len(obligations):
+        raise NotFound("obligation", str(number), [str(n) for n in range(1, len(obligations) + 1)], ("agreement", key))
+    obligation = obligations[number - 1]
+    day = parse_date(on, "--on") or today()
+    term = term_of(doc)
+    if day < term.effective or current_term(term, day) is None:
+        message = _("--on {day} is outside the term of {key} ({start} to {end})").format(
+            day=day.isoformat(), key=key, start=doc["effective"], end=doc["expires"] or "…"
+        )
+        if on is None:
+            message += _("; give the day it happened with --on")
+        raise InvalidInput(message)
+    horizon = max(day, term.expires or day) + dt.timedelta(days=HORIZON_DAYS)
+    dates = due_dates_of(doc, obligation, until=horizon)
+    if not dates:
+        raise Refused(_("obligation {number} of {key} has no due date to report on").format(number=number, key=key))
+    if occurrence is not None:
+        wanted = parse_date(occurrence, "--occurrence")
+        if wanted not in dates:
+            shown = ", ".join(d.isoformat() for d in dates[:6]) + (" …" if len(dates) > 6 else "")
+            raise InvalidInput(
+                _("obligation {number} of {key} has no occurrence on {day}; its occurrences: {dates}").format(
+                    number=number, key=key, day=str(occurrence), dates=shown
+                )
+            )
+        assert wanted is not None
+        chosen = wanted
+    else:
+        open_ = [
+            d for d in dates if (reports.get((vid, number, d.isoformat())) or (None,) * 4)[3] not in ("met", "waived")
+        ]
+        if not open_:
+            raise Refused(
+                _("every occurrence of obligation {number} of {key} is already met or waived").format(
+                    number=number, key=key
+                )
+            )
+        chosen = open_[0]
+    figure = None
+    if actual is not None:
+        if not obligation["target"]:
+            raise InvalidInput(
+                _("obligation {number} of {key} has no target: --actual needs one to compare with").format(
+                    number=number, key=key
+                )
+            )
+        figure = str(parse_amount(actual, what="--actual"))
+    text = check_text(note, "note", field="note") if note else None
+    return Report(number, chosen, status, day, figure, text, evidence)
+
+
+def _insert(conn: Conn, key: str, version: int, vid: int, report: Report) -> None:
+    insert(
+        conn,
+        "fulfilment",
+        {
+            "version_id": vid,
+            "obligation": report.number,
+            "occurrence": report.occurrence.isoformat(),
+            "status": report.status,
+            "on_date": report.on.isoformat(),
+            "actual": report.actual,
+            "note": report.note,
+            "evidence": json.dumps(report.evidence, ensure_ascii=False) if report.evidence else None,
+            "recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        },
+    )
+    events.record(
+        conn,
+        action=f"obligation.{report.status}",
+        entity="agreement",
+        key=key,
+        after={
+            "version": version,
+            "obligation": report.number,
+            "occurrence": report.occurrence.isoformat(),
+            "status": report.status,
+            "on": report.on.isoformat(),
+            "actual": report.actual,
+            "note": report.note,
+            "evidence": report.evidence,
+        },
+    )
+
+
 def record_fulfilment(
     conn: Conn,
     *,
@@ -193,104 +319,86 @@ def record_fulfilment(
 ) -> Occurrence:
     """Report on one occurrence of obligation ``number`` of ``key``'s signed version (the first occurrence not
     yet met when none is named); the terms stay as signed."""
-    from coordkit.amounts import parse_amount
-    from coordkit.domain.values import check_text
     from coordkit.files import store_by_hash
 
-    if status not in FULFILMENT_STATUSES:
-        raise InvalidInput(
-            _("status '{status}' is not one of: {choices}").format(
-                status=status, choices=", ".join(FULFILMENT_STATUSES)
-            )
-        )
     vid, doc = _version(conn, key)
-    obligations = doc["obligations"]
-    if not 1 <= number <= len(obligations):
-        raise NotFound("obligation", str(number), [str(n) for n in range(1, len(obligations) + 1)], ("agreement", key))
-    obligation = obligations[number - 1]
-    day = parse_date(on, "--on") or today()
-    term = term_of(doc)
-    from coordkit.schedule import current_term
-
-    if day < term.effective or current_term(term, day) is None:
-        message = _("--on {day} is outside the term of {key} ({start} to {end})").format(
-            day=day.isoformat(), key=key, start=doc["effective"], end=doc["expires"] or "…"
-        )
-        if on is None:
-            message += _("; give the day it happened with --on")
-        raise InvalidInput(message)
-    horizon = max(day, term.expires or day) + dt.timedelta(days=HORIZON_DAYS)
-    dates = due_dates_of(doc, obligation, until=horizon)
-    if not dates:
-        raise Refused(_("obligation {number} of {key} has no due date to report on").format(number=number, key=key))
-    reports = _reports(conn, [vid])
-    if occurrence is not None:
-        wanted = parse_date(occurrence, "--occurrence")
-        if wanted not in dates:
-            shown = ", ".join(d.isoformat() for d in dates[:6]) + (" …" if len(dates) > 6 else "")
-            raise InvalidInput(
-                _("obligation {number} of {key} has no occurrence on {day}; its occurrences: {dates}").format(
-                    number=number, key=key, day=occurrence, dates=shown
-                )
-            )
-        chosen = wanted
-    else:
-        open_ = [d for d in dates if reports.get((vid, number, d.isoformat()), (None,) * 4)[3] not in ("met", "waived")]
-        if not open_:
-            raise Refused(
-                _("every occurrence of obligation {number} of {key} is already met or waived").format(
-                    number=number, key=key
-                )
-            )
-        chosen = open_[0]
-    assert chosen is not None
-    figure = None
-    if actual is not None:
-        if not obligation["target"]:
-            raise InvalidInput(
-                _("obligation {number} of {key} has no target: --actual needs one to compare with").format(
-                    number=number, key=key
-                )
-            )
-        figure = str(parse_amount(actual, what="--actual"))
-    text = check_text(note, "note", field="note") if note else None
+    args: dict[str, Any] = {
+        "number": number,
+        "status": status,
+        "occurrence": occurrence,
+        "on": on,
+        "actual": actual,
+        "note": note,
+    }
+    check_report(doc, _reports(conn, [vid]), vid, **args, evidence=[])  # refuse before copying any file
     kept = []
     for path in evidence:
         digest, name = store_by_hash(Path(path), workspace / "evidence", limit=EVIDENCE_BYTES, what="--evidence")
         kept.append({"name": name, "sha256": digest, "file": Path(path).name})
-    insert(
-        conn,
-        "fulfilment",
+    report = check_report(doc, _reports(conn, [vid]), vid, **args, evidence=kept)
+    _insert(conn, key, doc["version"], vid, report)
+    horizon = report.occurrence + dt.timedelta(days=1)
+    return next(
+        o for o in occurrences(conn, until=horizon, agreement=key) if o.number == number and o.date == report.occurrence
+    )
+
+
+def reports_of(conn: Conn, vid: int) -> list[dict[str, Any]]:
+    """Every report on a version's obligations, oldest first, as workspace files carry them."""
+    return [
         {
-            "version_id": vid,
-            "obligation": number,
-            "occurrence": chosen.isoformat(),
+            "obligation": int(number),
+            "occurrence": iso(occurrence),
             "status": status,
-            "on_date": day.isoformat(),
-            "actual": figure,
-            "note": text,
-            "evidence": json.dumps(kept, ensure_ascii=False) if kept else None,
-            "recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        },
-    )
-    found = next(o for o in occurrences(conn, until=horizon, agreement=key) if o.number == number and o.date == chosen)
-    events.record(
-        conn,
-        action=f"obligation.{status}",
-        entity="agreement",
-        key=key,
-        after={
-            "version": doc["version"],
-            "obligation": number,
-            "occurrence": chosen.isoformat(),
-            "status": status,
-            "on": day.isoformat(),
-            "actual": figure,
-            "note": text,
-            "evidence": kept,
-        },
-    )
-    return found
+            "on": iso(on_date),
+            "actual": actual,
+            "note": note,
+            "evidence": json.loads(evidence) if evidence else [],
+        }
+        for number, occurrence, status, on_date, actual, note, evidence in tuples(
+            conn,
+            "SELECT obligation, occurrence, status, on_date, actual, note, evidence FROM fulfilment "
+            "WHERE version_id = :v ORDER BY id",
+            {"v": vid},
+        )
+    ]
+
+
+def append_reports(conn: Conn, *, key: str, reports: Sequence[dict[str, Any]]) -> None:
+    """What a workspace file adds to the reports already recorded (which never change): ``coord apply``."""
+    vid, doc = _version(conn, key)
+    recorded = reports_of(conn, vid)
+
+    def comparable(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {
+                k: (str(v) if k in ("occurrence", "on", "actual") else v)
+                for k, v in r.items()
+                if v is not None and v != []
+            }
+            for r in items
+        ]
+
+    if comparable(reports[: len(recorded)]) != comparable(recorded):
+        raise Refused(
+            _(
+                "agreement '{key}': recorded fulfilment reports are never changed or removed; add new ones after them"
+            ).format(key=key)
+        )
+    for item in reports[len(recorded) :]:
+        report = check_report(
+            doc,
+            _reports(conn, [vid]),
+            vid,
+            number=int(item["obligation"]),
+            status=str(item["status"]),
+            occurrence=item["occurrence"],
+            on=item["on"],
+            actual=None if item.get("actual") is None else str(item["actual"]),
+            note=item.get("note"),
+            evidence=[dict(e) for e in item.get("evidence") or []],
+        )
+        _insert(conn, key, doc["version"], vid, report)
 
 
 def list_occurrences(
