@@ -165,8 +165,8 @@ class FulfilmentSpec(Strict):
     obligation: int = Field(ge=1)
     occurrence: dt.date
     status: Literal["met", "partly", "missed", "waived"]
-    on: dt.date
-    actual: str | None = None
+    date: dt.date  # the day it happened (``--on``; not ``on:``, which YAML 1.1 reads as true)
+    actual: Decimal | None = None
     note: str | None = None
     evidence: list[EvidenceSpec] = Field(default_factory=list)
 

@@ -37,7 +37,9 @@ KeyArg = Annotated[str, typer.Argument(help=_("The agreement, such as AGR-2024-0
 NumberArg = Annotated[int, typer.Argument(help=_("The obligation's number, as coord obligation list shows it."))]
 OccurrenceOpt = Annotated[
     str | None,
-    typer.Option("--occurrence", help=_("Which due date (default: the first one not yet met).")),
+    typer.Option(
+        "--occurrence", help=_("Which due date (default: the first one not yet reported as met, missed or waived).")
+    ),
 ]
 DayOpt = Annotated[str | None, typer.Option("--on", help=_("The day it happened (default: today)."))]
 NoteOpt = Annotated[str | None, typer.Option("--note", help=_("What was done, or why not."))]

@@ -66,6 +66,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
         with store.write() as conn:
             apply(conn, loaded=loaded, workspace=directory)
         _write(directory / "liede-renjia.yaml", example.read_text(encoding="utf-8"))
+        _evidence(directory)
         with store.read() as conn:
             pid = lookup_id(conn, "project", PROJECT, "project")
             snapshot = load_snapshot(conn, project_id=pid)
@@ -200,6 +201,15 @@ def _render_minutes(
         if made:
             label = _("meeting minutes, {format} ({lang})").format(format=fmt.upper(), lang=lang)
             result.made.append((label, out / f"minutes-*.{lang}.{fmt}"))
+
+
+def _evidence(directory: Path) -> None:
+    """The example's evidence of fulfilment (its quarterly reports), where ``coord verify`` looks for it."""
+    source = example_dir() / "evidence"
+    if source.is_dir():
+        (directory / "evidence").mkdir(exist_ok=True)
+        for path in sorted(source.iterdir()):
+            _write(directory / "evidence" / path.name, path.read_bytes())
 
 
 def _write(path: Path, content: str | bytes) -> None:

@@ -248,13 +248,15 @@ def check_report(
         chosen = wanted
     else:
         open_ = [
-            d for d in dates if (reports.get((vid, number, d.isoformat())) or (None,) * 4)[3] not in ("met", "waived")
+            d
+            for d in dates
+            if (reports.get((vid, number, d.isoformat())) or (None,) * 4)[3] not in ("met", "missed", "waived")
         ]
         if not open_:
             raise Refused(
-                _("every occurrence of obligation {number} of {key} is already met or waived").format(
-                    number=number, key=key
-                )
+                _(
+                    "every occurrence of obligation {number} of {key} is already reported as met, missed or waived"
+                ).format(number=number, key=key)
             )
         chosen = open_[0]
     figure = None
@@ -350,7 +352,7 @@ def reports_of(conn: Conn, vid: int) -> list[dict[str, Any]]:
             "obligation": int(number),
             "occurrence": iso(occurrence),
             "status": status,
-            "on": iso(on_date),
+            "date": iso(on_date),
             "actual": actual,
             "note": note,
             "evidence": json.loads(evidence) if evidence else [],
@@ -372,7 +374,7 @@ def append_reports(conn: Conn, *, key: str, reports: Sequence[dict[str, Any]]) -
     def comparable(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         return [
             {
-                k: (str(v) if k in ("occurrence", "on", "actual") else v)
+                k: (str(v) if k in ("occurrence", "date", "actual") else v)
                 for k, v in r.items()
                 if v is not None and v != []
             }
@@ -393,7 +395,7 @@ def append_reports(conn: Conn, *, key: str, reports: Sequence[dict[str, Any]]) -
             number=int(item["obligation"]),
             status=str(item["status"]),
             occurrence=item["occurrence"],
-            on=item["on"],
+            on=item["date"],
             actual=None if item.get("actual") is None else str(item["actual"]),
             note=item.get("note"),
             evidence=[dict(e) for e in item.get("evidence") or []],
