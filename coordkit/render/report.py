@@ -39,6 +39,11 @@ TEXT: dict[str, dict[str, str]] = {
         "agreements_intro": "{count} agreement(s); {signed} signed by every party.",
         "obligations": "4. Obligations",
         "obligations_intro": "What each party promised in the agreements: {count} obligation(s).",
+        "fulfilment_intro": (
+            "{due} occurrence(s) fell due in the period: {met} met, {partly} partly met, {missed} not met, "
+            "{waived} waived, {open} with no report by {end}."
+        ),
+        "met_of_due": "Met / due",
         "meetings": "5. Joint meetings and follow-up",
         "meetings_intro": (
             "{held} joint meeting(s) held in the period, {signed} of them signed off. Their {total} action(s): "
@@ -112,6 +117,11 @@ TEXT: dict[str, dict[str, str]] = {
         "agreements_intro": "共 {count} 份协议，其中 {signed} 份已由各方全部签署。",
         "obligations": "四、各方义务",
         "obligations_intro": "各方在协议中承诺的义务共 {count} 项。",
+        "fulfilment_intro": (
+            "评估期间到期的履约事项 {due} 次：已履行 {met} 次，部分履行 {partly} 次，未履行 {missed} 次，"
+            "免除 {waived} 次，截至{end}尚无履约记录 {open} 次。"
+        ),
+        "met_of_due": "已履行/到期",
         "meetings": "五、联席会议与跟进",
         "meetings_intro": (
             "评估期间召开联席会议 {held} 次，其中 {signed} 次纪要已签发。会议确定的 {total} 项待办事项中，"
@@ -219,6 +229,13 @@ def _target(target: Mapping[str, Any] | None, lang: str) -> str:
         else:
             text += f", each at least {least}"
     return text
+
+
+def _met(counts: Mapping[str, int] | None) -> str:
+    """``6/8``: occurrences met of those due in the period (empty for an obligation with no due date in it)."""
+    if not counts:
+        return ""
+    return f"{counts['met']}/{sum(counts.values())}"
 
 
 def sections(data: Mapping[str, Any], lang: str) -> list[Section]:
@@ -330,22 +347,29 @@ def sections(data: Mapping[str, Any], lang: str) -> list[Section]:
     )
 
     obligations = data["obligations"]
+    totals = dict.fromkeys(("scheduled", "met", "partly", "missed", "waived"), 0)
+    for o in obligations:
+        for status, count in (o.get("fulfilment") or {}).items():
+            totals[status] += count
     out.append(
         Section(
             "obligations",
             t["obligations"],
-            t["obligations_intro"].format(count=len(obligations)),
+            t["obligations_intro"].format(count=len(obligations))
+            + " "
+            + t["fulfilment_intro"].format(due=sum(totals.values()), end=end, open=totals["scheduled"], **totals),
             [
                 Table(
-                    [t["key"], t["number"], t["party"], t["text"], t["due"], t["target"]],
+                    [t["key"], t["number"], t["party"], t["text"], t["due"], t["target"], t["met_of_due"]],
                     [
                         [
                             o["agreement"],
                             str(o["number"]),
                             names.get(o["party"], o["party"]),
                             str((o["text_zh"] or o["text"]) if lang == "zh" else o["text"]),
-                            format_date(o["due"], lang) if o["due"] else every(o["every"], lang),
+                            every(o["every"], lang) if o["every"] else format_date(o["due"], lang),
                             _target(o["target"], lang),
+                            _met(o.get("fulfilment")),
                         ]
                         for o in obligations
                     ],

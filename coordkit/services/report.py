@@ -10,6 +10,7 @@ figure to the store.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from coordkit.domain.report import (
     period_between,
 )
 from coordkit.storage.sql import Conn, tuples
+
+FULFILMENT_COUNTS = ("scheduled", "met", "partly", "missed", "waived")
 
 
 def report_period(
@@ -96,6 +99,13 @@ def build_report(conn: Conn, *, root: Path, project: str, period: Period) -> dic
     meetings = read_meetings(conn, project_id=pid)
     concerns = read_concerns(conn, project_id=pid)
     held = [m for m in meetings if period.holds(m["date"])]
+    from coordkit.services.obligations import occurrences
+
+    counted: dict[tuple[str, int], dict[str, int]] = {}
+    for item in occurrences(conn, until=dt.date.fromisoformat(period.end), project=project):
+        if period.holds(item.date.isoformat()):
+            tally = counted.setdefault((item.agreement, item.number), dict.fromkeys(FULFILMENT_COUNTS, 0))
+            tally[item.status] += 1
     return {
         "project": {"key": info["key"], "name": info["name"], "name_zh": info["name_zh"]},
         "period": asdict(period),
@@ -149,6 +159,7 @@ def build_report(conn: Conn, *, root: Path, project: str, period: Period) -> dic
                 "due": o["due"],
                 "every": o["every"],
                 "target": o["target"],
+                "fulfilment": counted.get((doc["key"], number)),  # occurrences due in the period, by status
             }
             for doc in docs
             for number, o in enumerate(doc["obligations"], 1)
