@@ -696,6 +696,8 @@ def _building(store: Store, temporary: Path | None) -> Iterator[Conn]:
     is only renamed into place once committed, fsynced and verified; a failure deletes it)."""
     if temporary is None:
         with store.write() as conn:
+            # the backup's events keep their actors; a team store lets only its owner write them (storage.team)
+            conn_execute(conn, "SET LOCAL coord.restoring = 'on'")
             yield conn
         return
     from coordkit.storage.sql import configure_sqlite

@@ -522,11 +522,20 @@ def m004_meetings_concerns(conn: Conn) -> None:
     execute(conn, "ALTER TABLE assignment ADD COLUMN action_id INTEGER REFERENCES meeting_action (id)")
 
 
+def m007_team_store(conn: Conn) -> None:
+    """Team stores (issue 20): on PostgreSQL the member table, the event actor set and checked by the
+    database, and the guard on agreement versions; a SQLite store is left exactly as it was."""
+    from coordkit.storage import team
+
+    team.migrate(conn)
+
+
 MIGRATIONS: list[MigrationFn] = [
     m001_initial,
     m002_signable_agreements,
     m003_unique_guards,
     m004_meetings_concerns,
+    m007_team_store,
 ]
 LATEST = len(MIGRATIONS)
 
