@@ -250,3 +250,13 @@ def test_sqlite_has_no_team_store(sqlite_ws: Any) -> None:
         2,
         "Error: members need a team store on PostgreSQL; this store is a SQLite file\n",
     )
+
+
+def test_a_team_store_backs_up_to_a_sqlite_file_with_its_actors(team: str) -> None:
+    ok("--db", as_login("ct_sw"), "agreement", "sign", KEY, "--party", "liede-sw")
+    ok("backup", "-o", "team.zip")
+    restored = run_coord("restore", "team.zip", "--to", "laptop")
+    assert restored.exit_code == 0, restored.stderr
+    events = json.loads(ok("--db", "laptop", "log", "-f", "json", "--limit", "1"))
+    assert [(e["actor"], e["action"]) for e in events] == [("ct_sw", "agreement.sign")]
+    assert json.loads(ok("--db", "laptop", "verify", "-f", "json"))["problems"] == []

@@ -127,7 +127,10 @@ def store_tables(conn: Conn) -> list[str]:
     else:
         from sqlalchemy import inspect
 
-        found = set(inspect(conn).get_table_names())
+        from coordkit.storage.team import SERVER_ONLY
+
+        # a team store's members are logins of one server: after a restore, add them there again
+        found = set(inspect(conn).get_table_names()) - SERVER_ONLY
     known = [t.name for t in SQLModel.metadata.sorted_tables if t.name in found]
     return known + sorted(found - set(known))
 

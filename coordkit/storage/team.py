@@ -19,6 +19,7 @@ from typing import Any
 from coordkit.storage.sql import Conn, dialect, execute, scalar
 
 KINDS = ("coordinator", "party", "viewer")
+SERVER_ONLY = frozenset({"member"})  # tables only a PostgreSQL store has (left out of backups)
 
 # Tables a party member writes only for its own party: table -> the SQL expression giving a row's party id.
 # A new table (fulfilment records, say) is one more entry here plus its grant in PARTY_WRITES.
