@@ -26,7 +26,7 @@ COLUMNS = [("login", "login"), ("kind", "kind"), ("party", "party")]
 @app.command(
     "add",
     help=helptext(
-        _("Let a database login work in this store as a coordinator, a party member or a viewer."),
+        _("Let a database login work here as a coordinator, party member or viewer."),
         _("The login role is created when missing; only the store's owner may add members."),
         example="coord member add liede-sw --party liede-sw --as party --password",
     ),
@@ -66,7 +66,7 @@ def list_(fmt: FormatOpt = ListFormat.table, output: OutputOpt = None) -> None:
 @app.command(
     "remove",
     help=helptext(
-        _("Take a login out of this store's members (its role stays; its history stays)."),
+        _("Take a login out of the members; its role and history stay."),
         example="coord member remove liede-sw",
     ),
 )
