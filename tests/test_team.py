@@ -260,3 +260,19 @@ def test_a_team_store_backs_up_to_a_sqlite_file_with_its_actors(team: str) -> No
     events = json.loads(ok("--db", "laptop", "log", "-f", "json", "--limit", "1"))
     assert [(e["actor"], e["action"]) for e in events] == [("ct_sw", "agreement.sign")]
     assert json.loads(ok("--db", "laptop", "verify", "-f", "json"))["problems"] == []
+
+
+def test_the_row_level_security_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """``python -m bench.team`` end to end at a tiny scale (its figures are not asserted)."""
+    if not PG_URL:
+        pytest.skip("COORD_TEST_DATABASE_URL is not set (no PostgreSQL to test)")
+    from bench.team import main
+
+    try:
+        medians = main(["--url", PG_URL, "--parties", "3", "--operations", "2", "--rounds", "1"])
+    finally:
+        reset_postgres(PG_URL)
+    assert sorted(medians) == ["read off", "read on", "write off", "write on"]
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "| figure (3 parties, party member's connection) | RLS on (ms) | RLS off (ms) | on/off |"
+    assert [line.split("|")[1].strip() for line in lines[2:]] == ["write", "read"]
