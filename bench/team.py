@@ -24,7 +24,6 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 LOGIN = "ct_bench"
-RLS_TABLES = ("stakeholder", "contact", "representative", "signature", "coord_meta", "assignment")
 
 
 def _admin(url: str, *statements: str) -> None:
@@ -101,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
         for number in range(args.rounds):
             for state in ("on", "off") if number % 2 == 0 else ("off", "on"):
                 verb = "ENABLE" if state == "on" else "DISABLE"
+                from coordkit.storage.team import RLS_TABLES
+
                 _admin(args.url, *(f"ALTER TABLE {t} {verb} ROW LEVEL SECURITY" for t in RLS_TABLES))
                 found[f"write {state}"] += timed(member, args.operations, write=True)
                 found[f"read {state}"] += timed(member, args.operations, write=False)

@@ -179,6 +179,50 @@ def test_only_a_coordinator_terminates(team: str) -> None:
     assert json.loads(ok("agreement", "show", KEY, "-f", "json"))["status"] == "terminated"
 
 
+def test_a_party_member_raises_concerns_of_its_own_party_and_answers_those_it_holds(team: str) -> None:
+    about = f"agreement:{KEY}"
+    ok(
+        "--db",
+        as_login("ct_sw"),
+        "concern",
+        "open",
+        "--by",
+        "liede-sw",
+        "--against",
+        "liede-street",
+        "--about",
+        about,
+        "--text",
+        "The hall was locked",
+    )
+    before = snapshot()
+    result = as_member(
+        "ct_sw", "concern", "open", "--by", "liede-street", "--against", "liede-sw", "--about", about, "--text", "x"
+    )
+    assert (result.exit_code, result.stderr) == (2, "Error: ct_sw may not raise a concern for liede-street\n")
+    assert snapshot() == before
+    ok(
+        "--db",
+        as_login("ct_boss"),
+        "concern",
+        "open",
+        "--by",
+        "liede-street",
+        "--against",
+        "liede-sw",
+        "--about",
+        about,
+        "--text",
+        "Report late",
+        "--key",
+        "C-0100",
+    )
+    ok("--db", as_login("ct_sw"), "concern", "ack", "C-0100")
+    ok("--db", as_login("ct_sw"), "concern", "respond", "C-0100", "--text", "Sent today")
+    shown = json.loads(ok("concern", "show", "C-0100", "-f", "json"))
+    assert [step["step"] for step in shown["steps"]] == ["ack", "respond"]
+
+
 def test_a_viewer_reads_and_writes_nothing(team: str) -> None:
     before = snapshot()
     assert "liede-sw" in ok("--db", as_login("ct_view"), "stakeholder", "list")

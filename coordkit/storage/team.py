@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from coordkit.storage.sql import Conn, dialect, execute, scalar
@@ -21,14 +22,38 @@ from coordkit.storage.sql import Conn, dialect, execute, scalar
 KINDS = ("coordinator", "party", "viewer")
 SERVER_ONLY = frozenset({"member"})  # tables only a PostgreSQL store has (left out of backups)
 
-# Tables a party member writes only for its own party: table -> the SQL expression giving a row's party id.
-# A new table (fulfilment records, say) is one more entry here plus its grant in PARTY_WRITES.
-PARTY_ROWS: dict[str, str] = {
-    "stakeholder": "id",
-    "contact": "stakeholder_id",
-    "representative": "stakeholder_id",
-    "signature": "stakeholder_id",
+
+@dataclass(frozen=True)
+class Own:
+    """Which rows of a table are a party member's: SQL conditions on a row (``coord_party_id()`` is its party).
+
+    ``insert`` must hold for a row it adds; ``update`` (default: ``insert``) for a row as it changes it,
+    and for a row it deletes.
+    """
+
+    insert: str
+    update: str | None = None
+
+    @property
+    def change(self) -> str:
+        return self.update or self.insert
+
+
+# Tables a party member writes only for its own party. A new table (fulfilment records, say) is one more
+# entry here, such as ``"fulfilment": Own("(SELECT o.stakeholder_id FROM agreement_obligation o WHERE
+# o.id = obligation_id) = coord_party_id()")``, plus its grant in PARTY_WRITES.
+_INVOLVED = "coord_party_id() IN (c.raised_by_id, c.against_id, c.holder_id)"
+PARTY_ROWS: dict[str, Own] = {
+    "stakeholder": Own("id = coord_party_id()"),
+    "contact": Own("stakeholder_id = coord_party_id()"),
+    "representative": Own("stakeholder_id = coord_party_id()"),
+    "signature": Own("stakeholder_id = coord_party_id()"),
+    # a party raises concerns of its own; the parties in one answer, escalate and resolve it
+    "concern": Own("raised_by_id = coord_party_id()", "coord_party_id() IN (raised_by_id, against_id, holder_id)"),
+    "concern_step": Own(f"EXISTS (SELECT 1 FROM concern c WHERE c.id = concern_id AND {_INVOLVED})"),
 }
+
+RLS_TABLES = (*PARTY_ROWS, "coord_meta", "assignment")  # the tables with row-level security
 
 # What a party member may do beyond reading (row-level security narrows the tables in PARTY_ROWS).
 PARTY_WRITES: dict[str, str] = {
@@ -151,16 +176,14 @@ def enable(conn: Conn) -> dict[str, str]:
         f"CREATE POLICY coord_party_update ON assignment FOR UPDATE TO {party} "
         f"USING (source = 'agreement') WITH CHECK ({_SIGNED_SOURCE})",
     ]
-    for table, owner in PARTY_ROWS.items():
+    for table, own in PARTY_ROWS.items():
         statements += [
             f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
             *_policies(table, "true", coordinator),
-            f"CREATE POLICY coord_party_insert ON {table} FOR INSERT TO {party} "
-            f"WITH CHECK ({owner} = coord_party_id())",
+            f"CREATE POLICY coord_party_insert ON {table} FOR INSERT TO {party} WITH CHECK ({own.insert})",
             # USING (true): another party's row is found, and the check refuses the change instead of hiding it
-            f"CREATE POLICY coord_party_update ON {table} FOR UPDATE TO {party} "
-            f"USING (true) WITH CHECK ({owner} = coord_party_id())",
-            f"CREATE POLICY coord_party_delete ON {table} FOR DELETE TO {party} USING ({owner} = coord_party_id())",
+            f"CREATE POLICY coord_party_update ON {table} FOR UPDATE TO {party} USING (true) WITH CHECK ({own.change})",
+            f"CREATE POLICY coord_party_delete ON {table} FOR DELETE TO {party} USING ({own.change})",
         ]
     for statement in statements:
         execute(conn, statement)
