@@ -320,3 +320,48 @@ def test_the_row_level_security_benchmark_runs(capsys: pytest.CaptureFixture[str
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "| figure (3 parties, party member's connection) | RLS on (ms) | RLS off (ms) | on/off |"
     assert [line.split("|")[1].strip() for line in lines[2:]] == ["write", "read"]
+
+
+def test_an_older_postgresql_store_migrates_and_becomes_a_team_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store of schema 4 keeps its events (and the names they were recorded with) and turns into a team store."""
+    if not PG_URL:
+        pytest.skip("COORD_TEST_DATABASE_URL is not set (no PostgreSQL to test)")
+    from coordkit.storage.events import GENESIS, event_hash
+    from coordkit.storage.migrations import migrate
+
+    reset_postgres(PG_URL)
+    drop_logins()
+    engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        migrate(conn, 0, upto=4)
+        fields = {"at": "2024-01-01T00:00:00.000000Z", "actor": "wang", "action": "note", "entity": "store"}
+        fields |= {"key": "old", "before": None, "after": None}
+        digest = event_hash(GENESIS, fields)
+        conn.execute(
+            text(
+                "INSERT INTO event (at, actor, action, entity, key, prev_hash, hash) "
+                "VALUES (:at, :actor, :action, :entity, :key, :prev, :hash)"
+            ),
+            {**fields, "prev": GENESIS, "hash": digest},
+        )
+        conn.execute(text("UPDATE coord_meta SET value = :h WHERE key = 'event_head'"), {"h": digest})
+    engine.dispose()
+    monkeypatch.setenv("COORD_DATABASE_URL", PG_URL)
+    try:
+        ok("stakeholder", "add", "liede-sw", "--name", "Social Work Station", "--kind", "social-organisation")
+        assert [e["actor"] for e in json.loads(ok("log", "-f", "json"))] == ["postgres", "wang"]
+        made = run_coord("init", "--team")
+        assert made.stderr.startswith("Team store: group roles coord_coordinator_test")
+        ok("member", "add", "ct_sw", "--as", "party", "--party", "liede-sw")
+        ok("--db", as_login("ct_sw"), "stakeholder", "edit", "liede-sw", "--address", "1 Liede Road")
+        assert [e["actor"] for e in json.loads(ok("log", "-f", "json"))] == [
+            "ct_sw",
+            "postgres",
+            "postgres",
+            "postgres",
+            "wang",
+        ]
+        assert json.loads(ok("verify", "-f", "json"))["problems"] == []
+    finally:
+        reset_postgres(PG_URL)
+        drop_logins()

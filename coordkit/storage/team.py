@@ -165,6 +165,10 @@ def enable(conn: Conn) -> dict[str, str]:
         f"REVOKE UPDATE, DELETE ON event FROM {coordinator}",
         f"REVOKE INSERT, UPDATE, DELETE ON member FROM {coordinator}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {coordinator}, {party}",
+        # tables a later migration makes (run by this role) are readable at once; `init --team` adds their rules
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {coordinator}, {party}, {viewer}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT INSERT, UPDATE, DELETE ON TABLES TO {coordinator}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {coordinator}, {party}",
         *(f"GRANT {what} ON {table} TO {party}" for table, what in PARTY_WRITES.items()),
         "ALTER TABLE coord_meta ENABLE ROW LEVEL SECURITY",
         *_policies("coord_meta", "true", f"{coordinator}"),
