@@ -95,6 +95,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
     "demo": ("coordkit.cli.demo", "demo", "Build the Liede Renjia example workspace and render its documents."),
     "backup": ("coordkit.cli.backup", "backup", "Write the whole store, its scans and evidence into one archive."),
     "restore": ("coordkit.cli.backup", "restore", "Restore a backup into a new store, and verify it."),
+    "member": (
+        "coordkit.cli.member",
+        "app",
+        "Members of a team store on PostgreSQL: coordinators, party members, viewers.",
+    ),
     "completion": (
         "coordkit.cli.completion",
         "completion",

@@ -21,8 +21,11 @@ from coordkit.storage.sql import Conn, dialect, execute, executemany, scalar
 GENESIS = "0" * 64
 
 
-def actor() -> str:
-    """Who is making the change: ``COORD_USER``, else the OS login."""
+def actor(conn: Conn | None = None) -> str:
+    """Who is making the change: on PostgreSQL the role that connected (the database checks it, whatever
+    ``COORD_USER`` says); on SQLite ``COORD_USER``, else the OS login, as claimed."""
+    if conn is not None and dialect(conn) != "sqlite":
+        return str(scalar(conn, "SELECT session_user"))
     name = os.environ.get("COORD_USER")
     if name:
         return name
@@ -86,7 +89,7 @@ def record(
     prev = scalar(conn, f"SELECT value FROM coord_meta WHERE key = 'event_head'{lock}")
     fields = {
         "at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "actor": actor(),
+        "actor": actor(conn),
         "action": action,
         "entity": entity,
         "key": key,
@@ -110,7 +113,7 @@ def record_many(conn: Conn, items: Sequence[Mapping[str, Any]]) -> None:
         return
     lock = "" if dialect(conn) == "sqlite" else " FOR UPDATE"
     prev = scalar(conn, f"SELECT value FROM coord_meta WHERE key = 'event_head'{lock}")
-    at, who = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), actor()
+    at, who = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), actor(conn)
     rows = []
     for item in items:
         fields = {

@@ -548,12 +548,21 @@ def m005_fulfilment(conn: Conn) -> None:
     create_tables(conn, [fulfilment])
 
 
+def m007_team_store(conn: Conn) -> None:
+    """Team stores (issue 20): on PostgreSQL the member table, the event actor set and checked by the
+    database, and the guard on agreement versions; a SQLite store is left exactly as it was."""
+    from coordkit.storage import team
+
+    team.migrate(conn)
+
+
 MIGRATIONS: list[MigrationFn] = [
     m001_initial,
     m002_signable_agreements,
     m003_unique_guards,
     m004_meetings_concerns,
     m005_fulfilment,
+    m007_team_store,
 ]
 LATEST = len(MIGRATIONS)
 
