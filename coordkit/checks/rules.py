@@ -318,6 +318,106 @@ def multiple_accountable(ctx: Context) -> Iterator[Finding]:
                 )
 
 
+def multiple_responsible(ctx: Context) -> Iterator[Finding]:
+    """Exclusive duties (one R at a time: the keys of the square) with two R at once, directly or through roles."""
+    for duty_id, items in by_duty(ctx, "R").items():
+        duty = ctx.snapshot.duty_index[duty_id]
+        if len(items) < 2 or not duty.exclusive:
+            continue
+        project = _project(ctx, duty)
+        items = sorted(items, key=lambda i: (i.party, i.start or OPEN_START, i.role or ""))
+        for index, first in enumerate(items):
+            for second in items[index + 1 :]:
+                if first.party == second.party:
+                    continue
+                both = intersect(first.start, first.end, second.start, second.end)
+                if both is None:
+                    continue
+                if ctx.explicit_on:
+                    if not covers(both[0], both[1], ctx.on):
+                        continue
+                    when = _("on {day}").format(day=ctx.on)
+                else:
+                    clipped = intersect(both[0], both[1], project.start, project.end)
+                    if clipped is None:
+                        continue
+                    both, when = clipped, period(*clipped)
+                yield Finding(
+                    "multiple-responsible",
+                    "error",
+                    project.key,
+                    duty.key,
+                    _(
+                        "exclusive duty '{duty}' has two responsible (R) parties at once: {first} and {second} {when}"
+                    ).format(duty=duty.key, first=_route(first), second=_route(second), when=when),
+                    _responsible_hint(duty, project, first, second, both),
+                )
+
+
+def _responsible_hint(
+    duty: DutyRow, project: ProjectRow, first: Effective, second: Effective, both: tuple[str | None, str | None]
+) -> str:
+    """Keep one R for the overlap: what an agreement gives stands; else the later arrangement stays."""
+    if first.agreement and second.agreement:
+        return _("amend one agreement so that one party does it at a time: {command}").format(
+            command=f"coord agreement amend {_agreement_key(second)}"
+        )
+    if first.agreement or second.agreement:
+        yielding = second if first.agreement else first
+    else:
+        yielding = min((first, second), key=lambda i: (i.start or OPEN_START, i.role is None, i.party))
+    who = f"role:{yielding.role}" if yielding.role else yielding.party
+    return _("keep one R, or make the duty shared (coord duty edit {duty} --shared): {command}").format(
+        duty=duty.key,
+        command=f"coord duty unassign {duty.key} {who} --as R{window_flags(*both)} --project {project.key}",
+    )
+
+
+def similar_duties(ctx: Context) -> Iterator[Finding]:
+    """Two duties of a project whose titles name the same work (``checks.similarity``), carried (R or A) by
+    different parties: the same work done twice under two names, or nobody sure whose it is."""
+    from coordkit.checks.similarity import TitleRow, similar_pairs
+
+    projects = ctx.snapshot.projects
+    titles = [TitleRow(d.id, projects[d.project_id].key, d.title, d.title_zh) for d in ctx.snapshot.duties]
+    carriers: dict[int, set[str]] = defaultdict(set)
+    items = ((item, None) for item in ctx.snapshot.effective) if not ctx.explicit_on else iter(ctx.current)
+    for item, _duty in items:
+        if item.letter in ("R", "A"):
+            carriers[item.duty_id].add(item.party)
+    backed = {(doc["project"], ob["duty"]) for doc in ctx.snapshot.agreements for ob in doc["obligations"]}
+    duties = ctx.snapshot.duty_index
+    for pair in similar_pairs(titles, threshold=ctx.config.similar_duties):
+        first, second = duties[pair.first.id], duties[pair.second.id]
+        ours, theirs = carriers.get(first.id), carriers.get(second.id)
+        if not ours or not theirs or ours == theirs:
+            continue
+        project = pair.project
+        keep, other = first, second
+        if (project, other.key) in backed:
+            keep, other = other, keep
+        if (project, other.key) in backed:
+            hint = _("both are named by agreements: amend one to name the other's duty (coord agreement amend KEY)")
+        else:
+            hint = _("merge them ({command}), or make their titles say how the work differs").format(
+                command=f"coord duty merge {keep.key} {other.key} --project {project}"
+            )
+        yield Finding(
+            "similar-duties",
+            "warning",
+            project,
+            first.key,
+            _("duties '{first}' and '{second}' may be one: {alike}; carried by {ours} and by {theirs}").format(
+                first=first.key,
+                second=second.key,
+                alike=pair.describe(),
+                ours=", ".join(f"'{p}'" for p in sorted(ours)),
+                theirs=", ".join(f"'{p}'" for p in sorted(theirs)),
+            ),
+            hint,
+        )
+
+
 def no_responsible(ctx: Context) -> Iterator[Finding]:
     responsible = by_duty(ctx, "R")
     accountable = by_duty(ctx, "A")
@@ -595,6 +695,7 @@ def uncovered_duty(ctx: Context) -> Iterator[Finding]:
 RULES: dict[str, tuple[str, Rule]] = {
     "no-accountable": ("error", no_accountable),
     "multiple-accountable": ("error", multiple_accountable),
+    "multiple-responsible": ("error", multiple_responsible),
     "no-responsible": ("warning", no_responsible),
     "overloaded-stakeholder": ("warning", overloaded_stakeholder),
     "no-contact-channel": ("warning", no_contact_channel),
@@ -852,5 +953,6 @@ RULES.update(
         "overdue-concern": ("warning", overdue_concern),
         "no-joint-meeting": ("warning", no_joint_meeting),
         "silent-party": ("warning", silent_party),
+        "similar-duties": ("warning", similar_duties),
     }
 )
