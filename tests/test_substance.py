@@ -9,7 +9,7 @@ import pytest
 
 from coordkit.checks import run_rules
 from coordkit.checks.config import CheckConfig
-from coordkit.checks.snapshot import DutyRow, Effective, PartyRow, ProjectRow, Snapshot
+from coordkit.checks.snapshot import DutyRow, Effective, PartyRow, ProjectRow, ResourceRow, Snapshot
 from tests.conftest import Workspace, ok, run_coord
 
 BASE = """\
@@ -35,6 +35,9 @@ agreements:
     expires: 2024-12-31
     parties: [{stakeholder: a}, {stakeholder: b}]
     obligations: [{party: b, text: Lend the square, duty: venue, as: A}]
+    resources:
+      - {party: b, kind: venue, resource: square, when: monthly second sat 09:00-17:00}
+      - {party: a, kind: funds, amount: 300000, unit: CNY, resource: fund}
     status: signed
     signatures:
       - {party: a, signatory: X, date: 2023-12-20, method: seal}
@@ -192,3 +195,165 @@ def test_exclusive_is_set_and_cleared_by_commands_and_checked(based: Workspace) 
     ok("duty", "edit", "keys", "--shared")
     assert "exclusive" not in json.loads(ok("duty", "show", "keys", "-f", "json"))
     assert findings("multiple-responsible") == []
+
+
+# ------------------------------------------------------------------ shared resources and budgets
+
+
+def resource_snapshot(
+    *uses: tuple[str, str, int], capacity: int = 1, agreements: list[dict[str, object]] | None = None
+) -> Snapshot:
+    """Duty i+1 held (R) by party 'abc'[i] uses the square at ``uses[i]``."""
+    return Snapshot(
+        projects={1: ProjectRow(1, "p", "2024-01-01", "2024-12-31")},
+        duties=[
+            DutyRow(i + 1, 1, f"d{i + 1}", f"Duty {i + 1}", None, None, False, ((resource, slot, units),))
+            for i, (resource, slot, units) in enumerate(uses)
+        ],
+        effective=[Effective(i + 1, "abc"[i], "R", None, None, None, None) for i in range(len(uses))],
+        role_assignments=[],
+        parties={p: PartyRow(p, p.upper(), True, 1) for p in "abc"},
+        agreements=agreements or [],  # type: ignore[arg-type]
+        resources={
+            "square": ResourceRow("square", "Liede Square", capacity),
+            "fund": ResourceRow("fund", "Street fund", 1, "a", "500000", "CNY"),
+        },
+    )
+
+
+def contended(snap: Snapshot, on: str = "2024-07-01", explicit: bool = False) -> list[str]:
+    report = run_rules(snap, on=on, explicit_on=explicit, config=CheckConfig(), select=["contended-resource"])
+    return [f.message for f in report.findings]
+
+
+def test_back_to_back_slots_do_not_contend_and_overlapping_ones_do() -> None:
+    assert (
+        contended(resource_snapshot(("square", "2024-06-08 09:00-12:00", 1), ("square", "2024-06-08 12:00-15:00", 1)))
+        == []
+    )
+    assert contended(
+        resource_snapshot(("square", "2024-06-08 09:00-12:00", 1), ("square", "2024-06-08 11:00-15:00", 1))
+    ) == [
+        "'square' is promised 2 at once but has 1, on 2024-06-08 11:00-12:00: "
+        "duty d1 (a, 2024-06-08 09:00-12:00); duty d2 (b, 2024-06-08 11:00-15:00)"
+    ]
+
+
+def test_a_capacity_of_two_takes_two_but_not_three() -> None:
+    two = (("square", "2024-06-08", 1), ("square", "2024-06-08 10:00-11:00", 1))
+    assert contended(resource_snapshot(*two, capacity=2)) == []
+    assert contended(resource_snapshot(*two, ("square", "2024-06-08 10:30-12:00", 1), capacity=2)) == [
+        "'square' is promised 3 at once but has 2, on 2024-06-08 10:30-11:00: duty d1 (a, 2024-06-08); "
+        "duty d2 (b, 2024-06-08 10:00-11:00); duty d3 (c, 2024-06-08 10:30-12:00)"
+    ]
+    assert contended(
+        resource_snapshot(("square", "2024-06-08 10:00-11:00", 2), ("square", "2024-06-08", 1), capacity=2)
+    ) == [
+        "'square' is promised 3 at once but has 2, on 2024-06-08 10:00-11:00: duty d1 (a, 2024-06-08 10:00-11:00); "
+        "duty d2 (b, 2024-06-08)"
+    ]  # two units of one duty count twice
+
+
+def test_a_recurring_slot_that_contends_on_one_date_is_reported_for_that_date() -> None:
+    snap = resource_snapshot(("square", "monthly second sat 09:00-17:00", 1), ("square", "2024-06-08..2024-06-09", 1))
+    assert contended(snap) == [
+        "'square' is promised 2 at once but has 1, on 2024-06-08 09:00-17:00: "
+        "duty d1 (a, monthly second sat 09:00-17:00); duty d2 (b, 2024-06-08..2024-06-09)"
+    ]
+    assert len(contended(snap, on="2024-06-08", explicit=True)) == 1
+    assert contended(snap, on="2024-07-13", explicit=True) == []  # the market alone on July's second Saturday
+
+
+def funds(
+    key: str, amount: str, effective: str = "2024-01-01", expires: str | None = "2024-12-31"
+) -> dict[str, object]:
+    return {
+        "key": key,
+        "version": 1,
+        "project": "p",
+        "status": "signed",
+        "effective": effective,
+        "expires": expires,
+        "terminated_on": None,
+        "obligations": [],
+        "resources": [
+            {"party": "a", "kind": "funds", "amount": amount, "unit": "元", "resource": "fund", "when": None}
+        ],
+    }
+
+
+def budget(*agreements: dict[str, object], on: str = "2024-07-01") -> list[str]:
+    snap = resource_snapshot(agreements=list(agreements))
+    report = run_rules(snap, on=on, explicit_on=True, config=CheckConfig(), select=["overcommitted-budget"])
+    return [f.message for f in report.findings]
+
+
+def test_a_budget_exactly_used_is_fine_and_one_unit_over_is_not() -> None:
+    assert budget(funds("AGR-1", "300000"), funds("AGR-2", "200000")) == []
+    assert budget(funds("AGR-1", "300000"), funds("AGR-2", "200001")) == [
+        "'a' has promised 500,001 CNY of fund from 2024-01-01 to 2024-12-31, 1 more than its budget of 500,000: "
+        "AGR-1 v1 (300,000, 2024-01-01..2024-12-31); AGR-2 v1 (200,001, 2024-01-01..2024-12-31)"
+    ]
+    assert budget(funds("AGR-1", "300000"), funds("AGR-2", "200001", "2025-01-01", "2025-12-31")) == []  # next year
+
+
+def test_resources_are_registered_used_and_contended_through_the_commands(based: Workspace) -> None:
+    ok("resource", "add", "square", "--name", "Liede Square", "--name-zh", "猎德广场", "--owner", "b")
+    ok("resource", "add", "fund", "--name", "Street fund", "--budget", "50万", "--unit", "yuan", "--owner", "a")
+    ok("duty", "add", "festival", "--title", "Heritage festival", "--r", "a")
+    result = run_coord("duty", "use", "festival", "square", "--when", "2024年6月8日 ９：００～１７：００")
+    assert (result.exit_code, result.stderr) == (
+        0,
+        "Duty 'festival' uses 'square' (2024年6月8日 ９：００～１７：００).\n",
+    )
+    assert json.loads(ok("duty", "show", "festival", "-f", "json"))["uses"] == [
+        {"resource": "square", "when": "2024-06-08 09:00-17:00", "units": 1}
+    ]
+    shown = json.loads(ok("resource", "show", "square", "-f", "json"))
+    assert (shown["name_zh"], shown["capacity"], shown["owner"]) == ("猎德广场", 1, "b")
+    assert [(b["source"], b["party"], b["when"], b["start"], b["end"]) for b in shown["calendar"]] == [
+        ("AGR-1 v1", "b", "monthly second sat 09:00-17:00", "2024-01-01", "2024-12-31"),
+        ("duty festival", "a", "2024-06-08 09:00-17:00", "2024-01-01", "2024-12-31"),
+    ]
+    fund = json.loads(ok("resource", "list", "-f", "json"))[0]
+    assert (fund["key"], fund["budget"], fund["unit"], fund["calendar"][0]["amount"]) == (
+        "fund",
+        "500000",
+        "CNY",
+        "300000",
+    )
+    assert findings("contended-resource", on="2024-06-08") == [
+        (
+            "square",
+            "'square' is promised 2 at once but has 1, on 2024-06-08 09:00-17:00: "
+            "AGR-1 v1 (b, monthly second sat 09:00-17:00); duty festival (a, 2024-06-08 09:00-17:00)",
+            "agree at the joint meeting who gives way on 2024-06-08 09:00-17:00; move a duty's use "
+            "(coord duty use DUTY square --when SLOT) or amend the agreement",
+        )
+    ]
+    assert findings("contended-resource", on="2024-07-13") == []
+    assert findings("overcommitted-budget") == []
+
+
+def test_resource_refusals_leave_the_store_unchanged(based: Workspace) -> None:
+    ok("resource", "add", "square", "--name", "Liede Square")
+    before = based.snapshot()
+    for args, message in [
+        (("resource", "add", "square", "--name", "Again"), "Error: resource 'square' already exists\n"),
+        (
+            ("resource", "add", "hall", "--name", "Hall", "--capacity", "0"),
+            "Error: capacity '0' is not a whole number of 1 or more\n",
+        ),
+        (
+            ("resource", "add", "fund", "--name", "Fund", "--budget", "100"),
+            "Error: a budget needs a unit and a unit a budget: give --budget and --unit together\n",
+        ),
+        (("resource", "add", "hall", "--name", "Hall", "--owner", "nobody"), None),
+        (("duty", "use", "venue", "hall", "--when", "2024-06-08"), None),
+        (("duty", "use", "venue", "square", "--when", "every day"), None),
+    ]:
+        result = run_coord(*args)
+        assert result.exit_code == 2, args
+        if message is not None:
+            assert result.stderr == message
+    assert based.snapshot() == before

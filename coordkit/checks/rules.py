@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from gettext import NullTranslations
+from typing import TYPE_CHECKING
 
 from coordkit.checks.config import CheckConfig
 from coordkit.checks.snapshot import DutyRow, Effective, ProjectRow, Snapshot, intersect
@@ -22,6 +23,9 @@ from coordkit.dates import FIRST_DAY, OPEN_END, OPEN_START, add_days, covers, da
 from coordkit.domain.agreements import AgreementDoc, in_force
 from coordkit.i18n import _, ngettext
 from coordkit.proof import PROOF_RULES, Problem, verify_all
+
+if TYPE_CHECKING:
+    from coordkit.slots import Commitment
 
 
 @dataclass(frozen=True)
@@ -954,5 +958,139 @@ RULES.update(
         "no-joint-meeting": ("warning", no_joint_meeting),
         "silent-party": ("warning", silent_party),
         "similar-duties": ("warning", similar_duties),
+    }
+)
+
+
+# ------------------------------------------------------------------ shared resources and budgets (issue 19)
+
+
+def _committing(ctx: Context) -> list[AgreementDoc]:
+    """Signed versions (not superseded, not terminated): their resources are promised for their term."""
+    return [doc for doc in ctx.snapshot.agreements if doc["status"] == "signed"]
+
+
+def _horizon(ctx: Context) -> tuple[dt.date, dt.date]:
+    """The days a check looks at for resources: the date checked with --on; else the projects' dates (a year on
+    from the date checked where a project has no end)."""
+    on = dt.date.fromisoformat(ctx.on)
+    if ctx.explicit_on:
+        return on, on
+    projects = list(ctx.snapshot.projects.values())
+    starts = [dt.date.fromisoformat(p.start) for p in projects if p.start]
+    ends = [dt.date.fromisoformat(p.end) for p in projects if p.end]
+    first = min([*starts, on])
+    last = max(ends) if ends and len(ends) == len(projects) else on + dt.timedelta(days=365)
+    return first, max(last, on)
+
+
+def resource_commitments(ctx: Context) -> tuple[list[Commitment], dict[str, str]]:
+    """Every use of a registered resource with a slot: agreements' resources for their term, duties' uses by
+    their R (for the project's dates); and the project of each source."""
+    from coordkit.slots import Commitment, parse_slot
+
+    registered = ctx.snapshot.resources
+    found: list[Commitment] = []
+    project_of: dict[str, str] = {}
+    for doc in _committing(ctx):
+        end = doc["terminated_on"] or doc["expires"]
+        within = (_day(doc["effective"]), _day(end))
+        for res in doc["resources"]:
+            if res["resource"] in registered and res["when"]:
+                source = _subject(doc)
+                project_of[source] = doc["project"]
+                found.append(Commitment(res["resource"], res["party"], source, parse_slot(res["when"]), within))
+    doers: dict[int, set[str]] = defaultdict(set)
+    for item in ctx.snapshot.effective:
+        if item.letter == "R":
+            doers[item.duty_id].add(item.party)
+    for duty in ctx.snapshot.duties:
+        project = ctx.snapshot.projects[duty.project_id]
+        for resource, slot, units in duty.uses:
+            source = _("duty {key}").format(key=duty.key)
+            project_of[source] = project.key
+            who = ", ".join(sorted(doers.get(duty.id, ()))) or "?"
+            within = (_day(project.start), _day(project.end))
+            found.append(Commitment(resource, who, source, parse_slot(slot), within, units))
+    return found, project_of
+
+
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def contended_resource(ctx: Context) -> Iterator[Finding]:
+    """A registered resource promised beyond its capacity at one time: the square lent to the market and to a
+    festival on the same Saturday. A recurring slot that meets another on one date only is reported for that date."""
+    from coordkit.slots import contentions
+
+    commitments, project_of = resource_commitments(ctx)
+    horizon = _horizon(ctx)
+    by_resource: dict[str, list[Commitment]] = defaultdict(list)
+    for commitment in commitments:
+        by_resource[commitment.resource].append(commitment)
+    for key, found in sorted(by_resource.items()):
+        resource = ctx.snapshot.resources[key]
+        for contention in contentions(found, capacity=resource.capacity, horizon=horizon):
+            yield Finding(
+                "contended-resource",
+                "error",
+                project_of.get(contention.commitments[0].source),
+                key,
+                contention.describe(),
+                _(
+                    "agree at the joint meeting who gives way on {when}; move a duty's use "
+                    "(coord duty use DUTY {resource} --when SLOT) or amend the agreement"
+                ).format(when=contention.when(), resource=key),
+            )
+
+
+def overcommitted_budget(ctx: Context) -> Iterator[Finding]:
+    """A party's promises of a funds resource across agreements in force in the budget year (the calendar year of
+    the date checked) that add up to more than the resource's budget; exactly the budget is fine."""
+    from decimal import Decimal
+
+    from coordkit.amounts import unit_of
+    from coordkit.budgets import FundsCommitment, overcommitted
+
+    on = dt.date.fromisoformat(ctx.on)
+    year = (dt.date(on.year, 1, 1), dt.date(on.year, 12, 31))
+    grouped: dict[tuple[str, str], list[FundsCommitment]] = defaultdict(list)
+    projects: dict[tuple[str, str], str] = {}
+    for doc in _committing(ctx):
+        if not intersect(doc["effective"], doc["terminated_on"] or doc["expires"], *map(str, year)):
+            continue
+        for res in doc["resources"]:
+            row = ctx.snapshot.resources.get(res["resource"] or "")
+            if row is None or row.budget is None or res["amount"] is None:
+                continue
+            if unit_of(res["unit"] or "") != (row.unit or ""):
+                continue
+            term = (_day(doc["effective"]), _day(doc["terminated_on"] or doc["expires"]))
+            group = (row.key, res["party"])
+            projects.setdefault(group, doc["project"])
+            grouped[group].append(
+                FundsCommitment(res["party"], _subject(doc), Decimal(res["amount"]), term, row.key, row.unit or "")
+            )
+    for (key, party), found in sorted(grouped.items()):
+        row = ctx.snapshot.resources[key]
+        over = overcommitted(found, budget=Decimal(row.budget or "0"), period=year)
+        if over is not None:
+            yield Finding(
+                "overcommitted-budget",
+                "error",
+                projects[(key, party)],
+                key,
+                over.describe(),
+                _("amend one agreement to promise less, or record a larger budget for '{resource}'").format(
+                    resource=key
+                ),
+            )
+
+
+RULES.update(
+    {
+        "contended-resource": ("error", contended_resource),
+        "overcommitted-budget": ("error", overcommitted_budget),
     }
 )

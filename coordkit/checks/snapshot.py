@@ -69,6 +69,17 @@ class PartyRow(NamedTuple):
     contacts: int
 
 
+class ResourceRow(NamedTuple):
+    """A registered shared resource: how many can use it at once, and for funds the budget (a decimal text)."""
+
+    key: str
+    name: str
+    capacity: int
+    owner: str | None = None
+    budget: str | None = None
+    unit: str | None = None
+
+
 class MeetingRow(NamedTuple):
     project_id: int
     key: str
@@ -120,6 +131,7 @@ class Snapshot:
     concerns: list[ConcernRow] = field(default_factory=list)  # pending ones only
     contacts: list[ContactRow] = field(default_factory=list)  # one row per party, project and day in touch
     minutes: list[Meeting] = field(default_factory=list)  # signed-off minutes, to check against their hash
+    resources: dict[str, ResourceRow] = field(default_factory=dict)  # registered shared resources by key
 
     @cached_property
     def duty_index(self) -> dict[int, DutyRow]:
@@ -226,6 +238,14 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None, workspace: Path 
         proof = load_proof(conn, workspace)
     snapshot = Snapshot(projects, duties, effective, role_assignments, parties, roles, agreements, proof)
     _load_follow_up(conn, snapshot, project_id)
+    snapshot.resources = {
+        key: ResourceRow(key, name, int(capacity), owner, budget, unit)
+        for key, name, capacity, owner, budget, unit in tuples(
+            conn,
+            "SELECT r.key, r.name, r.capacity, s.key, r.budget, r.unit FROM resource r "
+            "LEFT JOIN stakeholder s ON s.id = r.owner_id ORDER BY r.key",
+        )
+    }
     return snapshot
 
 

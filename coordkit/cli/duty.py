@@ -283,3 +283,26 @@ def merge(
     with writing() as conn:
         merge_duties(conn, keep=keep, other=other, project=project)
     say(_("Merged duty '{other}' into '{keep}'; '{other}' now names '{keep}'.").format(other=other, keep=keep))
+
+
+@app.command("use")
+def use(
+    duty: DutyArg,
+    resource: Annotated[str, typer.Argument(help="A registered resource's key.", autocompletion=complete("resource"))],
+    when: Annotated[
+        str, typer.Option("--when", help="When: 2024-06-08, 2024-06-08 09:00-12:00, monthly second sat 09:00-17:00.")
+    ],
+    units: Annotated[int, typer.Option("--units", help="How much of its capacity it takes.")] = 1,
+    project: ProjectOpt = None,
+) -> None:
+    """Record that a duty uses a shared resource, and when.
+
+    \b
+    Example:
+      coord duty use heritage-festival square --when "2024-06-08..2024-06-09"
+    """
+    from coordkit.services.resources import use_resource
+
+    with writing() as conn:
+        use_resource(conn, duty=duty, resource=resource, when=when, units=units, project=project)
+    say(_("Duty '{duty}' uses '{resource}' ({when}).").format(duty=duty, resource=resource, when=when))

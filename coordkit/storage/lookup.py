@@ -84,7 +84,7 @@ def resolve_project(conn: Conn, key: str | None) -> tuple[int, str]:
     raise InvalidInput("which project? pass --project KEY, or set one with 'coord project use KEY'")
 
 
-KEYED = {"stakeholder", "project", "agreement", "duty", "role"}
+KEYED = {"stakeholder", "project", "agreement", "duty", "role", "resource"}
 
 
 def like_prefix(text: str) -> str:
