@@ -35,7 +35,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
     "resource": (
         "coordkit.cli.resource",
         "app",
-        "Shared resources (the square, rooms, volunteers, funds) and who uses them when.",
+        "Shared resources (the square, rooms, funds) and who uses them when.",
     ),
     "agreement": (
         "coordkit.cli.agreement",

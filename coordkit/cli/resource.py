@@ -16,7 +16,7 @@ from coordkit.i18n import _
 
 app = typer.Typer(
     help=helptext(
-        _("Shared resources (the square, rooms, volunteers, funds) and who uses them when."),
+        _("Shared resources (the square, rooms, funds) and who uses them when."),
         example='coord resource add square --name "Liede Square" --name-zh 猎德广场 --capacity 1',
     ),
     no_args_is_help=True,
@@ -55,7 +55,7 @@ def _booking(booking: Booking) -> dict[str, Any]:
 @app.command(
     "add",
     help=helptext(
-        _("Register a shared resource once: its capacity, its owner, and for funds a budget."),
+        _("Register a shared resource once: capacity, owner, budget."),
         example='coord resource add square --name "Liede Square" --name-zh 猎德广场 --capacity 1 --owner liede-property',
     ),
 )
@@ -86,7 +86,7 @@ def add(
 
 @app.command(
     "list",
-    help=helptext(_("List the registered resources and how many commitments each has."), example="coord resource list"),
+    help=helptext(_("List the registered resources and their commitments."), example="coord resource list"),
 )
 def list_(fmt: FormatOpt = ListFormat.table, output: OutputOpt = None) -> None:
     from coordkit.services.resources import list_resources
@@ -99,7 +99,7 @@ def list_(fmt: FormatOpt = ListFormat.table, output: OutputOpt = None) -> None:
 @app.command(
     "show",
     help=helptext(
-        _("Show a resource's calendar: which agreements and duties use it, when, and by whom."),
+        _("Show a resource's calendar: who uses it, when, and by what."),
         example="coord resource show square",
     ),
 )
