@@ -357,3 +357,20 @@ def test_resource_refusals_leave_the_store_unchanged(based: Workspace) -> None:
         if message is not None:
             assert result.stderr == message
     assert based.snapshot() == before
+
+
+def test_exclusivity_travels_as_code_and_round_trips(based: Workspace, isolated: Path) -> None:
+    ok("duty", "edit", "venue", "--exclusive")
+    ok("export", "-o", "out.yaml")
+    text = (isolated / "out.yaml").read_text(encoding="utf-8")
+    assert "  key: venue\n  title: Provide the square\n  exclusive: true\n" in text
+    assert text.count("exclusive") == 1  # shared duties say nothing
+    assert (
+        "0 to change, "
+        in run_coord("apply", "out.yaml", "--dry-run").stdout + run_coord("apply", "out.yaml", "--dry-run").stderr
+    )
+    ok("duty", "edit", "venue", "--shared")
+    ok("apply", "out.yaml")
+    assert json.loads(ok("duty", "show", "venue", "-f", "json"))["exclusive"] is True
+    ok("export", "-o", "again.yaml")
+    assert (isolated / "again.yaml").read_bytes() == (isolated / "out.yaml").read_bytes()
