@@ -106,11 +106,15 @@ def calendar(conn: Conn, key: str) -> list[Booking]:
                     }
                 )
     doers: dict[int, list[str]] = {}
+    booked = (
+        "JOIN duty_resource u ON u.duty_id = a.duty_id JOIN resource r ON r.id = u.resource_id "
+        "WHERE r.key = :k AND a.letter = 'R'"
+    )
     for duty_id, party in rows(
         conn,
-        "SELECT DISTINCT a.duty_id, s.key FROM assignment a JOIN stakeholder s ON s.id = a.stakeholder_id "
-        "JOIN duty_resource u ON u.duty_id = a.duty_id JOIN resource r ON r.id = u.resource_id "
-        "WHERE r.key = :k AND a.letter = 'R' ORDER BY s.key",
+        f"SELECT a.duty_id, s.key FROM assignment a JOIN stakeholder s ON s.id = a.stakeholder_id {booked} UNION "
+        "SELECT a.duty_id, s.key FROM assignment a JOIN role_holder h ON h.role_id = a.role_id "
+        f"JOIN stakeholder s ON s.id = h.stakeholder_id {booked} ORDER BY 2",
         {"k": key},
     ):
         doers.setdefault(duty_id, []).append(party)
