@@ -384,16 +384,27 @@ def similar_duties(ctx: Context) -> Iterator[Finding]:
 
     projects = ctx.snapshot.projects
     titles = [TitleRow(d.id, projects[d.project_id].key, d.title, d.title_zh) for d in ctx.snapshot.duties]
-    carriers: dict[int, set[str]] = defaultdict(set)
-    items = ((item, None) for item in ctx.snapshot.effective) if not ctx.explicit_on else iter(ctx.current)
-    for item, _duty in items:
-        if item.letter in ("R", "A"):
-            carriers[item.duty_id].add(item.party)
-    backed = {(doc["project"], ob["duty"]) for doc in ctx.snapshot.agreements for ob in doc["obligations"]}
+    on = ctx.on
+
+    def carriers(duty_id: int) -> set[str]:
+        """Who holds R or A: on the date checked with --on, else at any time."""
+        return {
+            item.party
+            for item in ctx.held.get(duty_id, ())
+            if item.letter in ("R", "A")
+            and (not ctx.explicit_on or (item.start or OPEN_START) <= on <= (item.end or OPEN_END))
+        }
+
+    pairs = similar_pairs(titles, threshold=ctx.config.similar_duties)
+    backed = (
+        {(doc["project"], ob["duty"]) for doc in ctx.snapshot.agreements for ob in doc["obligations"]}
+        if pairs
+        else set()
+    )
     duties = ctx.snapshot.duty_index
-    for pair in similar_pairs(titles, threshold=ctx.config.similar_duties):
+    for pair in pairs:
         first, second = duties[pair.first.id], duties[pair.second.id]
-        ours, theirs = carriers.get(first.id), carriers.get(second.id)
+        ours, theirs = carriers(first.id), carriers(second.id)
         if not ours or not theirs or ours == theirs:
             continue
         project = pair.project
@@ -1004,10 +1015,11 @@ def resource_commitments(ctx: Context) -> tuple[list[Commitment], dict[str, str]
     for item in ctx.snapshot.effective:
         if item.letter == "R":
             doers[item.duty_id].add(item.party)
+    duty_source = _("duty {key}")
     for duty in ctx.snapshot.duties:
         project = ctx.snapshot.projects[duty.project_id]
         for resource, slot, units in duty.uses:
-            source = _("duty {key}").format(key=duty.key)
+            source = duty_source.format(key=duty.key)
             project_of[source] = project.key
             who = ", ".join(sorted(doers.get(duty.id, ()))) or "?"
             within = (_day(project.start), _day(project.end))
@@ -1024,6 +1036,11 @@ def contended_resource(ctx: Context) -> Iterator[Finding]:
     festival on the same Saturday. A recurring slot that meets another on one date only is reported for that date."""
     from coordkit.slots import contentions
 
+    t = _catalogue()
+    hint = t.gettext(
+        "agree at the joint meeting who gives way on {when}; move a duty's use "
+        "(coord duty use DUTY {resource} --when SLOT) or amend the agreement"
+    )
     commitments, project_of = resource_commitments(ctx)
     horizon = _horizon(ctx)
     by_resource: dict[str, list[Commitment]] = defaultdict(list)
@@ -1037,11 +1054,8 @@ def contended_resource(ctx: Context) -> Iterator[Finding]:
                 "error",
                 project_of.get(contention.commitments[0].source),
                 key,
-                contention.describe(),
-                _(
-                    "agree at the joint meeting who gives way on {when}; move a duty's use "
-                    "(coord duty use DUTY {resource} --when SLOT) or amend the agreement"
-                ).format(when=contention.when(), resource=key),
+                contention.describe(t.gettext),
+                hint.format(when=contention.when(), resource=key),
             )
 
 
