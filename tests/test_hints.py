@@ -32,6 +32,7 @@ NOT_ONE_COMMAND = {
     "conflicting-agreements",
     "uncovered-duty",
     "no-joint-meeting",
+    "similar-duties",  # a merge brings both parties' letters onto one duty: who keeps the A is decided after
 }
 Key = tuple[str, str, str]
 

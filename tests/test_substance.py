@@ -63,14 +63,13 @@ def test_similar_duties_fire_in_english_and_chinese_and_not_for_unrelated_titles
             "brand",
             "duties 'brand' and 'outreach' may be one: '项目宣传' and '宣传项目' look like the same duty (86% alike); "
             "carried by 'a' and by 'b'",
-            "merge them (coord duty merge brand outreach --project p), or make their titles say how the work differs",
+            "merge them, or make their titles say how the work differs: coord duty merge brand outreach --project p",
         ),
         (
             "publicity",
             "duties 'publicity' and 'promotion' may be one: 'Publicise the project' and 'Project publicity' look like "
             "the same duty (100% alike); carried by 'a' and by 'b'",
-            "merge them (coord duty merge publicity promotion --project p), or make their titles say how the work "
-            "differs",
+            "merge them, or make their titles say how the work differs: coord duty merge publicity promotion --project p",
         ),
     ]  # 课程规划 (courses, a) and 资金筹措 (funds, b) are different work
 
@@ -327,12 +326,17 @@ def test_resources_are_registered_used_and_contended_through_the_commands(based:
             "square",
             "'square' is promised 2 at once but has 1, on 2024-06-08 09:00-17:00: "
             "AGR-1 v1 (b, monthly second sat 09:00-17:00); duty festival (a, 2024-06-08 09:00-17:00)",
-            "agree at the joint meeting who gives way on 2024-06-08 09:00-17:00; move a duty's use "
-            "(coord duty use DUTY square --when SLOT) or amend the agreement",
+            "agree at the joint meeting who gives way on 2024-06-08 09:00-17:00; then release one booking (and book "
+            "another time with coord duty use): coord duty release festival square --when '2024-06-08 09:00-17:00'",
         )
     ]
     assert findings("contended-resource", on="2024-07-13") == []
     assert findings("overcommitted-budget") == []
+    ok("duty", "release", "festival", "square", "--when", "2024-06-08 09:00-17:00")  # the hint, followed
+    assert findings("contended-resource", on="2024-06-08") == []
+    assert "uses" not in json.loads(ok("duty", "show", "festival", "-f", "json"))
+    again = run_coord("duty", "release", "festival", "square")
+    assert (again.exit_code, again.stderr) == (2, "Error: duty 'festival' has no booking of 'square'\n")
 
 
 def test_resource_refusals_leave_the_store_unchanged(based: Workspace) -> None:

@@ -25,7 +25,7 @@ from coordkit.i18n import _, ngettext
 from coordkit.proof import PROOF_RULES, Problem, verify_all
 
 if TYPE_CHECKING:
-    from coordkit.slots import Commitment
+    from coordkit.slots import Commitment, Contention
 
 
 @dataclass(frozen=True)
@@ -397,9 +397,9 @@ def similar_duties(ctx: Context) -> Iterator[Finding]:
 
     pairs = similar_pairs(titles, threshold=ctx.config.similar_duties)
     backed = (
-        {(doc["project"], ob["duty"]) for doc in ctx.snapshot.agreements for ob in doc["obligations"]}
+        {(doc["project"], ob["duty"]): doc["key"] for doc in ctx.snapshot.agreements for ob in doc["obligations"]}
         if pairs
-        else set()
+        else {}
     )
     duties = ctx.snapshot.duty_index
     for pair in pairs:
@@ -412,9 +412,11 @@ def similar_duties(ctx: Context) -> Iterator[Finding]:
         if (project, other.key) in backed:
             keep, other = other, keep
         if (project, other.key) in backed:
-            hint = _("both are named by agreements: amend one to name the other's duty (coord agreement amend KEY)")
+            hint = _("both are named by agreements: amend one to name the other's duty: {command}").format(
+                command=f"coord agreement amend {backed[(project, other.key)]}"
+            )
         else:
-            hint = _("merge them ({command}), or make their titles say how the work differs").format(
+            hint = _("merge them, or make their titles say how the work differs: {command}").format(
                 command=f"coord duty merge {keep.key} {other.key} --project {project}"
             )
         yield Finding(
@@ -995,14 +997,15 @@ def _horizon(ctx: Context) -> tuple[dt.date, dt.date]:
     return first, max(last, on)
 
 
-def resource_commitments(ctx: Context) -> tuple[list[Commitment], dict[str, str]]:
+def resource_commitments(ctx: Context) -> tuple[list[Commitment], dict[str, str], dict[str, str]]:
     """Every use of a registered resource with a slot: agreements' resources for their term, duties' uses by
-    their R (for the project's dates); and the project of each source."""
+    their R (for the project's dates); the project of each source, and the duty key of each duty's source."""
     from coordkit.slots import Commitment, parse_slot
 
     registered = ctx.snapshot.resources
     found: list[Commitment] = []
     project_of: dict[str, str] = {}
+    booked_by: dict[str, str] = {}
     for doc in _committing(ctx):
         end = doc["terminated_on"] or doc["expires"]
         within = (_day(doc["effective"]), _day(end))
@@ -1021,10 +1024,11 @@ def resource_commitments(ctx: Context) -> tuple[list[Commitment], dict[str, str]
         for resource, slot, units in duty.uses:
             source = duty_source.format(key=duty.key)
             project_of[source] = project.key
+            booked_by[source] = duty.key
             who = ", ".join(sorted(doers.get(duty.id, ()))) or "?"
             within = (_day(project.start), _day(project.end))
             found.append(Commitment(resource, who, source, parse_slot(slot), within, units))
-    return found, project_of
+    return found, project_of, booked_by
 
 
 def _day(text: str | None) -> dt.date | None:
@@ -1037,11 +1041,12 @@ def contended_resource(ctx: Context) -> Iterator[Finding]:
     from coordkit.slots import contentions
 
     t = _catalogue()
-    hint = t.gettext(
-        "agree at the joint meeting who gives way on {when}; move a duty's use "
-        "(coord duty use DUTY {resource} --when SLOT) or amend the agreement"
+    release = t.gettext(
+        "agree at the joint meeting who gives way on {when}; then release one booking (and book another time "
+        "with coord duty use): {command}"
     )
-    commitments, project_of = resource_commitments(ctx)
+    amend = t.gettext("agree at the joint meeting who gives way on {when}; then amend one agreement: {command}")
+    commitments, project_of, booked_by = resource_commitments(ctx)
     horizon = _horizon(ctx)
     by_resource: dict[str, list[Commitment]] = defaultdict(list)
     for commitment in commitments:
@@ -1055,8 +1060,24 @@ def contended_resource(ctx: Context) -> Iterator[Finding]:
                 project_of.get(contention.commitments[0].source),
                 key,
                 contention.describe(t.gettext),
-                hint.format(when=contention.when(), resource=key),
+                _contention_hint(contention, booked_by, release, amend),
             )
+
+
+def _contention_hint(contention: Contention, booked_by: dict[str, str], release: str, amend: str) -> str:
+    """Release a duty's one-off booking before a recurring one (the festival moves, not the monthly market);
+    between agreements only, amend one of them."""
+    booked = [c for c in contention.commitments if c.source in booked_by]
+    if not booked:
+        return amend.format(
+            when=contention.when(), command=f"coord agreement amend {contention.commitments[-1].source.split(' ')[0]}"
+        )
+    chosen = min(booked, key=lambda c: (c.slot.recurring, -contention.commitments.index(c)))
+    duty = booked_by[chosen.source]
+    return release.format(
+        when=contention.when(),
+        command=f"coord duty release {duty} {chosen.resource} --when {shlex.quote(chosen.slot.text())}",
+    )
 
 
 def overcommitted_budget(ctx: Context) -> Iterator[Finding]:

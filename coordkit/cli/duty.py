@@ -306,3 +306,23 @@ def use(
     with writing() as conn:
         use_resource(conn, duty=duty, resource=resource, when=when, units=units, project=project)
     say(_("Duty '{duty}' uses '{resource}' ({when}).").format(duty=duty, resource=resource, when=when))
+
+
+@app.command("release")
+def release(
+    duty: DutyArg,
+    resource: Annotated[str, typer.Argument(help="A registered resource's key.", autocompletion=complete("resource"))],
+    when: Annotated[str | None, typer.Option("--when", help="Only the booking at this slot.")] = None,
+    project: ProjectOpt = None,
+) -> None:
+    """Take back a duty's booking of a shared resource.
+
+    \b
+    Example:
+      coord duty release heritage-festival square
+    """
+    from coordkit.services.resources import release_resource
+
+    with writing() as conn:
+        release_resource(conn, duty=duty, resource=resource, when=when, project=project)
+    say(_("Duty '{duty}' no longer uses '{resource}'.").format(duty=duty, resource=resource))

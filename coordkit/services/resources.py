@@ -165,3 +165,33 @@ def use_resource(
     after = get_duty(conn, key=key, project=pkey)
     events.record(conn, action="duty.use", entity="duty", key=f"{pkey}/{key}", before=before, after=after)
     return after
+
+
+def release_resource(
+    conn: Conn, *, duty: str, resource: str, when: str | None = None, project: str | None = None
+) -> Duty:
+    """Take back a duty's booking of a resource (only the one at ``when``, if given): the festival moves elsewhere."""
+    from coordkit.errors import InvalidInput
+    from coordkit.services.agreements.drafting import check_when
+    from coordkit.services.duties import get_duty
+
+    pid, pkey = resolve_project(conn, project)
+    did, key = resolve_duty(conn, duty, pid, f"project '{pkey}'")
+    rid = lookup_id(conn, "resource", resource, "resource")
+    slot = check_when(when) if when else None
+    before = get_duty(conn, key=key, project=pkey)
+    only = " AND slot = :slot" if slot else ""
+    gone = execute(
+        conn,
+        f"DELETE FROM duty_resource WHERE duty_id = :d AND resource_id = :r{only}",
+        {"d": did, "r": rid, "slot": slot},
+    )
+    if not gone:
+        raise InvalidInput(
+            _("duty '{duty}' has no booking of '{resource}'{at}").format(
+                duty=key, resource=resource, at=f" ({slot})" if slot else ""
+            )
+        )
+    after = get_duty(conn, key=key, project=pkey)
+    events.record(conn, action="duty.release", entity="duty", key=f"{pkey}/{key}", before=before, after=after)
+    return after
