@@ -40,6 +40,70 @@ SCALES = {
     "pdf": Scale(stakeholders=60, projects=4, duties=120, assignments=1200, agreements=100),
     "pdf-small": Scale(stakeholders=20, projects=2, duties=20, assignments=100, agreements=4),
 }
+VERBS = (
+    ("Plan", "策划"),
+    ("Run", "开展"),
+    ("Publicise", "宣传"),
+    ("Fund", "资助"),
+    ("Staff", "安排人手参与"),
+    ("Report on", "汇报"),
+    ("Host", "承办"),
+    ("Evaluate", "评估"),
+    ("Record", "记录"),
+    ("Supervise", "监督"),
+    ("Clean up after", "清理"),
+    ("Insure", "投保"),
+    ("Translate", "翻译"),
+    ("Photograph", "拍摄"),
+    ("Recruit volunteers for", "招募志愿者参加"),
+    ("Secure permits for", "办理审批"),
+    ("Cater", "供餐"),
+    ("Advertise", "推广"),
+    ("Schedule", "排期"),
+    ("Audit", "审计"),
+)
+OBJECTS = (
+    ("the public-welfare market", "公益市集"),
+    ("the heritage workshop", "非遗工作坊"),
+    ("the dragon-boat race", "龙舟赛"),
+    ("the elderly canteen", "长者饭堂"),
+    ("the youth football league", "青少年足球联赛"),
+    ("the calligraphy class", "书法班"),
+    ("the river clean-up", "河涌清洁"),
+    ("the lantern festival", "灯会"),
+    ("the reading room", "阅览室"),
+    ("the health fair", "健康义诊"),
+    ("the job fair", "招聘会"),
+    ("the cooking class", "烹饪课"),
+    ("the film night", "露天电影"),
+    ("the garden plots", "社区菜园"),
+    ("the repair café", "维修集市"),
+    ("the choir", "合唱团"),
+    ("the chess club", "象棋社"),
+    ("the safety patrol", "安全巡逻"),
+    ("the recycling drive", "垃圾分类"),
+    ("the homework club", "四点半课堂"),
+    ("the tea house", "茶居"),
+    ("the photo exhibition", "摄影展"),
+    ("the oral-history archive", "口述历史档案"),
+    ("the newsletter", "社区简报"),
+    ("the flea market", "跳蚤市场"),
+    ("the dance troupe", "舞蹈队"),
+    ("the blood drive", "献血活动"),
+    ("the tree planting", "植树活动"),
+    ("the street art wall", "街头涂鸦墙"),
+    ("the night market", "夜市"),
+)
+"""Duty titles are a verb and an object (600 of them): a project of 50 duties draws about two identical titles,
+the near-duplicates ``similar-duties`` is for; the rest differ in the work named."""
+VENUES = ("square", "hall", "room")
+SLOTS = (
+    "monthly first sat 09:00-12:00",
+    "monthly second sat 09:00-17:00",
+    "weekly sun 14:00-17:00",
+    "weekly wed 19:00-21:00",
+    "monthly last sun",
+)
 CATEGORIES = ("markets", "courses", "teaching", "heritage", "venues", "reporting", "volunteers", "funding")
 CATEGORIES_ZH = ("公益市集", "公益课程", "教学", "非遗传承", "场地", "报告", "志愿服务", "经费")
 
@@ -58,6 +122,7 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
     if location.path.exists():
         raise SystemExit(f"{location.path} exists; remove it first")
     rng = random.Random(seed)
+    substance = random.Random(seed + 19)  # titles, resources and slots (issue 19): the other rows stay as they were
     store = open_store(location, create=True)
     stakeholders = [
         {
@@ -118,13 +183,14 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
         for d in range(per_project):
             duty_id = len(duties) + 1
             duties_of.setdefault(p + 1, []).append(duty_id)
+            verb, thing = substance.choice(VERBS), substance.choice(OBJECTS)
             duties.append(
                 {
                     "id": duty_id,
                     "project_id": p + 1,
                     "key": f"duty-{d:04d}",
-                    "title": f"Duty {d} of {p}",
-                    "title_zh": f"项目{p}的职责{d}",
+                    "title": f"{verb[0]} {thing[0]}",
+                    "title_zh": f"{verb[1]}{thing[1]}",
                     "category": CATEGORIES[d % len(CATEGORIES)],
                     "due_on": None,
                 }
@@ -242,10 +308,25 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
                 "amount": "50000",
                 "unit": "CNY",
                 "position": 0,
+                "resource_key": f"fund-{signers[0]:05d}",
+                "slot": None,
+            }
+        )
+        resources.append(
+            {
+                "version_id": a + 1,
+                "stakeholder_id": signers[1],
+                "kind": "venue",
+                "amount": None,
+                "unit": None,
+                "position": 1,
+                "resource_key": f"{VENUES[a % len(VENUES)]}-{project_id:04d}",
+                "slot": substance.choice(SLOTS),
             }
         )
         if status == "signed":
             signed_versions.append((a + 1, signers))
+    registered, uses = _resources(substance, scale, projects, duties)
     tables = (
         ("stakeholder", stakeholders),
         ("contact", contacts),
@@ -262,6 +343,8 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
         ("agreement_term", terms),
         ("agreement_obligation", obligations),
         ("agreement_resource", resources),
+        ("resource", registered),
+        ("duty_resource", uses),
     )
     with store.write() as conn:
         for table, rows in tables:
@@ -280,6 +363,51 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
         )
     store.dispose()
     return location.path
+
+
+def _resources(
+    rng: random.Random, scale: Scale, projects: list[dict[str, Any]], duties: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A square, a hall and a room per project (capacity 1, 2, 1), a fund per party (budget 100,000 CNY: two
+    agreements' 50,000 fit, a third does not); one duty in ten books its project's venue with a slot."""
+    registered: list[dict[str, Any]] = []
+    for project in projects:
+        for venue, capacity in zip(VENUES, (1, 2, 1), strict=True):
+            key = f"{venue}-{project['id']:04d}"
+            registered.append(
+                {
+                    "key": key,
+                    "name": f"{venue.capitalize()} of project {project['id']}",
+                    "name_zh": None,
+                    "capacity": capacity,
+                    "owner_id": None,
+                    "budget": None,
+                    "unit": None,
+                }
+            )
+    for sid in range(1, scale.stakeholders + 1):
+        registered.append(
+            {
+                "key": f"fund-{sid:05d}",
+                "name": f"Fund of organisation {sid}",
+                "name_zh": None,
+                "capacity": 1,
+                "owner_id": sid,
+                "budget": "100000",
+                "unit": "CNY",
+            }
+        )
+    ids = {r["key"]: i + 1 for i, r in enumerate(registered)}
+    for row, number in zip(registered, ids.values(), strict=True):
+        row["id"] = number
+    uses = []
+    for duty in duties:
+        if rng.random() < 0.1:
+            venue = f"{rng.choice(VENUES)}-{duty['project_id']:04d}"
+            uses.append(
+                {"duty_id": duty["id"], "resource_id": ids[venue], "slot": rng.choice(SLOTS), "units": 1, "position": 1}
+            )
+    return registered, uses
 
 
 def _sign(conn: Any, signed_versions: list[tuple[int, list[int]]]) -> None:

@@ -103,6 +103,46 @@ class Duty(SQLModel, table=True):
     title_zh: str | None = None
     category: str | None = None
     due_on: dt.date | None = None
+    exclusive: bool = False  # one R at a time (the keys of the square); m006
+
+
+class DutyAlias(SQLModel, table=True):
+    """The key of a duty merged into another (``coord duty merge``): it still resolves, to ``duty_id``."""
+
+    __tablename__ = "duty_alias"
+    __table_args__ = (UniqueConstraint("project_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    key: str = Field(max_length=64)
+    duty_id: int = Field(foreign_key="duty.id", index=True)
+    title: str
+    title_zh: str | None = None
+    merged_at: str = Field(max_length=32)
+
+
+class Resource(SQLModel, table=True):
+    """A shared resource registered once: the square (capacity 1), rooms, volunteers, or funds with a budget."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=64)
+    name: str
+    name_zh: str | None = None
+    capacity: int
+    owner_id: int | None = Field(default=None, foreign_key="stakeholder.id")
+    budget: str | None = None  # a decimal, kept as written
+    unit: str | None = None
+
+
+class DutyResource(SQLModel, table=True):
+    """A duty's use of a registered resource, and when (a slot, ``coordkit.slots``)."""
+
+    __tablename__ = "duty_resource"
+    id: int | None = Field(default=None, primary_key=True)
+    duty_id: int = Field(foreign_key="duty.id", index=True)
+    resource_id: int = Field(foreign_key="resource.id", index=True)
+    slot: str
+    units: int
+    position: int
 
 
 class Assignment(SQLModel, table=True):

@@ -28,7 +28,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Literal, NamedTuple
@@ -280,15 +280,17 @@ class Contention:
             return f"{self.start.date()} {self.start:%H:%M}-{end}"
         return f"{self.start:%Y-%m-%d %H:%M}..{self.end:%Y-%m-%d %H:%M}"
 
-    def describe(self) -> str:
-        return _("'{resource}' is promised {peak} at once but has {capacity}, on {when}: {promises}").format(
+    def describe(self, gettext: Callable[[str], str] | None = None) -> str:
+        """The finding's sentence; ``gettext`` is the catalogue's, looked up once by a caller describing thousands."""
+        t = gettext or _
+        promise = t("{source} ({party}, {slot})")
+        return t("'{resource}' is promised {peak} at once but has {capacity}, on {when}: {promises}").format(
             resource=self.resource,
             peak=self.peak,
             capacity=self.capacity,
             when=self.when(),
             promises="; ".join(
-                _("{source} ({party}, {slot})").format(source=c.source, party=c.who, slot=c.slot.text())
-                for c in self.commitments
+                promise.format(source=c.source, party=c.who, slot=c.slot.text()) for c in self.commitments
             ),
         )
 

@@ -283,6 +283,7 @@ class DutySpec(Strict):
     title_zh: str | None = None
     category: str | None = None
     due: dt.date | None = None
+    exclusive: bool = False  # one R at a time (multiple-responsible)
     assignments: list[AssignmentSpec] = Field(default_factory=list)
 
 

@@ -8,6 +8,7 @@ overload_min = 10         # ... counted only in projects with at least this many
 expiry_warning_days = 30  # agreements ending within this many days
 no_meeting_days = 90      # a project in progress without a joint meeting for longer than this
 silent_days = 60          # a party with duties nobody has been in touch with for longer than this
+similar_duties = 0.8      # two duties whose titles are this alike (0..1, Dice of words / characters) look the same
 
 [concerns]
 escalate_to = "tianhe-district"           # the last rung of the escalation ladder (a stakeholder key)
@@ -50,6 +51,7 @@ class CheckConfig:
     no_meeting_days: int = 90
     silent_days: int = 60
     obligation_grace_days: int = 14
+    similar_duties: float = 0.8
     concerns: ConcernConfig = field(default_factory=ConcernConfig)
 
 
@@ -100,10 +102,10 @@ def load_config(root: Path) -> CheckConfig:
                     path=path, name=name, kind=kind, value=repr(value)
                 )
             )
-        if name == "overload_share" and not 0 < value <= 1:
+        if name in ("overload_share", "similar_duties") and not 0 < value <= 1:
             raise InvalidInput(
-                _("{path}: check.overload_share must be above 0 and at most 1 (got {value})").format(
-                    path=path, value=value
+                _("{path}: check.{name} must be above 0 and at most 1 (got {value})").format(
+                    path=path, name=name, value=value
                 )
             )
         if value < 0:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from gettext import NullTranslations
+from typing import TYPE_CHECKING
 
 from coordkit.checks.config import CheckConfig
 from coordkit.checks.snapshot import DutyRow, Effective, ProjectRow, Snapshot, intersect
@@ -22,6 +23,9 @@ from coordkit.dates import FIRST_DAY, OPEN_END, OPEN_START, add_days, covers, da
 from coordkit.domain.agreements import AgreementDoc, in_force
 from coordkit.i18n import _, ngettext
 from coordkit.proof import PROOF_RULES, Problem, verify_all
+
+if TYPE_CHECKING:
+    from coordkit.slots import Commitment, Contention
 
 
 @dataclass(frozen=True)
@@ -318,6 +322,119 @@ def multiple_accountable(ctx: Context) -> Iterator[Finding]:
                 )
 
 
+def multiple_responsible(ctx: Context) -> Iterator[Finding]:
+    """Exclusive duties (one R at a time: the keys of the square) with two R at once, directly or through roles."""
+    for duty_id, items in by_duty(ctx, "R").items():
+        duty = ctx.snapshot.duty_index[duty_id]
+        if len(items) < 2 or not duty.exclusive:
+            continue
+        project = _project(ctx, duty)
+        items = sorted(items, key=lambda i: (i.party, i.start or OPEN_START, i.role or ""))
+        for index, first in enumerate(items):
+            for second in items[index + 1 :]:
+                if first.party == second.party:
+                    continue
+                both = intersect(first.start, first.end, second.start, second.end)
+                if both is None:
+                    continue
+                if ctx.explicit_on:
+                    if not covers(both[0], both[1], ctx.on):
+                        continue
+                    when = _("on {day}").format(day=ctx.on)
+                else:
+                    clipped = intersect(both[0], both[1], project.start, project.end)
+                    if clipped is None:
+                        continue
+                    both, when = clipped, period(*clipped)
+                yield Finding(
+                    "multiple-responsible",
+                    "error",
+                    project.key,
+                    duty.key,
+                    _(
+                        "exclusive duty '{duty}' has two responsible (R) parties at once: {first} and {second} {when}"
+                    ).format(duty=duty.key, first=_route(first), second=_route(second), when=when),
+                    _responsible_hint(duty, project, first, second, both),
+                )
+
+
+def _responsible_hint(
+    duty: DutyRow, project: ProjectRow, first: Effective, second: Effective, both: tuple[str | None, str | None]
+) -> str:
+    """Keep one R for the overlap: what an agreement gives stands; else the later arrangement stays."""
+    if first.agreement and second.agreement:
+        return _("amend one agreement so that one party does it at a time: {command}").format(
+            command=f"coord agreement amend {_agreement_key(second)}"
+        )
+    if first.agreement or second.agreement:
+        yielding = second if first.agreement else first
+    else:
+        yielding = min((first, second), key=lambda i: (i.start or OPEN_START, i.role is None, i.party))
+    who = f"role:{yielding.role}" if yielding.role else yielding.party
+    return _("keep one R, or make the duty shared (coord duty edit {duty} --shared): {command}").format(
+        duty=duty.key,
+        command=f"coord duty unassign {duty.key} {who} --as R{window_flags(*both)} --project {project.key}",
+    )
+
+
+def similar_duties(ctx: Context) -> Iterator[Finding]:
+    """Two duties of a project whose titles name the same work (``checks.similarity``), carried (R or A) by
+    different parties: the same work done twice under two names, or nobody sure whose it is."""
+    from coordkit.checks.similarity import TitleRow, similar_pairs
+
+    projects = ctx.snapshot.projects
+    titles = [TitleRow(d.id, projects[d.project_id].key, d.title, d.title_zh) for d in ctx.snapshot.duties]
+    on = ctx.on
+
+    def carriers(duty_id: int) -> set[str]:
+        """Who holds R or A: on the date checked with --on, else at any time."""
+        return {
+            item.party
+            for item in ctx.held.get(duty_id, ())
+            if item.letter in ("R", "A")
+            and (not ctx.explicit_on or (item.start or OPEN_START) <= on <= (item.end or OPEN_END))
+        }
+
+    pairs = similar_pairs(titles, threshold=ctx.config.similar_duties)
+    backed = (
+        {(doc["project"], ob["duty"]): doc["key"] for doc in ctx.snapshot.agreements for ob in doc["obligations"]}
+        if pairs
+        else {}
+    )
+    duties = ctx.snapshot.duty_index
+    for pair in pairs:
+        first, second = duties[pair.first.id], duties[pair.second.id]
+        ours, theirs = carriers(first.id), carriers(second.id)
+        if not ours or not theirs or ours == theirs:
+            continue
+        project = pair.project
+        keep, other = first, second
+        if (project, other.key) in backed:
+            keep, other = other, keep
+        if (project, other.key) in backed:
+            hint = _("both are named by agreements: amend one to name the other's duty: {command}").format(
+                command=f"coord agreement amend {backed[(project, other.key)]}"
+            )
+        else:
+            hint = _("merge them, or make their titles say how the work differs: {command}").format(
+                command=f"coord duty merge {keep.key} {other.key} --project {project}"
+            )
+        yield Finding(
+            "similar-duties",
+            "warning",
+            project,
+            first.key,
+            _("duties '{first}' and '{second}' may be one: {alike}; carried by {ours} and by {theirs}").format(
+                first=first.key,
+                second=second.key,
+                alike=pair.describe(),
+                ours=", ".join(f"'{p}'" for p in sorted(ours)),
+                theirs=", ".join(f"'{p}'" for p in sorted(theirs)),
+            ),
+            hint,
+        )
+
+
 def no_responsible(ctx: Context) -> Iterator[Finding]:
     responsible = by_duty(ctx, "R")
     accountable = by_duty(ctx, "A")
@@ -595,6 +712,7 @@ def uncovered_duty(ctx: Context) -> Iterator[Finding]:
 RULES: dict[str, tuple[str, Rule]] = {
     "no-accountable": ("error", no_accountable),
     "multiple-accountable": ("error", multiple_accountable),
+    "multiple-responsible": ("error", multiple_responsible),
     "no-responsible": ("warning", no_responsible),
     "overloaded-stakeholder": ("warning", overloaded_stakeholder),
     "no-contact-channel": ("warning", no_contact_channel),
@@ -906,5 +1024,162 @@ RULES.update(
         "overdue-concern": ("warning", overdue_concern),
         "no-joint-meeting": ("warning", no_joint_meeting),
         "silent-party": ("warning", silent_party),
+        "similar-duties": ("warning", similar_duties),
+    }
+)
+
+
+# ------------------------------------------------------------------ shared resources and budgets (issue 19)
+
+
+def _committing(ctx: Context) -> list[AgreementDoc]:
+    """Signed versions (not superseded, not terminated): their resources are promised for their term."""
+    return [doc for doc in ctx.snapshot.agreements if doc["status"] == "signed"]
+
+
+def _horizon(ctx: Context) -> tuple[dt.date, dt.date]:
+    """The days a check looks at for resources: the date checked with --on; else the projects' dates (a year on
+    from the date checked where a project has no end)."""
+    on = dt.date.fromisoformat(ctx.on)
+    if ctx.explicit_on:
+        return on, on
+    projects = list(ctx.snapshot.projects.values())
+    starts = [dt.date.fromisoformat(p.start) for p in projects if p.start]
+    ends = [dt.date.fromisoformat(p.end) for p in projects if p.end]
+    first = min([*starts, on])
+    last = max(ends) if ends and len(ends) == len(projects) else on + dt.timedelta(days=365)
+    return first, max(last, on)
+
+
+def resource_commitments(ctx: Context) -> tuple[list[Commitment], dict[str, str], dict[str, str]]:
+    """Every use of a registered resource with a slot: agreements' resources for their term, duties' uses by
+    their R (for the project's dates); the project of each source, and the duty key of each duty's source."""
+    from coordkit.slots import Commitment, parse_slot
+
+    registered = ctx.snapshot.resources
+    found: list[Commitment] = []
+    project_of: dict[str, str] = {}
+    booked_by: dict[str, str] = {}
+    for doc in _committing(ctx):
+        end = doc["terminated_on"] or doc["expires"]
+        within = (_day(doc["effective"]), _day(end))
+        for res in doc["resources"]:
+            if res["resource"] in registered and res["when"]:
+                source = _subject(doc)
+                project_of[source] = doc["project"]
+                found.append(Commitment(res["resource"], res["party"], source, parse_slot(res["when"]), within))
+    doers: dict[int, set[str]] = defaultdict(set)
+    for item in ctx.snapshot.effective:
+        if item.letter == "R":
+            doers[item.duty_id].add(item.party)
+    duty_source = _("duty {key}")
+    for duty in ctx.snapshot.duties:
+        project = ctx.snapshot.projects[duty.project_id]
+        for resource, slot, units in duty.uses:
+            source = duty_source.format(key=duty.key)
+            project_of[source] = project.key
+            booked_by[source] = duty.key
+            who = ", ".join(sorted(doers.get(duty.id, ()))) or "?"
+            within = (_day(project.start), _day(project.end))
+            found.append(Commitment(resource, who, source, parse_slot(slot), within, units))
+    return found, project_of, booked_by
+
+
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def contended_resource(ctx: Context) -> Iterator[Finding]:
+    """A registered resource promised beyond its capacity at one time: the square lent to the market and to a
+    festival on the same Saturday. A recurring slot that meets another on one date only is reported for that date."""
+    from coordkit.slots import contentions
+
+    t = _catalogue()
+    release = t.gettext(
+        "agree at the joint meeting who gives way on {when}; then release one booking (and book another time "
+        "with coord duty use): {command}"
+    )
+    amend = t.gettext("agree at the joint meeting who gives way on {when}; then amend one agreement: {command}")
+    commitments, project_of, booked_by = resource_commitments(ctx)
+    horizon = _horizon(ctx)
+    by_resource: dict[str, list[Commitment]] = defaultdict(list)
+    for commitment in commitments:
+        by_resource[commitment.resource].append(commitment)
+    for key, found in sorted(by_resource.items()):
+        resource = ctx.snapshot.resources[key]
+        for contention in contentions(found, capacity=resource.capacity, horizon=horizon):
+            yield Finding(
+                "contended-resource",
+                "error",
+                project_of.get(contention.commitments[0].source),
+                key,
+                contention.describe(t.gettext),
+                _contention_hint(contention, booked_by, release, amend),
+            )
+
+
+def _contention_hint(contention: Contention, booked_by: dict[str, str], release: str, amend: str) -> str:
+    """Release a duty's one-off booking before a recurring one (the festival moves, not the monthly market);
+    between agreements only, amend one of them."""
+    booked = [c for c in contention.commitments if c.source in booked_by]
+    if not booked:
+        return amend.format(
+            when=contention.when(), command=f"coord agreement amend {contention.commitments[-1].source.split(' ')[0]}"
+        )
+    chosen = min(booked, key=lambda c: (c.slot.recurring, -contention.commitments.index(c)))
+    duty = booked_by[chosen.source]
+    return release.format(
+        when=contention.when(),
+        command=f"coord duty release {duty} {chosen.resource} --when {shlex.quote(chosen.slot.text())}",
+    )
+
+
+def overcommitted_budget(ctx: Context) -> Iterator[Finding]:
+    """A party's promises of a funds resource across agreements in force in the budget year (the calendar year of
+    the date checked) that add up to more than the resource's budget; exactly the budget is fine."""
+    from decimal import Decimal
+
+    from coordkit.amounts import unit_of
+    from coordkit.budgets import FundsCommitment, overcommitted
+
+    on = dt.date.fromisoformat(ctx.on)
+    year = (dt.date(on.year, 1, 1), dt.date(on.year, 12, 31))
+    grouped: dict[tuple[str, str], list[FundsCommitment]] = defaultdict(list)
+    projects: dict[tuple[str, str], str] = {}
+    for doc in _committing(ctx):
+        if not intersect(doc["effective"], doc["terminated_on"] or doc["expires"], *map(str, year)):
+            continue
+        for res in doc["resources"]:
+            row = ctx.snapshot.resources.get(res["resource"] or "")
+            if row is None or row.budget is None or res["amount"] is None:
+                continue
+            if unit_of(res["unit"] or "") != (row.unit or ""):
+                continue
+            term = (_day(doc["effective"]), _day(doc["terminated_on"] or doc["expires"]))
+            group = (row.key, res["party"])
+            projects.setdefault(group, doc["project"])
+            grouped[group].append(
+                FundsCommitment(res["party"], _subject(doc), Decimal(res["amount"]), term, row.key, row.unit or "")
+            )
+    for (key, party), found in sorted(grouped.items()):
+        row = ctx.snapshot.resources[key]
+        over = overcommitted(found, budget=Decimal(row.budget or "0"), period=year)
+        if over is not None:
+            yield Finding(
+                "overcommitted-budget",
+                "error",
+                projects[(key, party)],
+                key,
+                over.describe(),
+                _("amend one agreement to promise less, or record a larger budget for '{resource}'").format(
+                    resource=key
+                ),
+            )
+
+
+RULES.update(
+    {
+        "contended-resource": ("error", contended_resource),
+        "overcommitted-budget": ("error", overcommitted_budget),
     }
 )

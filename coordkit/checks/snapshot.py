@@ -7,6 +7,7 @@ the window in which both the assignment and the holding are valid.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -34,6 +35,9 @@ class DutyRow(NamedTuple):
     key: str
     title: str
     category: str | None
+    title_zh: str | None = None
+    exclusive: bool = False  # one R at a time
+    uses: tuple[tuple[str, str, int], ...] = ()  # registered resources it uses: (resource, slot text, units)
 
 
 class Effective(NamedTuple):
@@ -63,6 +67,17 @@ class PartyRow(NamedTuple):
     name: str
     active: bool
     contacts: int
+
+
+class ResourceRow(NamedTuple):
+    """A registered shared resource: how many can use it at once, and for funds the budget (a decimal text)."""
+
+    key: str
+    name: str
+    capacity: int
+    owner: str | None = None
+    budget: str | None = None
+    unit: str | None = None
 
 
 class MeetingRow(NamedTuple):
@@ -118,6 +133,7 @@ class Snapshot:
     minutes: list[Meeting] = field(default_factory=list)  # signed-off minutes, to check against their hash
     # the newest fulfilment report of each occurrence: (agreement, version, obligation, due date) -> status
     fulfilment: dict[tuple[str, int, int, str], str] = field(default_factory=dict)
+    resources: dict[str, ResourceRow] = field(default_factory=dict)  # registered shared resources by key
 
     @cached_property
     def duty_index(self) -> dict[int, DutyRow]:
@@ -148,11 +164,19 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None, workspace: Path 
             params,
         )
     }
+    uses: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
+    for did, rkey, slot, units in tuples(
+        conn,
+        "SELECT u.duty_id, r.key, u.slot, u.units FROM duty_resource u JOIN resource r ON r.id = u.resource_id "
+        f"JOIN duty d ON d.id = u.duty_id{only} ORDER BY u.duty_id, u.position, u.id",
+        params,
+    ):
+        uses[did].append((rkey, slot, int(units)))
     duties = [
-        DutyRow(*row)
-        for row in tuples(
+        DutyRow(did, pid, key, title, category, title_zh, bool(exclusive), tuple(uses.get(did, ())))
+        for did, pid, key, title, category, title_zh, exclusive in tuples(
             conn,
-            f"SELECT d.id, d.project_id, d.key, d.title, d.category FROM duty d{only} "
+            f"SELECT d.id, d.project_id, d.key, d.title, d.category, d.title_zh, d.exclusive FROM duty d{only} "
             "ORDER BY d.project_id, coalesce(d.category, ''), d.key",
             params,
         )
@@ -216,6 +240,14 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None, workspace: Path 
         proof = load_proof(conn, workspace)
     snapshot = Snapshot(projects, duties, effective, role_assignments, parties, roles, agreements, proof)
     _load_follow_up(conn, snapshot, project_id)
+    snapshot.resources = {
+        key: ResourceRow(key, name, int(capacity), owner, budget, unit)
+        for key, name, capacity, owner, budget, unit in tuples(
+            conn,
+            "SELECT r.key, r.name, r.capacity, s.key, r.budget, r.unit FROM resource r "
+            "LEFT JOIN stakeholder s ON s.id = r.owner_id ORDER BY r.key",
+        )
+    }
     return snapshot
 
 

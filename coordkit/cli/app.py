@@ -32,6 +32,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
         "Roles in a project (funder, service provider, venue host) and their holders.",
     ),
     "duty": ("coordkit.cli.duty", "app", "Duties (one responsibility each) and their RACI assignments."),
+    "resource": (
+        "coordkit.cli.resource",
+        "app",
+        "Shared resources (the square, rooms, funds) and who uses them when.",
+    ),
     "agreement": (
         "coordkit.cli.agreement",
         "app",

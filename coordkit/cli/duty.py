@@ -83,6 +83,9 @@ def add(
     a: AOpt = None,
     c: COpt = None,
     i: IOpt = None,
+    exclusive: Annotated[
+        bool, typer.Option("--exclusive", help="One R at a time, such as holding the keys of the square.")
+    ] = False,
     project: ProjectOpt = None,
 ) -> None:
     """Add a duty to a project, with its RACI letters if you like.
@@ -107,6 +110,7 @@ def add(
             due=due,
             project=project,
             parties=parties,
+            exclusive=exclusive,
         )
     say(_("Added duty '{key}'.").format(key=key))
 
@@ -161,9 +165,13 @@ def edit(
     title_zh: Annotated[str | None, typer.Option("--title-zh", help="New Chinese title ('' clears).")] = None,
     category: Annotated[str | None, typer.Option("--category", help="New category ('' clears).")] = None,
     due: Annotated[str | None, typer.Option("--due", help="New due date ('' clears).")] = None,
+    exclusive: Annotated[
+        bool | None,
+        typer.Option("--exclusive/--shared", help="One R at a time, or any number of R.", show_default=False),
+    ] = None,
     project: ProjectOpt = None,
 ) -> None:
-    """Change a duty's title, category or due date.
+    """Change a duty's title, category, due date or exclusivity.
 
     \b
     Example:
@@ -172,7 +180,16 @@ def edit(
     from coordkit.services.duties import edit_duty
 
     with writing() as conn:
-        edit_duty(conn, key=key, project=project, title=title, title_zh=title_zh, category=category, due=due)
+        edit_duty(
+            conn,
+            key=key,
+            project=project,
+            title=title,
+            title_zh=title_zh,
+            category=category,
+            due=due,
+            exclusive=exclusive,
+        )
     say(f"Changed duty '{key}'.")
 
 
@@ -247,3 +264,65 @@ def unassign(
             conn, duty=duty, party=party, letter=letter, project=project, valid_from=valid_from, valid_to=valid_to
         )
     say(_("Removed the assignment(s) of '{party}' to duty '{duty}'.").format(party=party, duty=duty))
+
+
+@app.command("merge")
+def merge(
+    keep: Annotated[str, typer.Argument(help="The duty that stays.", autocompletion=complete("duty"))],
+    other: Annotated[str, typer.Argument(help="The duty folded into it.", autocompletion=complete("duty"))],
+    project: ProjectOpt = None,
+) -> None:
+    """Merge a duplicate duty into another; its old key still resolves.
+
+    \b
+    Example:
+      coord duty merge brand-publicity project-publicity
+    """
+    from coordkit.services.duties import merge_duties
+
+    with writing() as conn:
+        merge_duties(conn, keep=keep, other=other, project=project)
+    say(_("Merged duty '{other}' into '{keep}'; '{other}' now names '{keep}'.").format(other=other, keep=keep))
+
+
+@app.command("use")
+def use(
+    duty: DutyArg,
+    resource: Annotated[str, typer.Argument(help="A registered resource's key.", autocompletion=complete("resource"))],
+    when: Annotated[
+        str, typer.Option("--when", help="When: 2024-06-08, 2024-06-08 09:00-12:00, monthly second sat 09:00-17:00.")
+    ],
+    units: Annotated[int, typer.Option("--units", help="How much of its capacity it takes.")] = 1,
+    project: ProjectOpt = None,
+) -> None:
+    """Record that a duty uses a shared resource, and when.
+
+    \b
+    Example:
+      coord duty use heritage-festival square --when "2024-06-08..2024-06-09"
+    """
+    from coordkit.services.resources import use_resource
+
+    with writing() as conn:
+        use_resource(conn, duty=duty, resource=resource, when=when, units=units, project=project)
+    say(_("Duty '{duty}' uses '{resource}' ({when}).").format(duty=duty, resource=resource, when=when))
+
+
+@app.command("release")
+def release(
+    duty: DutyArg,
+    resource: Annotated[str, typer.Argument(help="A registered resource's key.", autocompletion=complete("resource"))],
+    when: Annotated[str | None, typer.Option("--when", help="Only the booking at this slot.")] = None,
+    project: ProjectOpt = None,
+) -> None:
+    """Take back a duty's booking of a shared resource.
+
+    \b
+    Example:
+      coord duty release heritage-festival square
+    """
+    from coordkit.services.resources import release_resource
+
+    with writing() as conn:
+        release_resource(conn, duty=duty, resource=resource, when=when, project=project)
+    say(_("Duty '{duty}' no longer uses '{resource}'.").format(duty=duty, resource=resource))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import NamedTuple, TypedDict
+from typing import NamedTuple, NotRequired, TypedDict
 
 from coordkit.dates import overlaps
 from coordkit.domain.values import at, check_choice, check_slug, check_text, check_window, iso_text, optional_text
@@ -28,7 +28,17 @@ Assignment = TypedDict(
 )
 
 
+class Use(TypedDict):
+    """A duty's use of a registered resource: which, when (a slot's canonical text), how many units."""
+
+    resource: str
+    when: str
+    units: int
+
+
 class Duty(TypedDict):
+    """A duty; ``exclusive``, ``uses`` and ``aliases`` appear only when set, so older outputs read the same."""
+
     project: str
     key: str
     title: str
@@ -36,6 +46,9 @@ class Duty(TypedDict):
     category: str | None
     due: str | None
     assignments: list[Assignment]
+    exclusive: NotRequired[bool]  # one R at a time
+    uses: NotRequired[list[Use]]  # registered resources it uses
+    aliases: NotRequired[list[str]]  # old keys of duties merged into it
 
 
 class DutyFields(TypedDict):

@@ -28,7 +28,7 @@ LEGEND = {
     AGREEMENT_MARK: "from a signed agreement",
     MEETING_MARK: "from a joint meeting's decision (until the action's due date)",
 }
-DUTY_RULES = ("no-accountable", "multiple-accountable", "no-responsible")
+DUTY_RULES = ("no-accountable", "multiple-accountable", "multiple-responsible", "no-responsible")
 
 
 def check_date(on: str | None) -> tuple[str, bool]:

@@ -65,6 +65,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
         loaded = load([example])
         with store.write() as conn:
             apply(conn, loaded=loaded, workspace=directory)
+            plant_overlaps(conn)
         _write(directory / "liede-renjia.yaml", example.read_text(encoding="utf-8"))
         _evidence(directory)
         with store.read() as conn:
@@ -118,6 +119,44 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
             result.made.append((label, out / name))
     result.notes.extend(skipped.notes())
     return result
+
+
+def plant_overlaps(conn: Any) -> None:
+    """Overlaps in substance the paper describes (section 3.4), for ``coord check`` to find: the square lent for the
+    market on its second Saturday and for a heritage festival that weekend (14-15 September 2024), and the brand
+    publicity duty again under another name, in English and Chinese, carried by the party committee."""
+    from coordkit.services.duties import add_duty, assign_duty
+    from coordkit.services.resources import add_resource, use_resource
+
+    add_resource(conn, key="square", name="Liede Square", name_zh="猎德广场", capacity=1, owner="liede-property")
+    use_resource(conn, duty="market-venue", resource="square", when="monthly second sat 09:00-17:00", project=PROJECT)
+    add_duty(
+        conn,
+        key="heritage-festival",
+        title="Hold the heritage festival on the square",
+        title_zh="在猎德广场举办非遗文化节",
+        category="heritage",
+        project=PROJECT,
+    )
+    for duty, party, letter in (
+        ("heritage-festival", "liede-craftsmen", "R"),
+        ("heritage-festival", "liede-property", "A"),
+        ("project-publicity", "liede-party-committee", "R,A"),
+    ):
+        if duty == "project-publicity":
+            add_duty(
+                conn,
+                key=duty,
+                title="Brand publicity for the district project",
+                title_zh="品牌项目宣传",
+                category="governance",
+                project=PROJECT,
+            )
+        # for the project's year only: after it, neither is anybody's and the duplicate says nothing
+        assign_duty(
+            conn, duty=duty, party=party, letter=letter, project=PROJECT, valid_from="2024-01-01", valid_to="2024-12-31"
+        )
+    use_resource(conn, duty="heritage-festival", resource="square", when="2024-09-14..2024-09-15", project=PROJECT)
 
 
 def _pdf(html: str, lang: str, workspace: Path) -> bytes:

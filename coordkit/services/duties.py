@@ -12,14 +12,16 @@ from coordkit.domain.duties import (
     Duty,
     DutyFields,
     Letter,
+    Use,
     check_duty,
     check_letter,
     check_letters,
     party_of,
 )
 from coordkit.errors import AlreadyExists, InvalidInput, NotFound, Refused
+from coordkit.i18n import _
 from coordkit.storage import events
-from coordkit.storage.lookup import exists, lookup_id, resolve_project
+from coordkit.storage.lookup import exists, lookup_id, resolve_duty, resolve_project
 from coordkit.storage.sql import Conn, column, execute, executemany, in_list, rows, scalar
 from coordkit.vocab import LETTERS
 
@@ -66,14 +68,17 @@ def list_duties(
         where.append("category = :category")
     found = rows(
         conn,
-        "SELECT id, key, title, title_zh, category, due_on FROM duty WHERE "
+        "SELECT id, key, title, title_zh, category, due_on, exclusive FROM duty WHERE "
         + " AND ".join(where)
         + " ORDER BY coalesce(category, ''), key",
         params,
     )
-    assigned = assignments_of(conn, pid, [r.id for r in found] if key else None)
-    return [
-        {
+    ids = [r.id for r in found] if key else None
+    assigned = assignments_of(conn, pid, ids)
+    uses, aliases = uses_of(conn, pid, ids), aliases_of(conn, pid, ids)
+    duties: list[Duty] = []
+    for r in found:
+        duty: Duty = {
             "project": pkey,
             "key": r.key,
             "title": r.title,
@@ -82,13 +87,47 @@ def list_duties(
             "due": iso(r.due_on),
             "assignments": assigned.get(r.id, []),
         }
-        for r in found
-    ]
+        if r.exclusive:
+            duty["exclusive"] = True
+        if r.id in uses:
+            duty["uses"] = uses[r.id]
+        if r.id in aliases:
+            duty["aliases"] = aliases[r.id]
+        duties.append(duty)
+    return duties
+
+
+def uses_of(conn: Conn, pid: int, duty_ids: list[int] | None) -> dict[int, list[Use]]:
+    """The registered resources each duty uses, in the order they were added."""
+    params: dict[str, Any] = {"pid": pid}
+    only = " AND d.id IN " + in_list("duty", duty_ids, params) if duty_ids is not None else ""
+    found: dict[int, list[Use]] = defaultdict(list)
+    for row in rows(
+        conn,
+        "SELECT u.duty_id, r.key, u.slot, u.units FROM duty_resource u JOIN duty d ON d.id = u.duty_id "
+        f"JOIN resource r ON r.id = u.resource_id WHERE d.project_id = :pid{only} ORDER BY u.duty_id, u.position, u.id",
+        params,
+    ):
+        found[row.duty_id].append({"resource": row.key, "when": row.slot, "units": int(row.units)})
+    return found
+
+
+def aliases_of(conn: Conn, pid: int, duty_ids: list[int] | None) -> dict[int, list[str]]:
+    """The old keys of the duties merged into each duty."""
+    params: dict[str, Any] = {"pid": pid}
+    only = " AND duty_id IN " + in_list("duty", duty_ids, params) if duty_ids is not None else ""
+    found: dict[int, list[str]] = defaultdict(list)
+    for duty_id, key in rows(
+        conn, f"SELECT duty_id, key FROM duty_alias WHERE project_id = :pid{only} ORDER BY key", params
+    ):
+        found[duty_id].append(key)
+    return found
 
 
 def get_duty(conn: Conn, *, key: str, project: str | None = None) -> Duty:
+    """One duty; the old key of a merged duty gives the duty it was merged into."""
     pid, pkey = resolve_project(conn, project)
-    lookup_id(conn, "duty", key, "duty", project_id=pid, scope=f"project '{pkey}'")
+    _did, key = resolve_duty(conn, key, pid, f"project '{pkey}'")
     return list_duties(conn, project=pkey, key=key)[0]
 
 
@@ -129,6 +168,7 @@ def add_duty(
     category: str | None = None,
     due: str | None = None,
     parties: Mapping[str, Sequence[str]] | None = None,
+    exclusive: bool = False,
 ) -> Duty:
     """Add a duty, with its letters when ``parties`` gives them ({'R': ['liede-sw'], 'C': ['a', 'role:host']}):
     one command and one event for what took five."""
@@ -136,7 +176,10 @@ def add_duty(
     fields = check_duty(key=key, title=title, title_zh=title_zh, category=category, due=parse_date(due, "--due"))
     if exists(conn, "duty", key, pid):
         raise AlreadyExists(f"duty '{key}' already exists in project '{pkey}'")
+    check_not_alias(conn, key, pid)
     write_duties(conn, pid, [fields], new=True)
+    if exclusive:
+        set_exclusive(conn, pid, key, True)
     given = [(check_letter(letter), party) for letter, named in (parties or {}).items() for party in named]
     if given:
         did = lookup_id(conn, "duty", key, "duty", project_id=pid, scope=f"project '{pkey}'")
@@ -153,6 +196,29 @@ def add_duty(
     return after
 
 
+def check_not_alias(conn: Conn, key: str, pid: int) -> None:
+    """A new duty may not take the old key of a merged duty: references to that key mean the other duty."""
+    merged = scalar(
+        conn,
+        "SELECT d.key FROM duty_alias a JOIN duty d ON d.id = a.duty_id WHERE a.key = :k AND a.project_id = :p",
+        {"k": key, "p": pid},
+    )
+    if merged is not None:
+        raise AlreadyExists(
+            _("'{key}' is the old key of duty '{duty}', which it was merged into; choose another key").format(
+                key=key, duty=merged
+            )
+        )
+
+
+def set_exclusive(conn: Conn, pid: int, key: str, exclusive: bool) -> None:
+    execute(
+        conn,
+        "UPDATE duty SET exclusive = :x WHERE project_id = :p AND key = :k",
+        {"x": exclusive, "p": pid, "k": key},
+    )
+
+
 def edit_duty(
     conn: Conn,
     *,
@@ -162,10 +228,11 @@ def edit_duty(
     title_zh: str | None = None,
     category: str | None = None,
     due: str | None = None,
+    exclusive: bool | None = None,
 ) -> Duty:
     """Change the fields given (None leaves a field; '' clears an optional one)."""
     pid, pkey = resolve_project(conn, project)
-    lookup_id(conn, "duty", key, "duty", project_id=pid, scope=f"project '{pkey}'")
+    _did, key = resolve_duty(conn, key, pid, f"project '{pkey}'")
     before = get_duty(conn, key=key, project=pkey)
     fields = check_duty(
         key=key,
@@ -175,6 +242,8 @@ def edit_duty(
         due=before["due"] if due is None else parse_date(due, "--due"),
     )
     write_duties(conn, pid, [fields], new=False)
+    if exclusive is not None:
+        set_exclusive(conn, pid, key, exclusive)
     after = get_duty(conn, key=key, project=pkey)
     if after != before:
         events.record(conn, action="duty.edit", entity="duty", key=f"{pkey}/{key}", before=before, after=after)
@@ -183,7 +252,7 @@ def edit_duty(
 
 def remove_duty(conn: Conn, *, key: str, project: str | None = None) -> Duty:
     pid, pkey = resolve_project(conn, project)
-    did = lookup_id(conn, "duty", key, "duty", project_id=pid, scope=f"project '{pkey}'")
+    did, key = resolve_duty(conn, key, pid, f"project '{pkey}'")
     before = get_duty(conn, key=key, project=pkey)
     if before["assignments"]:
         parties = sorted({party_of(a.get("stakeholder"), a.get("role")) for a in before["assignments"]})
@@ -194,6 +263,10 @@ def remove_duty(conn: Conn, *, key: str, project: str | None = None) -> Duty:
     referenced = scalar(conn, "SELECT count(*) FROM agreement_obligation WHERE duty_id = :d", {"d": did})
     if referenced:
         raise Refused(f"duty '{key}' is named by {referenced} agreement obligation(s); it stays in the register")
+    if before.get("aliases") or before.get("uses"):
+        raise Refused(
+            _("duty '{key}' has old keys of merged duties or uses resources; it stays in the register").format(key=key)
+        )
     execute(conn, "DELETE FROM duty WHERE id = :d", {"d": did})
     events.record(conn, action="duty.remove", entity="duty", key=f"{pkey}/{key}", before=before)
     return before
@@ -228,7 +301,7 @@ def assign_duty(
     """Give ``party`` the RACI ``letter`` for ``duty`` (several at once: 'R,A'), open-ended unless a window is given."""
     pid, pkey = resolve_project(conn, project)
     chosen = letter_list(letter)
-    did = lookup_id(conn, "duty", duty, "duty", project_id=pid, scope=f"project '{pkey}'")
+    did, duty = resolve_duty(conn, duty, pid, f"project '{pkey}'")
     sid, rid = resolve_party(conn, party, pid, pkey)
     start, end = iso(parse_date(valid_from, "--from")), iso(parse_date(valid_to, "--to"))
     before = get_duty(conn, key=duty, project=pkey)
@@ -278,7 +351,7 @@ def unassign_duty(
     overlap and keeps the rest of a correct window.
     """
     pid, pkey = resolve_project(conn, project)
-    did = lookup_id(conn, "duty", duty, "duty", project_id=pid, scope=f"project '{pkey}'")
+    did, duty = resolve_duty(conn, duty, pid, f"project '{pkey}'")
     sid, rid = resolve_party(conn, party, pid, pkey)
     chosen = letter_list(letter) if letter else None
     cut_from, cut_to = iso(parse_date(valid_from, "--from")), iso(parse_date(valid_to, "--to"))
@@ -312,4 +385,86 @@ def unassign_duty(
     )
     after = get_duty(conn, key=duty, project=pkey)
     events.record(conn, action="duty.unassign", entity="duty", key=f"{pkey}/{duty}", before=before, after=after)
+    return after
+
+
+def merge_duties(conn: Conn, *, keep: str, other: str, project: str | None = None) -> Duty:
+    """Fold duty ``other`` into ``keep``: its manual letters and resource uses move over (a letter ``keep``
+    already has for the same window is not doubled), ``other`` leaves the register and its key (and any old
+    keys it had) become old keys of ``keep``, so references to them still resolve. An agreement or a meeting
+    that names ``other`` is refused: what was signed or minuted is never re-pointed behind its back."""
+    import datetime as dt
+
+    pid, pkey = resolve_project(conn, project)
+    scope = f"project '{pkey}'"
+    keep_id, keep = resolve_duty(conn, keep, pid, scope)
+    other_id, other = resolve_duty(conn, other, pid, scope)
+    if keep_id == other_id:
+        raise InvalidInput(_("'{keep}' and '{other}' are the same duty").format(keep=keep, other=other))
+    signed = column(
+        conn,
+        "SELECT DISTINCT g.key FROM agreement_obligation o JOIN agreement_version v ON v.id = o.version_id "
+        "JOIN agreement g ON g.id = v.agreement_id WHERE o.duty_id = :d ORDER BY g.key",
+        {"d": other_id},
+    )
+    if signed:
+        raise Refused(
+            _(
+                "duty '{other}' is named by agreement {agreement}; its terms are not re-pointed: "
+                "amend it to name '{keep}' (coord agreement amend {agreement}), or merge the other way"
+            ).format(other=other, agreement=signed[0], keep=keep)
+        )
+    minuted = column(
+        conn,
+        "SELECT DISTINCT m.key FROM meeting_action a JOIN meeting m ON m.id = a.meeting_id WHERE a.duty_id = :d",
+        {"d": other_id},
+    )
+    if minuted:
+        raise Refused(
+            _("duty '{other}' is named by an action of meeting {meeting}; the minutes stay as recorded").format(
+                other=other, meeting=minuted[0]
+            )
+        )
+    before = {"keep": get_duty(conn, key=keep, project=pkey), "other": get_duty(conn, key=other, project=pkey)}
+    held = letters_of(before["keep"]["assignments"])
+    moved: list[Letter] = []
+    for row in rows(
+        conn,
+        "SELECT a.id, a.letter, s.key AS stakeholder, r.key AS role, a.valid_from, a.valid_to FROM assignment a "
+        "LEFT JOIN stakeholder s ON s.id = a.stakeholder_id LEFT JOIN role r ON r.id = a.role_id "
+        "WHERE a.duty_id = :d ORDER BY a.id",
+        {"d": other_id},
+    ):
+        item = Letter(party_of(row.stakeholder, row.role), row.letter, iso(row.valid_from), iso(row.valid_to))
+        if item in held or item in moved:
+            execute(conn, "DELETE FROM assignment WHERE id = :a", {"a": row.id})
+            continue
+        check_letters(keep, [item], held=[*held, *moved])
+        moved.append(item)
+        execute(conn, "UPDATE assignment SET duty_id = :k WHERE id = :a", {"k": keep_id, "a": row.id})
+    last = scalar(conn, "SELECT max(position) FROM duty_resource WHERE duty_id = :k", {"k": keep_id})
+    execute(
+        conn,
+        "UPDATE duty_resource SET duty_id = :k, position = position + :shift WHERE duty_id = :o",
+        {"k": keep_id, "o": other_id, "shift": (last or 0) + 1},
+    )
+    execute(conn, "UPDATE duty_alias SET duty_id = :k WHERE duty_id = :o", {"k": keep_id, "o": other_id})
+    title = scalar(conn, "SELECT title FROM duty WHERE id = :o", {"o": other_id})
+    title_zh = scalar(conn, "SELECT title_zh FROM duty WHERE id = :o", {"o": other_id})
+    execute(conn, "DELETE FROM duty WHERE id = :o", {"o": other_id})
+    execute(
+        conn,
+        "INSERT INTO duty_alias (project_id, key, duty_id, title, title_zh, merged_at) "
+        "VALUES (:p, :key, :k, :t, :z, :at)",
+        {
+            "p": pid,
+            "key": other,
+            "k": keep_id,
+            "t": title,
+            "z": title_zh,
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        },
+    )
+    after = get_duty(conn, key=keep, project=pkey)
+    events.record(conn, action="duty.merge", entity="duty", key=f"{pkey}/{keep}", before=before, after=after)
     return after

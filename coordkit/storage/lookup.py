@@ -12,9 +12,36 @@ def lookup_id(conn: Conn, table: str, key: str, what: str, *, project_id: int | 
     found = scalar(conn, f"SELECT id FROM {table} WHERE {where}", {"key": key, "pid": project_id})
     if found is not None:
         return int(found)
+    if table == "duty" and project_id is not None:
+        merged = scalar(
+            conn,
+            "SELECT duty_id FROM duty_alias WHERE key = :key AND project_id = :pid",
+            {"key": key, "pid": project_id},
+        )
+        if merged is not None:
+            return int(merged)
     keys_where = "WHERE project_id = :pid" if project_id is not None else ""
     keys = column(conn, f"SELECT key FROM {table} {keys_where}", {"pid": project_id})
     raise NotFound(what, key, keys, scope)
+
+
+def resolve_duty(conn: Conn, key: str, project_id: int, scope: str = "") -> tuple[int, str]:
+    """A duty's id and the key it goes by now: ``key`` itself, or, for the old key of a duty merged into
+    another (``coord duty merge``), that other duty's; NotFound with the closest key otherwise."""
+    did = lookup_id(conn, "duty", key, "duty", project_id=project_id, scope=scope)
+    return did, str(scalar(conn, "SELECT key FROM duty WHERE id = :d", {"d": did}))
+
+
+def duty_keys(conn: Conn, project_id: int) -> dict[str, int]:
+    """Every key a project's duties answer to, old keys of merged duties included, with the duty's id."""
+    found = {
+        str(k): int(i)
+        for k, i in rows(conn, "SELECT key, duty_id FROM duty_alias WHERE project_id = :p", {"p": project_id})
+    }
+    found.update(
+        {str(k): int(i) for k, i in rows(conn, "SELECT key, id FROM duty WHERE project_id = :p", {"p": project_id})}
+    )
+    return found
 
 
 def exists(conn: Conn, table: str, key: str, project_id: int | None = None) -> bool:
@@ -57,7 +84,7 @@ def resolve_project(conn: Conn, key: str | None) -> tuple[int, str]:
     raise InvalidInput("which project? pass --project KEY, or set one with 'coord project use KEY'")
 
 
-KEYED = {"stakeholder", "project", "agreement", "duty", "role"}
+KEYED = {"stakeholder", "project", "agreement", "duty", "role", "resource"}
 
 
 def like_prefix(text: str) -> str:

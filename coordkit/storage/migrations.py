@@ -556,12 +556,63 @@ def m007_team_store(conn: Conn) -> None:
     team.migrate(conn)
 
 
+def m006_substance(conn: Conn) -> None:
+    """Overlap in substance (issue 19): exclusive duties, merged duties' old keys, shared resources registered
+    once (capacity, owner, budget) and the duties that use them, with when."""
+    import sqlalchemy as sa
+
+    false = "0" if dialect(conn) == "sqlite" else "false"
+    execute(conn, f"ALTER TABLE duty ADD COLUMN exclusive BOOLEAN NOT NULL DEFAULT {false}")
+    md = sa.MetaData()
+    fk = sa.ForeignKey
+    col = sa.Column
+    text, integer = sa.String, sa.Integer
+    for name in ("project", "stakeholder", "duty"):
+        sa.Table(name, md, col("id", integer(), primary_key=True))
+    alias = sa.Table(
+        "duty_alias",
+        md,
+        col("id", integer(), primary_key=True),
+        col("project_id", integer(), fk("project.id"), nullable=False, index=True),
+        col("key", text(64), nullable=False),
+        col("duty_id", integer(), fk("duty.id"), nullable=False, index=True),
+        col("title", text(), nullable=False),
+        col("title_zh", text()),
+        col("merged_at", text(32), nullable=False),
+        sa.UniqueConstraint("project_id", "key"),
+    )
+    resource = sa.Table(
+        "resource",
+        md,
+        col("id", integer(), primary_key=True),
+        col("key", text(64), nullable=False, unique=True),
+        col("name", text(), nullable=False),
+        col("name_zh", text()),
+        col("capacity", integer(), nullable=False),
+        col("owner_id", integer(), fk("stakeholder.id")),
+        col("budget", text()),
+        col("unit", text()),
+    )
+    used = sa.Table(
+        "duty_resource",
+        md,
+        col("id", integer(), primary_key=True),
+        col("duty_id", integer(), fk("duty.id"), nullable=False, index=True),
+        col("resource_id", integer(), fk("resource.id"), nullable=False, index=True),
+        col("slot", text(), nullable=False),
+        col("units", integer(), nullable=False),
+        col("position", integer(), nullable=False),
+    )
+    create_tables(conn, [alias, resource, used])
+
+
 MIGRATIONS: list[MigrationFn] = [
     m001_initial,
     m002_signable_agreements,
     m003_unique_guards,
     m004_meetings_concerns,
     m005_fulfilment,
+    m006_substance,
     m007_team_store,
 ]
 LATEST = len(MIGRATIONS)

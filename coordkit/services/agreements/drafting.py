@@ -29,8 +29,8 @@ from coordkit.errors import AlreadyExists, InvalidInput, NotFound
 from coordkit.i18n import _
 from coordkit.storage import events
 from coordkit.storage.documents import read_document, version_row
-from coordkit.storage.lookup import lookup_id, resolve_project
-from coordkit.storage.sql import Conn, column, execute, executemany, insert, rows, scalar, tuples
+from coordkit.storage.lookup import duty_keys, lookup_id, resolve_project
+from coordkit.storage.sql import Conn, column, execute, executemany, insert, rows, scalar
 from coordkit.vocab import CLAUSE_KINDS, CLAUSE_SECTIONS
 
 if TYPE_CHECKING:
@@ -226,14 +226,7 @@ def insert_terms(
     parties = party_ids(conn, version.id)
     duties: dict[str, int] = {}
     if any(o.duty for o in obligations):
-        duties = {
-            k: i
-            for i, k in tuples(
-                conn,
-                "SELECT d.id, d.key FROM duty d JOIN project p ON p.id = d.project_id WHERE p.key = :p",
-                {"p": version.project},
-            )
-        }
+        duties = duty_keys(conn, int(scalar(conn, "SELECT id FROM project WHERE key = :p", {"p": version.project})))
 
     def party_id(party: str) -> int:
         if party not in parties:

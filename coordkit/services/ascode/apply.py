@@ -363,6 +363,11 @@ def _apply_duties(conn: Conn, todo: Todo) -> None:
     for (project, new), records in by_project.items():
         write_duties(conn, projects[project], records, new=new)  # type: ignore[arg-type]
     duties = _scoped_ids(conn, "duty")
+    executemany(
+        conn,
+        "UPDATE duty SET exclusive = :x WHERE id = :d",
+        [{"x": bool(d.get("exclusive")), "d": duties[change.key]} for change, d in todo],
+    )
     changed = [duties[change.key] for change, _d in todo if change.action == "change"]
     if changed:
         params: dict[str, Any] = {}

@@ -31,8 +31,10 @@ def project_duties(conn: Conn, pid: int, pkey: str) -> list[dict[str, Any]]:
 
     assigned = assignments_of(conn, pid, None)
     duties = []
-    for did, key, title, title_zh, category, due in tuples(
-        conn, "SELECT id, key, title, title_zh, category, due_on FROM duty WHERE project_id = :p", {"p": pid}
+    for did, key, title, title_zh, category, due, exclusive in tuples(
+        conn,
+        "SELECT id, key, title, title_zh, category, due_on, exclusive FROM duty WHERE project_id = :p",
+        {"p": pid},
     ):
         manual = [
             {"as": a["letter"], "stakeholder": a["stakeholder"], "role": a["role"], "from": a["from"], "to": a["to"]}
@@ -49,6 +51,7 @@ def project_duties(conn: Conn, pid: int, pkey: str) -> list[dict[str, Any]]:
                     "title_zh": title_zh,
                     "category": category,
                     "due": iso(due),
+                    "exclusive": True if exclusive else None,
                     "assignments": manual,
                 },
             )

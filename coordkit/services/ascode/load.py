@@ -205,7 +205,8 @@ def check_item(entity: str, item: dict[str, Any]) -> dict[str, Any]:
                 for a in assignments
             ],
         )
-        return normalise(entity, {"project": item["project"], **duty, "assignments": assignments})
+        exclusive = {"exclusive": True} if item.get("exclusive") else {}
+        return normalise(entity, {"project": item["project"], **duty, **exclusive, "assignments": assignments})
     if entity in ("meetings", "interactions", "concerns"):
         return normalise(entity, check_follow_up_item(entity, item))
     return normalise(entity, check_agreement_item(item))
