@@ -118,3 +118,24 @@ def overlaps(a_from: str | None, a_to: str | None, b_from: str | None, b_to: str
 
 def covers(start: str | None, end: str | None, day: str) -> bool:
     return (start or OPEN_START) <= day <= (end or OPEN_END)
+
+
+def local_time(value: str | dt.datetime | None) -> str:
+    """``2026-11-28T01:07:31.531037Z`` → ``2026-11-28 09:07:31`` in UTC+8: a stored UTC time as people read it.
+
+    Local to the machine (``TZ`` where set), to the second; a time without a
+    zone is taken as UTC, as the store writes them. Text that is no time is
+    returned as it is. JSON and YAML keep the stored UTC ISO form.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    else:
+        moment = value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")

@@ -32,6 +32,8 @@ COLUMNS = [
     ("contacts", "contacts"),
     ("representatives", "representatives"),
 ]
+# In Chinese: the Chinese name (else the English one) first, the English name after it
+COLUMNS_ZH = [("key", "key"), ("display", "name"), ("name", "English name"), *COLUMNS[3:]]
 # What a narrow terminal leaves out first (the rest still shows with --format yaml)
 HIDE_FIRST = ("interests", "representatives", "active", "influence", "interest", "contacts", "kind", "name_zh")
 
@@ -108,7 +110,12 @@ def list_(
     fmt: Annotated[
         RegisterFormat, typer.Option("--format", "-f", help="Output format (html, pdf: the printable register).")
     ] = RegisterFormat.table,
-    lang: Annotated[str, typer.Option("--lang", help="Language of the printable register: en or zh.")] = "en",
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Language of the list and of the printable register: en or zh (default: COORD_LANG)."
+        ),
+    ] = None,
     output: OutputOpt = None,
 ) -> None:
     """List the stakeholders (active ones unless --all), or print the register.
@@ -117,8 +124,15 @@ def list_(
     Example:
       coord stakeholder list --format pdf --lang zh -o register.pdf
     """
+    from coordkit.errors import InvalidInput
+    from coordkit.i18n import language, set_language
     from coordkit.services.stakeholders import list_stakeholders
 
+    if lang is not None:
+        if lang not in ("en", "zh"):
+            raise InvalidInput(f"--lang '{lang}' is not one of: en, zh")
+        set_language(lang)
+    lang = language()
     with store() as opened, opened.read() as conn:
         rows = list_stakeholders(conn, active=None if all_ else True, kind=kind)
         root = opened.root
@@ -126,14 +140,15 @@ def list_(
         import sys
 
         from coordkit.dates import today
-        from coordkit.errors import InvalidInput
         from coordkit.render.documents import render_register
 
-        if lang not in ("en", "zh"):
-            raise InvalidInput(f"--lang '{lang}' is not one of: en, zh")
         if fmt == RegisterFormat.pdf and output is None and sys.stdout.isatty():
             raise InvalidInput("pdf is a binary format: pass -o FILE.pdf")
         write_out(render_register(rows, fmt=fmt.value, lang=lang, today=today().isoformat(), workspace=root), output)
+        return
+    if lang == "zh" and fmt.value in ("table", "csv", "md"):  # the Chinese name first, else the English one
+        flat = [{**row, "display": row["name_zh"] or row["name"]} for row in rows]
+        emit(rows, flat, COLUMNS_ZH, fmt.value, output, title="Stakeholders", hide_first=("name", *HIDE_FIRST))
         return
     emit(rows, rows, COLUMNS, fmt.value, output, title="Stakeholders", hide_first=HIDE_FIRST)
 

@@ -10,6 +10,7 @@ import typer
 from coordkit.cli.context import reading, state
 from coordkit.cli.display import emit, say, write_out
 from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt
+from coordkit.i18n import _
 
 
 def init(
@@ -65,15 +66,20 @@ def log(
         return
     with reading() as conn:
         found = list_events(conn, key=key, limit=limit)
-    rows = [{**event, "change": _change_summary(event["before"], event["after"])} for event in found]
+    from coordkit.dates import local_time
+
+    rows = [
+        {**event, "at": local_time(event["at"]), "change": _change_summary(event["before"], event["after"])}
+        for event in found
+    ]
     columns = [("at", "at"), ("actor", "actor"), ("action", "action"), ("key", "key"), ("change", "change")]
     emit(found, rows, columns, fmt.value, output, title="History")
 
 
 def _change_summary(before: dict | None, after: dict | None) -> str:
     if before is None:
-        return "created"
+        return _("created")
     if after is None:
-        return "removed"
+        return _("removed")
     fields = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-    return "changed " + ", ".join(fields) if fields else "no change"
+    return _("changed {fields}").format(fields=", ".join(fields)) if fields else _("no change")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coordkit.errors import InvalidInput, NotFound
+from coordkit.i18n import _
 from coordkit.storage.sql import Conn, column, execute, rows, scalar
 
 
@@ -53,8 +54,8 @@ def resolve_project(conn: Conn, key: str | None) -> tuple[int, str]:
     if len(found) == 1:
         return int(found[0][0]), str(found[0][1])
     if not found:
-        raise InvalidInput("there is no project yet; add one with 'coord project add KEY --name NAME'")
-    raise InvalidInput("which project? pass --project KEY, or set one with 'coord project use KEY'")
+        raise InvalidInput(_("there is no project yet; add one with 'coord project add KEY --name NAME'"))
+    raise InvalidInput(_("which project? pass --project KEY, or set one with 'coord project use KEY'"))
 
 
 KEYED = {"stakeholder", "project", "agreement", "duty", "role"}

@@ -1,0 +1,112 @@
+"""Chinese first (issue 12): --lang on every command, names in the reader's language, CSV for Excel, local times."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+from pathlib import Path
+
+import pytest
+
+from coordkit.dates import local_time
+from tests.conftest import ok, run_coord
+
+REGISTER = [
+    [
+        "stakeholder",
+        "add",
+        "liede-street",
+        "--name",
+        "Liede Street Office",
+        "--name-zh",
+        "猎德街道办事处",
+        "--kind",
+        "government",
+    ],
+    [
+        "stakeholder",
+        "add",
+        "liede-committee",
+        "--name",
+        "Liede Neighbourhood Committee",
+        "--kind",
+        "neighbourhood-committee",
+    ],
+]
+
+
+@pytest.fixture
+def register(isolated: Path) -> Path:
+    ok("init")
+    for command in REGISTER:
+        ok(*command)
+    return isolated
+
+
+def test_every_command_without_a_lang_of_its_own_takes_lang(register: Path) -> None:
+    shown = run_coord("project", "list", "--lang", "zh")
+    assert shown.exit_code == 0
+    assert shown.stderr == "没有可显示的内容。\n"
+    assert run_coord("project", "list", "--lang", "en").stderr == "Nothing to show.\n"
+    refused = run_coord("duty", "list", "--lang", "zh")
+    assert refused.exit_code == 2
+    assert refused.stderr == "错误：还没有项目；请用“coord project add KEY --name NAME”添加一个\n"
+    assert "--lang [en|zh]" in ok("log", "--help")
+
+
+def test_lang_holds_for_one_run_only(register: Path) -> None:
+    ok("project", "list", "--lang", "zh")
+    assert run_coord("project", "list").stderr == "Nothing to show.\n"
+
+
+def test_the_chinese_register_as_csv_for_excel(register: Path) -> None:
+    ok("stakeholder", "list", "--lang", "zh", "--format", "csv", "-o", "r.csv")
+    raw = (register / "r.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the file as UTF-8
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["键", "名称", "英文名", "类型"]
+    assert [row[:3] for row in rows[1:]] == [
+        ["liede-committee", "Liede Neighbourhood Committee", "Liede Neighbourhood Committee"],
+        ["liede-street", "猎德街道办事处", "Liede Street Office"],
+    ]
+
+
+def test_csv_to_stdout_has_no_bom_and_english_keeps_the_field_names(register: Path) -> None:
+    out = ok("stakeholder", "list", "--format", "csv")
+    assert out.startswith("key,name,name_zh,kind,")
+    ok("stakeholder", "list", "--format", "csv", "-o", "r.csv")
+    assert (register / "r.csv").read_text(encoding="utf-8").startswith("\ufeffkey,name,name_zh,kind,")
+
+
+def test_log_shows_local_time_to_the_second_and_json_keeps_utc(register: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        table = ok("log", "--format", "csv")
+        json_out = ok("log", "--format", "json")
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    at = table.splitlines()[1].split(",")[0]
+    assert len(at) == 19 and at[10] == " "  # 2026-11-28 13:59:28
+    assert '"at": "' in json_out and 'Z"' in json_out.split('"at": "', 1)[1].split(",", 1)[0]
+
+
+def test_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert local_time("2026-11-28T01:07:31.531037Z") == "2026-11-28 09:07:31"
+        assert local_time("2026-11-28T20:00:00+00:00") == "2026-11-29 04:00:00"
+        assert local_time(dt.datetime(2026, 1, 1, 0, 0, 0)) == "2026-01-01 08:00:00"  # no zone: UTC, as stored
+        assert local_time("not a time") == "not a time"
+        assert local_time(None) == ""
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_log_change_words_in_chinese(register: Path) -> None:
+    assert ",新建" in ok("log", "--lang", "zh", "--format", "csv")
