@@ -110,3 +110,77 @@ def test_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_log_change_words_in_chinese(register: Path) -> None:
     assert ",新建" in ok("log", "--lang", "zh", "--format", "csv")
+
+
+@pytest.fixture
+def project(register: Path) -> Path:
+    ok("project", "add", "lr", "--name", "Liede Renjia", "--start", "2024-01-01", "--end", "2024-12-31")
+    ok("duty", "add", "venue", "--title", "Provide the venue", "--title-zh", "提供场地", "--category", "markets")
+    ok("duty", "assign", "venue", "liede-street", "--as", "A")
+    ok("duty", "assign", "venue", "liede-committee", "--as", "R")
+    return register
+
+
+def test_the_matrix_as_xlsx_in_chinese_reads_back_with_chinese_headers_and_names(project: Path) -> None:
+    import openpyxl
+
+    ok("matrix", "--lang", "zh", "--on", "2024-06-01", "--format", "xlsx", "-o", "m.xlsx")
+    book = openpyxl.load_workbook(project / "m.xlsx")
+    assert book.sheetnames == ["职责矩阵", "图例"]
+    sheet = book["职责矩阵"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows == [
+        ["项目", "类别", "职责", "标题", "Liede Neighbourhood Committee", "猎德街道办事处", "检查发现"],
+        ["lr", "markets", "venue", "提供场地", "R", "A", None],
+    ]
+    legend = [[cell.value for cell in row] for row in book["图例"].iter_rows(max_row=2)]
+    assert legend == [["标记", "含义"], ["R", "负责（R）：具体执行"]]
+
+
+def test_the_matrix_in_english_by_names_and_by_keys(project: Path) -> None:
+    by_name = list(csv.reader(io.StringIO(ok("matrix", "--on", "2024-06-01", "-f", "csv"))))
+    assert by_name[0] == [
+        "project",
+        "category",
+        "duty",
+        "title",
+        "Liede Neighbourhood Committee",
+        "Liede Street Office",
+        "findings",
+    ]
+    by_key = list(csv.reader(io.StringIO(ok("matrix", "--on", "2024-06-01", "-f", "csv", "--keys"))))
+    assert by_key[0][4:6] == ["liede-committee", "liede-street"]
+    assert by_key[1] == by_name[1] == ["lr", "markets", "venue", "Provide the venue", "R", "A", ""]
+    table = ok("matrix", "--on", "2024-06-01", "--lang", "zh")
+    assert "职责矩阵 · 全部项目 · 2024-06-01" in table and "  提供场地" in table and "猎德街道办事处" in table
+    assert "  venue" in ok("matrix", "--on", "2024-06-01", "--keys")
+
+
+def test_json_keeps_keys_and_both_names(project: Path) -> None:
+    import json
+
+    data = json.loads(ok("matrix", "--on", "2024-06-01", "--lang", "zh", "-f", "json"))
+    assert data["columns"][1] == {"key": "liede-street", "name": "Liede Street Office", "name_zh": "猎德街道办事处"}
+    assert (data["rows"][0]["duty"], data["rows"][0]["title"], data["rows"][0]["title_zh"]) == (
+        "venue",
+        "Provide the venue",
+        "提供场地",
+    )
+    assert data["legend"]["R"] == "Responsible: does the work"
+
+
+def test_two_parties_of_one_name_are_told_apart_by_key() -> None:
+    from coordkit.render.matrix import party_labels
+
+    columns = [
+        {"key": "a", "name": "Liede merchants", "name_zh": None},
+        {"key": "b", "name": "Liede merchants", "name_zh": None},
+    ]
+    data = {"project": None, "on": "2024-01-01", "by": "stakeholder", "columns": columns, "rows": [], "legend": {}}
+    assert party_labels(data) == ["Liede merchants (a)", "Liede merchants (b)"]  # type: ignore[arg-type]
+
+
+def test_a_chinese_name_breaks_between_characters_in_a_narrow_header() -> None:
+    from coordkit.cli.matrix import abbreviate
+
+    assert abbreviate("猎德非遗传承人与居民骨干", 9) == ["猎德非遗", "传承人与", "居民骨干"]

@@ -64,7 +64,8 @@ def test_the_matrix_fits_and_cuts_no_letter(wide: Workspace, columns: int, monke
     for key, *_rest in PARTIES:  # every party has its column, under its name (never cut to 'lied…')
         assert key not in text
     assert "Liede Street Office" in text.replace("\n", " ") or "Liede Street" in text
-    assert "! market-venue: multiple-accountable" in text
+    assert "! Provide the square (market-venue): multiple-accountable" in text  # the title, and the key to type
+    assert "! market-venue: multiple-accountable" in ok("matrix", "--on", "2024-08-01", "--keys")
 
 
 def test_header_names_are_abbreviated_sensibly() -> None:

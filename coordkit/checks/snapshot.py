@@ -34,6 +34,7 @@ class DutyRow(NamedTuple):
     key: str
     title: str
     category: str | None
+    title_zh: str | None = None
 
 
 class Effective(NamedTuple):
@@ -63,6 +64,7 @@ class PartyRow(NamedTuple):
     name: str
     active: bool
     contacts: int
+    name_zh: str | None = None
 
 
 class MeetingRow(NamedTuple):
@@ -150,7 +152,7 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None, workspace: Path 
         DutyRow(*row)
         for row in tuples(
             conn,
-            f"SELECT d.id, d.project_id, d.key, d.title, d.category FROM duty d{only} "
+            f"SELECT d.id, d.project_id, d.key, d.title, d.category, d.title_zh FROM duty d{only} "
             "ORDER BY d.project_id, coalesce(d.category, ''), d.key",
             params,
         )
@@ -198,11 +200,11 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None, workspace: Path 
             if window is not None:
                 effective.append(Effective(duty_id, holder, letter, window[0], window[1], role, agreement))
     parties = {
-        key: PartyRow(key, name, bool(active), int(contacts))
-        for key, name, active, contacts in tuples(
+        key: PartyRow(key, name, bool(active), int(contacts), name_zh)
+        for key, name, active, contacts, name_zh in tuples(
             conn,
-            "SELECT s.key, s.name, s.active, count(c.id) FROM stakeholder s "
-            "LEFT JOIN contact c ON c.stakeholder_id = s.id GROUP BY s.id, s.key, s.name, s.active",
+            "SELECT s.key, s.name, s.active, count(c.id), s.name_zh FROM stakeholder s "
+            "LEFT JOIN contact c ON c.stakeholder_id = s.id GROUP BY s.id, s.key, s.name, s.active, s.name_zh",
         )
     }
     keys = {p.key for p in projects.values()}

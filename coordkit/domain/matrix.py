@@ -8,6 +8,7 @@ from typing import TypedDict
 class MatrixColumn(TypedDict):
     key: str  # a stakeholder key (or a role key with --by role)
     name: str
+    name_zh: str | None  # the Chinese name (roles have none)
 
 
 class MatrixRow(TypedDict):
@@ -15,6 +16,7 @@ class MatrixRow(TypedDict):
     category: str | None
     duty: str
     title: str
+    title_zh: str | None
     cells: dict[str, str]  # column key -> "R,C*" (only non-empty cells)
     findings: list[str]  # rule names of the duty rules that fire on this row
 

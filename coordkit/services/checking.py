@@ -13,20 +13,21 @@ from coordkit.checks.snapshot import Effective, Snapshot, load_snapshot
 from coordkit.checks.when import day_to_check
 from coordkit.dates import OPEN_END, parse_date, today
 from coordkit.domain.matrix import Matrix, MatrixRow
+from coordkit.i18n import N_
 from coordkit.storage.lookup import project_scope
 from coordkit.storage.sql import Conn
 from coordkit.vocab import LETTER_ORDER
 
 ROLE_MARK, AGREEMENT_MARK = "*", "#"
 MEETING_MARK = "+"
-LEGEND = {
-    "R": "Responsible: does the work",
-    "A": "Accountable: answers for it (exactly one per duty)",
-    "C": "Consulted: asked before",
-    "I": "Informed: told after",
-    ROLE_MARK: "carried through a role",
-    AGREEMENT_MARK: "from a signed agreement",
-    MEETING_MARK: "from a joint meeting's decision (until the action's due date)",
+LEGEND = {  # English in JSON; translated where people read it (the table, XLSX, HTML)
+    "R": N_("Responsible: does the work"),
+    "A": N_("Accountable: answers for it (exactly one per duty)"),
+    "C": N_("Consulted: asked before"),
+    "I": N_("Informed: told after"),
+    ROLE_MARK: N_("carried through a role"),
+    AGREEMENT_MARK: N_("from a signed agreement"),
+    MEETING_MARK: N_("from a joint meeting's decision (until the action's due date)"),
 }
 DUTY_RULES = ("no-accountable", "multiple-accountable", "no-responsible")
 
@@ -98,10 +99,12 @@ def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, projec
         if finding.rule in DUTY_RULES and finding.rule not in flagged[(finding.project, finding.subject)]:
             flagged[(finding.project, finding.subject)].append(finding.rule)
     used = sorted({party for row in cells.values() for party in row})
+    names_zh: dict[str, str | None] = {}
     if by == "role":
         names = {key: name for (_pid, key), name in snapshot.roles.items()}
     else:
         names = {key: snapshot.parties[key].name for key in used if key in snapshot.parties}
+        names_zh = {key: snapshot.parties[key].name_zh for key in used if key in snapshot.parties}
     rows: list[MatrixRow] = []
     for duty in snapshot.duties:
         pkey = snapshot.projects[duty.project_id].key
@@ -112,6 +115,7 @@ def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, projec
                 "category": duty.category,
                 "duty": duty.key,
                 "title": duty.title,
+                "title_zh": duty.title_zh,
                 "cells": row_cells,
                 "findings": flagged.get((pkey, duty.key), []),
             }
@@ -120,7 +124,7 @@ def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, projec
         "project": project,
         "on": on,
         "by": by,
-        "columns": [{"key": key, "name": names.get(key, key)} for key in used],
+        "columns": [{"key": key, "name": names.get(key, key), "name_zh": names_zh.get(key)} for key in used],
         "rows": rows,
         "legend": LEGEND,
     }
