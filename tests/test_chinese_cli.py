@@ -184,3 +184,70 @@ def test_a_chinese_name_breaks_between_characters_in_a_narrow_header() -> None:
     from coordkit.cli.matrix import abbreviate
 
     assert abbreviate("猎德非遗传承人与居民骨干", 9) == ["猎德非遗", "传承人与", "居民骨干"]
+
+
+# ---------------------------------------------------------------- keys you don't have to type
+
+
+def test_keys_are_made_from_names_and_unique(isolated: Path) -> None:
+    ok("init")
+    first = run_coord("stakeholder", "add", "--name-zh", "猎德街道办事处", "--kind", "government")
+    assert first.stderr == "Added stakeholder 'liede-jiedao-banshichu' (a key made from its name).\n"
+    english = run_coord("stakeholder", "add", "--name", "Liede Street Office", "--kind", "government", "--lang", "zh")
+    assert english.stderr == "已添加相关方“liede-street-office”（键由名称生成）。\n"
+    again = run_coord("stakeholder", "add", "--name", "Liede Street Office", "--kind", "government")
+    assert again.stderr == "Added stakeholder 'liede-street-office-2' (a key made from its name).\n"
+    project = run_coord("project", "add", "--name", "Liede Renjia", "--name-zh", "猎德人家", "--lead", "猎德街道办事处")
+    assert project.stderr == "Added project 'liede-renjia' (a key made from its name).\n"
+    duty = run_coord("duty", "add", "--title", "Plan each market", "--r", "猎德街道办事处")
+    assert duty.stderr == "Added duty 'plan-each-market' (a key made from its title).\n"
+    import json
+
+    shown = json.loads(ok("project", "show", "Liede Renjia", "-f", "json"))
+    assert (shown["key"], shown["lead"]) == ("liede-renjia", "liede-jiedao-banshichu")
+
+
+def test_a_name_in_place_of_a_key_and_an_ambiguous_one_refused(isolated: Path) -> None:
+    import json
+
+    ok("init")
+    ok(
+        "stakeholder",
+        "add",
+        "street",
+        "--name",
+        "Liede Street Office",
+        "--name-zh",
+        "猎德街道办事处",
+        "--kind",
+        "government",
+    )
+    ok("stakeholder", "add", "m1", "--name", "Liede merchants", "--kind", "enterprise")
+    ok("stakeholder", "add", "m2", "--name", "Liede merchants", "--kind", "enterprise")
+    ok("project", "add", "lr", "--name", "Liede Renjia")
+    ok("duty", "add", "venue", "--title", "Provide the venue", "--title-zh", "提供场地")
+    ok("duty", "assign", "提供场地", "猎德街道办事处", "--as", "A")
+    ok("stakeholder", "edit", "Liede Street Office", "--influence", "4")
+    assert json.loads(ok("stakeholder", "show", "猎德街道办事处", "-f", "json"))["influence"] == 4
+    duty = json.loads(ok("duty", "show", "Provide the venue", "-f", "json"))
+    assert [(a["letter"], a["stakeholder"]) for a in duty["assignments"]] == [("A", "street")]
+    before = ok("export")
+    refused = run_coord("duty", "assign", "venue", "Liede merchants", "--as", "R")
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "Error: 'Liede merchants' names more than one stakeholder: m1 (Liede merchants), m2 (Liede merchants); "
+        "give the key\n"
+    )
+    zh = run_coord("duty", "assign", "venue", "Liede merchants", "--as", "R", "--lang", "zh")
+    assert (
+        zh.stderr == "错误：“Liede merchants”对应多个利益相关方：m1 (Liede merchants), m2 (Liede merchants)；请给出键\n"
+    )
+    assert ok("export") == before  # the store is unchanged
+    nothing = run_coord("stakeholder", "show", "Nobody")
+    assert (nothing.exit_code, nothing.stderr) == (2, "Error: no stakeholder 'Nobody'\n")
+
+
+def test_add_without_key_or_name_is_refused(isolated: Path) -> None:
+    ok("init")
+    refused = run_coord("stakeholder", "add", "--kind", "other")
+    assert (refused.exit_code, refused.stderr) == (2, "Error: give a KEY, or a --name or --name-zh to make one from\n")

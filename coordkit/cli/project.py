@@ -30,8 +30,10 @@ COLUMNS = [
 
 @app.command("add")
 def add(
-    key: Annotated[str, typer.Argument(help="Project key, a slug such as liede-renjia.")],
     name: Annotated[str, typer.Option("--name", help="Name.")],
+    key: Annotated[
+        str | None, typer.Argument(help="Project key, a slug such as liede-renjia (default: made from the name).")
+    ] = None,
     name_zh: Annotated[str | None, typer.Option("--name-zh", help="Chinese name.")] = None,
     start: Annotated[str | None, typer.Option("--start", help="First day, YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option("--end", help="Last day, YYYY-MM-DD.")] = None,
@@ -46,8 +48,13 @@ def add(
     from coordkit.services.projects import add_project
 
     with writing() as conn:
-        add_project(conn, key=key, name=name, name_zh=name_zh, start=start, end=end, lead=lead)
-    say(f"Added project '{key}'.")
+        added = add_project(conn, key=key, name=name, name_zh=name_zh, start=start, end=end, lead=lead)
+    if key is None:
+        from coordkit.i18n import _
+
+        say(_("Added project '{key}' (a key made from its name).").format(key=added["key"]))
+    else:
+        say(f"Added project '{key}'.")
 
 
 @app.command("list")

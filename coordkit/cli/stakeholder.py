@@ -52,8 +52,10 @@ RegNoOpt = Annotated[
 
 @app.command("add")
 def add(
-    key: Annotated[str, typer.Argument(help="Stable key, a slug such as liede-sw.")],
     kind: Annotated[str, typer.Option("--kind", help=f"One of: {KINDS_HELP}.")],
+    key: Annotated[
+        str | None, typer.Argument(help="Stable key, a slug such as liede-sw (default: made from the name).")
+    ] = None,
     name: Annotated[str | None, typer.Option("--name", help="Name (may be left out when --name-zh is given).")] = None,
     name_zh: Annotated[str | None, typer.Option("--name-zh", help="Chinese name.")] = None,
     influence: Annotated[int | None, typer.Option("--influence", help="Influence, 1-5.")] = None,
@@ -75,7 +77,7 @@ def add(
 
     contacts, reps = contact_pairs(contact), rep_pairs(rep)
     with writing() as conn:
-        add_stakeholder(
+        added = add_stakeholder(
             conn,
             key=key,
             name=name,
@@ -90,7 +92,12 @@ def add(
             contacts=contacts,
             representatives=reps,
         )
-    say(f"Added stakeholder '{key}'.")
+    if key is None:
+        from coordkit.i18n import _
+
+        say(_("Added stakeholder '{key}' (a key made from its name).").format(key=added["key"]))
+    else:
+        say(f"Added stakeholder '{key}'.")
 
 
 class RegisterFormat(StrEnum):

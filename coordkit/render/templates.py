@@ -391,7 +391,9 @@ def check_template(name: str, workspace: Path) -> list[str]:
                             "project": "liede-renjia",
                             "on": "2024-01-01",
                             "by": "stakeholder",
-                            "columns": [{"key": "liede-sw", "name": "Liede Social Work Station", "name_zh": "猎德社工站"}],
+                            "columns": [
+                                {"key": "liede-sw", "name": "Liede Social Work Station", "name_zh": "猎德社工站"}
+                            ],
                             "rows": [
                                 {
                                     "project": "liede-renjia",

@@ -9,7 +9,7 @@ from coordkit.dates import iso, parse_date
 from coordkit.domain.roles import Holder, Role, check_holders, check_role
 from coordkit.errors import AlreadyExists, InvalidInput
 from coordkit.storage import events
-from coordkit.storage.lookup import exists, lookup_id, resolve_project
+from coordkit.storage.lookup import exists, lookup_id, resolve_key, resolve_project
 from coordkit.storage.sql import Conn, execute, insert, rows
 
 
@@ -80,6 +80,8 @@ def assign_role(
 ) -> Role:
     """Make a stakeholder a holder of a role, optionally for a window."""
     pid, pkey = resolve_project(conn, project)
+    role = resolve_key(conn, "role", role, project_id=pid)
+    stakeholder = resolve_key(conn, "stakeholder", stakeholder)
     rid = lookup_id(conn, "role", role, "role", project_id=pid, scope=f"project '{pkey}'")
     sid = lookup_id(conn, "stakeholder", stakeholder, "stakeholder")
     start, end = iso(parse_date(valid_from, "--from")), iso(parse_date(valid_to, "--to"))
@@ -94,6 +96,8 @@ def assign_role(
 
 def unassign_role(conn: Conn, *, role: str, stakeholder: str, project: str | None = None) -> Role:
     pid, pkey = resolve_project(conn, project)
+    role = resolve_key(conn, "role", role, project_id=pid)
+    stakeholder = resolve_key(conn, "stakeholder", stakeholder)
     rid = lookup_id(conn, "role", role, "role", project_id=pid, scope=f"project '{pkey}'")
     sid = lookup_id(conn, "stakeholder", stakeholder, "stakeholder")
     before = get_role(conn, key=role, project=pkey)
