@@ -11,10 +11,10 @@ import datetime as dt
 import re
 
 from coordkit.errors import InvalidInput
-from coordkit.i18n import _
+from coordkit.i18n import N_, _
 from coordkit.textparse import fold
 
-FORMS = "2025-03-01, 2025/3/1 or 2025年3月1日"
+FORMS = N_("2025-03-01, 2025/3/1 or 2025年3月1日")  # translated where a message names it
 # 2025-3-1, 2025/3/1, 2025.3.1 (one separator, used twice) or 2025年3月1日 (日 or 号).
 _TYPED = re.compile(
     r"(?P<year>[0-9]{4})(?:(?P<sep>[-/.])(?P<month>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})"
@@ -42,7 +42,9 @@ def parse_date(value: str | dt.date | None, what: str) -> dt.date | None:
         pass
     found = _TYPED.fullmatch(fold(text).strip())
     if not found:
-        raise InvalidInput(_("{what} '{value}' is not a date; use {forms}").format(what=what, value=text, forms=FORMS))
+        raise InvalidInput(
+            _("{what} '{value}' is not a date; use {forms}").format(what=what, value=text, forms=_(FORMS))
+        )
     year = int(found["year"])
     month = int(found["month"] or found["month_zh"])
     day = int(found["day"] or found["day_zh"])
@@ -58,7 +60,7 @@ def parse_date(value: str | dt.date | None, what: str) -> dt.date | None:
         return dt.date(year, month, day)
     raise InvalidInput(
         _("{what} '{value}' is not a date ({reason}); use {forms}").format(
-            what=what, value=text, reason=reason, forms=FORMS
+            what=what, value=text, reason=reason, forms=_(FORMS)
         )
     )
 

@@ -18,6 +18,7 @@ from coordkit.domain.duties import (
     party_of,
 )
 from coordkit.errors import AlreadyExists, InvalidInput, NotFound, Refused
+from coordkit.i18n import _
 from coordkit.storage import events
 from coordkit.storage.lookup import exists, lookup_id, new_key, resolve_key, resolve_project
 from coordkit.storage.sql import Conn, column, execute, executemany, in_list, rows, scalar
@@ -138,7 +139,7 @@ def add_duty(
         key = new_key(conn, "duty", title, title_zh, project_id=pid)
     fields = check_duty(key=key, title=title, title_zh=title_zh, category=category, due=parse_date(due, "--due"))
     if exists(conn, "duty", key, pid):
-        raise AlreadyExists(f"duty '{key}' already exists in project '{pkey}'")
+        raise AlreadyExists(_("duty '{key}' already exists in project '{project}'").format(key=key, project=pkey))
     write_duties(conn, pid, [fields], new=True)
     given = [(check_letter(letter), party) for letter, named in (parties or {}).items() for party in named]
     if given:

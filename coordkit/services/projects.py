@@ -8,6 +8,7 @@ from typing import Any
 from coordkit.dates import iso, parse_date
 from coordkit.domain.projects import Category, Project, ProjectFields, check_category, check_project
 from coordkit.errors import AlreadyExists
+from coordkit.i18n import _
 from coordkit.storage import events
 from coordkit.storage.lookup import exists, get_meta, lookup_id, new_key, resolve_key, resolve_project, set_meta
 from coordkit.storage.sql import Conn, execute, executemany, rows
@@ -85,7 +86,7 @@ def add_project(
     fields = check_project(key=key, name=name, name_zh=name_zh, start=first, end=last)
     lead_id = lookup_id(conn, "stakeholder", lead, "stakeholder") if lead else None
     if exists(conn, "project", key):
-        raise AlreadyExists(f"project '{key}' already exists")
+        raise AlreadyExists(_("project '{key}' already exists").format(key=key))
     write_projects(conn, [fields], {key: lead_id}, new=True)
     after = get_project(conn, key)
     events.record(conn, action="project.add", entity="project", key=key, after=after)

@@ -8,6 +8,7 @@ from typing import Any
 from coordkit.dates import iso, parse_date
 from coordkit.domain.roles import Holder, Role, check_holders, check_role
 from coordkit.errors import AlreadyExists, InvalidInput
+from coordkit.i18n import _
 from coordkit.storage import events
 from coordkit.storage.lookup import exists, lookup_id, resolve_key, resolve_project
 from coordkit.storage.sql import Conn, execute, insert, rows
@@ -62,7 +63,7 @@ def add_role(
     pid, pkey = resolve_project(conn, project)
     fields = check_role(key=key, name=name, name_zh=name_zh, description=description)
     if exists(conn, "role", key, pid):
-        raise AlreadyExists(f"role '{key}' already exists in project '{pkey}'")
+        raise AlreadyExists(_("role '{key}' already exists in project '{project}'").format(key=key, project=pkey))
     insert(conn, "role", {"project_id": pid, **fields})
     after = get_role(conn, key=key, project=pkey)
     events.record(conn, action="role.add", entity="role", key=f"{pkey}/{key}", after=after)

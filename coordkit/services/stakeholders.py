@@ -180,7 +180,9 @@ def add_stakeholder(
     )
     key = record["key"]
     if exists(conn, "stakeholder", key):
-        raise AlreadyExists(f"stakeholder '{key}' already exists; change it with 'coord stakeholder edit {key}'")
+        raise AlreadyExists(
+            _("stakeholder '{key}' already exists; change it with 'coord stakeholder edit {key}'").format(key=key)
+        )
     write_stakeholders(conn, [record], new=True)
     events.record(conn, action="stakeholder.add", entity="stakeholder", key=key, after=record)
     return record
@@ -278,8 +280,10 @@ def remove_stakeholder(conn: Conn, *, key: str) -> Stakeholder:
     refs = references(conn, sid)
     if refs:
         raise Refused(
-            f"stakeholder '{key}' is still referenced by {', '.join(refs)}; "
-            f"retire it with 'coord stakeholder edit {key} --inactive' instead"
+            _(
+                "stakeholder '{key}' is still referenced by {references}; "
+                "retire it with 'coord stakeholder edit {key} --inactive' instead"
+            ).format(key=key, references=", ".join(refs))
         )
     before = get_stakeholder(conn, key)
     for table, column in (("contact", "stakeholder_id"), ("representative", "stakeholder_id"), ("stakeholder", "id")):
