@@ -194,7 +194,7 @@ def test_keys_are_made_from_names_and_unique(isolated: Path) -> None:
     first = run_coord("stakeholder", "add", "--name-zh", "猎德街道办事处", "--kind", "government")
     assert first.stderr == "Added stakeholder 'liede-jiedao-banshichu' (a key made from its name).\n"
     english = run_coord("stakeholder", "add", "--name", "Liede Street Office", "--kind", "government", "--lang", "zh")
-    assert english.stderr == "已添加相关方“liede-street-office”（键由名称生成）。\n"
+    assert english.stderr == "已添加利益相关方“liede-street-office”（键由名称生成）。\n"
     again = run_coord("stakeholder", "add", "--name", "Liede Street Office", "--kind", "government")
     assert again.stderr == "Added stakeholder 'liede-street-office-2' (a key made from its name).\n"
     project = run_coord("project", "add", "--name", "Liede Renjia", "--name-zh", "猎德人家", "--lead", "猎德街道办事处")

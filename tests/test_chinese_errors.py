@@ -84,3 +84,21 @@ def test_each_refusal_speaks_both_languages(first_project: Path, command: str) -
     assert CJK.search(in_chinese), in_chinese
     assert in_chinese != in_english
     assert ok("export") == before
+
+
+def test_the_first_project_speaks_chinese(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COORD_LANG", "zh")
+    said = [run_coord("init").stderr]
+    for command in [*FIRST_PROJECT, "project category markets --name Markets --name-zh 公益市集"]:
+        result = run_coord(*shlex.split(command))
+        assert result.exit_code == 0, result.stderr
+        said.append(result.stderr)
+    lines = [line for text in said for line in text.splitlines()]
+    assert lines[:2] == [
+        f"已在 {isolated / 'coord.db'} 建立 coord 存储。",
+        "下一步：coord stakeholder add KEY --name NAME --kind KIND",
+    ]
+    assert lines[2] == "已添加利益相关方“liede-street”。"
+    assert "“liede-sw”现担任角色“venue-host”。" in lines
+    for line in lines:  # every line a person reads: Chinese beyond the keys and commands it quotes
+        assert CJK.search(line.replace("猎德街道办事处", "").replace("公益市集", "")), line

@@ -9,6 +9,7 @@ import typer
 from coordkit.cli.context import reading, writing
 from coordkit.cli.display import emit, emit_record, say
 from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt, ProjectOpt, ShowFormat, ShowFormatOpt
+from coordkit.i18n import _
 
 app = typer.Typer(
     help="Projects: the cooperation efforts that roles and duties belong to.\n\n\b\nExample:\n  coord project add liede-renjia --name 'Liede Renjia'",
@@ -50,11 +51,9 @@ def add(
     with writing() as conn:
         added = add_project(conn, key=key, name=name, name_zh=name_zh, start=start, end=end, lead=lead)
     if key is None:
-        from coordkit.i18n import _
-
         say(_("Added project '{key}' (a key made from its name).").format(key=added["key"]))
     else:
-        say(f"Added project '{key}'.")
+        say(_("Added project '{key}'.").format(key=key))
 
 
 @app.command("list")
@@ -103,7 +102,7 @@ def use(key: Annotated[str, typer.Argument(help="Project key.")]) -> None:
 
     with writing() as conn:
         use_project(conn, key=key)
-    say(f"Current project: '{key}'.")
+    say(_("Current project: '{key}'.").format(key=key))
 
 
 @app.command("category")
@@ -123,4 +122,4 @@ def category(
 
     with writing() as conn:
         name_category(conn, key=key, project=project, name=name, name_zh=name_zh)
-    say(f"Named category '{key}'.")
+    say(_("Named category '{key}'.").format(key=key))

@@ -12,6 +12,7 @@ from coordkit.cli.context import reading, store, writing
 from coordkit.cli.display import emit, emit_record, say, write_out
 from coordkit.cli.options import OutputOpt, ShowFormat, ShowFormatOpt
 from coordkit.cli.parsing import contact_pairs, rep_pairs
+from coordkit.i18n import _
 from coordkit.vocab import STAKEHOLDER_KINDS
 
 app = typer.Typer(
@@ -93,11 +94,9 @@ def add(
             representatives=reps,
         )
     if key is None:
-        from coordkit.i18n import _
-
         say(_("Added stakeholder '{key}' (a key made from its name).").format(key=added["key"]))
     else:
-        say(f"Added stakeholder '{key}'.")
+        say(_("Added stakeholder '{key}'.").format(key=key))
 
 
 class RegisterFormat(StrEnum):
@@ -231,7 +230,7 @@ def edit(
             add_representatives=reps,
             remove_representatives=remove_rep or [],
         )
-    say(f"Changed stakeholder '{key}'.")
+    say(_("Changed stakeholder '{key}'.").format(key=key))
 
 
 @app.command("remove")
@@ -250,4 +249,4 @@ def remove(
 
     with writing() as conn:
         remove_stakeholder(conn, key=key)
-    say(f"Removed stakeholder '{key}'.")
+    say(_("Removed stakeholder '{key}'.").format(key=key))

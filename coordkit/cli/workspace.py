@@ -35,10 +35,14 @@ def init(
     finally:
         opened.dispose()
     if created:
-        say(f"Made a coord store at {info['store']}.")
+        say(_("Made a coord store at {store}.").format(store=info["store"]))
     else:
-        say(f"A coord store is already at {info['store']} (schema {info['schema']}); left as it was.")
-    say("Next: coord stakeholder add KEY --name NAME --kind KIND")
+        say(
+            _("A coord store is already at {store} (schema {schema}); left as it was.").format(
+                store=info["store"], schema=info["schema"]
+            )
+        )
+    say(_("Next: coord stakeholder add KEY --name NAME --kind KIND"))
 
 
 def log(
