@@ -251,3 +251,14 @@ def test_add_without_key_or_name_is_refused(isolated: Path) -> None:
     ok("init")
     refused = run_coord("stakeholder", "add", "--kind", "other")
     assert (refused.exit_code, refused.stderr) == (2, "Error: give a KEY, or a --name or --name-zh to make one from\n")
+
+
+def test_the_duty_list_shows_the_chinese_title_under_zh_and_json_keeps_both(project: Path) -> None:
+    import json
+
+    rows = list(csv.reader(io.StringIO(ok("duty", "list", "--lang", "zh", "-f", "csv"))))
+    assert rows[0][:4] == ["项目", "类别", "键", "标题"]
+    assert rows[1][:4] == ["lr", "markets", "venue", "提供场地"]
+    assert ok("duty", "list", "-f", "csv").splitlines()[1].startswith("lr,markets,venue,Provide the venue,")
+    listed = json.loads(ok("duty", "list", "--lang", "zh", "-f", "json"))
+    assert (listed[0]["title"], listed[0]["title_zh"]) == ("Provide the venue", "提供场地")

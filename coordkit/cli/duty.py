@@ -69,7 +69,11 @@ def _assignment_text(item: Assignment) -> str:
 
 
 def _flat(duty: Duty) -> dict[str, Any]:
-    return {**duty, "assignments": ", ".join(_assignment_text(a) for a in duty["assignments"])}
+    """One row of the list; under zh the title is the Chinese one (else the English one)."""
+    from coordkit.i18n import language
+
+    title = (duty["title_zh"] if language() == "zh" else None) or duty["title"]
+    return {**duty, "title": title, "assignments": ", ".join(_assignment_text(a) for a in duty["assignments"])}
 
 
 @app.command("add")
