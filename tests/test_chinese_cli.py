@@ -262,3 +262,18 @@ def test_the_duty_list_shows_the_chinese_title_under_zh_and_json_keeps_both(proj
     assert ok("duty", "list", "-f", "csv").splitlines()[1].startswith("lr,markets,venue,Provide the venue,")
     listed = json.loads(ok("duty", "list", "--lang", "zh", "-f", "json"))
     assert (listed[0]["title"], listed[0]["title_zh"]) == ("Provide the venue", "提供场地")
+
+
+def test_check_names_its_subjects_in_the_readers_language(project: Path) -> None:
+    ok("duty", "add", "plan", "--title", "Plan the market", "--title-zh", "策划市集", "--r", "liede-committee")
+    chinese = run_coord("check", "--on", "2024-06-01", "--lang", "zh")
+    assert chinese.exit_code == 1
+    assert chinese.stdout.splitlines()[0] == "错误  no-accountable  plan  策划市集  (lr)"
+    assert chinese.stdout.splitlines()[1] == "  职责“plan”没有问责方（A）"
+    assert (
+        run_coord("check", "--on", "2024-06-01").stdout.splitlines()[0]
+        == "error  no-accountable  plan  Plan the market  (lr)"
+    )
+    assert (
+        run_coord("check", "--on", "2024-06-01", "--keys").stdout.splitlines()[0] == "error  no-accountable  plan  (lr)"
+    )

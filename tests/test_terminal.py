@@ -90,7 +90,7 @@ def test_check_prints_findings_as_a_linter_with_whole_hints(
     assert result.exit_code == 1
     blocks = result.stdout.split("\n\n")
     head, *message, hint = blocks[0].splitlines()
-    assert head == "error  multiple-accountable  market-venue  (lr)"
+    assert head == "error  multiple-accountable  market-venue  Provide the square  (lr)"  # key, then name
     assert hint == (
         "  keep one A: coord duty unassign market-venue role:venue-host --as A --from 2024-07-01 --project lr"
     )

@@ -240,7 +240,7 @@ def _route(item: Effective) -> str:
         return _("'{party}' (through role '{role}')").format(party=item.party, role=item.role)
     if item.agreement:
         return _("'{party}' (by {agreement})").format(party=item.party, agreement=item.agreement)
-    return f"'{item.party}'"
+    return _("'{party}'").format(party=item.party)
 
 
 def _agreement_key(item: Effective) -> str:

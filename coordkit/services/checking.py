@@ -61,6 +61,22 @@ def check_store(
     return replace(report, note=note)
 
 
+def subject_names(conn: Conn) -> dict[tuple[str | None, str], tuple[str, str | None]]:
+    """What a finding's subject is called: ``(project, duty key)`` → (title, title_zh) for duties,
+    ``(None, stakeholder key)`` → (name, name_zh) for parties; the CLI picks the reader's language."""
+    from coordkit.storage.sql import tuples
+
+    names: dict[tuple[str | None, str], tuple[str, str | None]] = {
+        (None, str(key)): (str(name), name_zh)
+        for key, name, name_zh in tuples(conn, "SELECT key, name, name_zh FROM stakeholder")
+    }
+    for pkey, key, title, title_zh in tuples(
+        conn, "SELECT p.key, d.key, d.title, d.title_zh FROM duty d JOIN project p ON p.id = d.project_id"
+    ):
+        names[(str(pkey), str(key))] = (str(title), title_zh)
+    return names
+
+
 def _marks(item: Effective) -> str:
     """What a letter carries in the matrix: * through a role, # from a signed agreement, + from a joint meeting."""
     return (
