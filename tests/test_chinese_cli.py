@@ -124,6 +124,7 @@ def project(register: Path) -> Path:
 def test_the_matrix_as_xlsx_in_chinese_reads_back_with_chinese_headers_and_names(project: Path) -> None:
     import openpyxl
 
+    ok("project", "category", "markets", "--name", "Markets", "--name-zh", "公益市集")
     ok("matrix", "--lang", "zh", "--on", "2024-06-01", "--format", "xlsx", "-o", "m.xlsx")
     book = openpyxl.load_workbook(project / "m.xlsx")
     assert book.sheetnames == ["职责矩阵", "图例"]
@@ -131,7 +132,7 @@ def test_the_matrix_as_xlsx_in_chinese_reads_back_with_chinese_headers_and_names
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows == [
         ["项目", "类别", "职责", "标题", "Liede Neighbourhood Committee", "猎德街道办事处", "检查发现"],
-        ["lr", "markets", "venue", "提供场地", "R", "A", None],
+        ["lr", "公益市集", "venue", "提供场地", "R", "A", None],
     ]
     legend = [[cell.value for cell in row] for row in book["图例"].iter_rows(max_row=2)]
     assert legend == [["标记", "含义"], ["R", "负责（R）：具体执行"]]

@@ -192,7 +192,7 @@ def matrix_text(data: Matrix, *, room: int, colour: bool, keys: bool = False) ->
     from rich.table import Table
     from rich.text import Text
 
-    from coordkit.render.matrix import party_labels, row_title
+    from coordkit.render.matrix import category_label, party_labels, row_title
 
     columns = data["columns"]
     names = [column["key"] for column in columns] if keys else party_labels(data)
@@ -208,7 +208,8 @@ def matrix_text(data: Matrix, *, room: int, colour: bool, keys: bool = False) ->
         min(cell_len(DUTY_INDENT + label + (FLAG if row["findings"] else "")), DUTY_MAX if not keys else 10_000)
         for label, row in zip(labels, data["rows"], strict=True)
     )
-    duty_width = max([duty_width, cell_len(_("duty"))] + [cell_len(row["category"] or "") for row in data["rows"]])
+    categories = [row["category"] if keys else category_label(row) for row in data["rows"]]
+    duty_width = max([duty_width, cell_len(_("duty"))] + [cell_len(text or "") for text in categories])
     groups = column_groups(cell_widths, room, duty_width)
     scope = data["project"] or _("all projects")
     out = Console(
@@ -234,11 +235,11 @@ def matrix_text(data: Matrix, *, room: int, colour: bool, keys: bool = False) ->
                     "\n".join(headers[index]), justify="center", no_wrap=True, min_width=cell_widths[index]
                 )
             category: object = object()
-            for label, row in zip(labels, data["rows"], strict=True):
+            for label, shown_category, row in zip(labels, categories, data["rows"], strict=True):
                 if row["category"] != category:
                     category = row["category"]
                     table.add_row(
-                        Text(terminal_text(row["category"] or _("(no category)")), style="bold"), *("" for _i in group)
+                        Text(terminal_text(shown_category or _("(no category)")), style="bold"), *("" for _i in group)
                     )
                 shown = DUTY_INDENT + terminal_text(label) + (FLAG if row["findings"] else "")
                 cells = [_cell(row["cells"].get(columns[index]["key"], "")) for index in group]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 
 class MatrixColumn(TypedDict):
@@ -14,6 +14,8 @@ class MatrixColumn(TypedDict):
 class MatrixRow(TypedDict):
     project: str
     category: str | None
+    category_name: NotRequired[str | None]  # the category's names (coord project category), when it has them
+    category_name_zh: NotRequired[str | None]
     duty: str
     title: str
     title_zh: str | None

@@ -54,6 +54,14 @@ def row_title(row: MatrixRow) -> str:
     return (row.get("title_zh") if language() == "zh" else None) or row["title"]
 
 
+def category_label(row: MatrixRow) -> str | None:
+    """A row's category by name in the reader's language, else by key (None: no category)."""
+    from coordkit.i18n import language
+
+    chinese = (row.get("category_name_zh") if language() == "zh" else None) or None
+    return chinese or row.get("category_name") or row["category"]
+
+
 def heading(word: str, keys: bool) -> str:
     """A fixed column's header: the field name with ``keys``, else in the reader's language."""
     from coordkit.i18n import _
@@ -69,6 +77,7 @@ def flat(data: Matrix, *, keys: bool = False) -> tuple[list[tuple[str, str]], li
     rows = []
     for row in data["rows"]:
         flat_row: dict[str, Any] = {k: row[k] for k in ("project", "category", "duty")}
+        flat_row["category"] = row["category"] if keys else category_label(row)
         flat_row["title"] = row["title"] if keys else row_title(row)
         flat_row.update(row["cells"])
         flat_row["findings"] = "; ".join(row["findings"])
@@ -99,7 +108,7 @@ def to_csv(data: Matrix, *, keys: bool = False) -> str:
         writer.writerow(
             [
                 neutralise(row["project"]),
-                neutralise(row["category"] or ""),
+                neutralise((row["category"] if keys else category_label(row)) or ""),
                 neutralise(row["duty"]),
                 neutralise(row["title"] if keys else row_title(row)),
                 *cells,
@@ -132,6 +141,7 @@ def to_html(data: Matrix, workspace: Path | None = None, *, keys: bool = False) 
         "strongest": strongest,
         "labels": party_labels(data, keys=keys),
         "titles": [row["title"] if keys else row_title(row) for row in data["rows"]],
+        "categories": [row["category"] if keys else category_label(row) for row in data["rows"]],
         "legend": {mark: _(meaning) for mark, meaning in data["legend"].items()},
         "words": words,
         "lang": language(),

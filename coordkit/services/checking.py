@@ -154,4 +154,17 @@ def matrix(
     pid, pkey = project_scope(conn, project)
     snapshot = load_snapshot(conn, project_id=pid)
     report = run_rules(snapshot, on=day, explicit_on=True, config=config, select=DUTY_RULES, project=pkey)
-    return build_matrix(snapshot, on=day, by=by, report=report, project=pkey)
+    data = build_matrix(snapshot, on=day, by=by, report=report, project=pkey)
+    from coordkit.storage.sql import tuples
+
+    names = {
+        (str(project_key), str(key)): (name, name_zh)
+        for project_key, key, name, name_zh in tuples(
+            conn,
+            "SELECT p.key, c.key, c.name, c.name_zh FROM project_category c JOIN project p ON p.id = c.project_id",
+        )
+    }
+    for row in data["rows"]:
+        name, name_zh = names.get((row["project"], row["category"] or ""), (None, None))
+        row["category_name"], row["category_name_zh"] = name, name_zh
+    return data
