@@ -278,3 +278,19 @@ def test_check_names_its_subjects_in_the_readers_language(project: Path) -> None
     assert (
         run_coord("check", "--on", "2024-06-01", "--keys").stdout.splitlines()[0] == "error  no-accountable  plan  (lr)"
     )
+
+
+def test_a_record_shows_its_times_in_local_time(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from coordkit.cli.display import emit_record
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        emit_record({"key": "AGR-1", "frozen_at": "2026-11-28T06:44:53+00:00", "note": "T1"}, "table", None)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    out = capsys.readouterr().out
+    assert "2026-11-28 14:44:53" in out and "06:44:53" not in out and "T1" in out

@@ -336,13 +336,20 @@ def emit(
     write_out(content, output)
 
 
+def _is_moment(field: str, value: Any) -> bool:
+    """A stored UTC time (``frozen_at``, ``at``): shown to people in local time, to the second."""
+    return (field == "at" or field.endswith("_at")) and isinstance(value, str) and "T" in value
+
+
 def emit_record(data: Mapping[str, Any], fmt: str, output: Path | None, *, title: str | None = None) -> None:
     """One record: a two-column table of fields (named in the reader's language), or JSON/YAML."""
     from coordkit.i18n import _
     from coordkit.output import cell_text, render_text
 
     if fmt == "table":
-        rows = [{"field": _(k), "value": cell_text(v)} for k, v in data.items()]
+        from coordkit.dates import local_time
+
+        rows = [{"field": _(k), "value": local_time(v) if _is_moment(k, v) else cell_text(v)} for k, v in data.items()]
         write_out(
             table_text(
                 rows, headers([("field", "field"), ("value", "value")]), title=title, to_file=output is not None
