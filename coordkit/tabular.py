@@ -84,7 +84,7 @@ LETTER_WORDS = {
     "告知": "I",
     "通知": "I",
 }
-MARK_RE = re.compile(r"^([RACI])([*#]*)$")
+MARK_RE = re.compile(r"^([RACI])([*#+]*)$")
 SPLIT_RE = re.compile(r"[,，、/;；\s]+")
 
 
@@ -621,8 +621,8 @@ def unmapped(table: Table, mapping: Mapping[int, str]) -> list[str]:
 def parse_marks(text: str) -> tuple[str, ...] | None:
     """``R,A`` → (R, A); ``r#`` → (R#,); ``负责、知会`` → (R, I); None when a part is not a mark.
 
-    A mark is a RACI letter, then ``*`` when carried through a role and ``#``
-    when it comes from a signed agreement (as ``coord matrix`` writes them).
+    A mark is a RACI letter, then ``*`` when carried through a role, ``#``
+    when it comes from a signed agreement and ``+`` from a meeting's action (as ``coord matrix`` writes them).
     """
     marks = []
     for part in SPLIT_RE.split(unicodedata.normalize("NFKC", text).strip()):
