@@ -64,6 +64,15 @@ STAKEHOLDER_FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("职务", "职位", "title", "position"),
 }
 
+DUTY_FIELDS: dict[str, tuple[str, ...]] = {
+    "project": ("项目", "项目键", "project"),
+    "key": ("职责编号", "职责键", "编号", "键", "key", "duty", "duty key"),
+    "title": ("职责", "事项", "工作事项", "任务", "工作内容", "title", "duty title", "task"),
+    "title_zh": ("中文标题", "职责(中文)", "title_zh", "title zh", "chinese title"),
+    "category": ("类别", "分类", "category"),
+    "due": ("期限", "截止日期", "完成时限", "due", "due date", "deadline"),
+}
+
 # Columns of a responsibility chart that describe the duty; every other column is a party.
 MATRIX_FIELDS: dict[str, tuple[str, ...]] = {
     "project": ("项目", "project"),

@@ -193,3 +193,38 @@ def test_matrix_letter_from_a_signed_agreement_is_refused(ws: Workspace, isolate
     )
     assert result.stderr.splitlines()[-1] == "Error: 1 row(s) refused; nothing was written"
     assert ws.snapshot() == before
+
+
+def test_duties_from_a_list_keep_their_letters(ws: Workspace, isolated: Path) -> None:
+    example(ws)
+    (isolated / "duties.csv").write_bytes(
+        (
+            "项目,职责编号,职责,类别,期限\r\n"
+            "liede-renjia,market-safety,Keep the market site safe and clean,markets,2024年12月31日\r\n"
+            "liede-renjia,,招募长者志愿者,volunteers,\r\n"
+            "nowhere,x,Something,,\r\n"
+            "liede-renjia,market-venue,Provide the square,markets,2024-13-01\r\n"
+        ).encode("gb18030")
+    )
+    before = ws.snapshot()
+    result = run_coord("import", "duties", "duties.csv")
+    assert result.exit_code == 2
+    assert result.stdout == (
+        "~ duty liede-renjia/market-safety: due:  → 2024-12-31\n+ duty liede-renjia/zhaomu-zhangzhe-zhiyuanzhe\n"
+    )
+    assert result.stderr.splitlines()[:2] == [
+        "! row 4: no project 'nowhere'",
+        "! row 5: due '2024-13-01' is not a date (there is no month 13); use 2025-03-01, 2025/3/1 or 2025年3月1日",
+    ]
+    assert ws.snapshot() == before
+
+    (isolated / "duties.csv").write_text(
+        "项目,职责编号,职责,类别,期限\n"
+        "liede-renjia,market-safety,Keep the market site safe and clean,markets,2024-12-31\n",
+        encoding="utf-8",
+    )
+    letters = json.loads(ok("duty", "show", "market-safety", "--project", "liede-renjia", "--format", "json"))
+    assert run_coord("import", "duties", "duties.csv").exit_code == 0
+    after = json.loads(ok("duty", "show", "market-safety", "--project", "liede-renjia", "--format", "json"))
+    assert after["due"] == "2024-12-31"
+    assert after["assignments"] == letters["assignments"]

@@ -148,6 +148,53 @@ def stakeholders(
     _summary(plan, dry_run=dry_run)
 
 
+@app.command("duties")
+def duties(
+    file: FileArg,
+    project: ProjectOpt = None,
+    encoding: EncodingOpt = None,
+    map_: MapOpt = None,
+    sheet: SheetOpt = None,
+    dry_run: DryRunOpt = False,
+    rejected: RejectedOpt = None,
+    fmt: FormatOpt = "text",
+    verbose: VerboseOpt = False,
+) -> None:
+    """Import duties from a list (XLSX or CSV), a row per duty.
+
+    Columns: 项目/project (else --project, the current project or the only one),
+    职责编号/key, 职责/title, 中文标题/title_zh, 类别/category, 期限/due. A row
+    is matched by its key, else by its title; an empty cell keeps the stored
+    value; letters are left as they are (import them with coord import
+    matrix). All rows or none (exit 2).
+
+    \b
+    Example:
+      coord import duties 职责清单.xlsx --project liede-renjia --dry-run
+    """
+    from coordkit.services.ascode.export import _projects, project_duties
+    from coordkit.services.imports import apply_duties, plan_duties
+    from coordkit.storage.lookup import project_scope
+    from coordkit.tabular import DUTY_FIELDS, all_hints, map_headers, read_table, unmapped
+
+    table = read_table(file, encoding=encoding, sheet=sheet, header_hints=all_hints(DUTY_FIELDS))
+    mapping = map_headers(table.headers, DUTY_FIELDS, map_ or [])
+    skipped = unmapped(table, mapping)
+    if skipped:
+        say(_("Not imported (no field; name one with --map): {columns}").format(columns=", ".join(skipped)))
+    with store() as opened, opened.write() as conn:
+        _pid, pkey = project_scope(conn, project)
+        projects = _projects(conn, None)
+        stored = [d for pid, key in projects for d in project_duties(conn, pid, key)]
+        if pkey is None and len(projects) == 1:
+            pkey = projects[0][1]  # the one project there is
+        plan = plan_duties(stored, [key for _pid, key in projects], table, mapping, pkey)
+        _report(plan, fmt=fmt, verbose=verbose, rejected=rejected, headers=table.headers)
+        if not dry_run and not plan.rejected:
+            apply_duties(conn, plan, stored)
+    _summary(plan, dry_run=dry_run)
+
+
 @app.command("matrix")
 def matrix(
     file: FileArg,

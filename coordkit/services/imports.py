@@ -213,6 +213,103 @@ def _refuse_if_rejected(plan: ImportPlan) -> None:
         raise InvalidInput(_("{count} row(s) cannot be imported; nothing was written").format(count=len(plan.rejected)))
 
 
+# --- duties --------------------------------------------------------------------------------------
+
+DUTY_TEXT = ("title", "title_zh", "category", "due")
+
+
+def plan_duties(
+    duties: Sequence[dict[str, Any]],
+    projects: Sequence[str],
+    table: Table,
+    mapping: Mapping[int, str],
+    project: str | None,
+) -> ImportPlan:
+    """What importing a list of duties would do (a pure function): a row is matched by project and key, else by
+    title in its project; ``project`` serves rows without a project column. Letters are left as they are."""
+    from coordkit.dates import iso, parse_date
+    from coordkit.domain.duties import check_duty
+    from coordkit.services.ascode.shape import normalise
+    from coordkit.slugs import slug_from, unique_slug
+
+    result = ImportPlan("duty")
+    by_id = {f"{d['project']}/{d['key']}": d for d in duties}
+    by_title: dict[tuple[str, str], str] = {}
+    for d in duties:
+        for title in (d["title"], d.get("title_zh")):
+            if title:
+                by_title.setdefault((d["project"], title), d["key"])
+    taken: dict[str, set[str]] = defaultdict(set)
+    for d in duties:
+        taken[d["project"]].add(d["key"])
+    seen: dict[str, int] = {}
+    cells = {row.number: row.cells for row in table.rows}
+    for number, record in table.records(mapping):
+        try:
+            pkey = record.get("project") or project
+            if not pkey:
+                raise InvalidInput(_("no project: add a 项目 (project) column or give --project"))
+            if pkey not in projects:
+                raise InvalidInput(_("no project '{project}'").format(project=pkey))
+            key = (
+                record.get("key")
+                or by_title.get((pkey, record.get("title", "")))
+                or by_title.get((pkey, record.get("title_zh", "")))
+            )
+            if not key:
+                if not (record.get("title") or record.get("title_zh")):
+                    raise InvalidInput(_("no title (职责) and no key"))
+                key = unique_slug(slug_from(record.get("title"), record.get("title_zh")), taken[pkey])
+            ident = f"{pkey}/{key}"
+            if ident in seen:
+                raise InvalidInput(_("'{key}' is already in row {row}").format(key=ident, row=seen[ident]))
+            before = by_id.get(ident)
+            old: dict[str, Any] = before or {}
+            due = parse_date(record["due"], "due") if record.get("due") else old.get("due")
+            fields = check_duty(
+                key=key,
+                title=record.get("title") or old.get("title") or record.get("title_zh") or "",
+                title_zh=record.get("title_zh") or old.get("title_zh"),
+                category=record.get("category") or old.get("category"),
+                due=iso(due) if due else None,
+            )
+        except CoordError as error:
+            result.rejected.append(Rejected(number, str(error), cells[number]))
+            continue
+        seen[ident] = number
+        taken[pkey].add(key)
+        for title in (record.get("title"), record.get("title_zh")):
+            if title:
+                by_title.setdefault((pkey, title), key)
+        item = normalise("duties", {"project": pkey, **fields, "assignments": old.get("assignments", [])})
+        if before is None:
+            step = Step(number, "create", "duty", ident)
+        else:
+            diffs = tuple((f, old.get(f), item.get(f)) for f in DUTY_TEXT if old.get(f) != item.get(f))
+            step = Step(number, "change" if diffs else "unchanged", "duty", ident, diffs)
+        result.steps.append(step)
+        if step.action != "unchanged":
+            result.records.append((step, item))
+    return result
+
+
+def apply_duties(conn: Conn, plan: ImportPlan, duties: Sequence[dict[str, Any]]) -> None:
+    """Write a plan with no refused rows as ``coord apply`` writes duties, one audit event per duty."""
+    from coordkit.services.ascode.apply import _apply_duties
+    from coordkit.services.ascode.plan import Change
+
+    _refuse_if_rejected(plan)
+    before = {f"{d['project']}/{d['key']}": d for d in duties}
+    _apply_duties(conn, [(Change("duties", step.key, step.action), item) for step, item in plan.records])
+    events.record_many(
+        conn,
+        [
+            {"action": "duty.import", "entity": "duty", "key": step.key, "before": before.get(step.key), "after": item}
+            for step, item in plan.records
+        ],
+    )
+
+
 # --- responsibility matrix -----------------------------------------------------------------------
 
 
