@@ -188,7 +188,7 @@ def test_matrix_letter_from_a_signed_agreement_is_refused(ws: Workspace, isolate
     assert result.exit_code == 2
     assert result.stdout == "~ liede-renjia/brand-publicity × tianhe-district: C → I\n"
     assert result.stderr.splitlines()[0] == (
-        "! row 2: column G (liede-neighbourhood-committee): A# cannot change: it comes from a signed agreement: "
+        "! row 4: column G (liede-neighbourhood-committee): A# cannot change: it comes from a signed agreement: "
         "amend the agreement to change it"
     )
     assert result.stderr.splitlines()[-1] == "Error: 1 row(s) refused; nothing was written"
@@ -228,3 +228,20 @@ def test_duties_from_a_list_keep_their_letters(ws: Workspace, isolated: Path) ->
     after = json.loads(ok("duty", "show", "market-safety", "--project", "liede-renjia", "--format", "json"))
     assert after["due"] == "2024-12-31"
     assert after["assignments"] == letters["assignments"]
+
+
+def test_matrix_workbook_prints_and_reads_back_in_chinese(ws: Workspace, isolated: Path) -> None:
+    example(ws)
+    ok("matrix", "--on", ON, "--project", "liede-renjia", "--format", "xlsx", "--lang", "zh", "-o", "m.xlsx")
+    sheet = load_workbook(isolated / "m.xlsx")["Matrix"]
+    assert sheet["A1"].value == "职责分工矩阵 · liede-renjia · 2024-09-01"
+    assert "A1:N1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert [c.value for c in sheet[3]][:5] == ["项目", "类别", "职责编号", "职责", "liede-craftsmen"]
+    assert sheet["G2"].value == "猎德社区居委会" and sheet["G3"].value == "liede-neighbourhood-committee"
+    assert (sheet.freeze_panes, sheet.auto_filter.ref, sheet.print_title_rows) == ("E4", "A3:N25", "$2:$3")
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    result = run_coord("import", "matrix", "m.xlsx", "--on", ON)
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr.startswith("Plan: 0 to create, 0 to change, 22 unchanged, 0 refused.")

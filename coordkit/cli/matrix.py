@@ -26,6 +26,11 @@ class MatrixFormat(StrEnum):
     pdf = "pdf"
 
 
+class Lang(StrEnum):
+    en = "en"
+    zh = "zh"
+
+
 class By(StrEnum):
     stakeholder = "stakeholder"
     role = "role"
@@ -39,6 +44,7 @@ def matrix(
     by: Annotated[By, typer.Option("--by", help="Columns are stakeholders or roles.")] = By.stakeholder,
     on: OnOpt = None,
     fmt: Annotated[MatrixFormat, typer.Option("--format", "-f", help="Output format.")] = MatrixFormat.table,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the XLSX headings and party names.")] = Lang.en,
     output: OutputOpt = None,
 ) -> None:
     """Show the responsibility (RACI) matrix: duties by parties.
@@ -78,7 +84,13 @@ def matrix(
 
             raise InvalidInput(f"{fmt.value} is a binary format: pass -o FILE.{fmt.value}")
         if fmt == MatrixFormat.xlsx:
-            write_out(render.to_xlsx(data), output)
+            names = None
+            if lang == Lang.zh and by == By.stakeholder:
+                from coordkit.services.stakeholders import list_stakeholders
+
+                with store() as opened, opened.read() as conn:
+                    names = {s["key"]: s["name_zh"] or s["name"] for s in list_stakeholders(conn)}
+            write_out(render.to_xlsx(data, lang=lang.value, names=names), output)
         else:
             from coordkit.render.pdf import html_to_pdf
 
