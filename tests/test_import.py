@@ -245,3 +245,65 @@ def test_matrix_workbook_prints_and_reads_back_in_chinese(ws: Workspace, isolate
     result = run_coord("import", "matrix", "m.xlsx", "--on", ON)
     assert (result.exit_code, result.stdout) == (0, "")
     assert result.stderr.startswith("Plan: 0 to create, 0 to change, 22 unchanged, 0 refused.")
+
+
+def test_register_and_duties_as_xlsx_read_back_unchanged(ws: Workspace, isolated: Path) -> None:
+    example(ws)
+    ok("stakeholder", "list", "--format", "xlsx", "--lang", "zh", "-o", "register.xlsx")
+    sheet = load_workbook(isolated / "register.xlsx")["Stakeholders"]
+    assert str(sheet["A1"].value).startswith("单位名录 · ")
+    assert [c.value for c in sheet[2]] == [
+        "键",
+        "名称",
+        "中文名",
+        "类型",
+        "影响力",
+        "关注度",
+        "诉求",
+        "在册",
+        "联系方式",
+        "代表",
+    ]
+    assert [c.value for c in sheet[3]][:6] == [
+        "liede-craftsmen",
+        "Liede heritage craftsmen and residents' group",
+        "猎德非遗传承人与居民骨干",
+        "resident-group",
+        2,
+        4,
+    ]
+    assert sheet[3][9].value == "何师傅: 龙舟制作非遗传承人"
+    assert (sheet.freeze_panes, sheet.auto_filter.ref, sheet.print_title_rows) == ("B3", "A2:J12", "$2:$2")
+    assert (sheet.page_setup.orientation, sheet.page_setup.fitToWidth) == ("landscape", 1)
+    sheet[3][4].value = 3  # one edit: liede-craftsmen's influence
+    sheet.parent.save(isolated / "register.xlsx")
+    result = run_coord("import", "stakeholders", "register.xlsx", "--dry-run")
+    assert result.stdout == "~ stakeholder liede-craftsmen: influence: 2 → 3\n"
+    assert result.stderr.splitlines() == [
+        "Not imported (no field; name one with --map): column H ('在册')",
+        "Plan: 0 to create, 1 to change, 9 unchanged, 0 refused. Dry run: nothing was written.",
+    ]
+
+    ok("duty", "list", "--project", "liede-renjia", "--format", "xlsx", "--lang", "zh", "-o", "duties.xlsx")
+    sheet = load_workbook(isolated / "duties.xlsx")["Duties"]
+    assert [c.value for c in sheet[2]] == ["项目", "类别", "键", "职责", "期限", "分工"]
+    result = run_coord("import", "duties", "duties.xlsx")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr.splitlines()[-1].startswith("Plan: 0 to create, 0 to change, 22 unchanged, 0 refused.")
+
+
+def test_register_as_vcard_3(ws: Workspace) -> None:
+    import vobject
+
+    example(ws)
+    text = ok("stakeholder", "list", "--format", "vcf", "--lang", "zh")
+    cards = list(vobject.readComponents(text))
+    assert {card.version.value for card in cards} == {"3.0"}
+    by_uid = {card.uid.value: card for card in cards}
+    street = by_uid["coord:stakeholder:liede-street"]
+    assert street.fn.value == "猎德街道办事处（职能部门）"
+    stored = stakeholder("liede-street")
+    phones = [c["value"] for c in stored["contacts"] if c["channel"] == "phone"]  # type: ignore[index, union-attr]
+    assert [tel.value for tel in street.contents.get("tel", [])] == phones
+    rep = by_uid["coord:stakeholder:liede-street:representative:李明"]
+    assert (rep.fn.value, rep.title.value, rep.org.value) == ("李明", "副主任", ["猎德街道办事处（职能部门）"])

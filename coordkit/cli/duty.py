@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
 from coordkit.cli.completion import complete
 from coordkit.cli.context import reading, writing
-from coordkit.cli.display import emit, emit_record, say
+from coordkit.cli.display import emit, emit_record, say, write_out
 from coordkit.cli.options import (
-    FormatOpt,
     FromOpt,
-    ListFormat,
     OutputOpt,
     ProjectOpt,
     ShowFormat,
@@ -111,11 +110,23 @@ def add(
     say(_("Added duty '{key}'.").format(key=key))
 
 
+class DutyListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    yaml = "yaml"
+    md = "md"
+    xlsx = "xlsx"
+
+
 @app.command("list")
 def list_(
     category: Annotated[str | None, typer.Option("--category", help="Only this category.")] = None,
     project: ProjectOpt = None,
-    fmt: FormatOpt = ListFormat.table,
+    fmt: Annotated[
+        DutyListFormat, typer.Option("--format", "-f", help="Output format (xlsx: to edit and import).")
+    ] = DutyListFormat.table,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the XLSX headings: en or zh.")] = "en",
     output: OutputOpt = None,
 ) -> None:
     """List a project's duties with their assignments.
@@ -128,6 +139,21 @@ def list_(
 
     with reading() as conn:
         rows = list_duties(conn, project=project, category=category)
+    if fmt == DutyListFormat.xlsx:
+        import sys
+
+        from coordkit.dates import today
+        from coordkit.errors import InvalidInput
+        from coordkit.render.sheet import to_xlsx
+
+        if output is None and sys.stdout.isatty():
+            raise InvalidInput("xlsx is a binary format: pass -o FILE.xlsx")
+        if lang not in ("en", "zh"):
+            raise InvalidInput(f"--lang '{lang}' is not one of: en, zh")
+        title = ("职责清单" if lang == "zh" else "Duties") + f" · {project or ''} · {today().isoformat()}"
+        flat = [_flat(r) for r in rows]
+        write_out(to_xlsx(title.replace(" ·  ·", " ·"), flat, COLUMNS, lang=lang, sheet_name="Duties"), output)
+        return
     emit(rows, [_flat(r) for r in rows], COLUMNS, fmt.value, output, title="Duties", hide_first=("project", "due"))
 
 

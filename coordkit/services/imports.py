@@ -97,6 +97,18 @@ def _contacts(record: Mapping[str, str]) -> list[tuple[str, str]]:
     return found
 
 
+def _representatives(text: str, title: str | None) -> list[tuple[str, str | None]]:
+    """``陈静`` (with a 职务 column), or ``陈静: 主任; 李明: 副主任`` as coord's own lists write them."""
+    found: list[tuple[str, str | None]] = []
+    for part in CONTACT_SPLIT.split(text):
+        name, sep, said = part.replace("：", ":").partition(":")
+        if name.strip():
+            found.append((name.strip(), said.strip() or None if sep else None))
+    if len(found) == 1 and found[0][1] is None and title:
+        found = [(found[0][0], title)]
+    return found
+
+
 def stakeholder_from_row(record: Mapping[str, str], before: Stakeholder | None, key: str) -> Stakeholder:
     """The register record a row makes: the stored one with the row's filled cells over it (an empty cell keeps
     the stored value); contacts on a channel the row fills replace the stored ones on that channel."""
@@ -107,7 +119,7 @@ def stakeholder_from_row(record: Mapping[str, str], before: Stakeholder | None, 
     contacts = [(c, v) for c, v in contacts if c not in channels] + given
     reps = [(r["name"], r["title"]) for r in old.get("representatives", [])]
     if record.get("representative"):
-        reps = [(record["representative"], record.get("title") or None)]
+        reps = _representatives(record["representative"], record.get("title"))
     elif record.get("title") and reps:
         reps = [(reps[0][0], record["title"]), *reps[1:]]
 
