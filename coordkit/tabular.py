@@ -243,13 +243,13 @@ def read_table(
     return _table(source.name, _csv_rows(text, delimiter, source.name), hints, encoding=used, delimiter=delimiter)
 
 
-def _csv_rows(text: str, delimiter: str, name: str) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(text: str, delimiter: str, name: str) -> Iterator[tuple[int, tuple[str, ...]]]:
     """Records numbered as Excel numbers the rows (a quoted cell over two lines is still one row)."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     number = 0
     try:
         for number, row in enumerate(reader, 1):
-            yield number, row
+            yield number, tuple(map(str.strip, row))  # text already: no cell needs cell_text
     except csv.Error as error:
         raise InvalidInput(
             _("{file}, row {row}: {reason}; open it in Excel or WPS and save it as CSV again").format(
@@ -470,7 +470,7 @@ def _table(
     head: list[tuple[int, tuple[str, ...]]] = []
     iterator = iter(lines)
     for number, values in iterator:
-        head.append((number, _texts(values)))
+        head.append((number, values if type(values) is tuple else _texts(values)))
         if len(head) >= HEADER_SCAN:
             break
     filled = [(number, cells) for number, cells in head if any(cells)]
@@ -491,7 +491,7 @@ def _table(
         if number > header_row:
             keep(number, cells)
     for number, values in iterator:
-        keep(number, _texts(values))
+        keep(number, values if type(values) is tuple else _texts(values))
     headers = tuple(header_cells[:width]) + ("",) * (width - len(header_cells))
     table_rows = [Row(r.number, r.cells[:width] + ("",) * (width - len(r.cells))) for r in rows]
     return Table(source, headers, table_rows, header_row, sheet=sheet, encoding=encoding, delimiter=delimiter)
@@ -678,6 +678,7 @@ def read_matrix(
                 )
             )
     matrix = Matrix(table.source, tuple(h for _, h in party_columns))
+    party_names = dict(party_columns)
     for row in table.rows:
         duty = row.get(fields["duty"]) if "duty" in fields else ""
         title = row.get(fields["title"]) if "title" in fields else ""
@@ -693,10 +694,12 @@ def read_matrix(
             )
         )
         cells = row.cells  # as wide as the headers
-        for index, party in party_columns:
-            text = cells[index]
-            if not text:
+        # the filled cells first: a chart of 2,000 parties is mostly empty
+        for index in [i for i, text in enumerate(cells) if text]:
+            party = party_names.get(index)
+            if party is None:
                 continue
+            text = cells[index]
             marks = parse_marks(text)
             if marks is None:
                 raise InvalidInput(

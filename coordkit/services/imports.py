@@ -392,6 +392,7 @@ def plan_matrix(
 
     result = ImportPlan("cell")
     parties = _party_keys(matrix, stored)
+    columns = set(parties.values())
     today = {(row["project"], row["duty"]): row["cells"] for row in current["rows"]}
     by_id = {f"{d['project']}/{d['key']}": d for d in duties}
     by_key: dict[str, list[str]] = defaultdict(list)
@@ -423,10 +424,11 @@ def plan_matrix(
         item = None
         steps = []
         reasons = []
-        for party in sorted({parties[h] for h in matrix.parties}):
+        # only the cells filled on either side can differ: not every party of a 2,000-column chart
+        for party in sorted({p for p in stored_cells if p in columns} | set(given)):
             old = stored_cells.get(party, "")
             new, column = given.get(party, ("", 0))
-            if _split(old) == _split(new):
+            if old == new or _split(old) == _split(new):
                 continue
             add, remove, refusal = cell_change(old, new)
             if refusal:
