@@ -64,6 +64,15 @@ STAKEHOLDER_FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("职务", "职位", "title", "position"),
 }
 
+DUTY_FIELDS: dict[str, tuple[str, ...]] = {
+    "project": ("项目", "项目键", "project"),
+    "key": ("职责编号", "职责键", "编号", "键", "key", "duty", "duty key"),
+    "title": ("职责", "事项", "工作事项", "任务", "工作内容", "title", "duty title", "task"),
+    "title_zh": ("中文标题", "职责(中文)", "title_zh", "title zh", "chinese title"),
+    "category": ("类别", "分类", "category"),
+    "due": ("期限", "截止日期", "完成时限", "due", "due date", "deadline"),
+}
+
 # Columns of a responsibility chart that describe the duty; every other column is a party.
 MATRIX_FIELDS: dict[str, tuple[str, ...]] = {
     "project": ("项目", "project"),
@@ -84,7 +93,7 @@ LETTER_WORDS = {
     "告知": "I",
     "通知": "I",
 }
-MARK_RE = re.compile(r"^([RACI])([*#]*)$")
+MARK_RE = re.compile(r"^([RACI])([*#+]*)$")
 SPLIT_RE = re.compile(r"[,，、/;；\s]+")
 
 
@@ -234,13 +243,13 @@ def read_table(
     return _table(source.name, _csv_rows(text, delimiter, source.name), hints, encoding=used, delimiter=delimiter)
 
 
-def _csv_rows(text: str, delimiter: str, name: str) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(text: str, delimiter: str, name: str) -> Iterator[tuple[int, tuple[str, ...]]]:
     """Records numbered as Excel numbers the rows (a quoted cell over two lines is still one row)."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     number = 0
     try:
         for number, row in enumerate(reader, 1):
-            yield number, row
+            yield number, tuple(map(str.strip, row))  # text already: no cell needs cell_text
     except csv.Error as error:
         raise InvalidInput(
             _("{file}, row {row}: {reason}; open it in Excel or WPS and save it as CSV again").format(
@@ -461,7 +470,7 @@ def _table(
     head: list[tuple[int, tuple[str, ...]]] = []
     iterator = iter(lines)
     for number, values in iterator:
-        head.append((number, _texts(values)))
+        head.append((number, values if type(values) is tuple else _texts(values)))
         if len(head) >= HEADER_SCAN:
             break
     filled = [(number, cells) for number, cells in head if any(cells)]
@@ -482,7 +491,7 @@ def _table(
         if number > header_row:
             keep(number, cells)
     for number, values in iterator:
-        keep(number, _texts(values))
+        keep(number, values if type(values) is tuple else _texts(values))
     headers = tuple(header_cells[:width]) + ("",) * (width - len(header_cells))
     table_rows = [Row(r.number, r.cells[:width] + ("",) * (width - len(r.cells))) for r in rows]
     return Table(source, headers, table_rows, header_row, sheet=sheet, encoding=encoding, delimiter=delimiter)
@@ -621,8 +630,8 @@ def unmapped(table: Table, mapping: Mapping[int, str]) -> list[str]:
 def parse_marks(text: str) -> tuple[str, ...] | None:
     """``R,A`` → (R, A); ``r#`` → (R#,); ``负责、知会`` → (R, I); None when a part is not a mark.
 
-    A mark is a RACI letter, then ``*`` when carried through a role and ``#``
-    when it comes from a signed agreement (as ``coord matrix`` writes them).
+    A mark is a RACI letter, then ``*`` when carried through a role, ``#``
+    when it comes from a signed agreement and ``+`` from a meeting's action (as ``coord matrix`` writes them).
     """
     marks = []
     for part in SPLIT_RE.split(unicodedata.normalize("NFKC", text).strip()):
@@ -669,6 +678,7 @@ def read_matrix(
                 )
             )
     matrix = Matrix(table.source, tuple(h for _, h in party_columns))
+    party_names = dict(party_columns)
     for row in table.rows:
         duty = row.get(fields["duty"]) if "duty" in fields else ""
         title = row.get(fields["title"]) if "title" in fields else ""
@@ -684,10 +694,12 @@ def read_matrix(
             )
         )
         cells = row.cells  # as wide as the headers
-        for index, party in party_columns:
-            text = cells[index]
-            if not text:
+        # the filled cells first: a chart of 2,000 parties is mostly empty
+        for index in [i for i, text in enumerate(cells) if text]:
+            party = party_names.get(index)
+            if party is None:
                 continue
+            text = cells[index]
             marks = parse_marks(text)
             if marks is None:
                 raise InvalidInput(

@@ -130,8 +130,10 @@ def test_the_matrix_as_xlsx_in_chinese_reads_back_with_chinese_headers_and_names
     assert book.sheetnames == ["职责矩阵", "图例"]
     sheet = book["职责矩阵"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows == [
-        ["项目", "类别", "职责", "标题", "Liede Neighbourhood Committee", "猎德街道办事处", "检查发现"],
+    assert rows == [  # a title row, the parties' names, then the header coord import matrix reads (keys)
+        ["职责分工矩阵 · 全部项目 · 2024-06-01", None, None, None, None, None, None],
+        [None, None, None, None, "Liede Neighbourhood Committee", "猎德街道办事处", None],
+        ["项目", "类别", "职责编号", "职责", "liede-committee", "liede-street", "问题"],
         ["lr", "公益市集", "venue", "提供场地", "R", "A", None],
     ]
     legend = [[cell.value for cell in row] for row in book["图例"].iter_rows(max_row=2)]

@@ -192,16 +192,16 @@ def test_matrix_formats_agree_cell_for_cell(project: Workspace, isolated: Path) 
     assert run_coord("matrix", *on, "-f", "xlsx", "--keys", "-o", "m.xlsx").exit_code == 0
     book = openpyxl.load_workbook(isolated / "m.xlsx")
     sheet = book["Matrix"]
-    header = [c.value for c in sheet[1]]
+    header = [c.value for c in sheet[3]]
     assert header == ["project", "category", "duty", "title", "committee", "street", "sw", "findings"]
     from_xlsx = {}
-    for row in sheet.iter_rows(min_row=2):
+    for row in sheet.iter_rows(min_row=4):
         for cell in row[4:7]:
             if cell.value:
                 from_xlsx[(row[2].value, header[cell.column - 1])] = cell.value
     assert from_xlsx == expected
-    assert sheet.freeze_panes == "E2"
-    venue = next(r for r in sheet.iter_rows(min_row=2) if r[2].value == "venue")
+    assert sheet.freeze_panes == "E4"
+    venue = next(r for r in sheet.iter_rows(min_row=4) if r[2].value == "venue")
     assert venue[4].fill.fgColor.rgb == "00FFD6A5"  # A: orange
     assert venue[6].fill.fgColor.rgb == "00CFE8FF"  # R: blue
     assert venue[2].fill.fgColor.rgb == "00FFC9C9"  # flagged row

@@ -358,9 +358,9 @@ def test_the_xlsx_coord_writes_reads_back_cell_for_cell(tmp_path: Path) -> None:
     ]
     assert back == [{**row, "cells": dict(sorted(row["cells"].items()))} for row in data["rows"]]
     assert [(c.row, c.column, c.duty, c.party, c.marks) for c in matrix.cells][:3] == [
-        (2, 5, "market-venue", "liede-street", ("A#",)),
-        (2, 6, "market-venue", "liede-sw", ("R", "C*")),
-        (3, 6, "stall-fees", "liede-sw", ("I",)),
+        (4, 5, "market-venue", "liede-street", ("A#",)),  # below the title row and the parties' names
+        (4, 6, "market-venue", "liede-sw", ("R", "C*")),
+        (5, 6, "stall-fees", "liede-sw", ("I",)),
     ]
 
 

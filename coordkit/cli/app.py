@@ -74,6 +74,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
         "calendar",
         "Write what falls due as an iCalendar file for phones and desktop calendars.",
     ),
+    "import": (
+        "coordkit.cli.imports",
+        "app",
+        "Import registers and responsibility charts from Excel (XLSX) or CSV.",
+    ),
     "matrix": ("coordkit.cli.matrix", "matrix", "Show the responsibility (RACI) matrix: duties by parties."),
     "check": ("coordkit.cli.check", "check", "Flag duties left unowned or owned twice, overloaded parties and more."),
     "validate": ("coordkit.cli.ascode", "validate", "Check workspace files without any store."),

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
 from coordkit.cli.completion import complete
 from coordkit.cli.context import reading, writing
-from coordkit.cli.display import emit, emit_record, say
+from coordkit.cli.display import emit, emit_record, say, write_out
 from coordkit.cli.options import (
-    FormatOpt,
     FromOpt,
-    ListFormat,
     OutputOpt,
     ProjectOpt,
     ShowFormat,
@@ -68,11 +67,12 @@ def _assignment_text(item: Assignment) -> str:
     return f"{item['letter']} {party}{window}{source}"
 
 
-def _flat(duty: Duty) -> dict[str, Any]:
-    """One row of the list; under zh the title is the Chinese one (else the English one)."""
+def _flat(duty: Duty, *, as_stored: bool = False) -> dict[str, Any]:
+    """One row of the list; under zh the title is the Chinese one (else the English one), except ``as_stored``
+    (the XLSX that ``coord import duties`` reads back has both titles in their own columns)."""
     from coordkit.i18n import language
 
-    title = (duty["title_zh"] if language() == "zh" else None) or duty["title"]
+    title = (duty["title_zh"] if language() == "zh" and not as_stored else None) or duty["title"]
     return {**duty, "title": title, "assignments": ", ".join(_assignment_text(a) for a in duty["assignments"])}
 
 
@@ -124,11 +124,22 @@ def add(
         say(_("Added duty '{key}'.").format(key=key))
 
 
+class DutyListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    yaml = "yaml"
+    md = "md"
+    xlsx = "xlsx"
+
+
 @app.command("list")
 def list_(
     category: Annotated[str | None, typer.Option("--category", help="Only this category.")] = None,
     project: ProjectOpt = None,
-    fmt: FormatOpt = ListFormat.table,
+    fmt: Annotated[
+        DutyListFormat, typer.Option("--format", "-f", help="Output format (xlsx: to edit and import).")
+    ] = DutyListFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """List a project's duties with their assignments.
@@ -141,6 +152,22 @@ def list_(
 
     with reading() as conn:
         rows = list_duties(conn, project=project, category=category)
+    if fmt == DutyListFormat.xlsx:
+        import sys
+
+        from coordkit.dates import today
+        from coordkit.errors import InvalidInput
+        from coordkit.render.sheet import to_xlsx
+
+        if output is None and sys.stdout.isatty():
+            raise InvalidInput("xlsx is a binary format: pass -o FILE.xlsx")
+        from coordkit.i18n import language
+
+        lang = language()
+        title = ("职责清单" if lang == "zh" else "Duties") + f" · {project or ''} · {today().isoformat()}"
+        flat = [_flat(r, as_stored=True) for r in rows]
+        write_out(to_xlsx(title.replace(" ·  ·", " ·"), flat, COLUMNS, lang=lang, sheet_name="Duties"), output)
+        return
     emit(rows, [_flat(r) for r in rows], COLUMNS, fmt.value, output, title="Duties", hide_first=("project", "due"))
 
 

@@ -26,6 +26,11 @@ class MatrixFormat(StrEnum):
     pdf = "pdf"
 
 
+class Lang(StrEnum):
+    en = "en"
+    zh = "zh"
+
+
 class By(StrEnum):
     stakeholder = "stakeholder"
     role = "role"
@@ -82,7 +87,9 @@ def matrix(
 
             raise InvalidInput(_("{format} is a binary format: pass -o FILE.{format}").format(format=fmt.value))
         if fmt == MatrixFormat.xlsx:
-            write_out(render.to_xlsx(data, keys=keys), output)
+            from coordkit.i18n import language
+
+            write_out(render.to_xlsx(data, lang=language(), keys=keys), output)
         else:
             from coordkit.i18n import language
             from coordkit.render.pdf import html_to_pdf

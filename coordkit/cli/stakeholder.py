@@ -107,6 +107,8 @@ class RegisterFormat(StrEnum):
     md = "md"
     html = "html"
     pdf = "pdf"
+    xlsx = "xlsx"
+    vcf = "vcf"
 
 
 @app.command("list")
@@ -114,7 +116,12 @@ def list_(
     kind: Annotated[str | None, typer.Option("--kind", help="Only this kind.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include retired (inactive) stakeholders.")] = False,
     fmt: Annotated[
-        RegisterFormat, typer.Option("--format", "-f", help="Output format (html, pdf: the printable register).")
+        RegisterFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (html, pdf: the printable register; xlsx: to edit and import; vcf: vCard 3.0).",
+        ),
     ] = RegisterFormat.table,
     lang: Annotated[
         str | None,
@@ -151,6 +158,22 @@ def list_(
         if fmt == RegisterFormat.pdf and output is None and sys.stdout.isatty():
             raise InvalidInput("pdf is a binary format: pass -o FILE.pdf")
         write_out(render_register(rows, fmt=fmt.value, lang=lang, today=today().isoformat(), workspace=root), output)
+        return
+    if fmt == RegisterFormat.vcf:
+        from coordkit.render.vcard import to_vcards
+
+        write_out(to_vcards(rows, lang=lang), output)
+        return
+    if fmt == RegisterFormat.xlsx:
+        import sys
+
+        from coordkit.dates import today
+        from coordkit.render.sheet import to_xlsx
+
+        if output is None and sys.stdout.isatty():
+            raise InvalidInput("xlsx is a binary format: pass -o FILE.xlsx")
+        title = ("单位名录" if lang == "zh" else "Stakeholders") + f" · {today().isoformat()}"
+        write_out(to_xlsx(title, rows, COLUMNS, lang=lang, sheet_name="Stakeholders"), output)
         return
     if lang == "zh" and fmt.value in ("table", "csv", "md"):  # the Chinese name first, else the English one
         flat = [{**row, "display": row["name_zh"] or row["name"]} for row in rows]

@@ -171,27 +171,51 @@ def _safe_row(sheet: Any, values: list[Any]) -> tuple[Any, ...]:
     return cells
 
 
-def to_xlsx(data: Matrix, *, keys: bool = False) -> bytes:
-    """A workbook with a frozen header row and duty column, the same colours, and a legend sheet.
+HEADINGS = {
+    "en": {"project": "project", "category": "category", "duty": "duty", "title": "title", "findings": "findings"},
+    # what coord import matrix reads back as the same columns (coordkit.tabular.MATRIX_FIELDS)
+    "zh": {"project": "项目", "category": "类别", "duty": "职责编号", "title": "职责", "findings": "问题"},
+}
+TITLES = {"en": "Responsibility matrix", "zh": "职责分工矩阵"}
+ALL_PROJECTS = {"en": "all projects", "zh": "全部项目"}
+HEADER_ROW = 3  # title, party names, then the header coord import matrix finds
 
-    Headers, party names, titles and the legend are in the reader's language; ``keys`` heads parties by key."""
+
+def to_xlsx(data: Matrix, *, lang: str = "en", names: dict[str, str] | None = None, keys: bool = False) -> bytes:
+    """A workbook to print and to edit: a title row (project and date), the parties' names above their keys,
+    an autofilter on the header, frozen panes, A4 landscape fitted to the width with the header rows repeated
+    on each page, the same colours, and a legend sheet. ``coord import matrix`` reads it back, so the keys stay in
+    the header row whatever ``keys`` says (``names`` default to the parties' names in ``lang``)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     from coordkit.i18n import _
 
-    columns, rows = flat(data, keys=keys)
+    columns, rows = flat(data, keys=keys)  # categories and titles in the reader's language
+    headings = HEADINGS[lang]
+    party_fields = {c["key"] for c in data["columns"]}
+    names = names or {
+        c["key"]: str((c.get("name_zh") or c["name"]) if lang == "zh" else c["name"]) for c in data["columns"]
+    }
     book = Workbook()
     sheet = book.active
     sheet.title = _("Matrix")
-    _safe_row(sheet, [header for _field, header in columns])
-    for cell in sheet[1]:
+    last = get_column_letter(len(columns))
+    _safe_row(sheet, [f"{TITLES[lang]} · {data['project'] or ALL_PROJECTS[lang]} · {data['on']}"])
+    sheet.merge_cells(f"A1:{last}1")
+    sheet["A1"].font = Font(bold=True, size=14)
+    _safe_row(sheet, [names.get(field) if field in names else None for field, _header in columns])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom", horizontal="center")
+    # the header coord import matrix reads: parties by key (their names are in the row above)
+    _safe_row(sheet, [field if field in party_fields else headings.get(field, header) for field, header in columns])
+    for cell in sheet[HEADER_ROW]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(text_rotation=0, wrap_text=True, vertical="top")
     fills = {letter: PatternFill("solid", fgColor=colour) for letter, colour in FILLS.items()}
     flag = PatternFill("solid", fgColor=FLAG_FILL)
-    party_fields = {c["key"] for c in data["columns"]}
     for row in rows:
         excel_row = _safe_row(sheet, [row.get(field) or None for field, _header in columns])
         for (field, _header), cell in zip(columns, excel_row, strict=True):
@@ -203,7 +227,15 @@ def to_xlsx(data: Matrix, *, keys: bool = False) -> bytes:
         if row["findings"]:
             excel_row[2].fill = flag
             excel_row[-1].fill = flag
-    sheet.freeze_panes = "E2"  # header row and project/category/duty/title stay in view
+    sheet.freeze_panes = f"E{HEADER_ROW + 1}"  # title, names and header rows and project/category/duty/title stay
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(sheet.max_row, HEADER_ROW)}"
+    sheet.print_title_rows = f"2:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.row_dimensions[2].height = 45
     for index, (field, _header) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = 40 if field == "title" else 14
     legend = book.create_sheet(_("Legend"))
