@@ -154,6 +154,12 @@ def test_a_party_member_edits_its_own_party_and_not_another(team: str) -> None:
     assert raw("ct_sw", "UPDATE stakeholder SET address = 'x' WHERE key = 'liede-street'") == (
         'new row violates row-level security policy for table "stakeholder"'
     )
+    result = as_member("ct_sw", "stakeholder", "edit", "liede-sw", "--influence", "5")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: ct_sw may not edit liede-sw: a party member changes only its name, address, legal representative"
+        " and registration number, contacts and representatives\n",
+    )
     raw(
         "ct_sw",
         "DELETE FROM representative WHERE stakeholder_id = (SELECT id FROM stakeholder WHERE key = 'liede-street')",
@@ -172,7 +178,7 @@ def test_only_a_coordinator_terminates(team: str) -> None:
         "(permission denied for table agreement_version); nothing was changed\n"
     )
     assert raw("ct_sw", "UPDATE agreement_version SET status = 'terminated'") == (
-        "permission denied: a party member changes an agreement version only by signing it"
+        "coord: a party member changes an agreement version only by signing it"
     )
     assert snapshot() == before
     ok("--db", as_login("ct_boss"), "agreement", "terminate", KEY, "--reason", "no longer needed")
@@ -255,7 +261,7 @@ def test_every_event_names_the_role_that_connected_whatever_coord_user_says(
         "INSERT INTO event (at, actor, action, entity, key, prev_hash, hash) "
         "VALUES ('now', 'ct_boss', 'x', 'x', 'x', 'x', 'x')",
     )
-    assert forged == "the actor of an event is the connected role ct_sw, not ct_boss"
+    assert forged == "coord: the actor of an event is the connected role ct_sw, not ct_boss"
     assert json.loads(ok("verify", "-f", "json"))["problems"] == []
 
 
