@@ -60,10 +60,13 @@ def as_login(login: str) -> str:
 
 
 def drop_logins() -> None:
+    """This test database's login roles and group roles (run after its schema is dropped: nothing is granted them)."""
     assert PG_URL
+    from coordkit.storage.team import group_roles
+
     engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as conn:
-        for login in LOGINS:
+        for login in (*LOGINS, *group_roles(_DB).values()):
             conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
     engine.dispose()
 
@@ -184,6 +187,8 @@ def test_only_a_coordinator_terminates(team: str) -> None:
         "coord: a party member changes an agreement version only by signing it"
     )
     assert snapshot() == before
+    assert raw(BOSS, "DELETE FROM event") == "permission denied for table event"  # history stays, for everyone
+    ok("--db", as_login(BOSS), "stakeholder", "edit", "liede-sw", "--influence", "4")
     ok("--db", as_login(BOSS), "agreement", "terminate", KEY, "--reason", "no longer needed")
     assert json.loads(ok("agreement", "show", KEY, "-f", "json"))["status"] == "terminated"
 
@@ -326,6 +331,7 @@ def test_the_row_level_security_benchmark_runs(capsys: pytest.CaptureFixture[str
         medians = main(["--url", PG_URL, "--parties", "3", "--operations", "2", "--rounds", "1"])
     finally:
         reset_postgres(PG_URL)
+        drop_logins()
     assert sorted(medians) == ["read off", "read on", "write off", "write on"]
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "| figure (3 parties, party member's connection) | RLS on (ms) | RLS off (ms) | on/off |"
