@@ -381,3 +381,40 @@ def test_an_older_postgresql_store_migrates_and_becomes_a_team_store(monkeypatch
     finally:
         reset_postgres(PG_URL)
         drop_logins()
+
+
+def test_a_party_member_reports_on_its_own_obligations_only(team: str) -> None:
+    """Fulfilment of an obligation is recorded by the party it obliges (or a coordinator), through coord and
+    through its own connection alike."""
+    key = "AGR-2024-002"
+    ok(
+        "agreement",
+        "new",
+        "--title",
+        "Reports",
+        "--party",
+        "liede-street",
+        "--party",
+        "liede-sw",
+        "--effective",
+        "2024-03-01",
+    )
+    ok("agreement", "obligation", "add", key, "Pay for the services", "--party", "liede-street", "--due", "2024-04-30")
+    ok("agreement", "obligation", "add", key, "Report every quarter", "--party", "liede-sw", "--due", "2024-05-31")
+    ok("agreement", "circulate", key)
+    ok("agreement", "sign", key, "--party", "liede-street")
+    ok("agreement", "sign", key, "--party", "liede-sw")
+    before = snapshot()
+    refused = as_member(SW, "obligation", "done", key, "1", "--on", "2024-04-28")
+    assert refused.exit_code == 2 and refused.stderr.startswith(f"Error: {SW} may not make this change")
+    assert snapshot() == before
+    assert raw(
+        SW,
+        "INSERT INTO fulfilment (version_id, obligation, occurrence, status, on_date, recorded_at) "
+        "SELECT id, 1, '2024-04-30', 'met', '2024-04-28', 'now' FROM agreement_version",
+    ) == ('new row violates row-level security policy for table "fulfilment"')
+    ok("--db", as_login(SW), "obligation", "done", key, "2", "--on", "2024-05-20")
+    ok("--db", as_login(BOSS), "obligation", "done", key, "1", "--on", "2024-04-28")
+    rows = json.loads(ok("obligation", "list", key, "--on", "2024-06-01", "-f", "json"))
+    assert [(r["number"], r["status"]) for r in rows] == [(1, "met"), (2, "met")]
+    assert json.loads(ok("verify", "-f", "json"))["problems"] == []

@@ -522,6 +522,32 @@ def m004_meetings_concerns(conn: Conn) -> None:
     execute(conn, "ALTER TABLE assignment ADD COLUMN action_id INTEGER REFERENCES meeting_action (id)")
 
 
+def m005_fulfilment(conn: Conn) -> None:
+    """Fulfilment of obligations: one record per report on an occurrence (met, partly, missed, waived), with
+    the actual figure and the evidence files' hashes; records point at frozen terms and never change them
+    (issue 14)."""
+    import sqlalchemy as sa
+
+    md = sa.MetaData()
+    col = sa.Column
+    sa.Table("agreement_version", md, col("id", sa.Integer(), primary_key=True))
+    fulfilment = sa.Table(
+        "fulfilment",
+        md,
+        col("id", sa.Integer(), primary_key=True),
+        col("version_id", sa.Integer(), sa.ForeignKey("agreement_version.id"), nullable=False, index=True),
+        col("obligation", sa.Integer(), nullable=False),
+        col("occurrence", sa.Date(), nullable=False),
+        col("status", sa.String(16), nullable=False),
+        col("on_date", sa.Date(), nullable=False),
+        col("actual", sa.String()),
+        col("note", sa.String()),
+        col("evidence", sa.String()),
+        col("recorded_at", sa.String(32), nullable=False),
+    )
+    create_tables(conn, [fulfilment])
+
+
 def m007_team_store(conn: Conn) -> None:
     """Team stores (issue 20): on PostgreSQL the member table, the event actor set and checked by the
     database, and the guard on agreement versions; a SQLite store is left exactly as it was."""
@@ -535,6 +561,7 @@ MIGRATIONS: list[MigrationFn] = [
     m002_signable_agreements,
     m003_unique_guards,
     m004_meetings_concerns,
+    m005_fulfilment,
     m007_team_store,
 ]
 LATEST = len(MIGRATIONS)

@@ -39,10 +39,14 @@ class Own:
         return self.update or self.insert
 
 
-# Tables a party member writes only for its own party. A new table (fulfilment records, say) is one more
-# entry here, such as ``"fulfilment": Own("(SELECT o.stakeholder_id FROM agreement_obligation o WHERE
-# o.id = obligation_id) = coord_party_id()")``, plus its grant in PARTY_WRITES.
+# Tables a party member writes only for its own party. A new table of party records is one more entry
+# here (a condition on its row, as ``fulfilment``'s), plus its grant in PARTY_WRITES.
 _INVOLVED = "coord_party_id() IN (c.raised_by_id, c.against_id, c.holder_id)"
+_OWN_OBLIGATION = (
+    "EXISTS (SELECT 1 FROM agreement_obligation o WHERE o.version_id = fulfilment.version_id "
+    "AND o.stakeholder_id = coord_party_id() AND (SELECT count(*) FROM agreement_obligation p "
+    "WHERE p.version_id = o.version_id AND (p.position, p.id) <= (o.position, o.id)) = fulfilment.obligation)"
+)
 PARTY_ROWS: dict[str, Own] = {
     "stakeholder": Own("id = coord_party_id()"),
     "contact": Own("stakeholder_id = coord_party_id()"),
@@ -51,6 +55,8 @@ PARTY_ROWS: dict[str, Own] = {
     # a party raises concerns of its own; the parties in one answer, escalate and resolve it
     "concern": Own("raised_by_id = coord_party_id()", "coord_party_id() IN (raised_by_id, against_id, holder_id)"),
     "concern_step": Own(f"EXISTS (SELECT 1 FROM concern c WHERE c.id = concern_id AND {_INVOLVED})"),
+    # a party reports on its own obligations: the obligation numbered ``obligation`` in its version is its own
+    "fulfilment": Own(_OWN_OBLIGATION),
 }
 
 RLS_TABLES = (*PARTY_ROWS, "coord_meta", "assignment")  # the tables with row-level security
@@ -65,6 +71,7 @@ PARTY_WRITES: dict[str, str] = {
     "assignment": "INSERT, UPDATE",  # the last signature turns obligations into assignments
     "concern": "INSERT, UPDATE",
     "concern_step": "INSERT",
+    "fulfilment": "INSERT",
     "event": "INSERT",
     "coord_meta": "UPDATE",  # the chain head only (a policy)
 }
