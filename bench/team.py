@@ -3,8 +3,8 @@
     COORD_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench python -m bench.team
 
 The database named is emptied (its public schema dropped) and filled with ``--parties``
-stakeholders, two contacts and a representative each; the login ``ct_bench`` (made here,
-dropped at the end) is a party member of one of them. In rounds, with the policies on
+stakeholders, two contacts and a representative each; the login ``ct_DATABASE_bench`` (made
+here, dropped at the end) is a party member of one of them. In rounds, with the policies on
 and with them disabled, each in turn first (``ALTER TABLE … DISABLE ROW LEVEL SECURITY``;
 grants and triggers stay), it times a *write* (``coord stakeholder edit`` of its own party: an
 UPDATE, contacts and representatives rewritten, one event) and a *read* (the whole
@@ -23,8 +23,6 @@ from collections.abc import Sequence
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-LOGIN = "ct_bench"
-
 
 def _admin(url: str, *statements: str) -> None:
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
@@ -32,6 +30,11 @@ def _admin(url: str, *statements: str) -> None:
         for statement in statements:
             conn.execute(text(statement))
     engine.dispose()
+
+
+def login_for(url: str) -> str:
+    """The party member's login: roles are cluster-wide, so it carries the database's name."""
+    return f"ct_{make_url(url).database}_bench"
 
 
 def setup(url: str, parties: int) -> str:
@@ -42,7 +45,8 @@ def setup(url: str, parties: int) -> str:
     from coordkit.storage.engine import open_store
     from coordkit.storage.location import locate
 
-    _admin(url, "DROP SCHEMA IF EXISTS public CASCADE", "CREATE SCHEMA public", f"DROP ROLE IF EXISTS {LOGIN}")
+    login = login_for(url)
+    _admin(url, "DROP SCHEMA IF EXISTS public CASCADE", "CREATE SCHEMA public", f'DROP ROLE IF EXISTS "{login}"')
     store = open_store(locate(url), create=True)
     try:
         enable_team(store)
@@ -57,10 +61,10 @@ def setup(url: str, parties: int) -> str:
                     contacts=[("phone", f"+86 20 {number:08d}"), ("email", f"p{number}@example.org")],
                     representatives=[(f"Rep {number}", "Director")],
                 )
-            add_member(conn, login=LOGIN, kind="party", party="party-0000", password="bench")
+            add_member(conn, login=login, kind="party", party="party-0000", password="bench")
     finally:
         store.dispose()
-    return make_url(url).set(username=LOGIN, password="bench").render_as_string(hide_password=False)
+    return make_url(url).set(username=login, password="bench").render_as_string(hide_password=False)
 
 
 def timed(url: str, operations: int, write: bool) -> list[float]:
@@ -106,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
                 found[f"write {state}"] += timed(member, args.operations, write=True)
                 found[f"read {state}"] += timed(member, args.operations, write=False)
     finally:
-        _admin(args.url, "DROP SCHEMA IF EXISTS public CASCADE", "CREATE SCHEMA public", f"DROP ROLE IF EXISTS {LOGIN}")
+        drop = f'DROP ROLE IF EXISTS "{login_for(args.url)}"'
+        _admin(args.url, "DROP SCHEMA IF EXISTS public CASCADE", "CREATE SCHEMA public", drop)
     medians = {name: statistics.median(values) * 1000 for name, values in found.items()}
     print(f"| figure ({args.parties} parties, party member's connection) | RLS on (ms) | RLS off (ms) | on/off |")
     print("|---|---|---|---|")

@@ -41,8 +41,10 @@ def add(
         bool, typer.Option("--password", help=_("Ask for a password for the login (else: peer or other auth)."))
     ] = False,
 ) -> None:
-    from coordkit.services.members import add_member
+    from coordkit.services.members import add_member, require_team
 
+    with reading() as conn:  # refuse a store without members before asking for a password
+        require_team(conn)
     secret = typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True) if password else None
     with writing() as conn:
         found = add_member(conn, login=login, kind=kind, party=party, password=secret)

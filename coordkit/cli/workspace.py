@@ -19,7 +19,9 @@ def init(
     ] = None,
     team: Annotated[
         bool,
-        typer.Option("--team", help="On PostgreSQL: group roles, grants and row-level security, for coord member add."),
+        typer.Option(
+            "--team", help=_("On PostgreSQL: group roles, grants and row-level security, for coord member add.")
+        ),
     ] = False,
 ) -> None:
     """Make a workspace: a folder with a new coord.db store.

@@ -338,7 +338,11 @@ def record_fulfilment(
         digest, name = store_by_hash(Path(path), workspace / "evidence", limit=EVIDENCE_BYTES, what="--evidence")
         kept.append({"name": name, "sha256": digest, "file": Path(path).name})
     report = check_report(doc, _reports(conn, [vid]), vid, **args, evidence=kept)
-    _insert(conn, key, doc["version"], vid, report)
+    from coordkit.storage.team import refused_as
+
+    party = doc["obligations"][number - 1]["party"]  # check_report has refused a number out of range
+    with refused_as(conn, _("{login} may not report on obligations of {party}"), party=party):
+        _insert(conn, key, doc["version"], vid, report)
     horizon = report.occurrence + dt.timedelta(days=1)
     return next(
         o for o in occurrences(conn, until=horizon, agreement=key) if o.number == number and o.date == report.occurrence

@@ -152,6 +152,7 @@ def translate_error(error: Exception, location: StoreLocation, *, login: str | N
         from coordkit.i18n import _
 
         reason = str(original).strip().splitlines()[0] if str(original).strip() else name
+        reason = reason.removeprefix("coord: ")  # one of coord's own guards (storage.team)
         return PermissionDenied(
             _("{login} may not make this change in the team store ({reason}); nothing was changed").format(
                 login=login or _("this role"), reason=reason

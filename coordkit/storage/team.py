@@ -39,9 +39,8 @@ class Own:
         return self.update or self.insert
 
 
-# Tables a party member writes only for its own party. A new table (fulfilment records, say) is one more
-# entry here, such as ``"fulfilment": Own("(SELECT o.stakeholder_id FROM agreement_obligation o WHERE
-# o.id = obligation_id) = coord_party_id()")``, plus its grant in PARTY_WRITES.
+# Tables a party member writes only for its own party. A new table of party records is one more entry
+# here (a condition on its row, as ``fulfilment``'s), plus its grant in PARTY_WRITES.
 _INVOLVED = "coord_party_id() IN (c.raised_by_id, c.against_id, c.holder_id)"
 _OWN_OBLIGATION = (
     "EXISTS (SELECT 1 FROM agreement_obligation o WHERE o.version_id = fulfilment.version_id "
@@ -77,6 +76,9 @@ PARTY_WRITES: dict[str, str] = {
     "coord_meta": "UPDATE",  # the chain head only (a policy)
 }
 
+GUARD = "coord: "  # how the messages of coord's guards start (what they say is the reason shown)
+PARTICULARS_SQL = "ARRAY['name', 'name_zh', 'address', 'legal_representative', 'registration_number']"
+
 # Migration 7 on PostgreSQL: the member table and the database's own checks.
 SCHEMA = [
     "CREATE TABLE member ("
@@ -97,7 +99,7 @@ BEGIN
   IF NEW.actor IS DISTINCT FROM session_user::text AND NOT (
        coalesce(current_setting('coord.restoring', true), '') = 'on'
        AND pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER')) THEN
-    RAISE EXCEPTION 'the actor of an event is the connected role %, not %', session_user, NEW.actor
+    RAISE EXCEPTION 'coord: the actor of an event is the connected role %, not %', session_user, NEW.actor
       USING ERRCODE = 'insufficient_privilege';
   END IF;
   RETURN NEW;
@@ -119,13 +121,25 @@ BEGIN
        OR (OLD.status = 'signed' AND NEW.status = 'superseded' AND EXISTS (
         SELECT 1 FROM agreement_version later WHERE later.agreement_id = NEW.agreement_id
           AND later.number > NEW.number AND later.status = 'signed')))) THEN
-    RAISE EXCEPTION 'permission denied: a party member changes an agreement version only by signing it'
+    RAISE EXCEPTION 'coord: a party member changes an agreement version only by signing it'
       USING ERRCODE = 'insufficient_privilege';
   END IF;
   RETURN NEW;
 END $$""",
     "CREATE TRIGGER coord_version_guard BEFORE UPDATE ON agreement_version "
     "FOR EACH ROW EXECUTE FUNCTION coord_version_guard()",
+    # a party member edits its particulars; kind, influence, interest and the rest are the coordinators' view
+    f"""CREATE FUNCTION coord_stakeholder_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF coord_party_id() IS NOT NULL AND (to_jsonb(NEW) - {PARTICULARS_SQL}) IS DISTINCT FROM
+     (to_jsonb(OLD) - {PARTICULARS_SQL}) THEN
+    RAISE EXCEPTION '{GUARD}a party member changes only its name, address, legal representative and registration'
+      ' number, contacts and representatives' USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NEW;
+END $$""",
+    "CREATE TRIGGER coord_stakeholder_guard BEFORE UPDATE ON stakeholder "
+    "FOR EACH ROW EXECUTE FUNCTION coord_stakeholder_guard()",
 ]
 
 
@@ -247,4 +261,8 @@ def refused_as(conn: Conn, message: str, **names: Any) -> Iterator[None]:
             raise
         from coordkit.errors import PermissionDenied
 
-        raise PermissionDenied(message.format(login=who, **names)) from None
+        text = message.format(login=who, **names)
+        reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+        if reason.startswith(GUARD):  # one of coord's guards says why
+            text += ": " + reason.removeprefix(GUARD)
+        raise PermissionDenied(text) from None
