@@ -125,6 +125,14 @@ def test_merge_moves_letters_keeps_the_old_key_and_records_it(based: Workspace) 
         "Error: 'promotion' is the old key of duty 'publicity', which it was merged into; choose another key\n",
     )
     assert findings("similar-duties")[0][0] == "brand"  # the pair is one duty now
+    (based.folder / "again.yaml").write_text(
+        "version: 1\nduties:\n  - {project: p, key: promotion, title: Something else}\n", encoding="utf-8"
+    )
+    applied = run_coord("apply", "again.yaml")
+    assert (applied.exit_code, applied.stderr.splitlines()[-1]) == (
+        2,
+        "Error: 'promotion' is the old key of duty 'publicity', which it was merged into; choose another key",
+    )
 
 
 def test_merge_refuses_a_duty_an_agreement_names_and_changes_nothing(based: Workspace) -> None:

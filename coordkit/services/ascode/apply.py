@@ -20,7 +20,7 @@ from coordkit.services.ascode.export import export_state
 from coordkit.services.ascode.load import Known, Loaded, check_references, dotted
 from coordkit.services.ascode.plan import Change, plan
 from coordkit.services.ascode.shape import ENTITIES, SINGULAR, identity
-from coordkit.services.duties import write_assignments, write_duties
+from coordkit.services.duties import check_not_alias, write_assignments, write_duties
 from coordkit.services.projects import write_categories, write_projects
 from coordkit.services.stakeholders import write_stakeholders
 from coordkit.storage import events
@@ -361,6 +361,9 @@ def _apply_duties(conn: Conn, todo: Todo) -> None:
         }
         by_project[(d["project"], change.action == "create")].append(fields)
     for (project, new), records in by_project.items():
+        if new:
+            for record in records:
+                check_not_alias(conn, record["key"], projects[project])
         write_duties(conn, projects[project], records, new=new)  # type: ignore[arg-type]
     duties = _scoped_ids(conn, "duty")
     executemany(
