@@ -463,6 +463,26 @@ def _sign(conn: Any, signed_versions: list[tuple[int, list[int]]]) -> None:
         for key, name in tuples(conn, "SELECT key, name FROM stakeholder ORDER BY id")
     ]
     history += [
+        {"action": "duty.add", "entity": "duty", "key": f"{project}/{key}", "after": {"key": key, "title": title}}
+        for project, key, title in tuples(
+            conn, "SELECT p.key, d.key, d.title FROM duty d JOIN project p ON p.id = d.project_id ORDER BY d.id"
+        )
+    ]
+    history += [  # one event per assignment, as `coord duty assign` writes it: the chain verify walks is whole
+        {
+            "action": "duty.assign",
+            "entity": "assignment",
+            "key": f"{duty}/{party}/{letter}",
+            "after": {"duty": duty, "party": party, "letter": letter, "from": start, "to": end},
+        }
+        for duty, party, letter, start, end in tuples(
+            conn,
+            "SELECT d.key, COALESCE(s.key, 'role:' || r.key), a.letter, a.valid_from, a.valid_to FROM assignment a "
+            "JOIN duty d ON d.id = a.duty_id LEFT JOIN stakeholder s ON s.id = a.stakeholder_id "
+            "LEFT JOIN role r ON r.id = a.role_id WHERE a.source = 'manual' ORDER BY a.id",
+        )
+    ]
+    history += [
         {"action": "agreement.new", "entity": "agreement", "key": doc["key"], "after": doc}
         for doc in read_documents(conn)
     ]

@@ -243,6 +243,12 @@ def figures(store: Path, work: Path, pdf_store: Path) -> list[Figure]:
             ok=(0, 1),
         ),
         Figure("coord matrix --format csv", [*coord, "matrix", "--format", "csv"], 3.0, stack),
+        Figure(
+            "coord verify (every agreement, scan and the event chain)",
+            [*coord, "verify", "--format", "json"],
+            3.0,
+            stack,
+        ),
         Figure("coord concern list (every concern)", [*coord, "concern", "list", "--on", "2024-09-01"], 1.0, stack),
         Figure(
             "coord concern list --format json",

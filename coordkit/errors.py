@@ -35,6 +35,7 @@ class InvalidInput(CoordError):
 # What a key can name, as a reader calls it; a kind not listed here is shown as given.
 KINDS: dict[str, str] = {
     "stakeholder": N_("stakeholder"),
+    "member": N_("member"),
     "project": N_("project"),
     "role": N_("role"),
     "duty": N_("duty"),
@@ -87,6 +88,10 @@ class AlreadyExists(CoordError):
 
 class Refused(CoordError):
     """A change that would lose or contradict something that must be kept."""
+
+
+class PermissionDenied(CoordError):
+    """A change the database refused this member (a team store's grants, policies and guards)."""
 
 
 class ProofFailed(CoordError):

@@ -397,6 +397,22 @@ class MeetingAction(SQLModel, table=True):
     note: str | None = None
 
 
+class Fulfilment(SQLModel, table=True):
+    """What was reported on one occurrence of an obligation: met, partly, missed or waived, with the actual
+    figure and the evidence files (JSON list of name and SHA-256). The newest record of an occurrence counts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="agreement_version.id", index=True)
+    obligation: int
+    occurrence: dt.date
+    status: str = Field(max_length=16)
+    on_date: dt.date
+    actual: str | None = None
+    note: str | None = None
+    evidence: str | None = None
+    recorded_at: str = Field(max_length=32)
+
+
 class Interaction(SQLModel, table=True):
     """A contact with a party between meetings: a call, a visit, a message."""
 

@@ -153,6 +153,24 @@ class SignatureSpec(Strict):
     scan: str | None = None  # the scan of the signed paper, as kept under scans/ (its SHA-256 and extension)
 
 
+class EvidenceSpec(Strict):
+    name: str  # as kept under evidence/: its SHA-256 and extension
+    sha256: str
+    file: str | None = None  # the file's name when it was recorded
+
+
+class FulfilmentSpec(Strict):
+    """A report on one occurrence of an obligation (``coord obligation done`` …): recorded, never changed."""
+
+    obligation: int = Field(ge=1)
+    occurrence: dt.date
+    status: Literal["met", "partly", "missed", "waived"]
+    date: dt.date  # the day it happened (``--on``; not ``on:``, which YAML 1.1 reads as true)
+    actual: Decimal | None = None
+    note: str | None = None
+    evidence: list[EvidenceSpec] = Field(default_factory=list)
+
+
 class AgreementSpec(Strict):
     key: str | None = None
     project: str | None = None
@@ -179,6 +197,7 @@ class AgreementSpec(Strict):
     fingerprint: str | None = None  # a frozen version's terms hash: apply re-freezes and must get the same
     form: int | None = None  # the canonical form it froze in, when older than this coord's
     signatures: list[SignatureSpec] = Field(default_factory=list)
+    fulfilment: list[FulfilmentSpec] = Field(default_factory=list)  # reports after signing, oldest first
     terminated_on: dt.date | None = None
     termination_reason: str | None = None
 

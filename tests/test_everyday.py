@@ -275,6 +275,7 @@ def test_validate_the_example_checks_its_last_day() -> None:
         "no-accountable",
         "no-joint-meeting",  # the last joint meeting was on 2024-08-05
         "open-actions",
+        "overdue-obligation",
         "silent-party",
         "unsigned-party",
     ]

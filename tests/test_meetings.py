@@ -582,6 +582,11 @@ def test_the_demo_minutes_read_as_a_chair_reads_them(isolated: Path) -> None:
         ["1", "制定秋季公益课程方案并提交居委会", "猎德人家社工站（第三方社会组织）", "2024年9月20日", ""],
     ]
     assert tables[2][1] == ["2024-03-04/1", "建立各方共享的工作群和社区信息公告栏", "猎德社区居委会", "2024年4月30日"]
+    march = Document(str(documents / "minutes-liede-renjia-2024-03-04.zh.docx"))
+    serves = [[cell.text for cell in row.cells] for row in march.tables[1].rows][1]
+    assert serves[-1] == "社区信息共享平台建设 (R)"  # the duty by its Chinese title, not its key
+    english = (documents / "minutes-liede-renjia-2024-03-04.en.md").read_text(encoding="utf-8")
+    assert "| Build the community information-sharing platform (R) |" in english
     section = doc.sections[0]
     assert section.header.paragraphs[0].text == f"会议纪要 · liede-renjia/2024-08-05 · 指纹 {fingerprint}"
     assert section.footer.paragraphs[-1].text == f"SHA-256 {digest}"
@@ -604,7 +609,7 @@ def test_minutes_render_before_sign_off_say_draft(march: Workspace, isolated: Pa
     assert all("DRAFT" in page for page in pages)
     assert "Draft minutes: not signed off yet; they may still change." in pages[0]
     md = ok("meeting", "render", "2024-03-04", "--project", "lr", "-f", "md", "--lang", "en")
-    assert "| 1 | Set up the group chat | Neighbourhood Committee | 30 April 2024 | platform (C) |" in md
+    assert "| 1 | Set up the group chat | Neighbourhood Committee | 30 April 2024 | Information platform (C) |" in md
     assert "- **Absent**: Merchants" in md
 
 

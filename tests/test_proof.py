@@ -4,15 +4,18 @@ what happened, each caught by ``coord verify`` (exit 1, naming it), by ``coord c
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 
-from coordkit.storage.events import GENESIS, event_hash
+from coordkit.storage.events import GENESIS, canonical, event_hash
 from tests.conftest import Workspace, ok, run_coord
 
 KEY = "AGR-2024-001"
@@ -335,3 +338,19 @@ def test_a_store_signed_by_coordkit_0_1_verifies_after_upgrading(isolated: Path)
         == 0
     )
     assert run_coord("--db", str(old), "verify").exit_code == 0
+
+
+_EVENT_FIELDS = ("at", "actor", "action", "entity", "key", "before", "after")
+_TEXT = st.one_of(st.none(), st.text(max_size=12))
+
+
+@settings(max_examples=300, deadline=None)
+@given(prev=st.text(max_size=8), fields=st.fixed_dictionaries({name: _TEXT for name in _EVENT_FIELDS}))
+def test_an_event_hash_is_the_hash_of_its_canonical_json(prev: str, fields: dict[str, str | None]) -> None:
+    """The chain's hash is put together without the JSON encoder for speed; it must be the same bytes."""
+    payload = canonical({"prev": prev, **fields}).encode("utf-8")
+    assert event_hash(prev, fields) == hashlib.sha256(payload).hexdigest()
+    assert (
+        event_hash(prev, {**fields, "at": 1})
+        == hashlib.sha256(canonical({"prev": prev, **fields, "at": 1}).encode("utf-8")).hexdigest()
+    )  # a value that is not text goes through the encoder

@@ -76,6 +76,7 @@ def test_the_readme_has_blocks_to_run_and_marks_every_skipped_one() -> None:
         "not run in tests: makes a virtual environment and installs coord",
         "not run in tests: installs the test dependencies and runs this whole suite",
         "not run in tests: installs system packages",
+        "not run in tests: needs a PostgreSQL server",
         "lead: agreements",
     }
     first = next(b for b in run)

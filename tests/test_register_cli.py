@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import yaml
+from sqlalchemy.engine import make_url
 
 from tests.conftest import Workspace, run_coord
 
@@ -253,7 +254,9 @@ def test_log_shows_every_change_newest_first(ws: Workspace) -> None:
     assert [e["action"] for e in reversed(events)] == ["stakeholder.add"] * 3 + ["project.add"] + ["role.add"] * 2 + [
         "role.assign"
     ] * 2 + ["duty.add"] * 4 + ["duty.assign"] * 8
-    assert {e["actor"] for e in events} == {"tester"}
+    # SQLite records COORD_USER as claimed; PostgreSQL the role that connected (issue 20)
+    connected = "tester" if ws.backend == "sqlite" else make_url(ws.url).username
+    assert {e["actor"] for e in events} == {connected}
     first = events[-1]
     assert first["key"] == "liede-street" and first["before"] is None
     assert first["after"]["name"] == "Liede Street Office"

@@ -50,6 +50,7 @@ class CheckConfig:
     unsigned_grace_days: int = 30
     no_meeting_days: int = 90
     silent_days: int = 60
+    obligation_grace_days: int = 14
     similar_duties: float = 0.8
     concerns: ConcernConfig = field(default_factory=ConcernConfig)
 

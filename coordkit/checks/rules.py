@@ -962,8 +962,62 @@ def untranslated_term(ctx: Context) -> Iterator[Finding]:
         yield Finding("untranslated-term", "warning", doc["project"], subject, message, hint)
 
 
+def overdue_obligation(ctx: Context) -> Iterator[Finding]:
+    """Occurrences of obligations of signed agreements past their due date with no report that settles them:
+    a warning for ``obligation_grace_days`` (14: a report handed in a few days late is normal), then an error."""
+    import datetime as dt
+
+    from coordkit.schedule import Term, due_dates, parse_cadence, parse_recurrence, parse_renewal
+
+    t = _catalogue()
+    message = t.gettext(
+        "obligation {number} of {key} ('{party}': {text}) was due on {due} and has no report ({late} late)"
+    )
+    hint = t.gettext("record what was done: coord obligation done {key} {number} --occurrence {due} --on DAY")
+    grace = ctx.config.obligation_grace_days
+    day = dt.date.fromisoformat(ctx.on)
+    for doc in ctx.snapshot.agreements:
+        if doc["status"] != "signed" or not doc["effective"]:
+            continue
+        term = Term(
+            effective=dt.date.fromisoformat(doc["effective"]),
+            expires=dt.date.fromisoformat(doc["expires"]) if doc["expires"] else None,
+            notice=parse_cadence(doc["notice"], what="notice") if doc["notice"] else None,
+            renewal=parse_renewal(doc["renewal"]),
+        )
+        for number, obligation in enumerate(doc["obligations"], 1):
+            first = dt.date.fromisoformat(obligation["due"]) if obligation["due"] else None
+            if obligation["every"]:
+                dates = due_dates(parse_recurrence(obligation["every"]), term, until=day, first_due=first)
+            else:
+                dates = [first] if first is not None and first <= day else []
+            for due in dates:
+                if due >= day:
+                    continue
+                status = ctx.snapshot.fulfilment.get((doc["key"], doc["version"], number, due.isoformat()))
+                if status in ("met", "missed", "waived"):
+                    continue
+                late = (day - due).days
+                yield Finding(
+                    "overdue-obligation",
+                    "error" if late > grace else "warning",
+                    doc["project"],
+                    f"{doc['key']}/{number} {due.isoformat()}",
+                    message.format(
+                        number=number,
+                        key=doc["key"],
+                        party=obligation["party"],
+                        text=obligation["text"],
+                        due=due.isoformat(),
+                        late=_days_text(t, late),
+                    ),
+                    hint.format(key=doc["key"], number=number, due=due.isoformat()).replace("DAY", ctx.on),
+                )
+
+
 RULES.update(
     {
+        "overdue-obligation": ("error", overdue_obligation),
         "untranslated-term": ("warning", untranslated_term),
         "tampered-minutes": ("error", tampered_minutes),
         "open-actions": ("warning", open_actions),

@@ -131,6 +131,8 @@ class Snapshot:
     concerns: list[ConcernRow] = field(default_factory=list)  # pending ones only
     contacts: list[ContactRow] = field(default_factory=list)  # one row per party, project and day in touch
     minutes: list[Meeting] = field(default_factory=list)  # signed-off minutes, to check against their hash
+    # the newest fulfilment report of each occurrence: (agreement, version, obligation, due date) -> status
+    fulfilment: dict[tuple[str, int, int, str], str] = field(default_factory=dict)
     resources: dict[str, ResourceRow] = field(default_factory=dict)  # registered shared resources by key
 
     @cached_property
@@ -264,8 +266,16 @@ def _action_refs(conn: Conn, project_id: int | None) -> dict[int, str]:
 
 
 def _load_follow_up(conn: Conn, snapshot: Snapshot, project_id: int | None) -> None:
-    """Meetings, action items, pending concerns, contacts and signed-off minutes (issue 15)."""
+    """Meetings, action items, pending concerns, contacts and signed-off minutes (issue 15); fulfilment reports
+    (issue 14)."""
     from coordkit.storage.meetings import read_meetings
+
+    for key, version, number, occurrence, status in tuples(
+        conn,
+        "SELECT a.key, v.number, f.obligation, f.occurrence, f.status FROM fulfilment f "
+        "JOIN agreement_version v ON v.id = f.version_id JOIN agreement a ON a.id = v.agreement_id ORDER BY f.id",
+    ):
+        snapshot.fulfilment[(key, int(version), int(number), iso(occurrence) or "")] = status
 
     params = {"pid": project_id}
     only = " AND m.project_id = :pid" if project_id is not None else ""

@@ -59,6 +59,21 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
         "app",
         "Concerns between parties: deadlines to answer, escalation, resolution.",
     ),
+    "obligation": (
+        "coordkit.cli.obligation",
+        "app",
+        "Obligations of signed agreements: when each falls due and whether it was met.",
+    ),
+    "due": (
+        "coordkit.cli.due",
+        "due",
+        "List everything that falls due, overdue first.",
+    ),
+    "calendar": (
+        "coordkit.cli.due",
+        "calendar",
+        "Write what falls due as an iCalendar file for phones and desktop calendars.",
+    ),
     "matrix": ("coordkit.cli.matrix", "matrix", "Show the responsibility (RACI) matrix: duties by parties."),
     "check": ("coordkit.cli.check", "check", "Flag duties left unowned or owned twice, overloaded parties and more."),
     "validate": ("coordkit.cli.ascode", "validate", "Check workspace files without any store."),
@@ -77,9 +92,19 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
         "verify",
         "Check everything the store can prove: terms, signatures, keys, history.",
     ),
+    "report": (
+        "coordkit.cli.report",
+        "report",
+        "Write a project's evaluation report over a period.",
+    ),
     "demo": ("coordkit.cli.demo", "demo", "Build the Liede Renjia example workspace and render its documents."),
     "backup": ("coordkit.cli.backup", "backup", "Write the whole store, its scans and evidence into one archive."),
     "restore": ("coordkit.cli.backup", "restore", "Restore a backup into a new store, and verify it."),
+    "member": (
+        "coordkit.cli.member",
+        "app",
+        "Members of a team store on PostgreSQL: coordinators, party members, viewers.",
+    ),
     "completion": (
         "coordkit.cli.completion",
         "completion",

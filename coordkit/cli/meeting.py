@@ -447,7 +447,7 @@ def render(
 ) -> None:
     from coordkit.errors import InvalidInput
     from coordkit.render.minutes import render_minutes
-    from coordkit.services.meetings import get_meeting
+    from coordkit.services.meetings import duty_titles, get_meeting
     from coordkit.services.projects import get_project
     from coordkit.services.stakeholders import list_stakeholders
 
@@ -455,8 +455,9 @@ def render(
         meeting = get_meeting(conn, key=key, project=project)
         stakeholders = list_stakeholders(conn)
         info = get_project(conn, meeting["project"])
+        duties = duty_titles(conn, meeting["project"])
         root = opened.root
-    content = render_minutes(meeting, stakeholders, info, fmt=fmt.value, lang=lang.value, workspace=root)
+    content = render_minutes(meeting, stakeholders, info, fmt=fmt.value, lang=lang.value, workspace=root, duties=duties)
     if isinstance(content, bytes) and output is None and sys.stdout.isatty():
         raise InvalidInput(_("{format} is a binary format: pass -o FILE.{format}").format(format=fmt.value))
     write_out(content, output)

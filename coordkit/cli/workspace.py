@@ -10,33 +10,56 @@ import typer
 from coordkit.cli.context import reading, state
 from coordkit.cli.display import emit, say, write_out
 from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt
+from coordkit.i18n import _
 
 
 def init(
     directory: Annotated[
         Path | None, typer.Argument(help="Folder for the workspace (default: --db, COORD_DB, or here).")
     ] = None,
+    team: Annotated[
+        bool,
+        typer.Option("--team", help="On PostgreSQL: group roles, grants and row-level security, for coord member add."),
+    ] = False,
 ) -> None:
     """Make a workspace: a folder with a new coord.db store.
 
-    With COORD_DATABASE_URL set, make the store in that database instead.
+    With COORD_DATABASE_URL set, make the store in that database instead;
+    --team (PostgreSQL only) makes it a team store, where the database
+    decides who may do what.
 
     \b
     Example:
       coord init liede-renjia
     """
-    from coordkit.services.workspace import describe, init_workspace
+    from coordkit.services.workspace import describe, enable_team, init_workspace
     from coordkit.storage.location import for_init
 
-    opened, created = init_workspace(for_init(directory, state.db))
+    location = for_init(directory, state.db)
+    if team and location.is_sqlite:
+        from coordkit.errors import Refused
+
+        raise Refused(
+            _("--team needs a PostgreSQL store (COORD_DATABASE_URL or --db postgresql://…); nothing was made")
+        )
+    opened, created = init_workspace(location)
     try:
         info = describe(opened)
+        roles = enable_team(opened) if team else None
     finally:
         opened.dispose()
     if created:
         say(f"Made a coord store at {info['store']}.")
-    else:
+    elif roles is None:
         say(f"A coord store is already at {info['store']} (schema {info['schema']}); left as it was.")
+    if roles is not None:
+        say(
+            _("Team store: group roles {coordinator}, {party} and {viewer}; the database enforces them.").format(
+                **roles
+            )
+        )
+        say(_("Next: coord member add LOGIN --as coordinator|party|viewer [--party PARTY] [--password]"))
+        return
     say("Next: coord stakeholder add KEY --name NAME --kind KIND")
 
 

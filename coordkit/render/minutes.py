@@ -103,8 +103,17 @@ def _who(party: str, person: str | None, info: Mapping[str, Stakeholder], lang: 
     return f"{name} {person}" if lang == "zh" else f"{person} ({name})"
 
 
+def _duty(key: str, letters: str | None, duties: Mapping[str, tuple[str, str | None]], lang: str) -> str:
+    title, title_zh = duties.get(key, (key, None))
+    return f"{(title_zh or title) if lang == 'zh' else title} ({letters})"
+
+
 def minutes_context(
-    meeting: Meeting, stakeholders: Sequence[Stakeholder], project: Project, lang: str
+    meeting: Meeting,
+    stakeholders: Sequence[Stakeholder],
+    project: Project,
+    lang: str,
+    duties: Mapping[str, tuple[str, str | None]] | None = None,
 ) -> dict[str, Any]:
     """Everything a minutes template may use, already in the document's language."""
     if lang not in TEXT:
@@ -120,7 +129,7 @@ def minutes_context(
             "text": a["text"],
             "owner": _name(a["owner"], info, lang),
             "due": format_date(a["due"], lang),
-            "duty": f"{a['duty']} ({a['as']})" if a["duty"] else "",
+            "duty": _duty(a["duty"], a["as"], duties or {}, lang) if a["duty"] else "",
         }
         for a in meeting["actions"]
     ]
@@ -165,9 +174,11 @@ def render_minutes(
     fmt: str,
     lang: str,
     workspace: Path | None,
+    duties: Mapping[str, tuple[str, str | None]] | None = None,
 ) -> str | bytes:
-    """One meeting's minutes as Markdown or HTML text, or PDF or DOCX bytes."""
-    context = minutes_context(meeting, stakeholders, project, lang)
+    """One meeting's minutes as Markdown or HTML text, or PDF or DOCX bytes; ``duties`` gives the titles of the
+    duties actions serve (by key)."""
+    context = minutes_context(meeting, stakeholders, project, lang, duties)
     if fmt == "md":
         return render("minutes.md.j2", context, workspace)
     if fmt == "html":

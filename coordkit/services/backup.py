@@ -127,7 +127,10 @@ def store_tables(conn: Conn) -> list[str]:
     else:
         from sqlalchemy import inspect
 
-        found = set(inspect(conn).get_table_names())
+        from coordkit.storage.team import SERVER_ONLY
+
+        # a team store's members are logins of one server: after a restore, add them there again
+        found = set(inspect(conn).get_table_names()) - SERVER_ONLY
     known = [t.name for t in SQLModel.metadata.sorted_tables if t.name in found]
     return known + sorted(found - set(known))
 
@@ -696,6 +699,8 @@ def _building(store: Store, temporary: Path | None) -> Iterator[Conn]:
     is only renamed into place once committed, fsynced and verified; a failure deletes it)."""
     if temporary is None:
         with store.write() as conn:
+            # the backup's events keep their actors; a team store lets only its owner write them (storage.team)
+            conn_execute(conn, "SET LOCAL coord.restoring = 'on'")
             yield conn
         return
     from coordkit.storage.sql import configure_sqlite

@@ -454,7 +454,10 @@ def open_concern(
     check_about(conn, parse_about(record["about"]), pid, pkey)
     record["opened"] = _happened(on)
     state = replay(key, against=against, opened=record["opened"], steps=[])
-    write_concern(conn, pid=pid, record=record, steps=[], state=state)
+    from coordkit.storage.team import refused_as
+
+    with refused_as(conn, _("{login} may not raise a concern for {party}"), party=by):
+        write_concern(conn, pid=pid, record=record, steps=[], state=state)
     after = get_concern(conn, key=key)
     events.record(conn, action="concern.open", entity="concern", key=key, after=after)
     return after

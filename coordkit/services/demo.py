@@ -43,6 +43,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
     from coordkit.services.ascode.apply import apply
     from coordkit.services.ascode.load import load
     from coordkit.services.checking import DUTY_RULES, build_matrix
+    from coordkit.services.meetings import duty_titles
     from coordkit.services.stakeholders import list_stakeholders
     from coordkit.storage.documents import read_documents
     from coordkit.storage.engine import open_store
@@ -66,6 +67,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
             apply(conn, loaded=loaded, workspace=directory)
             plant_overlaps(conn)
         _write(directory / "liede-renjia.yaml", example.read_text(encoding="utf-8"))
+        _evidence(directory)
         with store.read() as conn:
             pid = lookup_id(conn, "project", PROJECT, "project")
             snapshot = load_snapshot(conn, project_id=pid)
@@ -73,6 +75,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
             stakeholders = list_stakeholders(conn)
             meetings, project_info = _meetings(conn, pid)
             duties = duties_of(annex_duties(conn, [PROJECT]), PROJECT)
+            titles = duty_titles(conn, PROJECT)
     finally:
         store.dispose()
     config = load_config(directory)
@@ -97,7 +100,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
         if made:
             label = _("agreements, {format} ({lang})").format(format=fmt.upper(), lang=lang)
             result.made.append((label, out / f"*.{lang}.{fmt}"))
-    _render_minutes(result, meetings, stakeholders, project_info, out, directory, skipped)
+    _render_minutes(result, meetings, stakeholders, project_info, titles, out, directory, skipped)
     matrix_html = matrix_render.to_html(matrix, directory)
     register = docs.render_register(stakeholders, fmt="html", lang="en", today=DEMO_DATE, workspace=directory)
     documents: list[tuple[str, str, Callable[[], str | bytes]]] = [
@@ -210,6 +213,7 @@ def _render_minutes(
     meetings: list[Any],
     stakeholders: Any,
     project: Any,
+    titles: dict[str, tuple[str, str | None]],
     out: Path,
     directory: Path,
     skipped: Skipped,
@@ -222,11 +226,29 @@ def _render_minutes(
         for meeting in meetings:
             made += skipped.attempt(
                 out / file_name(meeting, fmt, lang),
-                partial(render_minutes, meeting, stakeholders, project, fmt=fmt, lang=lang, workspace=directory),
+                partial(
+                    render_minutes,
+                    meeting,
+                    stakeholders,
+                    project,
+                    fmt=fmt,
+                    lang=lang,
+                    workspace=directory,
+                    duties=titles,
+                ),
             )
         if made:
             label = _("meeting minutes, {format} ({lang})").format(format=fmt.upper(), lang=lang)
             result.made.append((label, out / f"minutes-*.{lang}.{fmt}"))
+
+
+def _evidence(directory: Path) -> None:
+    """The example's evidence of fulfilment (its quarterly reports), where ``coord verify`` looks for it."""
+    source = example_dir() / "evidence"
+    if source.is_dir():
+        (directory / "evidence").mkdir(exist_ok=True)
+        for path in sorted(source.iterdir()):
+            _write(directory / "evidence" / path.name, path.read_bytes())
 
 
 def _write(path: Path, content: str | bytes) -> None:

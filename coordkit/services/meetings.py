@@ -56,6 +56,17 @@ def get_meeting(conn: Conn, *, key: str, project: str | None = None) -> Meeting:
     return read_meetings(conn, project_id=pid, key=key)[0]
 
 
+def duty_titles(conn: Conn, project: str) -> dict[str, tuple[str, str | None]]:
+    """Each duty's title and Chinese title by key, so printed minutes name the duty an action serves, not its key."""
+    pid, _pkey = resolve_project(conn, project)
+    return {
+        key: (title, title_zh)
+        for key, title, title_zh in tuples(
+            conn, "SELECT key, title, title_zh FROM duty WHERE project_id = :pid", {"pid": pid}
+        )
+    }
+
+
 def list_meetings(conn: Conn, *, project: str | None = None) -> list[dict[str, Any]]:
     """A project's meetings (every project's when none is current), oldest first, with their follow-up in numbers."""
     from coordkit.storage.lookup import project_scope

@@ -8,6 +8,7 @@ from typing import Any
 
 from coordkit.domain.stakeholders import Contact, Representative, Stakeholder, check_stakeholder
 from coordkit.errors import AlreadyExists, InvalidInput, Refused
+from coordkit.i18n import _
 from coordkit.storage import events
 from coordkit.storage.lookup import exists, lookup_id
 from coordkit.storage.sql import Conn, execute, executemany, in_list, insert, scalar, tuples
@@ -231,7 +232,10 @@ def edit_stakeholder(
         representatives=[*reps, *add_representatives],
     )
     if after != before:
-        write_stakeholders(conn, [after], new=False)
+        from coordkit.storage.team import refused_as
+
+        with refused_as(conn, _("{login} may not edit {party}"), party=key):
+            write_stakeholders(conn, [after], new=False)
         events.record(conn, action="stakeholder.edit", entity="stakeholder", key=key, before=before, after=after)
     return after
 

@@ -83,7 +83,7 @@ def verify_store(
     return {
         "ok": not problems,
         "checked": {
-            "events": len(data.events),
+            "events": data.chain.count,
             "versions": len(data.versions),
             "signatures": sum(len(v.signatures) for v in data.versions),
             "keys": len(data.keys),

@@ -34,3 +34,15 @@ def describe(store: Store) -> dict[str, Any]:
         "current_project": current,
         **counts,
     }
+
+
+def enable_team(store: Store) -> dict[str, str]:
+    """Make the PostgreSQL store a team store (group roles, grants, policies); again: brought up to date."""
+    from coordkit.storage import events, team
+
+    with store.write() as conn:
+        roles = team.enable(conn)
+        events.record(
+            conn, action="team.enable", entity="store", key=str(scalar(conn, "SELECT current_database()")), after=roles
+        )
+        return roles

@@ -51,6 +51,7 @@ class Store:
     def __init__(self, location: StoreLocation) -> None:
         self.location = location
         self._engine: Engine | None = None
+        self.login: str | None = None  # on PostgreSQL, the role the last write connected as
 
     @property
     def root(self) -> Path:
@@ -110,7 +111,7 @@ class Store:
                     conn.close()
                 return
             with self.engine.connect() as sa_conn, sa_conn.begin():
-                scalar(sa_conn, "SELECT pg_advisory_xact_lock(:k)", {"k": WRITE_LOCK})
+                self.login = scalar(sa_conn, "SELECT session_user, pg_advisory_xact_lock(:k)", {"k": WRITE_LOCK})
                 yield sa_conn
 
     def _sqlite(self) -> sqlite3.Connection:
@@ -133,7 +134,7 @@ class Store:
         try:
             yield
         except Exception as error:
-            translated = translate_error(error, self.location)
+            translated = translate_error(error, self.location, login=self.login)
             if translated is None:
                 raise
             raise translated from None
@@ -143,9 +144,19 @@ class Store:
             self._engine.dispose()
 
 
-def translate_error(error: Exception, location: StoreLocation) -> Exception | None:
+def translate_error(error: Exception, location: StoreLocation, *, login: str | None = None) -> Exception | None:
     original = getattr(error, "orig", error)
     name = type(original).__name__
+    if name == "InsufficientPrivilege":  # a team store's grant, policy or guard refused this member
+        from coordkit.errors import PermissionDenied
+        from coordkit.i18n import _
+
+        reason = str(original).strip().splitlines()[0] if str(original).strip() else name
+        return PermissionDenied(
+            _("{login} may not make this change in the team store ({reason}); nothing was changed").format(
+                login=login or _("this role"), reason=reason
+            )
+        )
     if isinstance(original, sqlite3.OperationalError) or name == "OperationalError":
         text = str(original)
         if "disk is full" in text or "disk I/O error" in text:  # SQLITE_FULL, or a write the OS refused (EFBIG, ENOSPC)

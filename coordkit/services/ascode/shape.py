@@ -71,6 +71,9 @@ def agreement_shape(item: dict[str, Any]) -> dict[str, Any]:
     for resource in item.get("resources", []):
         if resource.get("amount") is not None:
             resource["amount"] = check_amount(str(resource["amount"]))
+    for report in item.get("fulfilment", []):
+        if report.get("actual") is not None:
+            report["actual"] = check_amount(str(report["actual"]))
     if item.get("renewal") == "none":
         item.pop("renewal")
     if item.get("status") in (None, "draft") and not item.get("signatures"):

@@ -89,6 +89,10 @@ def snapshot_of(items: dict[str, list[dict[str, Any]]]) -> Any:
         key: PartyRow(key, s["name"], s.get("active", True), len(s.get("contacts", []))) for key, s in names.items()
     }
     snapshot = Snapshot(projects, duties, effective, role_assignments, party_rows, roles, docs)
+    for a, doc in zip(items["agreements"], docs, strict=True):
+        for report in a.get("fulfilment", []):
+            occurrence = str(report["occurrence"])
+            snapshot.fulfilment[(doc["key"], doc["version"], int(report["obligation"]), occurrence)] = report["status"]
     _follow_up_of(items, snapshot, project_ids, duty_ids)
     return snapshot
 

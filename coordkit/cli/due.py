@@ -1,0 +1,177 @@
+"""coord due and coord calendar: one list of everything that falls due, as a table, a digest or iCalendar."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from coordkit.cli.context import reading
+from coordkit.cli.display import emit, write_out
+from coordkit.cli.helptext import helptext
+from coordkit.cli.options import OnOpt, OutputOpt
+from coordkit.i18n import _
+
+
+class DueFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+COLUMNS = [
+    ("date", "date"),
+    ("kind", "what"),
+    ("title", "title"),
+    ("party", "party"),
+    ("agreement", "agreement"),
+    ("status", "status"),
+    ("late", "days late"),
+]
+
+WithinOpt = Annotated[
+    str | None, typer.Option("--within", help=_("Only what falls due within this time: 30d, 2w, 3m."))
+]
+PartyOpt = Annotated[str | None, typer.Option("--party", help=_("Only this party's items."))]
+ProjectFilter = Annotated[str | None, typer.Option("--project", help=_("Only this project's items."))]
+
+
+def _days(within: str | None, on: Any) -> int | None:
+    """``30d``, ``2w``, ``3m`` or a number of days, as days from ``on``."""
+    if within is None:
+        return None
+    from coordkit.schedule import add_months, parse_cadence
+
+    text = within.strip()
+    if text.isdigit():
+        return int(text)
+    cadence = parse_cadence(text, what="--within")
+    if cadence.unit == "d":
+        return cadence.count
+    if cadence.unit == "w":
+        return cadence.count * 7
+    months = cadence.count * (12 if cadence.unit == "y" else 1)
+    return int((add_months(on, months) - on).days)
+
+
+def _items(on: Any, horizon: Any) -> list[Any]:
+    from coordkit.checks.config import load_config
+    from coordkit.cli.context import store
+    from coordkit.services.followup import due_list
+
+    with store() as opened, opened.read() as conn:
+        return due_list(conn, on=on, until=horizon, config=load_config(opened.root))
+
+
+def due(
+    within: WithinOpt = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help=_("Only what is late."))] = False,
+    party: PartyOpt = None,
+    project: ProjectFilter = None,
+    on: OnOpt = None,
+    digest: Annotated[
+        bool, typer.Option("--digest", help=_("Plain text to paste into a group chat or an e-mail."))
+    ] = False,
+    lang: Annotated[str, typer.Option("--lang", help=_("Language of the digest: en or zh."))] = "en",
+    fmt: Annotated[DueFormat, typer.Option("--format", "-f", help=_("table, json, csv or md."))] = DueFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """``coord due``: its help is set below, in the reader's language."""
+    import datetime as dt
+
+    from coordkit.dates import parse_date, today
+    from coordkit.due import digest as digest_text
+    from coordkit.due import select
+
+    day = parse_date(on, "--on") or today()
+    days = _days(within, day)
+    horizon = day + dt.timedelta(days=days if days is not None else 366)
+    with reading() as conn:
+        from coordkit.storage.lookup import lookup_id
+
+        if party:
+            lookup_id(conn, "stakeholder", party, "stakeholder")
+        if project:
+            lookup_id(conn, "project", project, "project")
+    items = _items(day, horizon)
+    if digest:
+        chosen = select(items, on=day, within_days=days, party=party, project=project, overdue_only=overdue)
+        write_out(digest_text(chosen, on=day, lang=lang, within_days=days), output)
+        return
+    chosen = select(items, on=day, within_days=days, party=party, project=project, overdue_only=overdue)
+    rows = [
+        {
+            "date": item.date.isoformat(),
+            "kind": item.kind,
+            "title": item.title_in("en"),
+            "title_zh": item.title_zh,
+            "party": item.party,
+            "agreement": item.agreement,
+            "project": item.project,
+            "status": item.status,
+            "late": (day - item.date).days if item.overdue(day) else None,
+            "done": item.done_on.isoformat() if item.done_on else None,
+            "contacts": [{"channel": c, "value": v} for c, v in item.contacts],
+            "detail": item.detail,
+        }
+        for item in chosen
+    ]
+    emit(rows, rows, COLUMNS, fmt.value, output, title=_("What is due, {date}").format(date=day.isoformat()))
+
+
+due.__doc__ = helptext(
+    _("List everything that falls due, overdue first."),
+    _(
+        "Overdue items first (oldest first), then by date. Obligation occurrences of signed agreements with "
+        "what was reported on them, notice deadlines, renewals and expiries, the next review, signatures still "
+        "missing on circulating agreements (with the party's contact channels), actions of joint meetings, the "
+        "next joint meeting and the concerns waiting for an answer."
+    ),
+    example="coord due --within 30d --on 2024-09-01",
+)
+
+
+def calendar(
+    output: Annotated[Path, typer.Option("--output", "-o", help=_("The .ics file to write."), dir_okay=False)],
+    party: PartyOpt = None,
+    project: ProjectFilter = None,
+    on: OnOpt = None,
+    lang: Annotated[str, typer.Option("--lang", help=_("Language of the entries: en or zh."))] = "en",
+    alarms: Annotated[
+        str, typer.Option("--alarms", help=_("Days before each item to remind, comma-separated."))
+    ] = "7,1",
+) -> None:
+    """``coord calendar``: its help is set below, in the reader's language."""
+    import datetime as dt
+
+    from coordkit.dates import parse_date, today
+    from coordkit.due import select
+    from coordkit.errors import InvalidInput
+    from coordkit.render.ics import to_ics
+    from coordkit.textparse import split_list
+
+    day = parse_date(on, "--on") or today()
+    try:
+        lead = [int(part) for part in split_list(alarms)]
+    except ValueError:
+        raise InvalidInput(
+            _("--alarms '{value}': give days as whole numbers, such as 7,1").format(value=alarms)
+        ) from None
+    items = _items(day, day + dt.timedelta(days=366))
+    chosen = select(items, on=day, party=party, project=project, settled=True)
+    stamp = dt.datetime.combine(day, dt.time(), dt.UTC)
+    write_out(to_ics(chosen, lang=lang, alarms_days=lead, stamp=stamp, on=day), output)
+
+
+calendar.__doc__ = helptext(
+    _("Write what falls due as an iCalendar file for phones and desktop calendars."),
+    _(
+        "A task (VTODO) per obligation occurrence, marked completed once met, and an all-day event per review, "
+        "notice deadline, expiry, missing signature, action and concern, with reminders; overdue items are "
+        "included. Each entry keeps its UID from one export to the next, so importing again updates it."
+    ),
+    example="coord calendar -o coord.ics --party liede-sw",
+)

@@ -1,0 +1,183 @@
+"""The evaluation report's data: one project over one period, read from the store in one transaction.
+
+What an evaluator of a government-purchased service or a funder asks for, in
+the order they read it: who takes part and where they stand, who answers for
+what and what is still unowned or doubly owned, the agreements and who signed
+them, what each party promised, the joint meetings and their follow-up, the
+concerns and how fast they were settled, and the chain head that ties every
+figure to the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from coordkit.dates import today
+from coordkit.domain.report import (
+    Period,
+    action_figures,
+    concern_figures,
+    findings_by_rule,
+    parse_period,
+    period_between,
+)
+from coordkit.storage.sql import Conn, tuples
+
+FULFILMENT_COUNTS = ("scheduled", "met", "partly", "missed", "waived")
+
+
+def report_period(
+    conn: Conn, *, project: str | None, period: str | None, start: str | None, end: str | None
+) -> tuple[str, Period]:
+    """The project and the period the report covers; by default the project's whole term up to today."""
+    from coordkit.errors import InvalidInput
+    from coordkit.i18n import _
+    from coordkit.services.projects import get_project
+    from coordkit.storage.lookup import resolve_project
+
+    _pid, key = resolve_project(conn, project)
+    if period and (start or end):
+        raise InvalidInput(_("give either --period or --from/--to, not both"))
+    if period:
+        return key, parse_period(period)
+    info = get_project(conn, key)
+    now = today().isoformat()
+    last = info["end"] if info["end"] and info["end"] < now else now
+    return key, period_between(start, end, default=(info["start"] or last, last))
+
+
+def _parties(conn: Conn, pid: int) -> list[str]:
+    """Keys of the parties that take part: they carry a duty or are party to an agreement of the project."""
+    return [
+        key
+        for (key,) in tuples(
+            conn,
+            "SELECT s.key FROM stakeholder s WHERE s.id IN ("
+            "SELECT a.stakeholder_id FROM assignment a JOIN duty d ON d.id = a.duty_id WHERE d.project_id = :p "
+            "UNION SELECT ap.stakeholder_id FROM agreement_party ap JOIN agreement_version v ON v.id = ap.version_id "
+            "JOIN agreement g ON g.id = v.agreement_id WHERE g.project_id = :p) ORDER BY s.key",
+            {"p": pid},
+        )
+    ]
+
+
+def build_report(conn: Conn, *, root: Path, project: str, period: Period) -> dict[str, Any]:
+    """Everything the report shows, as plain data (``coord report --format json`` prints it)."""
+    from coordkit.services.agreements.reading import list_agreements, newest_version_ids
+    from coordkit.services.checking import check_store
+    from coordkit.services.concerns import read_concerns
+    from coordkit.services.projects import get_project
+    from coordkit.services.stakeholders import list_stakeholders
+    from coordkit.services.verify import chain_head
+    from coordkit.storage.documents import read_documents
+    from coordkit.storage.lookup import lookup_id
+    from coordkit.storage.meetings import read_meetings
+
+    pid = lookup_id(conn, "project", project, "project")
+    info = get_project(conn, project)
+    keys = _parties(conn, pid)
+    stakeholders = list_stakeholders(conn, keys=keys) if keys else []
+    letters: dict[str, dict[str, int]] = {key: {"R": 0, "A": 0} for key in keys}
+    for key, letter, count in tuples(
+        conn,
+        "SELECT s.key, a.letter, count(DISTINCT a.duty_id) FROM assignment a JOIN duty d ON d.id = a.duty_id "
+        "JOIN stakeholder s ON s.id = a.stakeholder_id WHERE d.project_id = :p AND a.letter IN ('R', 'A') "
+        "AND (a.valid_from IS NULL OR a.valid_from <= :end) AND (a.valid_to IS NULL OR a.valid_to >= :end) "
+        "GROUP BY s.key, a.letter",
+        {"p": pid, "end": period.end},
+    ):
+        letters.setdefault(key, {"R": 0, "A": 0})[letter] = int(count)
+    report = check_store(conn, root=root, project=project, on=period.end)
+    duties = int(tuples(conn, "SELECT count(*) FROM duty WHERE project_id = :p", {"p": pid})[0][0])
+    flagged = {f.subject for f in report.findings if f.rule in ("no-accountable", "multiple-accountable")}
+    agreements = list_agreements(conn, project=project, on=period.end)
+    docs = read_documents(conn, version_ids=newest_version_ids(conn, project=project, in_force_first=True))
+    titles_zh = {doc["key"]: doc["title_zh"] for doc in docs}
+    meetings = read_meetings(conn, project_id=pid)
+    concerns = read_concerns(conn, project_id=pid)
+    held = [m for m in meetings if period.holds(m["date"])]
+    from coordkit.services.obligations import occurrences
+
+    counted: dict[tuple[str, int], dict[str, int]] = {}
+    for item in occurrences(conn, until=dt.date.fromisoformat(period.end), project=project):
+        if period.holds(item.date.isoformat()):
+            tally = counted.setdefault((item.agreement, item.number), dict.fromkeys(FULFILMENT_COUNTS, 0))
+            tally[item.status] += 1
+    return {
+        "project": {"key": info["key"], "name": info["name"], "name_zh": info["name_zh"]},
+        "period": asdict(period),
+        "made": today().isoformat(),
+        "parties": [
+            {
+                "key": s["key"],
+                "name": s["name"],
+                "name_zh": s["name_zh"],
+                "kind": s["kind"],
+                "influence": s["influence"],
+                "interest": s["interest"],
+                "responsible": letters.get(s["key"], {}).get("R", 0),
+                "accountable": letters.get(s["key"], {}).get("A", 0),
+            }
+            for s in stakeholders
+        ],
+        "responsibility": {
+            "duties": duties,
+            "owned_once": duties - len(flagged),
+            "checked_on": report.on,
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "by_rule": [{"rule": r, "severity": s, "count": n} for r, s, n in findings_by_rule(report.findings)],
+            "findings": [f.as_dict() for f in report.findings],
+        },
+        "agreements": [
+            {
+                "key": a["key"],
+                "version": a["version"],
+                "title": a["title"],
+                "title_zh": titles_zh.get(a["key"]),
+                "status": a["status"],
+                "effective": a["effective"],
+                "expires": a["expires"],
+                "signatures": a["signatures"],
+                "parties": a["parties"],
+                "fingerprint": a["fingerprint"],
+            }
+            for a in agreements
+        ],
+        "obligations": [
+            {
+                "agreement": doc["key"],
+                "version": doc["version"],
+                "status": doc["status"],
+                "number": number,
+                "party": o["party"],
+                "text": o["text"],
+                "text_zh": o["text_zh"],
+                "due": o["due"],
+                "every": o["every"],
+                "target": o["target"],
+                "fulfilment": counted.get((doc["key"], number)),  # occurrences due in the period, by status
+            }
+            for doc in docs
+            for number, o in enumerate(doc["obligations"], 1)
+        ],
+        "meetings": [
+            {
+                "key": m["key"],
+                "date": m["date"],
+                "place": m["place"],
+                "attendees": len(m["attendees"]),
+                "absent": len(m["absent"]),
+                "decisions": len(m["decisions"]),
+                "actions": len(m["actions"]),
+                "signed_off": m["signed_off"]["date"] if m["signed_off"] else None,
+            }
+            for m in held
+        ],
+        "actions": asdict(action_figures(meetings, period)),
+        "concerns": asdict(concern_figures(concerns, period)),
+        "chain": chain_head(conn),
+    }
