@@ -386,3 +386,29 @@ def test_exclusivity_travels_as_code_and_round_trips(based: Workspace, isolated:
     assert json.loads(ok("duty", "show", "venue", "-f", "json"))["exclusive"] is True
     ok("export", "-o", "again.yaml")
     assert (isolated / "again.yaml").read_bytes() == (isolated / "out.yaml").read_bytes()
+
+
+def test_resources_and_bookings_travel_as_code_and_round_trip(based: Workspace, isolated: Path) -> None:
+    ok("resource", "add", "square", "--name", "Liede Square", "--name-zh", "猎德广场", "--owner", "b")
+    ok("resource", "add", "fund", "--name", "Street fund", "--budget", "50万", "--unit", "yuan", "--capacity", "2")
+    ok("duty", "use", "venue", "square", "--when", "每月第二个星期六 09:00-17:00", "--units", "1")
+    ok("export", "-o", "out.yaml")
+    text = (isolated / "out.yaml").read_text(encoding="utf-8")
+    assert (
+        "resources:\n- key: fund\n  name: Street fund\n  capacity: 2\n  budget: '500000'\n  unit: CNY\n"
+        "- key: square\n  name: Liede Square\n  name_zh: 猎德广场\n  owner: b\nroles: []\n"
+    ) in text
+    assert "  uses:\n  - resource: square\n    when: monthly second sat 09:00-17:00\n" in text
+    assert text.splitlines()[-1].startswith("# coord export end: projects=1 ") and " resources=2 sha256=" in text
+    fresh = isolated / "fresh"
+    fresh.mkdir()
+    assert run_coord("init", str(fresh)).exit_code == 0
+    assert run_coord("--db", str(fresh), "apply", "out.yaml").exit_code == 0
+    assert run_coord("--db", str(fresh), "export", "-o", "again.yaml").exit_code == 0
+    assert (isolated / "again.yaml").read_bytes() == (isolated / "out.yaml").read_bytes()
+    (isolated / "bad.yaml").write_text(
+        "version: 1\nduties:\n  - {project: p, key: x, title: X, uses: [{resource: squre, when: weekly sat}]}\n",
+        encoding="utf-8",
+    )
+    bad = run_coord("validate", "bad.yaml")
+    assert bad.exit_code != 0 and "duties[0].uses[0].resource: no resource 'squre'" in bad.stderr

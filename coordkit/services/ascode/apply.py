@@ -43,6 +43,7 @@ def apply(conn: Conn, *, loaded: Loaded, workspace: Path) -> list[Change]:
     _check_against_store(conn, loaded, todo["duties"])
     before = {entity: {identity(entity, item): item for item in current[entity]} for entity in ENTITIES}
     _apply_stakeholders(conn, todo["stakeholders"])
+    _apply_resources(conn, todo["resources"])
     _apply_projects(conn, todo["projects"])
     _apply_roles(conn, todo["roles"])
     _apply_duties(conn, todo["duties"])
@@ -54,7 +55,7 @@ def apply(conn: Conn, *, loaded: Loaded, workspace: Path) -> list[Change]:
             "before": before[c.entity].get(c.key),
             "after": item,
         }
-        for entity in ("stakeholders", "projects", "roles", "duties")
+        for entity in ("stakeholders", "resources", "projects", "roles", "duties")
         for c, item in todo[entity]
     ]
     events.record_many(conn, log)
@@ -261,6 +262,34 @@ def _apply_stakeholders(conn: Conn, todo: Todo) -> None:
         _apply_keys(conn, item["key"], item.get("keys", []))
 
 
+def _apply_resources(conn: Conn, todo: Todo) -> None:
+    """Registered resources: new ones inserted, changed ones updated in place (their bookings keep pointing at them)."""
+    from coordkit.domain.resources import ResourceFields
+    from coordkit.services.resources import write_resources
+
+    people = _ids(conn, "stakeholder")
+    records: list[ResourceFields] = [
+        {
+            "key": r["key"],
+            "name": r["name"],
+            "name_zh": r.get("name_zh"),
+            "capacity": r.get("capacity", 1),
+            "owner": r.get("owner"),
+            "budget": r.get("budget"),
+            "unit": r.get("unit"),
+        }
+        for _change, r in todo
+    ]
+    created = {change.key for change, _r in todo if change.action == "create"}
+    write_resources(conn, [r for r in records if r["key"] in created])
+    executemany(
+        conn,
+        "UPDATE resource SET name = :name, name_zh = :name_zh, capacity = :capacity, owner_id = :owner, "
+        "budget = :budget, unit = :unit WHERE key = :key",
+        [{**r, "owner": people.get(r["owner"] or "")} for r in records if r["key"] not in created],
+    )
+
+
 def _apply_keys(conn: Conn, party: str, wanted: list[str]) -> None:
     """Register the keys a file lists after those the store has (oldest first; each one after the first
     rotates). A key the store has is never removed, so the file must list them all, in order."""
@@ -379,6 +408,25 @@ def _apply_duties(conn: Conn, todo: Todo) -> None:
             f"DELETE FROM assignment WHERE source = 'manual' AND duty_id IN {in_list('d', changed, params)}",
             params,
         )
+    if changed:
+        params = {}
+        execute(conn, f"DELETE FROM duty_resource WHERE duty_id IN {in_list('d', changed, params)}", params)
+    resources = _ids(conn, "resource")
+    executemany(
+        conn,
+        "INSERT INTO duty_resource (duty_id, resource_id, slot, units, position) VALUES (:d, :r, :slot, :units, :pos)",
+        [
+            {
+                "d": duties[change.key],
+                "r": resources[u["resource"]],
+                "slot": u["when"],
+                "units": u.get("units", 1),
+                "pos": position + 1,
+            }
+            for change, d in todo
+            for position, u in enumerate(d.get("uses", []))
+        ],
+    )
     write_assignments(
         conn,
         [
