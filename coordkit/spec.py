@@ -296,6 +296,15 @@ class SharedResourceSpec(Strict):
     unit: str | None = None
 
 
+class AliasSpec(Strict):
+    """The old key of a duty merged into this one (``coord duty merge``), with its titles then; never removed."""
+
+    key: str
+    title: str
+    title_zh: str | None = None
+    merged: str  # when, UTC (ISO 8601)
+
+
 class DutySpec(Strict):
     project: str
     key: str
@@ -306,6 +315,7 @@ class DutySpec(Strict):
     exclusive: bool = False  # one R at a time (multiple-responsible)
     assignments: list[AssignmentSpec] = Field(default_factory=list)
     uses: list[UseSpec] = Field(default_factory=list)
+    aliases: list[AliasSpec] = Field(default_factory=list)
 
 
 def _key_text(value: Any) -> Any:

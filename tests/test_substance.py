@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -412,3 +413,33 @@ def test_resources_and_bookings_travel_as_code_and_round_trip(based: Workspace, 
     )
     bad = run_coord("validate", "bad.yaml")
     assert bad.exit_code != 0 and "duties[0].uses[0].resource: no resource 'squre'" in bad.stderr
+
+
+def test_old_keys_of_merged_duties_travel_as_code_and_are_never_dropped(based: Workspace, isolated: Path) -> None:
+    ok("duty", "merge", "publicity", "promotion")
+    ok("export", "-o", "out.yaml")
+    text = (isolated / "out.yaml").read_text(encoding="utf-8")
+    assert "  aliases:\n  - key: promotion\n    title: Project publicity\n    merged: '20" in text
+    fresh = isolated / "fresh"
+    fresh.mkdir()
+    assert run_coord("init", str(fresh)).exit_code == 0
+    assert run_coord("--db", str(fresh), "apply", "out.yaml").exit_code == 0
+    assert json.loads(ok("--db", str(fresh), "duty", "show", "promotion", "-f", "json"))["key"] == "publicity"
+    assert run_coord("--db", str(fresh), "export", "-o", "again.yaml").exit_code == 0
+    assert (isolated / "again.yaml").read_bytes() == (isolated / "out.yaml").read_bytes()
+    # a file that leaves the old key unsaid changes nothing and removes nothing
+    unsaid = re.sub(r"  aliases:\n(    .*\n|  - .*\n)+", "", text)
+    unsaid = "".join(line for line in unsaid.splitlines(keepends=True) if not line.startswith("# coord export"))
+    assert "aliases" not in unsaid
+    (isolated / "unsaid.yaml").write_text(unsaid, encoding="utf-8")
+    result = run_coord("apply", "unsaid.yaml")
+    assert result.exit_code == 0 and "0 to create, 0 to change" in result.stdout + result.stderr
+    assert json.loads(ok("duty", "show", "promotion", "-f", "json"))["aliases"] == ["promotion"]
+    clash = re.sub(r"- key: promotion\n", "- key: brand\n", text, count=1)
+    clash = "".join(line for line in clash.splitlines(keepends=True) if not line.startswith("# coord export"))
+    (isolated / "clash.yaml").write_text(clash, encoding="utf-8")
+    refused = run_coord("apply", "clash.yaml")
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "Error: duty 'p/publicity': its old key 'brand' is another duty's key\n",
+    )

@@ -262,6 +262,42 @@ def _apply_stakeholders(conn: Conn, todo: Todo) -> None:
         _apply_keys(conn, item["key"], item.get("keys", []))
 
 
+def _apply_aliases(conn: Conn, todo: Todo, duties: dict[str, int]) -> None:
+    """Old keys of merged duties the store lacks are added; none is removed or moved to another duty."""
+    projects = _ids(conn, "project")
+    have = {
+        f"{pkey}/{key}": did
+        for key, did, pkey in tuples(
+            conn, "SELECT a.key, a.duty_id, p.key FROM duty_alias a JOIN project p ON p.id = a.project_id"
+        )
+    }
+    rows = []
+    for change, d in todo:
+        for alias in d.get("aliases", []):
+            scoped = f"{d['project']}/{alias['key']}"
+            if scoped in duties:
+                raise InvalidInput(f"duty '{change.key}': its old key '{alias['key']}' is another duty's key")
+            if scoped in have:
+                if have[scoped] != duties[change.key]:
+                    raise Refused(f"duty '{change.key}': '{alias['key']}' is already the old key of another duty")
+                continue
+            rows.append(
+                {
+                    "p": projects[d["project"]],
+                    "key": alias["key"],
+                    "d": duties[change.key],
+                    "t": alias["title"],
+                    "z": alias.get("title_zh"),
+                    "at": alias["merged"],
+                }
+            )
+    executemany(
+        conn,
+        "INSERT INTO duty_alias (project_id, key, duty_id, title, title_zh, merged_at) VALUES (:p, :key, :d, :t, :z, :at)",
+        rows,
+    )
+
+
 def _apply_resources(conn: Conn, todo: Todo) -> None:
     """Registered resources: new ones inserted, changed ones updated in place (their bookings keep pointing at them)."""
     from coordkit.domain.resources import ResourceFields
@@ -411,6 +447,7 @@ def _apply_duties(conn: Conn, todo: Todo) -> None:
     if changed:
         params = {}
         execute(conn, f"DELETE FROM duty_resource WHERE duty_id IN {in_list('d', changed, params)}", params)
+    _apply_aliases(conn, todo, duties)
     resources = _ids(conn, "resource")
     executemany(
         conn,

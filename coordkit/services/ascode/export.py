@@ -31,6 +31,13 @@ def project_duties(conn: Conn, pid: int, pkey: str) -> list[dict[str, Any]]:
 
     assigned = assignments_of(conn, pid, None)
     booked = uses_of(conn, pid, None)
+    merged: dict[int, list[dict[str, Any]]] = {}
+    for did, key, title, title_zh, at in tuples(
+        conn,
+        "SELECT duty_id, key, title, title_zh, merged_at FROM duty_alias WHERE project_id = :p ORDER BY key",
+        {"p": pid},
+    ):
+        merged.setdefault(did, []).append({"key": key, "title": title, "title_zh": title_zh, "merged": at})
     duties = []
     for did, key, title, title_zh, category, due, exclusive in tuples(
         conn,
@@ -55,6 +62,7 @@ def project_duties(conn: Conn, pid: int, pkey: str) -> list[dict[str, Any]]:
                     "exclusive": True if exclusive else None,
                     "assignments": manual,
                     "uses": [dict(u) for u in booked.get(did, [])],
+                    "aliases": merged.get(did, []),
                 },
             )
         )

@@ -23,7 +23,7 @@ from coordkit.domain.duties import Letter, check_duty, check_letter, check_lette
 from coordkit.domain.projects import check_category, check_project
 from coordkit.domain.roles import check_holders, check_role
 from coordkit.domain.stakeholders import check_stakeholder
-from coordkit.domain.values import at, check_choice, check_text, check_window
+from coordkit.domain.values import at, check_choice, check_slug, check_text, check_window
 from coordkit.errors import CoordError, InvalidInput, did_you_mean
 from coordkit.services.ascode.shape import ENTITIES, SINGULAR, identity, normalise
 from coordkit.services.keys import parse_public_key
@@ -232,8 +232,27 @@ def check_item(entity: str, item: dict[str, Any]) -> dict[str, Any]:
                 from coordkit.services.agreements.drafting import check_when
 
                 uses.append({"resource": use["resource"], "when": check_when(use["when"]), "units": use["units"]})
+        aliases = []
+        for index, alias in enumerate(item.get("aliases", [])):
+            with at("aliases", index):
+                aliases.append(
+                    {
+                        "key": check_slug(alias["key"], "duty"),
+                        "title": check_text(alias["title"], "title"),
+                        "title_zh": alias.get("title_zh"),
+                        "merged": check_text(alias["merged"], "merged"),
+                    }
+                )
         return normalise(
-            entity, {"project": item["project"], **duty, **exclusive, "assignments": assignments, "uses": uses}
+            entity,
+            {
+                "project": item["project"],
+                **duty,
+                **exclusive,
+                "assignments": assignments,
+                "uses": uses,
+                "aliases": sorted(aliases, key=lambda a: a["key"]),
+            },
         )
     if entity in ("meetings", "interactions", "concerns"):
         return normalise(entity, check_follow_up_item(entity, item))
