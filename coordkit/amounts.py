@@ -17,7 +17,7 @@ from coordkit.i18n import N_, _
 from coordkit.textparse import fold
 
 MAX_DIGITS = 18  # integer digits: 999,999,999,999,999,999 (just under a 百亿亿) is room enough for any budget
-FORMS = "300000, 300,000, 30万, 1.2亿, ¥300,000.00 or 叁拾万元整"
+FORMS = N_("300000, 300,000, 30万, 1.2亿, ¥300,000.00 or 叁拾万元整")  # translated where a message names it
 FEN = Decimal("0.01")
 
 
@@ -72,7 +72,7 @@ def unit_of(text: str) -> str:
 def _refuse(what: str, text: str, reason: str) -> InvalidInput:
     return InvalidInput(
         _("{what} '{text}' is not an amount ({reason}); use {forms}").format(
-            what=what, text=text, reason=reason, forms=FORMS
+            what=what, text=text, reason=reason, forms=_(FORMS)
         )
     )
 

@@ -11,10 +11,10 @@ import datetime as dt
 import re
 
 from coordkit.errors import InvalidInput
-from coordkit.i18n import _
+from coordkit.i18n import N_, _
 from coordkit.textparse import fold
 
-FORMS = "2025-03-01, 2025/3/1 or 2025年3月1日"
+FORMS = N_("2025-03-01, 2025/3/1 or 2025年3月1日")  # translated where a message names it
 # 2025-3-1, 2025/3/1, 2025.3.1 (one separator, used twice) or 2025年3月1日 (日 or 号).
 _TYPED = re.compile(
     r"(?P<year>[0-9]{4})(?:(?P<sep>[-/.])(?P<month>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})"
@@ -42,7 +42,9 @@ def parse_date(value: str | dt.date | None, what: str) -> dt.date | None:
         pass
     found = _TYPED.fullmatch(fold(text).strip())
     if not found:
-        raise InvalidInput(_("{what} '{value}' is not a date; use {forms}").format(what=what, value=text, forms=FORMS))
+        raise InvalidInput(
+            _("{what} '{value}' is not a date; use {forms}").format(what=what, value=text, forms=_(FORMS))
+        )
     year = int(found["year"])
     month = int(found["month"] or found["month_zh"])
     day = int(found["day"] or found["day_zh"])
@@ -58,7 +60,7 @@ def parse_date(value: str | dt.date | None, what: str) -> dt.date | None:
         return dt.date(year, month, day)
     raise InvalidInput(
         _("{what} '{value}' is not a date ({reason}); use {forms}").format(
-            what=what, value=text, reason=reason, forms=FORMS
+            what=what, value=text, reason=reason, forms=_(FORMS)
         )
     )
 
@@ -118,3 +120,24 @@ def overlaps(a_from: str | None, a_to: str | None, b_from: str | None, b_to: str
 
 def covers(start: str | None, end: str | None, day: str) -> bool:
     return (start or OPEN_START) <= day <= (end or OPEN_END)
+
+
+def local_time(value: str | dt.datetime | None) -> str:
+    """``2026-11-28T01:07:31.531037Z`` → ``2026-11-28 09:07:31`` in UTC+8: a stored UTC time as people read it.
+
+    Local to the machine (``TZ`` where set), to the second; a time without a
+    zone is taken as UTC, as the store writes them. Text that is no time is
+    returned as it is. JSON and YAML keep the stored UTC ISO form.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    else:
+        moment = value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")

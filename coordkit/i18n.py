@@ -13,10 +13,13 @@ translated.
 from __future__ import annotations
 
 import functools
-import gettext
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import gettext
 
 LANGUAGES = ("en", "zh")
 DOMAIN = "coordkit"
@@ -73,19 +76,28 @@ def language(env: Mapping[str, str] | None = None) -> str:
 
 @functools.lru_cache(maxsize=4)
 def translations(lang: str) -> gettext.NullTranslations:
-    """The catalogue of ``lang`` (English is the source text: no catalogue needed)."""
+    """The catalogue of ``lang`` (English is the source text: no catalogue needed).
+
+    gettext is imported here, not at start-up: English (``coord --help``) never needs it.
+    """
+    import gettext
+
     if lang == "en":
         return gettext.NullTranslations()
     return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
 
 
 def _(message: str) -> str:
-    """``message`` in the chosen language."""
-    return translations(language()).gettext(message)
+    """``message`` in the chosen language (English is the message itself)."""
+    lang = language()
+    return message if lang == "en" else translations(lang).gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
-    return translations(language()).ngettext(singular, plural, count)
+    lang = language()
+    if lang == "en":
+        return singular if count == 1 else plural
+    return translations(lang).ngettext(singular, plural, count)
 
 
 def N_(message: str) -> str:

@@ -103,10 +103,11 @@ def to_yaml(data: Any) -> str:
     return str(yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100))
 
 
-def to_csv(rows: Sequence[Mapping[str, Any]], columns: Columns) -> str:
+def to_csv(rows: Sequence[Mapping[str, Any]], columns: Columns, *, headers: bool = False) -> str:
+    """The first row holds the field names, or with ``headers`` the columns' headers (translated ones)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([neutralise(field) for field, _ in columns])
+    writer.writerow([neutralise(header if headers else field) for field, header in columns])
     for row in rows:
         writer.writerow([csv_cell(row.get(field)) for field, _ in columns])
     return buffer.getvalue()

@@ -221,7 +221,7 @@ def run_checked(db: Path, args: list[str]) -> int:
     assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.stderr)
     if result.exit_code == 2:
         assert fingerprint(db) == before, (args, result.stderr)
-        assert result.stderr.startswith(("Error: ", "Usage: ")), (args, result.stderr)
+        assert result.stderr.startswith(("Error: ", "错误：", "Usage: ")), (args, result.stderr)  # --lang zh drawn
     return result.exit_code
 
 

@@ -83,6 +83,6 @@ def test_version() -> None:
 
 
 def test_usage_error_exits_2() -> None:
-    result = run_coord("stakeholder", "add")
+    result = run_coord("stakeholder", "add")  # KEY may be left out (made from the name); --kind may not
     assert result.exit_code == 2
-    assert "Missing argument 'KEY'" in result.stderr
+    assert "Missing option '--kind'" in result.stderr

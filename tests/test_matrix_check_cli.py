@@ -181,7 +181,7 @@ def test_matrix_formats_agree_cell_for_cell(project: Workspace, isolated: Path) 
         ("markets", "plan", []),
         ("markets", "venue", ["multiple-accountable"]),
     ]
-    rows = list(csv.DictReader(io.StringIO(run_coord("matrix", *on, "-f", "csv").stdout)))
+    rows = list(csv.DictReader(io.StringIO(run_coord("matrix", *on, "-f", "csv", "--keys").stdout)))
     from_csv = {(r["duty"], p): r[p] for r in rows for p in ("committee", "street", "sw") if r[p]}
     assert from_csv == expected
     assert [r["findings"] for r in rows] == ["no-accountable", "", "multiple-accountable"]
@@ -189,7 +189,7 @@ def test_matrix_formats_agree_cell_for_cell(project: Workspace, isolated: Path) 
     parser.feed(run_coord("matrix", *on, "-f", "html").stdout)
     assert parser.cells == expected
     assert parser.flagged == {"teachers", "venue"}
-    assert run_coord("matrix", *on, "-f", "xlsx", "-o", "m.xlsx").exit_code == 0
+    assert run_coord("matrix", *on, "-f", "xlsx", "--keys", "-o", "m.xlsx").exit_code == 0
     book = openpyxl.load_workbook(isolated / "m.xlsx")
     sheet = book["Matrix"]
     header = [c.value for c in sheet[1]]
@@ -206,7 +206,7 @@ def test_matrix_formats_agree_cell_for_cell(project: Workspace, isolated: Path) 
     assert venue[6].fill.fgColor.rgb == "00CFE8FF"  # R: blue
     assert venue[2].fill.fgColor.rgb == "00FFC9C9"  # flagged row
     assert [r[0].value for r in book["Legend"].iter_rows(min_row=2)][:6] == ["R", "A", "C", "I", "*", "#"]
-    md = run_coord("matrix", *on, "-f", "md").stdout
+    md = run_coord("matrix", *on, "-f", "md", "--keys").stdout
     assert "| lr | markets | venue | Provide the market venue | A* | A | R | multiple-accountable |" in md
     table = run_coord("matrix", *on).stdout
     assert "venue" in table and "A*" in table and "R,C" in table
@@ -214,7 +214,7 @@ def test_matrix_formats_agree_cell_for_cell(project: Workspace, isolated: Path) 
 
 def test_matrix_by_role_and_on_a_date(project: Workspace) -> None:
     data = json.loads(run_coord("matrix", "--by", "role", "--on", "2024-08-01", "-f", "json").stdout)
-    assert data["columns"] == [{"key": "venue-host", "name": "Venue host"}]
+    assert data["columns"] == [{"key": "venue-host", "name": "Venue host", "name_zh": None}]
     assert [(r["duty"], r["cells"]) for r in data["rows"]] == [
         ("teachers", {}),
         ("plan", {}),

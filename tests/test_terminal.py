@@ -64,7 +64,8 @@ def test_the_matrix_fits_and_cuts_no_letter(wide: Workspace, columns: int, monke
     for key, *_rest in PARTIES:  # every party has its column, under its name (never cut to 'lied…')
         assert key not in text
     assert "Liede Street Office" in text.replace("\n", " ") or "Liede Street" in text
-    assert "! market-venue: multiple-accountable" in text
+    assert "! Provide the square (market-venue): multiple-accountable" in text  # the title, and the key to type
+    assert "! market-venue: multiple-accountable" in ok("matrix", "--on", "2024-08-01", "--keys")
 
 
 def test_header_names_are_abbreviated_sensibly() -> None:
@@ -89,7 +90,7 @@ def test_check_prints_findings_as_a_linter_with_whole_hints(
     assert result.exit_code == 1
     blocks = result.stdout.split("\n\n")
     head, *message, hint = blocks[0].splitlines()
-    assert head == "error  multiple-accountable  market-venue  (lr)"
+    assert head == "error  multiple-accountable  market-venue  Provide the square  (lr)"  # key, then name
     assert hint == (
         "  keep one A: coord duty unassign market-venue role:venue-host --as A --from 2024-07-01 --project lr"
     )

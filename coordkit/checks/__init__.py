@@ -9,6 +9,7 @@ from coordkit.checks.config import CheckConfig
 from coordkit.checks.rules import RULES, Context, Finding
 from coordkit.checks.snapshot import Snapshot
 from coordkit.errors import InvalidInput, did_you_mean
+from coordkit.i18n import _
 
 SEVERITY_ORDER = {"error": 0, "warning": 1}
 
@@ -43,7 +44,7 @@ def rule_names(names: Iterable[str], option: str) -> list[str]:
     for name in chosen:
         if name not in RULES:
             hint = did_you_mean(name, RULES, otherwise="rules")
-            raise InvalidInput(f"{option}: no rule '{name}'{hint}")
+            raise InvalidInput(_("{option}: no rule '{name}'").format(option=option, name=name) + hint)
     return chosen
 
 

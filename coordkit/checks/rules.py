@@ -21,7 +21,7 @@ from coordkit.checks.config import CheckConfig
 from coordkit.checks.snapshot import DutyRow, Effective, ProjectRow, Snapshot, intersect
 from coordkit.dates import FIRST_DAY, OPEN_END, OPEN_START, add_days, covers, day_after, day_before
 from coordkit.domain.agreements import AgreementDoc, in_force
-from coordkit.i18n import _, ngettext
+from coordkit.i18n import N_, _, ngettext
 from coordkit.proof import PROOF_RULES, Problem, verify_all
 
 if TYPE_CHECKING:
@@ -244,7 +244,7 @@ def _route(item: Effective) -> str:
         return _("'{party}' (through role '{role}')").format(party=item.party, role=item.role)
     if item.agreement:
         return _("'{party}' (by {agreement})").format(party=item.party, agreement=item.agreement)
-    return f"'{item.party}'"
+    return _("'{party}'").format(party=item.party)
 
 
 def _agreement_key(item: Effective) -> str:
@@ -530,17 +530,19 @@ def _proof_rule(rule: str) -> Rule:
         projects = {p.key for p in ctx.snapshot.projects.values()}
         for problem in ctx.proof_problems:
             if problem.rule == rule and (problem.project is None or problem.project in projects):
-                yield Finding(rule, "error", problem.project, problem.subject, problem.message, PROOF_HINTS[rule])
+                yield Finding(rule, "error", problem.project, problem.subject, problem.message, _(PROOF_HINTS[rule]))
 
     check.__name__ = rule.replace("-", "_")
     return check
 
 
 PROOF_HINTS = {
-    "tampered-agreement": "see coord verify; restore the store from a backup (coord restore) made before the change",
-    "broken-history": "see coord verify; restore the store from a backup (coord restore) made before the change",
-    "bad-evidence": "put the original file back where coord keeps it, or restore from a backup",
-    "unbound-key": "see coord verify and coord key list; a party registers its own key with coord key register",
+    "tampered-agreement": N_(
+        "see coord verify; restore the store from a backup (coord restore) made before the change"
+    ),
+    "broken-history": N_("see coord verify; restore the store from a backup (coord restore) made before the change"),
+    "bad-evidence": N_("put the original file back where coord keeps it, or restore from a backup"),
+    "unbound-key": N_("see coord verify and coord key list; a party registers its own key with coord key register"),
 }
 
 
@@ -556,8 +558,12 @@ def unsigned_party(ctx: Context) -> Iterator[Finding]:
                 severity,
                 doc["project"],
                 _subject(doc),
-                f"{_subject(doc)} took effect on {doc['effective']} but '{party}' has not signed it",
-                f"record the signature: coord agreement sign {doc['key']} --party {party} --signatory NAME",
+                _("{agreement} took effect on {day} but '{party}' has not signed it").format(
+                    agreement=_subject(doc), day=doc["effective"], party=party
+                ),
+                _("record the signature: {command}").format(
+                    command=f"coord agreement sign {doc['key']} --party {party} --signatory NAME"
+                ),
             )
 
 

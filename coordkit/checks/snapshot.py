@@ -67,6 +67,7 @@ class PartyRow(NamedTuple):
     name: str
     active: bool
     contacts: int
+    name_zh: str | None = None
 
 
 class ResourceRow(NamedTuple):
@@ -224,11 +225,11 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None, workspace: Path 
             if window is not None:
                 effective.append(Effective(duty_id, holder, letter, window[0], window[1], role, agreement))
     parties = {
-        key: PartyRow(key, name, bool(active), int(contacts))
-        for key, name, active, contacts in tuples(
+        key: PartyRow(key, name, bool(active), int(contacts), name_zh)
+        for key, name, active, contacts, name_zh in tuples(
             conn,
-            "SELECT s.key, s.name, s.active, count(c.id) FROM stakeholder s "
-            "LEFT JOIN contact c ON c.stakeholder_id = s.id GROUP BY s.id, s.key, s.name, s.active",
+            "SELECT s.key, s.name, s.active, count(c.id), s.name_zh FROM stakeholder s "
+            "LEFT JOIN contact c ON c.stakeholder_id = s.id GROUP BY s.id, s.key, s.name, s.active, s.name_zh",
         )
     }
     keys = {p.key for p in projects.values()}

@@ -131,7 +131,39 @@ def load_command(name: str) -> Any:
         single.command(name, context_settings={"help_option_names": ["--help", "-h"]})(target)
         command = typer.main.get_command(single)
     command.name = name
+    _add_lang(command)
     return command
+
+
+def _set_lang(_ctx: Any, _param: Any, value: str | None) -> None:
+    if value:
+        from coordkit.i18n import set_language
+
+        set_language(value)
+
+
+def _add_lang(command: Any) -> None:
+    """``--lang en|zh`` on every command that has none of its own: the language it speaks to the person.
+
+    It wins over COORD_LANG and coord.toml for this one run. A command whose own
+    ``--lang`` names a document's languages (agreement new/edit, render) keeps it.
+    """
+    import click
+
+    for sub in getattr(command, "commands", {}).values():
+        _add_lang(sub)
+    if isinstance(command, click.Group) or any("--lang" in param.opts for param in command.params):
+        return
+    command.params.append(
+        click.Option(
+            ["--lang"],
+            type=click.Choice(["en", "zh"], case_sensitive=False),
+            expose_value=False,
+            is_eager=True,
+            callback=_set_lang,
+            help=_("Language of messages, headers and names: en or zh (default: COORD_LANG, coord.toml, the locale)."),
+        )
+    )
 
 
 class CoordGroup(TyperGroup):
@@ -149,6 +181,8 @@ class CoordGroup(TyperGroup):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:
+        from coordkit.i18n import set_language
+
         try:
             _workspace_language(ctx.params.get("db"))
             return super().invoke(ctx)
@@ -175,6 +209,8 @@ class CoordGroup(TyperGroup):
             ).format(bytes=found)
             typer.echo(_("Error: {message}").format(message=message), err=True)
             raise typer.Exit(2) from None
+        finally:
+            set_language(None)  # --lang holds for this run only (tests run many in one process)
 
 
 def _workspace_language(db: str | None) -> None:

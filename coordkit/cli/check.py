@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -11,9 +12,12 @@ import typer
 from coordkit.cli.context import store
 from coordkit.cli.display import say, terminal_text, tidy, write_out
 from coordkit.cli.options import OutputOpt, ProjectOpt
+from coordkit.i18n import N_, _
 
 if TYPE_CHECKING:
     from coordkit.checks import Report
+
+NamePair = tuple[str, str | None]  # a name in English and in Chinese
 
 
 class CheckFormat(StrEnum):
@@ -35,6 +39,7 @@ def check(
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rules (comma-separated).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")] = False,
     output: OutputOpt = None,
+    keys: Annotated[bool, typer.Option("--keys", help="Name subjects by key only (JSON always has keys).")] = False,
 ) -> None:
     """Flag duties left unowned or owned twice, overloaded parties and more.
 
@@ -46,19 +51,22 @@ def check(
       coord check --project liede-renjia --ignore no-contact-channel --format json
     """
     from coordkit.checks import rule_names
-    from coordkit.services.checking import check_store
+    from coordkit.services.checking import check_store, subject_names
 
     chosen, skipped = rule_names(select or [], "--select"), rule_names(ignore or [], "--ignore")
     with store() as opened, opened.read() as conn:
         report = check_store(conn, root=opened.root, project=project, on=on, select=chosen, ignore=skipped)
-    print_report(report, fmt.value, output)
+        names = {} if keys or fmt == CheckFormat.json else subject_names(conn)
+    print_report(report, fmt.value, output, names=names)
     if report.errors or (strict and report.warnings):
         raise typer.Exit(1)
 
 
-def print_report(report: Report, fmt: str, output: Path | None) -> None:
-    """Findings as a linter prints them (or JSON), and a one-line summary on stderr."""
-    from coordkit.i18n import _
+def print_report(
+    report: Report, fmt: str, output: Path | None, *, names: Mapping[tuple[str | None, str], NamePair] | None = None
+) -> None:
+    """Findings as a linter prints them (or JSON), and a one-line summary on stderr; ``names`` (see
+    ``subject_names``) put each subject's name beside its key."""
 
     if report.note:
         say(report.note)
@@ -71,7 +79,10 @@ def print_report(report: Report, fmt: str, output: Path | None) -> None:
 
         to_file = output is not None
         write_out(
-            findings_text(report, room=PIPE_WIDTH if to_file else width(), colour=use_color() and not to_file), output
+            findings_text(
+                report, room=PIPE_WIDTH if to_file else width(), colour=use_color() and not to_file, names=names
+            ),
+            output,
         )
     where = _(" in project '{project}'").format(project=report.project) if report.project else ""
     say(
@@ -84,7 +95,22 @@ def print_report(report: Report, fmt: str, output: Path | None) -> None:
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow"}
 
 
-def findings_text(report: Report, *, room: int, colour: bool) -> str:
+SEVERITY = {"error": N_("error"), "warning": N_("warning")}
+
+
+def subject_name(names: Mapping[tuple[str | None, str], NamePair], project: str | None, subject: str) -> str | None:
+    """The name of a finding's subject (a duty of ``project``, else a party) in the reader's language."""
+    from coordkit.i18n import language
+
+    found = names.get((project, subject)) or names.get((None, subject))
+    if found is None:
+        return None
+    return (found[1] if language() == "zh" else None) or found[0]
+
+
+def findings_text(
+    report: Report, *, room: int, colour: bool, names: Mapping[tuple[str | None, str], NamePair] | None = None
+) -> str:
     """One block a finding: severity, rule and subject; the message, wrapped; the hint on one line of its own.
 
     The hint is never wrapped: it holds a command to copy, and a line break
@@ -110,10 +136,14 @@ def findings_text(report: Report, *, room: int, colour: bool) -> str:
             if index:
                 out.print()
             head = Text()
-            head.append(finding.severity, style=SEVERITY_STYLE.get(finding.severity, "bold"))
+            severity = _(SEVERITY[finding.severity]) if finding.severity in SEVERITY else finding.severity
+            head.append(severity, style=SEVERITY_STYLE.get(finding.severity, "bold"))
             head.append("  ")
             head.append(finding.rule, style="bold")
             head.append("  " + terminal_text(finding.subject))
+            name = subject_name(names or {}, finding.project, finding.subject)
+            if name and name != finding.subject:
+                head.append("  " + terminal_text(name))
             if finding.project and finding.project != report.project:
                 head.append(f"  ({terminal_text(finding.project)})", style="dim")
             out.print(head, overflow="ignore", crop=False, no_wrap=True)

@@ -159,6 +159,9 @@ def say(message: str) -> None:
     print(terminal_text(message), file=sys.stderr)
 
 
+BOM = "\ufeff"
+
+
 def write_out(content: str | bytes, output: Path | None) -> None:
     """Data to stdout, or atomically to ``output`` (then a message says where).
 
@@ -177,6 +180,8 @@ def write_out(content: str | bytes, output: Path | None) -> None:
     from coordkit.files import atomic_write
     from coordkit.i18n import _
 
+    if isinstance(content, str) and output.suffix.lower() == ".csv" and not content.startswith(BOM):
+        content = BOM + content  # a .csv file is for a spreadsheet: Excel reads UTF-8 only after a BOM
     atomic_write(output, content)
     say(_("Wrote {path}").format(path=output))
 
@@ -285,6 +290,13 @@ def plain_table(rows: Sequence[Mapping[str, Any]], columns: Columns, *, title: s
     return (f"{title}\n" if title else "") + "\n".join(lines) + "\n"
 
 
+def headers(columns: Columns) -> Columns:
+    """Each header in the reader's language (``coordkit.headings`` marks them for the catalogue)."""
+    from coordkit.i18n import _
+
+    return [(field, _(header)) for field, header in columns]
+
+
 def emit(
     data: Any,
     rows: Sequence[Mapping[str, Any]],
@@ -296,29 +308,53 @@ def emit(
     styles: Mapping[str, str] | None = None,
     hide_first: Sequence[str] = (),
 ) -> None:
-    """Print ``data`` in ``fmt``: the table and csv/md use the flat ``rows`` (``hide_first``: see ``table_text``)."""
-    from coordkit.output import render_text
+    """Print ``data`` in ``fmt``: the table and csv/md use the flat ``rows`` (``hide_first``: see ``table_text``).
 
+    Headers and the title are translated; a CSV's first row is the field names in English (as the README
+    documents them) and the translated headers in Chinese, for a spreadsheet read by people.
+    """
+    from coordkit.i18n import _, language
+    from coordkit.output import render_text, to_csv
+
+    shown = headers(columns)
     if fmt == "table":
         if not rows:
-            say("Nothing to show.")
+            say(_("Nothing to show."))
             return
         content = table_text(
-            rows, columns, title=title, styles=styles, to_file=output is not None, hide_first=hide_first
+            rows,
+            shown,
+            title=_(title) if title else None,
+            styles=styles,
+            to_file=output is not None,
+            hide_first=hide_first,
         )
+    elif fmt == "csv" and language() == "zh":
+        content = to_csv(rows, shown, headers=True)
     else:
-        content = render_text(data, rows, columns, fmt)
+        content = render_text(data, rows, shown, fmt)
     write_out(content, output)
 
 
+def _is_moment(field: str, value: Any) -> bool:
+    """A stored UTC time (``frozen_at``, ``at``): shown to people in local time, to the second."""
+    return (field == "at" or field.endswith("_at")) and isinstance(value, str) and "T" in value
+
+
 def emit_record(data: Mapping[str, Any], fmt: str, output: Path | None, *, title: str | None = None) -> None:
-    """One record: a two-column table of fields, or JSON/YAML."""
+    """One record: a two-column table of fields (named in the reader's language), or JSON/YAML."""
+    from coordkit.i18n import _
     from coordkit.output import cell_text, render_text
 
     if fmt == "table":
-        rows = [{"field": k, "value": cell_text(v)} for k, v in data.items()]
+        from coordkit.dates import local_time
+
+        rows = [{"field": _(k), "value": local_time(v) if _is_moment(k, v) else cell_text(v)} for k, v in data.items()]
         write_out(
-            table_text(rows, [("field", "field"), ("value", "value")], title=title, to_file=output is not None), output
+            table_text(
+                rows, headers([("field", "field"), ("value", "value")]), title=title, to_file=output is not None
+            ),
+            output,
         )
     else:
         write_out(render_text(data, [], [], fmt), output)

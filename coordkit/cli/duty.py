@@ -69,13 +69,19 @@ def _assignment_text(item: Assignment) -> str:
 
 
 def _flat(duty: Duty) -> dict[str, Any]:
-    return {**duty, "assignments": ", ".join(_assignment_text(a) for a in duty["assignments"])}
+    """One row of the list; under zh the title is the Chinese one (else the English one)."""
+    from coordkit.i18n import language
+
+    title = (duty["title_zh"] if language() == "zh" else None) or duty["title"]
+    return {**duty, "title": title, "assignments": ", ".join(_assignment_text(a) for a in duty["assignments"])}
 
 
 @app.command("add")
 def add(
-    key: Annotated[str, typer.Argument(help="Duty key, a slug such as market-venue.")],
     title: Annotated[str, typer.Option("--title", help="What must be done.")],
+    key: Annotated[
+        str | None, typer.Argument(help="Duty key, a slug such as market-venue (default: made from the title).")
+    ] = None,
     title_zh: Annotated[str | None, typer.Option("--title-zh", help="Chinese title.")] = None,
     category: Annotated[str | None, typer.Option("--category", help="Group in the matrix, e.g. markets.")] = None,
     due: Annotated[str | None, typer.Option("--due", help="Due date, YYYY-MM-DD.")] = None,
@@ -101,7 +107,7 @@ def add(
         letter: split_list(",".join(given)) for letter, given in (("R", r), ("A", a), ("C", c), ("I", i)) if given
     }
     with writing() as conn:
-        add_duty(
+        added = add_duty(
             conn,
             key=key,
             title=title,
@@ -112,7 +118,10 @@ def add(
             parties=parties,
             exclusive=exclusive,
         )
-    say(_("Added duty '{key}'.").format(key=key))
+    if key is None:
+        say(_("Added duty '{key}' (a key made from its title).").format(key=added["key"]))
+    else:
+        say(_("Added duty '{key}'.").format(key=key))
 
 
 @app.command("list")

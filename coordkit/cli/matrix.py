@@ -40,13 +40,17 @@ def matrix(
     on: OnOpt = None,
     fmt: Annotated[MatrixFormat, typer.Option("--format", "-f", help="Output format.")] = MatrixFormat.table,
     output: OutputOpt = None,
+    keys: Annotated[
+        bool, typer.Option("--keys", help="Head columns and rows by keys instead of names (JSON always has both).")
+    ] = False,
 ) -> None:
     """Show the responsibility (RACI) matrix: duties by parties.
 
     Cells hold the letters a party carries for a duty (R,C when several);
     * marks a letter carried through a role, # one from a signed agreement.
-    The last column names each row's findings. Without --project: the current
-    project, else every project.
+    The last column names each row's findings. Parties and duties show by
+    name, in Chinese under --lang zh (--keys: by key). Without --project: the
+    current project, else every project.
 
     \b
     Example:
@@ -62,31 +66,32 @@ def matrix(
 
         write_out(to_json(data), output)
     elif fmt == MatrixFormat.csv:
-        write_out(render.to_csv(data), output)
+        write_out(render.to_csv(data, keys=keys), output)
     elif fmt == MatrixFormat.md:
         from coordkit.output import to_markdown
 
-        columns, rows = render.flat(data)
+        columns, rows = render.flat(data, keys=keys)
         write_out(to_markdown(rows, columns), output)
     elif fmt == MatrixFormat.html:
         with store() as opened:
             root = opened.root
-        write_out(render.to_html(data, root), output)
+        write_out(render.to_html(data, root, keys=keys), output)
     elif fmt in (MatrixFormat.xlsx, MatrixFormat.pdf):
         if output is None and sys.stdout.isatty():
             from coordkit.errors import InvalidInput
 
-            raise InvalidInput(f"{fmt.value} is a binary format: pass -o FILE.{fmt.value}")
+            raise InvalidInput(_("{format} is a binary format: pass -o FILE.{format}").format(format=fmt.value))
         if fmt == MatrixFormat.xlsx:
-            write_out(render.to_xlsx(data), output)
+            write_out(render.to_xlsx(data, keys=keys), output)
         else:
+            from coordkit.i18n import language
             from coordkit.render.pdf import html_to_pdf
 
             with store() as opened:
                 root = opened.root
-            write_out(html_to_pdf(render.to_html(data, root), lang="en", workspace=root), output)
+            write_out(html_to_pdf(render.to_html(data, root, keys=keys), lang=language(), workspace=root), output)
     else:
-        print_matrix(data, output)
+        print_matrix(data, output, keys=keys)
 
 
 DUTY_INDENT = "  "
@@ -120,7 +125,8 @@ def abbreviate(name: str, width: int, lines: int = 3) -> list[str]:
                 found.append(word)
         return found
 
-    words = [shorten(word, width) for word in name.split()] or [""]
+    pieces = [part for word in name.split() for part in _chop_wide(word, width)]
+    words = [shorten(word, width) for word in pieces] or [""]
     wrapped = wrap(words)
     if len(wrapped) > lines and "(" in name.strip("( "):  # an aside goes first: 'Liede Street Office (functional …)'
         return abbreviate(re.sub(r"\s*[(（][^)）]*[)）]?", " ", name).strip(), width, lines)
@@ -134,6 +140,16 @@ def abbreviate(name: str, width: int, lines: int = 3) -> list[str]:
         wrapped = wrapped[:lines]
         wrapped[-1] = set_cell_size(wrapped[-1], min(width, cell_len(wrapped[-1]) + 1) - 1).rstrip() + "…"
     return wrapped
+
+
+def _chop_wide(word: str, width: int) -> list[str]:
+    """A Chinese name, written without spaces, breaks between any two characters: ``猎德社区居委会`` in 8
+    cells is ``猎德社区`` / ``居委会``. A Latin word stays whole (``abbreviate`` shortens it)."""
+    from rich.cells import cell_len, chop_cells
+
+    if word.isascii() or cell_len(word) <= width:
+        return [word]
+    return list(chop_cells(word, width))
 
 
 def header_width(name: str) -> int:
@@ -161,7 +177,10 @@ def column_groups(widths: list[int], room: int, fixed: int) -> list[list[int]]:
     return groups
 
 
-def matrix_text(data: Matrix, *, room: int, colour: bool) -> str:
+DUTY_MAX = 36  # a longer title ends in "…" here (whole in the findings below and with --format md); a key never
+
+
+def matrix_text(data: Matrix, *, room: int, colour: bool, keys: bool = False) -> str:
     """The matrix for a terminal of ``room`` columns: categories as rows, parties by name, in column groups.
 
     Each group repeats the duty column, so every cell stays under its header and
@@ -173,17 +192,24 @@ def matrix_text(data: Matrix, *, room: int, colour: bool) -> str:
     from rich.table import Table
     from rich.text import Text
 
+    from coordkit.render.matrix import category_label, party_labels, row_title
+
     columns = data["columns"]
+    names = [column["key"] for column in columns] if keys else party_labels(data)
     cell_widths = [
-        max([header_width(column["name"])] + [cell_len(row["cells"].get(column["key"], "")) for row in data["rows"]])
-        for column in columns
+        max([header_width(name)] + [cell_len(row["cells"].get(column["key"], "")) for row in data["rows"]])
+        for column, name in zip(columns, names, strict=True)
     ]
     headers = [
-        abbreviate(terminal_text(column["name"]), width, HEADER_LINES)
-        for column, width in zip(columns, cell_widths, strict=True)
+        abbreviate(terminal_text(name), width, HEADER_LINES) for name, width in zip(names, cell_widths, strict=True)
     ]
-    duty_width = max(cell_len(DUTY_INDENT + row["duty"] + (FLAG if row["findings"] else "")) for row in data["rows"])
-    duty_width = max([duty_width, cell_len(_("duty"))] + [cell_len(row["category"] or "") for row in data["rows"]])
+    labels = [row["duty"] if keys else row_title(row) for row in data["rows"]]
+    duty_width = max(
+        min(cell_len(DUTY_INDENT + label + (FLAG if row["findings"] else "")), DUTY_MAX if not keys else 10_000)
+        for label, row in zip(labels, data["rows"], strict=True)
+    )
+    categories = [row["category"] if keys else category_label(row) for row in data["rows"]]
+    duty_width = max([duty_width, cell_len(_("duty"))] + [cell_len(text or "") for text in categories])
     groups = column_groups(cell_widths, room, duty_width)
     scope = data["project"] or _("all projects")
     out = Console(
@@ -203,28 +229,29 @@ def matrix_text(data: Matrix, *, room: int, colour: bool) -> str:
                     first=group[0] + 1, last=group[-1] + 1, count=len(columns)
                 )
             table = Table(header_style="bold")
-            table.add_column(_("duty"), no_wrap=True, min_width=duty_width)
+            table.add_column(_("duty"), no_wrap=True, overflow="ellipsis", min_width=duty_width, max_width=duty_width)
             for index in group:
                 table.add_column(
                     "\n".join(headers[index]), justify="center", no_wrap=True, min_width=cell_widths[index]
                 )
             category: object = object()
-            for row in data["rows"]:
+            for label, shown_category, row in zip(labels, categories, data["rows"], strict=True):
                 if row["category"] != category:
                     category = row["category"]
                     table.add_row(
-                        Text(terminal_text(row["category"] or _("(no category)")), style="bold"), *("" for _i in group)
+                        Text(terminal_text(shown_category or _("(no category)")), style="bold"), *("" for _i in group)
                     )
-                label = DUTY_INDENT + terminal_text(row["duty"]) + (FLAG if row["findings"] else "")
+                shown = DUTY_INDENT + terminal_text(label) + (FLAG if row["findings"] else "")
                 cells = [_cell(row["cells"].get(columns[index]["key"], "")) for index in group]
-                table.add_row(Text(label, style="red" if row["findings"] else ""), *cells)
+                table.add_row(Text(shown, style="red" if row["findings"] else ""), *cells)
             if number > 1:
                 out.print()
             out.print(Text(title, style="bold"), no_wrap=True, overflow="ignore", crop=False)
             out.print(table)
-        flagged = [row for row in data["rows"] if row["findings"]]
-        for row in flagged:
-            out.print(Text(terminal_text(f"! {row['duty']}: {', '.join(row['findings'])}"), style="red"))
+        for label, row in zip(labels, data["rows"], strict=True):
+            if row["findings"]:
+                named = label if keys else f"{label} ({row['duty']})"
+                out.print(Text(terminal_text(f"! {named}: {', '.join(row['findings'])}"), style="red"))
         out.print(_("R responsible · A accountable · C consulted · I informed · * via a role · # signed agreement"))
     return tidy(str(capture.get()))
 
@@ -239,7 +266,7 @@ def _cell(text: str) -> Any:
     return cell
 
 
-def print_matrix(data: Matrix, output: Any) -> None:
+def print_matrix(data: Matrix, output: Any, *, keys: bool = False) -> None:
     """The table form of the matrix: to the terminal (its width, its colours, the pager) or to a file."""
     from coordkit.cli.display import PIPE_WIDTH, use_color, width
 
@@ -247,5 +274,5 @@ def print_matrix(data: Matrix, output: Any) -> None:
         say(_("No duties to show."))
         return
     to_file = output is not None
-    text = matrix_text(data, room=PIPE_WIDTH if to_file else width(), colour=use_color() and not to_file)
+    text = matrix_text(data, room=PIPE_WIDTH if to_file else width(), colour=use_color() and not to_file, keys=keys)
     write_out(text, output)

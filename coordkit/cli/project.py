@@ -9,6 +9,7 @@ import typer
 from coordkit.cli.context import reading, writing
 from coordkit.cli.display import emit, emit_record, say
 from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt, ProjectOpt, ShowFormat, ShowFormatOpt
+from coordkit.i18n import _
 
 app = typer.Typer(
     help="Projects: the cooperation efforts that roles and duties belong to.\n\n\b\nExample:\n  coord project add liede-renjia --name 'Liede Renjia'",
@@ -30,8 +31,10 @@ COLUMNS = [
 
 @app.command("add")
 def add(
-    key: Annotated[str, typer.Argument(help="Project key, a slug such as liede-renjia.")],
     name: Annotated[str, typer.Option("--name", help="Name.")],
+    key: Annotated[
+        str | None, typer.Argument(help="Project key, a slug such as liede-renjia (default: made from the name).")
+    ] = None,
     name_zh: Annotated[str | None, typer.Option("--name-zh", help="Chinese name.")] = None,
     start: Annotated[str | None, typer.Option("--start", help="First day, YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option("--end", help="Last day, YYYY-MM-DD.")] = None,
@@ -46,8 +49,11 @@ def add(
     from coordkit.services.projects import add_project
 
     with writing() as conn:
-        add_project(conn, key=key, name=name, name_zh=name_zh, start=start, end=end, lead=lead)
-    say(f"Added project '{key}'.")
+        added = add_project(conn, key=key, name=name, name_zh=name_zh, start=start, end=end, lead=lead)
+    if key is None:
+        say(_("Added project '{key}' (a key made from its name).").format(key=added["key"]))
+    else:
+        say(_("Added project '{key}'.").format(key=key))
 
 
 @app.command("list")
@@ -96,7 +102,7 @@ def use(key: Annotated[str, typer.Argument(help="Project key.")]) -> None:
 
     with writing() as conn:
         use_project(conn, key=key)
-    say(f"Current project: '{key}'.")
+    say(_("Current project: '{key}'.").format(key=key))
 
 
 @app.command("category")
@@ -116,4 +122,4 @@ def category(
 
     with writing() as conn:
         name_category(conn, key=key, project=project, name=name, name_zh=name_zh)
-    say(f"Named category '{key}'.")
+    say(_("Named category '{key}'.").format(key=key))

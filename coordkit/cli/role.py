@@ -9,6 +9,7 @@ import typer
 from coordkit.cli.context import reading, writing
 from coordkit.cli.display import emit, say
 from coordkit.cli.options import FormatOpt, FromOpt, ListFormat, OutputOpt, ProjectOpt, ToOpt
+from coordkit.i18n import _
 
 app = typer.Typer(
     help="Roles in a project (funder, service provider, venue host) and their holders.\n\n\b\nExample:\n  coord role assign venue-host liede-committee",
@@ -42,7 +43,7 @@ def add(
 
     with writing() as conn:
         add_role(conn, key=key, name=name, name_zh=name_zh, description=description, project=project)
-    say(f"Added role '{key}'.")
+    say(_("Added role '{key}'.").format(key=key))
 
 
 @app.command("assign")
@@ -63,7 +64,7 @@ def assign(
 
     with writing() as conn:
         assign_role(conn, role=role, stakeholder=stakeholder, project=project, valid_from=valid_from, valid_to=valid_to)
-    say(f"'{stakeholder}' now holds role '{role}'.")
+    say(_("'{stakeholder}' now holds role '{role}'.").format(stakeholder=stakeholder, role=role))
 
 
 @app.command("unassign")
@@ -82,7 +83,7 @@ def unassign(
 
     with writing() as conn:
         unassign_role(conn, role=role, stakeholder=stakeholder, project=project)
-    say(f"'{stakeholder}' no longer holds role '{role}'.")
+    say(_("'{stakeholder}' no longer holds role '{role}'.").format(stakeholder=stakeholder, role=role))
 
 
 @app.command("list")

@@ -12,6 +12,7 @@ from coordkit.cli.context import reading, store, writing
 from coordkit.cli.display import emit, emit_record, say, write_out
 from coordkit.cli.options import OutputOpt, ShowFormat, ShowFormatOpt
 from coordkit.cli.parsing import contact_pairs, rep_pairs
+from coordkit.i18n import _
 from coordkit.vocab import STAKEHOLDER_KINDS
 
 app = typer.Typer(
@@ -32,6 +33,8 @@ COLUMNS = [
     ("contacts", "contacts"),
     ("representatives", "representatives"),
 ]
+# In Chinese: the Chinese name (else the English one) first, the English name after it
+COLUMNS_ZH = [("key", "key"), ("display", "name"), ("name", "English name"), *COLUMNS[3:]]
 # What a narrow terminal leaves out first (the rest still shows with --format yaml)
 HIDE_FIRST = ("interests", "representatives", "active", "influence", "interest", "contacts", "kind", "name_zh")
 
@@ -50,8 +53,10 @@ RegNoOpt = Annotated[
 
 @app.command("add")
 def add(
-    key: Annotated[str, typer.Argument(help="Stable key, a slug such as liede-sw.")],
     kind: Annotated[str, typer.Option("--kind", help=f"One of: {KINDS_HELP}.")],
+    key: Annotated[
+        str | None, typer.Argument(help="Stable key, a slug such as liede-sw (default: made from the name).")
+    ] = None,
     name: Annotated[str | None, typer.Option("--name", help="Name (may be left out when --name-zh is given).")] = None,
     name_zh: Annotated[str | None, typer.Option("--name-zh", help="Chinese name.")] = None,
     influence: Annotated[int | None, typer.Option("--influence", help="Influence, 1-5.")] = None,
@@ -73,7 +78,7 @@ def add(
 
     contacts, reps = contact_pairs(contact), rep_pairs(rep)
     with writing() as conn:
-        add_stakeholder(
+        added = add_stakeholder(
             conn,
             key=key,
             name=name,
@@ -88,7 +93,10 @@ def add(
             contacts=contacts,
             representatives=reps,
         )
-    say(f"Added stakeholder '{key}'.")
+    if key is None:
+        say(_("Added stakeholder '{key}' (a key made from its name).").format(key=added["key"]))
+    else:
+        say(_("Added stakeholder '{key}'.").format(key=key))
 
 
 class RegisterFormat(StrEnum):
@@ -108,7 +116,12 @@ def list_(
     fmt: Annotated[
         RegisterFormat, typer.Option("--format", "-f", help="Output format (html, pdf: the printable register).")
     ] = RegisterFormat.table,
-    lang: Annotated[str, typer.Option("--lang", help="Language of the printable register: en or zh.")] = "en",
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Language of the list and of the printable register: en or zh (default: COORD_LANG)."
+        ),
+    ] = None,
     output: OutputOpt = None,
 ) -> None:
     """List the stakeholders (active ones unless --all), or print the register.
@@ -117,8 +130,15 @@ def list_(
     Example:
       coord stakeholder list --format pdf --lang zh -o register.pdf
     """
+    from coordkit.errors import InvalidInput
+    from coordkit.i18n import language, set_language
     from coordkit.services.stakeholders import list_stakeholders
 
+    if lang is not None:
+        if lang not in ("en", "zh"):
+            raise InvalidInput(f"--lang '{lang}' is not one of: en, zh")
+        set_language(lang)
+    lang = language()
     with store() as opened, opened.read() as conn:
         rows = list_stakeholders(conn, active=None if all_ else True, kind=kind)
         root = opened.root
@@ -126,14 +146,15 @@ def list_(
         import sys
 
         from coordkit.dates import today
-        from coordkit.errors import InvalidInput
         from coordkit.render.documents import render_register
 
-        if lang not in ("en", "zh"):
-            raise InvalidInput(f"--lang '{lang}' is not one of: en, zh")
         if fmt == RegisterFormat.pdf and output is None and sys.stdout.isatty():
             raise InvalidInput("pdf is a binary format: pass -o FILE.pdf")
         write_out(render_register(rows, fmt=fmt.value, lang=lang, today=today().isoformat(), workspace=root), output)
+        return
+    if lang == "zh" and fmt.value in ("table", "csv", "md"):  # the Chinese name first, else the English one
+        flat = [{**row, "display": row["name_zh"] or row["name"]} for row in rows]
+        emit(rows, flat, COLUMNS_ZH, fmt.value, output, title="Stakeholders", hide_first=("name", *HIDE_FIRST))
         return
     emit(rows, rows, COLUMNS, fmt.value, output, title="Stakeholders", hide_first=HIDE_FIRST)
 
@@ -209,7 +230,7 @@ def edit(
             add_representatives=reps,
             remove_representatives=remove_rep or [],
         )
-    say(f"Changed stakeholder '{key}'.")
+    say(_("Changed stakeholder '{key}'.").format(key=key))
 
 
 @app.command("remove")
@@ -228,4 +249,4 @@ def remove(
 
     with writing() as conn:
         remove_stakeholder(conn, key=key)
-    say(f"Removed stakeholder '{key}'.")
+    say(_("Removed stakeholder '{key}'.").format(key=key))

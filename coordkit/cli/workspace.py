@@ -49,9 +49,13 @@ def init(
     finally:
         opened.dispose()
     if created:
-        say(f"Made a coord store at {info['store']}.")
+        say(_("Made a coord store at {store}.").format(store=info["store"]))
     elif roles is None:
-        say(f"A coord store is already at {info['store']} (schema {info['schema']}); left as it was.")
+        say(
+            _("A coord store is already at {store} (schema {schema}); left as it was.").format(
+                store=info["store"], schema=info["schema"]
+            )
+        )
     if roles is not None:
         say(
             _("Team store: group roles {coordinator}, {party} and {viewer}; the database enforces them.").format(
@@ -60,7 +64,7 @@ def init(
         )
         say(_("Next: coord member add LOGIN --as coordinator|party|viewer [--party PARTY] [--password]"))
         return
-    say("Next: coord stakeholder add KEY --name NAME --kind KIND")
+    say(_("Next: coord stakeholder add KEY --name NAME --kind KIND"))
 
 
 def log(
@@ -88,15 +92,20 @@ def log(
         return
     with reading() as conn:
         found = list_events(conn, key=key, limit=limit)
-    rows = [{**event, "change": _change_summary(event["before"], event["after"])} for event in found]
+    from coordkit.dates import local_time
+
+    rows = [
+        {**event, "at": local_time(event["at"]), "change": _change_summary(event["before"], event["after"])}
+        for event in found
+    ]
     columns = [("at", "at"), ("actor", "actor"), ("action", "action"), ("key", "key"), ("change", "change")]
     emit(found, rows, columns, fmt.value, output, title="History")
 
 
 def _change_summary(before: dict | None, after: dict | None) -> str:
     if before is None:
-        return "created"
+        return _("created")
     if after is None:
-        return "removed"
+        return _("removed")
     fields = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-    return "changed " + ", ".join(fields) if fields else "no change"
+    return _("changed {fields}").format(fields=", ".join(fields)) if fields else _("no change")

@@ -129,13 +129,21 @@ def check_choice(value: str, choices: Iterable[str], what: str, *, field: str | 
     if lowered in options:
         return lowered
     hint = did_you_mean(value, options) if len(value) <= SHOWN_CHARS else ""
-    raise InvalidInput(f"{what} '{shown(value)}' is not one of: {', '.join(options)}{hint}", field=(field or what,))
+    raise InvalidInput(
+        _("{what} '{value}' is not one of: {options}").format(
+            what=_(what), value=shown(value), options=", ".join(options)
+        )
+        + hint,
+        field=(field or what,),
+    )
 
 
 def check_level(value: int | None, what: str) -> int | None:
     """Influence and interest are scored 1 (low) to 5 (high), as on a power/interest grid."""
     if value is not None and not 1 <= value <= 5:
-        raise InvalidInput(f"{what} must be from 1 to 5 (got {value})", field=(what,))
+        raise InvalidInput(
+            _("{what} must be from 1 to 5 (got {value})").format(what=_(what), value=value), field=(what,)
+        )
     return value
 
 

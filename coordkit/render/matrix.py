@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from coordkit.domain.matrix import Matrix
+    from coordkit.domain.matrix import Matrix, MatrixRow
 
 FILLS = {"A": "FFD6A5", "R": "CFE8FF", "C": "FFF3B0", "I": "E5E5E5"}
 FLAG_FILL = "FFC9C9"
@@ -26,32 +26,80 @@ def strongest(cell: str) -> str | None:
     return next((letter for letter in STRENGTH if letter in letters), None)
 
 
-def flat(data: Matrix) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
-    """Columns and rows for the tabular formats (one column per party, then findings)."""
-    columns = [("project", "project"), ("category", "category"), ("duty", "duty"), ("title", "title")]
-    columns += [(c["key"], c["key"]) for c in data["columns"]]
-    columns.append(("findings", "findings"))
+def party_labels(data: Matrix, *, keys: bool = False) -> list[str]:
+    """What heads each party column: its name in the reader's language (the Chinese one under zh, else the
+    English one), or its key with ``keys``. Two parties of the same name are told apart by their keys:
+    ``Liede merchants (merchants-2)``."""
+    from coordkit.i18n import language
+
+    if keys:
+        return [column["key"] for column in data["columns"]]
+    chinese = language() == "zh"
+    names = [
+        (column.get("name_zh") if chinese else None) or column["name"] or column["key"] for column in data["columns"]
+    ]
+    seen: dict[str, int] = {}
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+    return [
+        f"{name} ({column['key']})" if seen[name] > 1 else name
+        for name, column in zip(names, data["columns"], strict=True)
+    ]
+
+
+def row_title(row: MatrixRow) -> str:
+    """A duty's title in the reader's language (the Chinese one under zh when there is one)."""
+    from coordkit.i18n import language
+
+    return (row.get("title_zh") if language() == "zh" else None) or row["title"]
+
+
+def category_label(row: MatrixRow) -> str | None:
+    """A row's category by name in the reader's language, else by key (None: no category)."""
+    from coordkit.i18n import language
+
+    chinese = (row.get("category_name_zh") if language() == "zh" else None) or None
+    return chinese or row.get("category_name") or row["category"]
+
+
+def heading(word: str, keys: bool) -> str:
+    """A fixed column's header: the field name with ``keys``, else in the reader's language."""
+    from coordkit.i18n import _
+
+    return word if keys else _(word)
+
+
+def flat(data: Matrix, *, keys: bool = False) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
+    """Columns and rows for the tabular formats (one column per party, headed by its name, then findings)."""
+    columns = [(word, heading(word, keys)) for word in ("project", "category", "duty", "title")]
+    columns += [(c["key"], label) for c, label in zip(data["columns"], party_labels(data, keys=keys), strict=True)]
+    columns.append(("findings", heading("findings", keys)))
     rows = []
     for row in data["rows"]:
-        flat_row = {k: row[k] for k in ("project", "category", "duty", "title")}
+        flat_row: dict[str, Any] = {k: row[k] for k in ("project", "category", "duty")}
+        flat_row["category"] = row["category"] if keys else category_label(row)
+        flat_row["title"] = row["title"] if keys else row_title(row)
         flat_row.update(row["cells"])
         flat_row["findings"] = "; ".join(row["findings"])
         rows.append(flat_row)
     return columns, rows
 
 
-def to_csv(data: Matrix) -> str:
-    """Streams rows straight to the writer: the whole store can be 10,000 rows by 2,000 parties."""
+def to_csv(data: Matrix, *, keys: bool = False) -> str:
+    """Streams rows straight to the writer: the whole store can be 10,000 rows by 2,000 parties.
+
+    Party columns are headed by names (``keys``: by keys, with the field names of the other columns)."""
     import csv
 
     from coordkit.output import neutralise
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    keys = [c["key"] for c in data["columns"]]
-    writer.writerow([neutralise(text) for text in ("project", "category", "duty", "title", *keys, "findings")])
-    width = len(keys)
-    position = {key: index for index, key in enumerate(keys)}
+    fixed = [heading(word, keys) for word in ("project", "category", "duty", "title")]
+    labels = party_labels(data, keys=keys)
+    writer.writerow([neutralise(text) for text in (*fixed, *labels, heading("findings", keys))])
+    width = len(labels)
+    position = {column["key"]: index for index, column in enumerate(data["columns"])}
     for row in data["rows"]:
         cells = [""] * width
         for party, text in row["cells"].items():
@@ -60,9 +108,9 @@ def to_csv(data: Matrix) -> str:
         writer.writerow(
             [
                 neutralise(row["project"]),
-                neutralise(row["category"] or ""),
+                neutralise((row["category"] if keys else category_label(row)) or ""),
                 neutralise(row["duty"]),
-                neutralise(row["title"]),
+                neutralise(row["title"] if keys else row_title(row)),
                 *cells,
                 neutralise("; ".join(row["findings"])),
             ]
@@ -70,12 +118,35 @@ def to_csv(data: Matrix) -> str:
     return buffer.getvalue()
 
 
-def to_html(data: Matrix, workspace: Path | None = None) -> str:
+def to_html(data: Matrix, workspace: Path | None = None, *, keys: bool = False) -> str:
+    """The printable page; ``labels`` (party column headers), ``titles`` (per row) and ``words`` (fixed text)
+    are in the reader's language for the template."""
+    from coordkit.i18n import _, language
     from coordkit.render.environment import render
 
-    return render(
-        "matrix.html.j2", {"matrix": data, "fills": FILLS, "flag_fill": FLAG_FILL, "strongest": strongest}, workspace
-    )
+    words = {
+        "Responsibility matrix": _("Responsibility matrix"),
+        "Project": _("Project"),
+        "Duty": _("Duty"),
+        "Title": _("Title"),
+        "Findings": _("Findings"),
+        "(no category)": _("(no category)"),
+        "all projects": _("all projects"),
+        "this row has findings (see coord check)": _("this row has findings (see coord check)"),
+    }
+    context = {
+        "matrix": data,
+        "fills": FILLS,
+        "flag_fill": FLAG_FILL,
+        "strongest": strongest,
+        "labels": party_labels(data, keys=keys),
+        "titles": [row["title"] if keys else row_title(row) for row in data["rows"]],
+        "categories": [row["category"] if keys else category_label(row) for row in data["rows"]],
+        "legend": {mark: _(meaning) for mark, meaning in data["legend"].items()},
+        "words": words,
+        "lang": language(),
+    }
+    return render("matrix.html.j2", context, workspace)
 
 
 def _safe_row(sheet: Any, values: list[Any]) -> tuple[Any, ...]:
@@ -100,17 +171,21 @@ def _safe_row(sheet: Any, values: list[Any]) -> tuple[Any, ...]:
     return cells
 
 
-def to_xlsx(data: Matrix) -> bytes:
-    """A workbook with a frozen header row and duty column, the same colours, and a legend sheet."""
+def to_xlsx(data: Matrix, *, keys: bool = False) -> bytes:
+    """A workbook with a frozen header row and duty column, the same colours, and a legend sheet.
+
+    Headers, party names, titles and the legend are in the reader's language; ``keys`` heads parties by key."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    columns, rows = flat(data)
+    from coordkit.i18n import _
+
+    columns, rows = flat(data, keys=keys)
     book = Workbook()
     sheet = book.active
-    sheet.title = "Matrix"
-    _safe_row(sheet, [header for _, header in columns])
+    sheet.title = _("Matrix")
+    _safe_row(sheet, [header for _field, header in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(text_rotation=0, wrap_text=True, vertical="top")
@@ -118,8 +193,8 @@ def to_xlsx(data: Matrix) -> bytes:
     flag = PatternFill("solid", fgColor=FLAG_FILL)
     party_fields = {c["key"] for c in data["columns"]}
     for row in rows:
-        excel_row = _safe_row(sheet, [row.get(field) or None for field, _ in columns])
-        for (field, _), cell in zip(columns, excel_row, strict=True):
+        excel_row = _safe_row(sheet, [row.get(field) or None for field, _header in columns])
+        for (field, _header), cell in zip(columns, excel_row, strict=True):
             if field in party_fields and cell.value:
                 letter = strongest(str(cell.value))
                 if letter:
@@ -129,18 +204,18 @@ def to_xlsx(data: Matrix) -> bytes:
             excel_row[2].fill = flag
             excel_row[-1].fill = flag
     sheet.freeze_panes = "E2"  # header row and project/category/duty/title stay in view
-    for index, (field, _) in enumerate(columns, start=1):
+    for index, (field, _header) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = 40 if field == "title" else 14
-    legend = book.create_sheet("Legend")
-    _safe_row(legend, ["mark", "meaning"])
+    legend = book.create_sheet(_("Legend"))
+    _safe_row(legend, [_("mark"), _("meaning")])
     for mark, meaning in data["legend"].items():
-        _safe_row(legend, [mark, meaning])
+        _safe_row(legend, [mark, _(meaning)])
         if mark in fills:
             legend.cell(row=legend.max_row, column=1).fill = fills[mark]
-    _safe_row(legend, ["findings", "this row has findings (see coord check)"])
+    _safe_row(legend, [_("findings"), _("this row has findings (see coord check)")])
     legend.cell(row=legend.max_row, column=1).fill = flag
-    _safe_row(legend, ["on", data["on"]])
-    _safe_row(legend, ["project", data["project"] or "all projects"])
+    _safe_row(legend, [_("on"), data["on"]])
+    _safe_row(legend, [_("project"), data["project"] or _("all projects")])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -391,13 +391,16 @@ def check_template(name: str, workspace: Path) -> list[str]:
                             "project": "liede-renjia",
                             "on": "2024-01-01",
                             "by": "stakeholder",
-                            "columns": [{"key": "liede-sw", "name": "Liede Social Work Station"}],
+                            "columns": [
+                                {"key": "liede-sw", "name": "Liede Social Work Station", "name_zh": "猎德社工站"}
+                            ],
                             "rows": [
                                 {
                                     "project": "liede-renjia",
                                     "category": "markets",
                                     "duty": "market-plan",
                                     "title": "Plan the market",
+                                    "title_zh": "策划市集",
                                     "cells": {"liede-sw": "R,C"},
                                     "findings": ["no-accountable"],
                                 }

@@ -13,20 +13,21 @@ from coordkit.checks.snapshot import Effective, Snapshot, load_snapshot
 from coordkit.checks.when import day_to_check
 from coordkit.dates import OPEN_END, parse_date, today
 from coordkit.domain.matrix import Matrix, MatrixRow
+from coordkit.i18n import N_
 from coordkit.storage.lookup import project_scope
 from coordkit.storage.sql import Conn
 from coordkit.vocab import LETTER_ORDER
 
 ROLE_MARK, AGREEMENT_MARK = "*", "#"
 MEETING_MARK = "+"
-LEGEND = {
-    "R": "Responsible: does the work",
-    "A": "Accountable: answers for it (exactly one per duty)",
-    "C": "Consulted: asked before",
-    "I": "Informed: told after",
-    ROLE_MARK: "carried through a role",
-    AGREEMENT_MARK: "from a signed agreement",
-    MEETING_MARK: "from a joint meeting's decision (until the action's due date)",
+LEGEND = {  # English in JSON; translated where people read it (the table, XLSX, HTML)
+    "R": N_("Responsible: does the work"),
+    "A": N_("Accountable: answers for it (exactly one per duty)"),
+    "C": N_("Consulted: asked before"),
+    "I": N_("Informed: told after"),
+    ROLE_MARK: N_("carried through a role"),
+    AGREEMENT_MARK: N_("from a signed agreement"),
+    MEETING_MARK: N_("from a joint meeting's decision (until the action's due date)"),
 }
 DUTY_RULES = ("no-accountable", "multiple-accountable", "multiple-responsible", "no-responsible")
 
@@ -58,6 +59,22 @@ def check_store(
         snapshot, on=day, explicit_on=explicit, config=config, select=select, ignore=ignore, project=pkey, today=now
     )
     return replace(report, note=note)
+
+
+def subject_names(conn: Conn) -> dict[tuple[str | None, str], tuple[str, str | None]]:
+    """What a finding's subject is called: ``(project, duty key)`` → (title, title_zh) for duties,
+    ``(None, stakeholder key)`` → (name, name_zh) for parties; the CLI picks the reader's language."""
+    from coordkit.storage.sql import tuples
+
+    names: dict[tuple[str | None, str], tuple[str, str | None]] = {
+        (None, str(key)): (str(name), name_zh)
+        for key, name, name_zh in tuples(conn, "SELECT key, name, name_zh FROM stakeholder")
+    }
+    for pkey, key, title, title_zh in tuples(
+        conn, "SELECT p.key, d.key, d.title, d.title_zh FROM duty d JOIN project p ON p.id = d.project_id"
+    ):
+        names[(str(pkey), str(key))] = (str(title), title_zh)
+    return names
 
 
 def _marks(item: Effective) -> str:
@@ -98,10 +115,12 @@ def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, projec
         if finding.rule in DUTY_RULES and finding.rule not in flagged[(finding.project, finding.subject)]:
             flagged[(finding.project, finding.subject)].append(finding.rule)
     used = sorted({party for row in cells.values() for party in row})
+    names_zh: dict[str, str | None] = {}
     if by == "role":
         names = {key: name for (_pid, key), name in snapshot.roles.items()}
     else:
         names = {key: snapshot.parties[key].name for key in used if key in snapshot.parties}
+        names_zh = {key: snapshot.parties[key].name_zh for key in used if key in snapshot.parties}
     rows: list[MatrixRow] = []
     for duty in snapshot.duties:
         pkey = snapshot.projects[duty.project_id].key
@@ -112,6 +131,7 @@ def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, projec
                 "category": duty.category,
                 "duty": duty.key,
                 "title": duty.title,
+                "title_zh": duty.title_zh,
                 "cells": row_cells,
                 "findings": flagged.get((pkey, duty.key), []),
             }
@@ -120,7 +140,7 @@ def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, projec
         "project": project,
         "on": on,
         "by": by,
-        "columns": [{"key": key, "name": names.get(key, key)} for key in used],
+        "columns": [{"key": key, "name": names.get(key, key), "name_zh": names_zh.get(key)} for key in used],
         "rows": rows,
         "legend": LEGEND,
     }
@@ -134,4 +154,17 @@ def matrix(
     pid, pkey = project_scope(conn, project)
     snapshot = load_snapshot(conn, project_id=pid)
     report = run_rules(snapshot, on=day, explicit_on=True, config=config, select=DUTY_RULES, project=pkey)
-    return build_matrix(snapshot, on=day, by=by, report=report, project=pkey)
+    data = build_matrix(snapshot, on=day, by=by, report=report, project=pkey)
+    from coordkit.storage.sql import tuples
+
+    names = {
+        (str(project_key), str(key)): (name, name_zh)
+        for project_key, key, name, name_zh in tuples(
+            conn,
+            "SELECT p.key, c.key, c.name, c.name_zh FROM project_category c JOIN project p ON p.id = c.project_id",
+        )
+    }
+    for row in data["rows"]:
+        name, name_zh = names.get((row["project"], row["category"] or ""), (None, None))
+        row["category_name"], row["category_name_zh"] = name, name_zh
+    return data

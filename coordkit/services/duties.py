@@ -21,7 +21,7 @@ from coordkit.domain.duties import (
 from coordkit.errors import AlreadyExists, InvalidInput, NotFound, Refused
 from coordkit.i18n import _
 from coordkit.storage import events
-from coordkit.storage.lookup import exists, lookup_id, resolve_duty, resolve_project
+from coordkit.storage.lookup import exists, lookup_id, new_key, resolve_duty, resolve_key, resolve_project
 from coordkit.storage.sql import Conn, column, execute, executemany, in_list, rows, scalar
 from coordkit.vocab import LETTERS
 
@@ -127,6 +127,7 @@ def aliases_of(conn: Conn, pid: int, duty_ids: list[int] | None) -> dict[int, li
 def get_duty(conn: Conn, *, key: str, project: str | None = None) -> Duty:
     """One duty; the old key of a merged duty gives the duty it was merged into."""
     pid, pkey = resolve_project(conn, project)
+    key = resolve_key(conn, "duty", key, project_id=pid)
     _did, key = resolve_duty(conn, key, pid, f"project '{pkey}'")
     return list_duties(conn, project=pkey, key=key)[0]
 
@@ -161,7 +162,7 @@ def write_assignments(conn: Conn, values: Sequence[Mapping[str, Any]]) -> None:
 def add_duty(
     conn: Conn,
     *,
-    key: str,
+    key: str | None,
     title: str,
     project: str | None = None,
     title_zh: str | None = None,
@@ -171,11 +172,13 @@ def add_duty(
     exclusive: bool = False,
 ) -> Duty:
     """Add a duty, with its letters when ``parties`` gives them ({'R': ['liede-sw'], 'C': ['a', 'role:host']}):
-    one command and one event for what took five."""
+    one command and one event for what took five. Without ``key`` one is made from the title (``new_key``)."""
     pid, pkey = resolve_project(conn, project)
+    if key is None:
+        key = new_key(conn, "duty", title, title_zh, project_id=pid)
     fields = check_duty(key=key, title=title, title_zh=title_zh, category=category, due=parse_date(due, "--due"))
     if exists(conn, "duty", key, pid):
-        raise AlreadyExists(f"duty '{key}' already exists in project '{pkey}'")
+        raise AlreadyExists(_("duty '{key}' already exists in project '{project}'").format(key=key, project=pkey))
     check_not_alias(conn, key, pid)
     write_duties(conn, pid, [fields], new=True)
     if exclusive:
@@ -277,6 +280,7 @@ def resolve_party(conn: Conn, party: str, pid: int, pkey: str) -> tuple[int | No
     if party.startswith("role:"):
         rid = lookup_id(conn, "role", party[5:], "role", project_id=pid, scope=f"project '{pkey}'")
         return None, rid
+    party = resolve_key(conn, "stakeholder", party)  # a party's name in place of its key
     sid = scalar(conn, "SELECT id FROM stakeholder WHERE key = :k", {"k": party})
     if sid is not None:
         return int(sid), None
@@ -301,6 +305,7 @@ def assign_duty(
     """Give ``party`` the RACI ``letter`` for ``duty`` (several at once: 'R,A'), open-ended unless a window is given."""
     pid, pkey = resolve_project(conn, project)
     chosen = letter_list(letter)
+    duty = resolve_key(conn, "duty", duty, project_id=pid)
     did, duty = resolve_duty(conn, duty, pid, f"project '{pkey}'")
     sid, rid = resolve_party(conn, party, pid, pkey)
     start, end = iso(parse_date(valid_from, "--from")), iso(parse_date(valid_to, "--to"))
@@ -351,6 +356,7 @@ def unassign_duty(
     overlap and keeps the rest of a correct window.
     """
     pid, pkey = resolve_project(conn, project)
+    duty = resolve_key(conn, "duty", duty, project_id=pid)
     did, duty = resolve_duty(conn, duty, pid, f"project '{pkey}'")
     sid, rid = resolve_party(conn, party, pid, pkey)
     chosen = letter_list(letter) if letter else None

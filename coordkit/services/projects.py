@@ -8,8 +8,9 @@ from typing import Any
 from coordkit.dates import iso, parse_date
 from coordkit.domain.projects import Category, Project, ProjectFields, check_category, check_project
 from coordkit.errors import AlreadyExists
+from coordkit.i18n import _
 from coordkit.storage import events
-from coordkit.storage.lookup import exists, get_meta, lookup_id, resolve_project, set_meta
+from coordkit.storage.lookup import exists, get_meta, lookup_id, new_key, resolve_key, resolve_project, set_meta
 from coordkit.storage.sql import Conn, execute, executemany, rows
 
 _SELECT = (
@@ -40,6 +41,7 @@ def list_projects(conn: Conn) -> list[Project]:
 
 
 def get_project(conn: Conn, key: str) -> Project:
+    key = resolve_key(conn, "project", key)
     lookup_id(conn, "project", key, "project")
     row = rows(conn, _SELECT + " WHERE p.key = :k", {"k": key})[0]
     return _row(row, get_meta(conn, "current_project"))
@@ -68,18 +70,23 @@ def write_projects(conn: Conn, records: Sequence[ProjectFields], leads: Mapping[
 def add_project(
     conn: Conn,
     *,
-    key: str,
+    key: str | None,
     name: str,
     name_zh: str | None = None,
     start: str | None = None,
     end: str | None = None,
     lead: str | None = None,
 ) -> Project:
+    """Add a project; without ``key`` one is made from its name (``new_key``). ``lead`` may be a party's name."""
+    if key is None:
+        key = new_key(conn, "project", name, name_zh)
+    if lead:
+        lead = resolve_key(conn, "stakeholder", lead)
     first, last = parse_date(start, "--start"), parse_date(end, "--end")
     fields = check_project(key=key, name=name, name_zh=name_zh, start=first, end=last)
     lead_id = lookup_id(conn, "stakeholder", lead, "stakeholder") if lead else None
     if exists(conn, "project", key):
-        raise AlreadyExists(f"project '{key}' already exists")
+        raise AlreadyExists(_("project '{key}' already exists").format(key=key))
     write_projects(conn, [fields], {key: lead_id}, new=True)
     after = get_project(conn, key)
     events.record(conn, action="project.add", entity="project", key=key, after=after)
@@ -87,7 +94,8 @@ def add_project(
 
 
 def use_project(conn: Conn, *, key: str) -> Project:
-    """Make ``key`` the project that project-scoped commands use by default."""
+    """Make ``key`` (or the project's name) the project that project-scoped commands use by default."""
+    key = resolve_key(conn, "project", key)
     lookup_id(conn, "project", key, "project")
     before = get_meta(conn, "current_project")
     if before != key:

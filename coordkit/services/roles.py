@@ -8,8 +8,9 @@ from typing import Any
 from coordkit.dates import iso, parse_date
 from coordkit.domain.roles import Holder, Role, check_holders, check_role
 from coordkit.errors import AlreadyExists, InvalidInput
+from coordkit.i18n import _
 from coordkit.storage import events
-from coordkit.storage.lookup import exists, lookup_id, resolve_project
+from coordkit.storage.lookup import exists, lookup_id, resolve_key, resolve_project
 from coordkit.storage.sql import Conn, execute, insert, rows
 
 
@@ -62,7 +63,7 @@ def add_role(
     pid, pkey = resolve_project(conn, project)
     fields = check_role(key=key, name=name, name_zh=name_zh, description=description)
     if exists(conn, "role", key, pid):
-        raise AlreadyExists(f"role '{key}' already exists in project '{pkey}'")
+        raise AlreadyExists(_("role '{key}' already exists in project '{project}'").format(key=key, project=pkey))
     insert(conn, "role", {"project_id": pid, **fields})
     after = get_role(conn, key=key, project=pkey)
     events.record(conn, action="role.add", entity="role", key=f"{pkey}/{key}", after=after)
@@ -80,6 +81,8 @@ def assign_role(
 ) -> Role:
     """Make a stakeholder a holder of a role, optionally for a window."""
     pid, pkey = resolve_project(conn, project)
+    role = resolve_key(conn, "role", role, project_id=pid)
+    stakeholder = resolve_key(conn, "stakeholder", stakeholder)
     rid = lookup_id(conn, "role", role, "role", project_id=pid, scope=f"project '{pkey}'")
     sid = lookup_id(conn, "stakeholder", stakeholder, "stakeholder")
     start, end = iso(parse_date(valid_from, "--from")), iso(parse_date(valid_to, "--to"))
@@ -94,6 +97,8 @@ def assign_role(
 
 def unassign_role(conn: Conn, *, role: str, stakeholder: str, project: str | None = None) -> Role:
     pid, pkey = resolve_project(conn, project)
+    role = resolve_key(conn, "role", role, project_id=pid)
+    stakeholder = resolve_key(conn, "stakeholder", stakeholder)
     rid = lookup_id(conn, "role", role, "role", project_id=pid, scope=f"project '{pkey}'")
     sid = lookup_id(conn, "stakeholder", stakeholder, "stakeholder")
     before = get_role(conn, key=role, project=pkey)

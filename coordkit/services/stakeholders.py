@@ -10,7 +10,7 @@ from coordkit.domain.stakeholders import Contact, Representative, Stakeholder, c
 from coordkit.errors import AlreadyExists, InvalidInput, Refused
 from coordkit.i18n import _
 from coordkit.storage import events
-from coordkit.storage.lookup import exists, lookup_id
+from coordkit.storage.lookup import exists, lookup_id, new_key, resolve_key
 from coordkit.storage.sql import Conn, execute, executemany, in_list, insert, scalar, tuples
 
 Pair = tuple[str, str]  # (channel, value)
@@ -84,12 +84,13 @@ def list_stakeholders(
 
 
 def get_stakeholder(conn: Conn, key: str) -> Stakeholder:
+    key = resolve_key(conn, "stakeholder", key)
     lookup_id(conn, "stakeholder", key, "stakeholder")
     return list_stakeholders(conn, keys=[key])[0]
 
 
 def stakeholder_id(conn: Conn, key: str) -> int:
-    return lookup_id(conn, "stakeholder", key, "stakeholder")
+    return lookup_id(conn, "stakeholder", resolve_key(conn, "stakeholder", key), "stakeholder")
 
 
 def write_stakeholders(conn: Conn, records: Sequence[Stakeholder], *, new: bool) -> None:
@@ -145,7 +146,7 @@ def write_stakeholders(conn: Conn, records: Sequence[Stakeholder], *, new: bool)
 def add_stakeholder(
     conn: Conn,
     *,
-    key: str,
+    key: str | None,
     name: str | None,
     kind: str,
     name_zh: str | None = None,
@@ -158,8 +159,13 @@ def add_stakeholder(
     contacts: Sequence[Pair] = (),
     representatives: Sequence[Rep] = (),
 ) -> Stakeholder:
+    """Add one party; without ``key``, one is made from its name (``new_key``): the record holds it."""
+    if key is None:
+        if not (name or name_zh):
+            raise InvalidInput(_("give a KEY, or a --name or --name-zh to make one from"))
+        key = new_key(conn, "stakeholder", name, name_zh)
     record = check_stakeholder(
-        key=key,
+        key=key or "",
         name=name or name_zh or "",  # a Chinese-only organisation: its Chinese name serves as its name
         kind=kind,
         name_zh=name_zh,
@@ -172,8 +178,11 @@ def add_stakeholder(
         contacts=contacts,
         representatives=representatives,
     )
+    key = record["key"]
     if exists(conn, "stakeholder", key):
-        raise AlreadyExists(f"stakeholder '{key}' already exists; change it with 'coord stakeholder edit {key}'")
+        raise AlreadyExists(
+            _("stakeholder '{key}' already exists; change it with 'coord stakeholder edit {key}'").format(key=key)
+        )
     write_stakeholders(conn, [record], new=True)
     events.record(conn, action="stakeholder.add", entity="stakeholder", key=key, after=record)
     return record
@@ -199,6 +208,7 @@ def edit_stakeholder(
     remove_representatives: Sequence[str] = (),
 ) -> Stakeholder:
     """Change the fields given (None leaves a field as it is; '' clears an optional one)."""
+    key = resolve_key(conn, "stakeholder", key)
     before = get_stakeholder(conn, key)
     contacts = [(c["channel"], c["value"]) for c in before["contacts"]]
     for channel in remove_contacts:
@@ -268,12 +278,15 @@ def references(conn: Conn, sid: int) -> list[str]:
 
 
 def remove_stakeholder(conn: Conn, *, key: str) -> Stakeholder:
+    key = resolve_key(conn, "stakeholder", key)
     sid = stakeholder_id(conn, key)
     refs = references(conn, sid)
     if refs:
         raise Refused(
-            f"stakeholder '{key}' is still referenced by {', '.join(refs)}; "
-            f"retire it with 'coord stakeholder edit {key} --inactive' instead"
+            _(
+                "stakeholder '{key}' is still referenced by {references}; "
+                "retire it with 'coord stakeholder edit {key} --inactive' instead"
+            ).format(key=key, references=", ".join(refs))
         )
     before = get_stakeholder(conn, key)
     for table, column in (("contact", "stakeholder_id"), ("representative", "stakeholder_id"), ("stakeholder", "id")):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coordkit.errors import InvalidInput, NotFound
+from coordkit.i18n import _
 from coordkit.storage.sql import Conn, column, execute, rows, scalar
 
 
@@ -44,6 +45,65 @@ def duty_keys(conn: Conn, project_id: int) -> dict[str, int]:
     return found
 
 
+# The columns that name a row of each keyed table, which a person may type in place of its key.
+NAME_COLUMNS = {
+    "stakeholder": ("name", "name_zh"),
+    "project": ("name", "name_zh"),
+    "duty": ("title", "title_zh"),
+    "role": ("name",),
+}
+
+
+def resolve_key(conn: Conn, table: str, text: str, *, project_id: int | None = None) -> str:
+    """The key of the row that ``text`` names: its key, else its exact name in English or Chinese.
+
+    ``猎德街道办事处`` or ``Liede Street Office`` → ``liede-street``. A key always
+    wins over a name; a name two rows share is refused with the candidates
+    (key and name each); text that names nothing comes back unchanged, so the
+    lookup that follows says "no stakeholder …" with its suggestion as before.
+    """
+    scoped = " AND project_id = :pid" if project_id is not None and table in ("duty", "role") else ""
+    params = {"k": text, "pid": project_id}
+    if table not in NAME_COLUMNS or scalar(conn, f"SELECT 1 FROM {table} WHERE key = :k{scoped}", params):
+        return text
+    columns = NAME_COLUMNS[table]
+    name = text.strip()
+    if not name:
+        return text
+    matches = " OR ".join(f"{col} = :n" for col in columns)
+    found = rows(
+        conn,
+        f"SELECT DISTINCT key, {columns[0]} FROM {table} WHERE ({matches}){scoped} ORDER BY key LIMIT 11",
+        {"n": name, "pid": project_id},
+    )
+    if len(found) == 1:
+        return str(found[0][0])
+    if found:
+        from coordkit.errors import kind_name
+
+        raise InvalidInput(
+            _("'{name}' names more than one {kind}: {candidates}; give the key").format(
+                name=name,
+                kind=kind_name(table),
+                candidates=", ".join(f"{key} ({label})" for key, label in found),
+            )
+        )
+    return text
+
+
+def new_key(conn: Conn, table: str, name: str | None, name_zh: str | None, *, project_id: int | None = None) -> str:
+    """A key nobody has yet, made from the English name, else the pinyin of the Chinese one.
+
+    ``Liede Street Office`` → ``liede-street-office``; ``猎德街道办事处`` →
+    ``liede-jiedao-banshichu``; a second of the same name gets ``-2``. Duties
+    and roles are keyed per project (``project_id``); the rest per store.
+    """
+    from coordkit.slugs import slug_from, unique_slug
+
+    base = slug_from(name, name_zh)
+    return unique_slug(base, keys_starting(conn, table, base, project_id=project_id, limit=100_000))
+
+
 def exists(conn: Conn, table: str, key: str, project_id: int | None = None) -> bool:
     where = "key = :key" + (" AND project_id = :pid" if project_id is not None else "")
     return scalar(conn, f"SELECT 1 FROM {table} WHERE {where}", {"key": key, "pid": project_id}) is not None
@@ -62,6 +122,7 @@ def set_meta(conn: Conn, key: str, value: str | None) -> None:
 def project_scope(conn: Conn, key: str | None) -> tuple[int | None, str | None]:
     """For whole-store views: ``--project``, else the current project, else every project (None)."""
     if key:
+        key = resolve_key(conn, "project", key)
         return lookup_id(conn, "project", key, "project"), key
     current = get_meta(conn, "current_project")
     if current:
@@ -80,8 +141,8 @@ def resolve_project(conn: Conn, key: str | None) -> tuple[int, str]:
     if len(found) == 1:
         return int(found[0][0]), str(found[0][1])
     if not found:
-        raise InvalidInput("there is no project yet; add one with 'coord project add KEY --name NAME'")
-    raise InvalidInput("which project? pass --project KEY, or set one with 'coord project use KEY'")
+        raise InvalidInput(_("there is no project yet; add one with 'coord project add KEY --name NAME'"))
+    raise InvalidInput(_("which project? pass --project KEY, or set one with 'coord project use KEY'"))
 
 
 KEYED = {"stakeholder", "project", "agreement", "duty", "role", "resource"}

@@ -164,7 +164,7 @@ def new_agreement(
         key = next_key(conn, (start or today()).year)
     check_agreement_key(key)
     if scalar(conn, "SELECT 1 FROM agreement WHERE key = :k", {"k": key}):
-        raise AlreadyExists(f"agreement '{key}' already exists")
+        raise AlreadyExists(_("agreement '{key}' already exists").format(key=key))
     labelled = check_parties(parties)
     ids = [lookup_id(conn, "stakeholder", party, "stakeholder") for party, _label in labelled]
     fields = {

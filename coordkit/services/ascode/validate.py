@@ -52,7 +52,7 @@ def snapshot_of(items: dict[str, list[dict[str, Any]]]) -> Any:
     }
     project_ids = {p.key: i for i, p in projects.items()}
     duties = [
-        DutyRow(i, project_ids[d["project"]], d["key"], d["title"], d.get("category"))
+        DutyRow(i, project_ids[d["project"]], d["key"], d["title"], d.get("category"), d.get("title_zh"))
         for i, d in enumerate(items["duties"], 1)
     ]
     duty_ids = {f"{d['project']}/{d['key']}": i for i, d in enumerate(items["duties"], 1)}
@@ -86,7 +86,8 @@ def snapshot_of(items: dict[str, list[dict[str, Any]]]) -> Any:
                     Effective(linked, item.party, item.letter, window[0], window[1], None, f"{doc['key']} v1")
                 )
     party_rows = {
-        key: PartyRow(key, s["name"], s.get("active", True), len(s.get("contacts", []))) for key, s in names.items()
+        key: PartyRow(key, s["name"], s.get("active", True), len(s.get("contacts", [])), s.get("name_zh"))
+        for key, s in names.items()
     }
     snapshot = Snapshot(projects, duties, effective, role_assignments, party_rows, roles, docs)
     for a, doc in zip(items["agreements"], docs, strict=True):
