@@ -45,6 +45,7 @@ KINDS: dict[str, str] = {
     "stakeholder or role": N_("stakeholder or role"),
     "template": N_("template"),
     "rule": N_("rule"),
+    "resource": N_("resource"),
 }
 
 _SCOPE = re.compile(r"(?P<kind>[a-z ]+) '(?P<key>.*)'")

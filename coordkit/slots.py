@@ -34,7 +34,7 @@ from itertools import groupby
 from typing import Literal, NamedTuple
 
 from coordkit.errors import InvalidInput
-from coordkit.i18n import _
+from coordkit.i18n import N_, _
 
 Kind = Literal["dates", "weekly", "monthly"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -283,8 +283,8 @@ class Contention:
     def describe(self, gettext: Callable[[str], str] | None = None) -> str:
         """The finding's sentence; ``gettext`` is the catalogue's, looked up once by a caller describing thousands."""
         t = gettext or _
-        promise = t("{source} ({party}, {slot})")
-        return t("'{resource}' is promised {peak} at once but has {capacity}, on {when}: {promises}").format(
+        promise = t(N_("{source} ({party}, {slot})"))
+        return t(N_("'{resource}' is promised {peak} at once but has {capacity}, on {when}: {promises}")).format(
             resource=self.resource,
             peak=self.peak,
             capacity=self.capacity,

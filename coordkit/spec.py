@@ -276,6 +276,35 @@ class AssignmentSpec(Strict):
         return self
 
 
+class UseSpec(Strict):
+    """A duty's booking of a registered resource: which, when (a slot), how much of its capacity."""
+
+    resource: str
+    when: str
+    units: int = Field(default=1, ge=1)
+
+
+class SharedResourceSpec(Strict):
+    """A shared resource registered once: the square (capacity 1), rooms, volunteers, a fund with a budget."""
+
+    key: str
+    name: str
+    name_zh: str | None = None
+    capacity: int = Field(default=1, ge=1)
+    owner: str | None = None
+    budget: Decimal | None = None
+    unit: str | None = None
+
+
+class AliasSpec(Strict):
+    """The old key of a duty merged into this one (``coord duty merge``), with its titles then; never removed."""
+
+    key: str
+    title: str
+    title_zh: str | None = None
+    merged: str  # when, UTC (ISO 8601)
+
+
 class DutySpec(Strict):
     project: str
     key: str
@@ -285,6 +314,8 @@ class DutySpec(Strict):
     due: dt.date | None = None
     exclusive: bool = False  # one R at a time (multiple-responsible)
     assignments: list[AssignmentSpec] = Field(default_factory=list)
+    uses: list[UseSpec] = Field(default_factory=list)
+    aliases: list[AliasSpec] = Field(default_factory=list)
 
 
 def _key_text(value: Any) -> Any:
@@ -402,6 +433,7 @@ class WorkspaceSpec(Strict):
     version: Literal[1] = 1
     projects: list[ProjectSpec] = Field(default_factory=list)
     stakeholders: list[StakeholderSpec] = Field(default_factory=list)
+    resources: list[SharedResourceSpec] = Field(default_factory=list)
     roles: list[RoleSpec] = Field(default_factory=list)
     duties: list[DutySpec] = Field(default_factory=list)
     agreements: list[AgreementSpec] = Field(default_factory=list)
@@ -493,6 +525,7 @@ def workspace_schema() -> str:
 MODELS: dict[str, type[Strict]] = {
     "projects": ProjectSpec,
     "stakeholders": StakeholderSpec,
+    "resources": SharedResourceSpec,
     "roles": RoleSpec,
     "duties": DutySpec,
     "agreements": AgreementSpec,

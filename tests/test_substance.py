@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,14 @@ def test_merge_moves_letters_keeps_the_old_key_and_records_it(based: Workspace) 
         "Error: 'promotion' is the old key of duty 'publicity', which it was merged into; choose another key\n",
     )
     assert findings("similar-duties")[0][0] == "brand"  # the pair is one duty now
+    (based.folder / "again.yaml").write_text(
+        "version: 1\nduties:\n  - {project: p, key: promotion, title: Something else}\n", encoding="utf-8"
+    )
+    applied = run_coord("apply", "again.yaml")
+    assert (applied.exit_code, applied.stderr.splitlines()[-1]) == (
+        2,
+        "Error: 'promotion' is the old key of duty 'publicity', which it was merged into; choose another key",
+    )
 
 
 def test_merge_refuses_a_duty_an_agreement_names_and_changes_nothing(based: Workspace) -> None:
@@ -378,3 +387,59 @@ def test_exclusivity_travels_as_code_and_round_trips(based: Workspace, isolated:
     assert json.loads(ok("duty", "show", "venue", "-f", "json"))["exclusive"] is True
     ok("export", "-o", "again.yaml")
     assert (isolated / "again.yaml").read_bytes() == (isolated / "out.yaml").read_bytes()
+
+
+def test_resources_and_bookings_travel_as_code_and_round_trip(based: Workspace, isolated: Path) -> None:
+    ok("resource", "add", "square", "--name", "Liede Square", "--name-zh", "猎德广场", "--owner", "b")
+    ok("resource", "add", "fund", "--name", "Street fund", "--budget", "50万", "--unit", "yuan", "--capacity", "2")
+    ok("duty", "use", "venue", "square", "--when", "每月第二个星期六 09:00-17:00", "--units", "1")
+    ok("export", "-o", "out.yaml")
+    text = (isolated / "out.yaml").read_text(encoding="utf-8")
+    assert (
+        "resources:\n- key: fund\n  name: Street fund\n  capacity: 2\n  budget: '500000'\n  unit: CNY\n"
+        "- key: square\n  name: Liede Square\n  name_zh: 猎德广场\n  owner: b\nroles: []\n"
+    ) in text
+    assert "  uses:\n  - resource: square\n    when: monthly second sat 09:00-17:00\n" in text
+    assert text.splitlines()[-1].startswith("# coord export end: projects=1 ") and " resources=2 sha256=" in text
+    fresh = isolated / "fresh"
+    fresh.mkdir()
+    assert run_coord("init", str(fresh)).exit_code == 0
+    assert run_coord("--db", str(fresh), "apply", "out.yaml").exit_code == 0
+    assert run_coord("--db", str(fresh), "export", "-o", "again.yaml").exit_code == 0
+    assert (isolated / "again.yaml").read_bytes() == (isolated / "out.yaml").read_bytes()
+    (isolated / "bad.yaml").write_text(
+        "version: 1\nduties:\n  - {project: p, key: x, title: X, uses: [{resource: squre, when: weekly sat}]}\n",
+        encoding="utf-8",
+    )
+    bad = run_coord("validate", "bad.yaml")
+    assert bad.exit_code != 0 and "duties[0].uses[0].resource: no resource 'squre'" in bad.stderr
+
+
+def test_old_keys_of_merged_duties_travel_as_code_and_are_never_dropped(based: Workspace, isolated: Path) -> None:
+    ok("duty", "merge", "publicity", "promotion")
+    ok("export", "-o", "out.yaml")
+    text = (isolated / "out.yaml").read_text(encoding="utf-8")
+    assert "  aliases:\n  - key: promotion\n    title: Project publicity\n    merged: '20" in text
+    fresh = isolated / "fresh"
+    fresh.mkdir()
+    assert run_coord("init", str(fresh)).exit_code == 0
+    assert run_coord("--db", str(fresh), "apply", "out.yaml").exit_code == 0
+    assert json.loads(ok("--db", str(fresh), "duty", "show", "promotion", "-f", "json"))["key"] == "publicity"
+    assert run_coord("--db", str(fresh), "export", "-o", "again.yaml").exit_code == 0
+    assert (isolated / "again.yaml").read_bytes() == (isolated / "out.yaml").read_bytes()
+    # a file that leaves the old key unsaid changes nothing and removes nothing
+    unsaid = re.sub(r"  aliases:\n(    .*\n|  - .*\n)+", "", text)
+    unsaid = "".join(line for line in unsaid.splitlines(keepends=True) if not line.startswith("# coord export"))
+    assert "aliases" not in unsaid
+    (isolated / "unsaid.yaml").write_text(unsaid, encoding="utf-8")
+    result = run_coord("apply", "unsaid.yaml")
+    assert result.exit_code == 0 and "0 to create, 0 to change" in result.stdout + result.stderr
+    assert json.loads(ok("duty", "show", "promotion", "-f", "json"))["aliases"] == ["promotion"]
+    clash = re.sub(r"- key: promotion\n", "- key: brand\n", text, count=1)
+    clash = "".join(line for line in clash.splitlines(keepends=True) if not line.startswith("# coord export"))
+    (isolated / "clash.yaml").write_text(clash, encoding="utf-8")
+    refused = run_coord("apply", "clash.yaml")
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "Error: duty 'p/publicity': its old key 'brand' is another duty's key\n",
+    )

@@ -20,7 +20,7 @@ from coordkit.services.ascode.export import export_state
 from coordkit.services.ascode.load import Known, Loaded, check_references, dotted
 from coordkit.services.ascode.plan import Change, plan
 from coordkit.services.ascode.shape import ENTITIES, SINGULAR, identity
-from coordkit.services.duties import write_assignments, write_duties
+from coordkit.services.duties import check_not_alias, write_assignments, write_duties
 from coordkit.services.projects import write_categories, write_projects
 from coordkit.services.stakeholders import write_stakeholders
 from coordkit.storage import events
@@ -43,6 +43,7 @@ def apply(conn: Conn, *, loaded: Loaded, workspace: Path) -> list[Change]:
     _check_against_store(conn, loaded, todo["duties"])
     before = {entity: {identity(entity, item): item for item in current[entity]} for entity in ENTITIES}
     _apply_stakeholders(conn, todo["stakeholders"])
+    _apply_resources(conn, todo["resources"])
     _apply_projects(conn, todo["projects"])
     _apply_roles(conn, todo["roles"])
     _apply_duties(conn, todo["duties"])
@@ -54,7 +55,7 @@ def apply(conn: Conn, *, loaded: Loaded, workspace: Path) -> list[Change]:
             "before": before[c.entity].get(c.key),
             "after": item,
         }
-        for entity in ("stakeholders", "projects", "roles", "duties")
+        for entity in ("stakeholders", "resources", "projects", "roles", "duties")
         for c, item in todo[entity]
     ]
     events.record_many(conn, log)
@@ -261,6 +262,70 @@ def _apply_stakeholders(conn: Conn, todo: Todo) -> None:
         _apply_keys(conn, item["key"], item.get("keys", []))
 
 
+def _apply_aliases(conn: Conn, todo: Todo, duties: dict[str, int]) -> None:
+    """Old keys of merged duties the store lacks are added; none is removed or moved to another duty."""
+    projects = _ids(conn, "project")
+    have = {
+        f"{pkey}/{key}": did
+        for key, did, pkey in tuples(
+            conn, "SELECT a.key, a.duty_id, p.key FROM duty_alias a JOIN project p ON p.id = a.project_id"
+        )
+    }
+    rows = []
+    for change, d in todo:
+        for alias in d.get("aliases", []):
+            scoped = f"{d['project']}/{alias['key']}"
+            if scoped in duties:
+                raise InvalidInput(f"duty '{change.key}': its old key '{alias['key']}' is another duty's key")
+            if scoped in have:
+                if have[scoped] != duties[change.key]:
+                    raise Refused(f"duty '{change.key}': '{alias['key']}' is already the old key of another duty")
+                continue
+            rows.append(
+                {
+                    "p": projects[d["project"]],
+                    "key": alias["key"],
+                    "d": duties[change.key],
+                    "t": alias["title"],
+                    "z": alias.get("title_zh"),
+                    "at": alias["merged"],
+                }
+            )
+    executemany(
+        conn,
+        "INSERT INTO duty_alias (project_id, key, duty_id, title, title_zh, merged_at) VALUES (:p, :key, :d, :t, :z, :at)",
+        rows,
+    )
+
+
+def _apply_resources(conn: Conn, todo: Todo) -> None:
+    """Registered resources: new ones inserted, changed ones updated in place (their bookings keep pointing at them)."""
+    from coordkit.domain.resources import ResourceFields
+    from coordkit.services.resources import write_resources
+
+    people = _ids(conn, "stakeholder")
+    records: list[ResourceFields] = [
+        {
+            "key": r["key"],
+            "name": r["name"],
+            "name_zh": r.get("name_zh"),
+            "capacity": r.get("capacity", 1),
+            "owner": r.get("owner"),
+            "budget": r.get("budget"),
+            "unit": r.get("unit"),
+        }
+        for _change, r in todo
+    ]
+    created = {change.key for change, _r in todo if change.action == "create"}
+    write_resources(conn, [r for r in records if r["key"] in created])
+    executemany(
+        conn,
+        "UPDATE resource SET name = :name, name_zh = :name_zh, capacity = :capacity, owner_id = :owner, "
+        "budget = :budget, unit = :unit WHERE key = :key",
+        [{**r, "owner": people.get(r["owner"] or "")} for r in records if r["key"] not in created],
+    )
+
+
 def _apply_keys(conn: Conn, party: str, wanted: list[str]) -> None:
     """Register the keys a file lists after those the store has (oldest first; each one after the first
     rotates). A key the store has is never removed, so the file must list them all, in order."""
@@ -361,6 +426,9 @@ def _apply_duties(conn: Conn, todo: Todo) -> None:
         }
         by_project[(d["project"], change.action == "create")].append(fields)
     for (project, new), records in by_project.items():
+        if new:
+            for record in records:
+                check_not_alias(conn, record["key"], projects[project])
         write_duties(conn, projects[project], records, new=new)  # type: ignore[arg-type]
     duties = _scoped_ids(conn, "duty")
     executemany(
@@ -376,6 +444,26 @@ def _apply_duties(conn: Conn, todo: Todo) -> None:
             f"DELETE FROM assignment WHERE source = 'manual' AND duty_id IN {in_list('d', changed, params)}",
             params,
         )
+    if changed:
+        params = {}
+        execute(conn, f"DELETE FROM duty_resource WHERE duty_id IN {in_list('d', changed, params)}", params)
+    _apply_aliases(conn, todo, duties)
+    resources = _ids(conn, "resource")
+    executemany(
+        conn,
+        "INSERT INTO duty_resource (duty_id, resource_id, slot, units, position) VALUES (:d, :r, :slot, :units, :pos)",
+        [
+            {
+                "d": duties[change.key],
+                "r": resources[u["resource"]],
+                "slot": u["when"],
+                "units": u.get("units", 1),
+                "pos": position + 1,
+            }
+            for change, d in todo
+            for position, u in enumerate(d.get("uses", []))
+        ],
+    )
     write_assignments(
         conn,
         [

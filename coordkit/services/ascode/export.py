@@ -27,9 +27,17 @@ def _projects(conn: Conn, project: str | None) -> list[tuple[int, str]]:
 
 def project_duties(conn: Conn, pid: int, pkey: str) -> list[dict[str, Any]]:
     """One project's duties in export shape, sorted by key, with their manual assignments."""
-    from coordkit.services.duties import assignments_of
+    from coordkit.services.duties import assignments_of, uses_of
 
     assigned = assignments_of(conn, pid, None)
+    booked = uses_of(conn, pid, None)
+    merged: dict[int, list[dict[str, Any]]] = {}
+    for did, key, title, title_zh, at in tuples(
+        conn,
+        "SELECT duty_id, key, title, title_zh, merged_at FROM duty_alias WHERE project_id = :p ORDER BY key",
+        {"p": pid},
+    ):
+        merged.setdefault(did, []).append({"key": key, "title": title, "title_zh": title_zh, "merged": at})
     duties = []
     for did, key, title, title_zh, category, due, exclusive in tuples(
         conn,
@@ -53,6 +61,8 @@ def project_duties(conn: Conn, pid: int, pkey: str) -> list[dict[str, Any]]:
                     "due": iso(due),
                     "exclusive": True if exclusive else None,
                     "assignments": manual,
+                    "uses": [dict(u) for u in booked.get(did, [])],
+                    "aliases": merged.get(did, []),
                 },
             )
         )
@@ -199,10 +209,20 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
         if wanted is not None and s["key"] not in wanted:
             continue
         stakeholders.append({**s, "keys": registered.get(s["key"], [])})
+    from coordkit.services.resources import list_resources
+
+    resources = [
+        {k: v for k, v in r.items() if k != "calendar"}
+        for r in list_resources(conn)
+        if not project
+        or any(b["project"] == project for b in r["calendar"])
+        or any(u["resource"] == r["key"] for d in duties for u in d.get("uses", []))
+    ]
     state: dict[str, Any] = {"version": 1}
     for entity, items in (
         ("projects", projects),
         ("stakeholders", stakeholders),
+        ("resources", resources),
         ("roles", roles),
         ("duties", duties),
         ("agreements", agreements),
@@ -221,6 +241,7 @@ SEAL_PREFIX = "# coord export end:"
 SEAL_RE = re.compile(
     r"# coord export end: "
     + " ".join(rf"{entity}=(?P<{entity}>\d+)" for entity in SEAL_ENTITIES)
+    + r"(?: resources=(?P<resources>\d+))?"  # written only when the store registers resources (issue 19)
     + r" sha256=(?P<sha256>[0-9a-f]{64})\n?"
 )
 
@@ -229,6 +250,8 @@ def seal(body: str, counts: dict[str, int]) -> str:
     """The last line of an export: how many of each entity it holds, and the SHA-256 of ``body`` (all above)."""
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
     numbers = " ".join(f"{entity}={counts.get(entity, 0)}" for entity in SEAL_ENTITIES)
+    if counts.get("resources"):
+        numbers += f" resources={counts['resources']}"
     return f"{SEAL_PREFIX} {numbers} sha256={digest}\n"
 
 
@@ -240,12 +263,16 @@ def export_yaml(conn: Conn, *, project: str | None = None) -> str:
     header = "# yaml-language-server: $schema=coord-workspace.schema.json\n" + SEALED
     if project:
         state = export_state(conn, project=project)
+        if not state["resources"]:
+            state.pop("resources")  # files without registered resources read as before
         body = header + to_yaml(state)
-        return body + seal(body, {entity: len(state[entity]) for entity in SEAL_ENTITIES})
+        return body + seal(body, {entity: len(state.get(entity, [])) for entity in (*SEAL_ENTITIES, "resources")})
     state = export_state(conn, with_duties=False)
-    counts = {entity: len(state[entity]) for entity in SEAL_ENTITIES}
+    counts = {entity: len(state[entity]) for entity in (*SEAL_ENTITIES, "resources")}
     parts = [header, to_yaml({"version": 1})]
     for entity in SEAL_ENTITIES:
+        if entity == "roles" and state["resources"]:
+            parts.append("resources:\n" + to_yaml(state["resources"]))
         if entity == "duties":
             chunks = []
             counts["duties"] = 0

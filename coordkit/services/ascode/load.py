@@ -23,7 +23,7 @@ from coordkit.domain.duties import Letter, check_duty, check_letter, check_lette
 from coordkit.domain.projects import check_category, check_project
 from coordkit.domain.roles import check_holders, check_role
 from coordkit.domain.stakeholders import check_stakeholder
-from coordkit.domain.values import at, check_choice, check_text, check_window
+from coordkit.domain.values import at, check_choice, check_slug, check_text, check_window
 from coordkit.errors import CoordError, InvalidInput, did_you_mean
 from coordkit.services.ascode.shape import ENTITIES, SINGULAR, identity, normalise
 from coordkit.services.keys import parse_public_key
@@ -114,7 +114,9 @@ def check_seal(located: Located) -> Seal | None:
             ).format(file=located.name)
         )
     digest = hashlib.sha256((body + "\n").encode("utf-8")).hexdigest()
-    return Seal({entity: int(match[entity]) for entity in SEAL_ENTITIES}, digest == match["sha256"])
+    counts = {entity: int(match[entity]) for entity in SEAL_ENTITIES}
+    counts["resources"] = int(match["resources"] or 0)
+    return Seal(counts, digest == match["sha256"])
 
 
 def check_counts(located: Located, seal: Seal, items: dict[str, list[dict[str, Any]]]) -> None:
@@ -186,6 +188,24 @@ def check_item(entity: str, item: dict[str, Any]) -> dict[str, Any]:
             item["key"], [{"stakeholder": h["stakeholder"], "from": h.get("from"), "to": h.get("to")} for h in holders]
         )
         return normalise(entity, {"project": item["project"], **role, "holders": holders})
+    if entity == "resources":
+        from coordkit.domain.resources import check_resource_fields
+
+        budget = item.get("budget")
+        return normalise(
+            entity,
+            dict(
+                check_resource_fields(
+                    key=item["key"],
+                    name=item["name"],
+                    name_zh=item.get("name_zh"),
+                    capacity=item.get("capacity", 1),
+                    owner=item.get("owner"),
+                    budget=None if budget is None else str(budget),
+                    unit=item.get("unit"),
+                )
+            ),
+        )
     if entity == "duties":
         duty = check_duty(
             key=item["key"],
@@ -206,7 +226,34 @@ def check_item(entity: str, item: dict[str, Any]) -> dict[str, Any]:
             ],
         )
         exclusive = {"exclusive": True} if item.get("exclusive") else {}
-        return normalise(entity, {"project": item["project"], **duty, **exclusive, "assignments": assignments})
+        uses = []
+        for index, use in enumerate(item.get("uses", [])):
+            with at("uses", index):
+                from coordkit.services.agreements.drafting import check_when
+
+                uses.append({"resource": use["resource"], "when": check_when(use["when"]), "units": use["units"]})
+        aliases = []
+        for index, alias in enumerate(item.get("aliases", [])):
+            with at("aliases", index):
+                aliases.append(
+                    {
+                        "key": check_slug(alias["key"], "duty"),
+                        "title": check_text(alias["title"], "title"),
+                        "title_zh": alias.get("title_zh"),
+                        "merged": check_text(alias["merged"], "merged"),
+                    }
+                )
+        return normalise(
+            entity,
+            {
+                "project": item["project"],
+                **duty,
+                **exclusive,
+                "assignments": assignments,
+                "uses": uses,
+                "aliases": sorted(aliases, key=lambda a: a["key"]),
+            },
+        )
     if entity in ("meetings", "interactions", "concerns"):
         return normalise(entity, check_follow_up_item(entity, item))
     return normalise(entity, check_agreement_item(item))
@@ -369,6 +416,7 @@ class Known:
     roles: set[str] = field(default_factory=set)  # project/key
     duties: set[str] = field(default_factory=set)  # project/key
     agreements: set[str] = field(default_factory=set)
+    resources: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, items: dict[str, list[dict[str, Any]]]) -> Known:
@@ -378,6 +426,7 @@ class Known:
             {f"{r['project']}/{r['key']}" for r in items["roles"]},
             {f"{d['project']}/{d['key']}" for d in items["duties"]},
             {a["key"] for a in items["agreements"]},
+            {r["key"] for r in items.get("resources", [])},
         )
 
     def merge(self, other: Known) -> Known:
@@ -387,6 +436,7 @@ class Known:
             self.roles | other.roles,
             self.duties | other.duties,
             self.agreements | other.agreements,
+            self.resources | other.resources,
         )
 
 
@@ -440,8 +490,16 @@ def check_references(loaded: Loaded, known: Known) -> None:
                 holder["stakeholder"],
                 known.stakeholders,
             )
+    for index, resource in enumerate(items.get("resources", [])):
+        if resource.get("owner"):
+            key = identity("resources", resource)
+            label = f"resources[{index}].owner"
+            ref("resources", key, ("owner",), label, "stakeholder", resource["owner"], known.stakeholders)
     for index, duty in enumerate(items["duties"]):
         key = identity("duties", duty)
+        for u, use in enumerate(duty.get("uses", [])):
+            label = f"duties[{index}].uses[{u}].resource"
+            ref("duties", key, ("uses", u, "resource"), label, "resource", use["resource"], known.resources)
         ref("duties", key, ("project",), f"duties[{index}].project", "project", duty["project"], known.projects)
         for a, assignment in enumerate(duty.get("assignments", [])):
             if "stakeholder" in assignment:

@@ -45,7 +45,11 @@ def plan(current: dict[str, Any], desired: dict[str, list[dict[str, Any]]]) -> l
     return changes
 
 
-PROOF_FIELDS = {"agreements": ("version", "fingerprint", "form"), "stakeholders": ("keys",)}
+PROOF_FIELDS = {
+    "agreements": ("version", "fingerprint", "form"),
+    "stakeholders": ("keys",),
+    "duties": ("aliases",),  # old keys of merged duties are never removed: a file need not repeat them
+}
 SIGNATURE_PROOF = ("key", "key_signature", "scan")
 
 

@@ -7,9 +7,20 @@ from typing import Any
 from coordkit.domain.agreements import check_amount
 from coordkit.vocab import LETTER_ORDER
 
-ENTITIES = ("stakeholders", "projects", "roles", "duties", "agreements", "meetings", "interactions", "concerns")
+ENTITIES = (
+    "stakeholders",
+    "resources",
+    "projects",
+    "roles",
+    "duties",
+    "agreements",
+    "meetings",
+    "interactions",
+    "concerns",
+)
 SINGULAR = {
     "stakeholders": "stakeholder",
+    "resources": "resource",
     "projects": "project",
     "roles": "role",
     "duties": "duty",
@@ -46,6 +57,12 @@ def normalise(entity: str, item: dict[str, Any]) -> dict[str, Any]:
     """One canonical form for an entity, whether it came from a file or from the store."""
     if entity == "stakeholders" and item.get("active") is True:
         item.pop("active")
+    if entity == "resources" and item.get("capacity") == 1:
+        item.pop("capacity")
+    if entity == "duties":
+        for use in item.get("uses", []):
+            if use.get("units") == 1:
+                use.pop("units")
     if entity == "agreements":
         item = agreement_shape(item)
     if entity == "duties" and item.get("assignments"):
