@@ -294,3 +294,11 @@ def test_a_record_shows_its_times_in_local_time(
         time.tzset()
     out = capsys.readouterr().out
     assert "2026-11-28 14:44:53" in out and "06:44:53" not in out and "T1" in out
+
+
+def test_the_chinese_printable_register_puts_the_chinese_name_first(register: Path) -> None:
+    zh = ok("stakeholder", "list", "--lang", "zh", "-f", "html")
+    assert '<td>猎德街道办事处<br><span class="muted">Liede Street Office</span></td>' in zh
+    assert "<td>Liede Neighbourhood Committee</td>" in zh  # no Chinese name: the English one alone
+    en = ok("stakeholder", "list", "-f", "html")
+    assert '<td>Liede Street Office<br><span class="muted">猎德街道办事处</span></td>' in en
