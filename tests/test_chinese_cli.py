@@ -302,3 +302,27 @@ def test_the_chinese_printable_register_puts_the_chinese_name_first(register: Pa
     assert "<td>Liede Neighbourhood Committee</td>" in zh  # no Chinese name: the English one alone
     en = ok("stakeholder", "list", "-f", "html")
     assert '<td>Liede Street Office<br><span class="muted">猎德街道办事处</span></td>' in en
+
+
+def test_the_agreement_list_shows_the_chinese_title_under_zh(project: Path) -> None:
+    import json
+
+    ok(
+        "agreement",
+        "new",
+        "--title",
+        "Market",
+        "--title-zh",
+        "公益市集协议",
+        "--party",
+        "liede-street:甲方",
+        "--party",
+        "liede-committee:乙方",
+        "--effective",
+        "2024-03-01",
+    )
+    rows = list(csv.reader(io.StringIO(ok("agreement", "list", "--lang", "zh", "-f", "csv"))))
+    assert rows[1][3] == "公益市集协议"
+    assert list(csv.reader(io.StringIO(ok("agreement", "list", "-f", "csv"))))[1][3] == "Market"
+    listed = json.loads(ok("agreement", "list", "--lang", "zh", "-f", "json"))
+    assert (listed[0]["title"], listed[0]["title_zh"]) == ("Market", "公益市集协议")

@@ -164,6 +164,7 @@ class AgreementRow(TypedDict):
     kind: str
     version: int
     title: str
+    title_zh: str | None
     status: str
     effective: str | None
     expires: str | None
