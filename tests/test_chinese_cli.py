@@ -205,6 +205,9 @@ def test_keys_are_made_from_names_and_unique(isolated: Path) -> None:
     assert role.stderr == "已添加角色“changditigongfang”（键由名称生成）。\n"
     assigned = run_coord("role", "assign", "场地提供方", "猎德街道办事处")  # both by name
     assert assigned.stderr == "'猎德街道办事处' now holds role '场地提供方'.\n"  # as typed
+    ok("duty", "assign", "plan-each-market", "role:场地提供方", "--as", "A")
+    planned = json.loads(ok("duty", "show", "Plan each market", "-f", "json"))
+    assert [(a["letter"], a["role"]) for a in planned["assignments"]] == [("R", None), ("A", "changditigongfang")]
     held = json.loads(ok("role", "list", "-f", "json"))
     assert [(r["key"], [h["stakeholder"] for h in r["holders"]]) for r in held] == [
         ("changditigongfang", ["liede-jiedao-banshichu"])
