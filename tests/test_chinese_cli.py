@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import time
 from pathlib import Path
 
@@ -160,8 +161,6 @@ def test_the_matrix_in_english_by_names_and_by_keys(project: Path) -> None:
 
 
 def test_json_keeps_keys_and_both_names(project: Path) -> None:
-    import json
-
     data = json.loads(ok("matrix", "--on", "2024-06-01", "--lang", "zh", "-f", "json"))
     assert data["columns"][1] == {"key": "liede-street", "name": "Liede Street Office", "name_zh": "猎德街道办事处"}
     assert (data["rows"][0]["duty"], data["rows"][0]["title"], data["rows"][0]["title_zh"]) == (
@@ -204,15 +203,22 @@ def test_keys_are_made_from_names_and_unique(isolated: Path) -> None:
     assert project.stderr == "Added project 'liede-renjia' (a key made from its name).\n"
     duty = run_coord("duty", "add", "--title", "Plan each market", "--r", "猎德街道办事处")
     assert duty.stderr == "Added duty 'plan-each-market' (a key made from its title).\n"
-    import json
-
+    role = run_coord("role", "add", "--name-zh", "场地提供方", "--lang", "zh")
+    assert role.stderr == "已添加角色“changditigongfang”（键由名称生成）。\n"
+    assigned = run_coord("role", "assign", "场地提供方", "猎德街道办事处")  # both by name
+    assert assigned.stderr == "'猎德街道办事处' now holds role '场地提供方'.\n"  # as typed
+    ok("duty", "assign", "plan-each-market", "role:场地提供方", "--as", "A")
+    planned = json.loads(ok("duty", "show", "Plan each market", "-f", "json"))
+    assert [(a["letter"], a["role"]) for a in planned["assignments"]] == [("R", None), ("A", "changditigongfang")]
+    held = json.loads(ok("role", "list", "-f", "json"))
+    assert [(r["key"], [h["stakeholder"] for h in r["holders"]]) for r in held] == [
+        ("changditigongfang", ["liede-jiedao-banshichu"])
+    ]
     shown = json.loads(ok("project", "show", "Liede Renjia", "-f", "json"))
     assert (shown["key"], shown["lead"]) == ("liede-renjia", "liede-jiedao-banshichu")
 
 
 def test_a_name_in_place_of_a_key_and_an_ambiguous_one_refused(isolated: Path) -> None:
-    import json
-
     ok("init")
     ok(
         "stakeholder",
@@ -257,8 +263,6 @@ def test_add_without_key_or_name_is_refused(isolated: Path) -> None:
 
 
 def test_the_duty_list_shows_the_chinese_title_under_zh_and_json_keeps_both(project: Path) -> None:
-    import json
-
     rows = list(csv.reader(io.StringIO(ok("duty", "list", "--lang", "zh", "-f", "csv"))))
     assert rows[0][:4] == ["项目", "类别", "键", "标题"]
     assert rows[1][:4] == ["lr", "markets", "venue", "提供场地"]
@@ -296,3 +300,33 @@ def test_a_record_shows_its_times_in_local_time(
         time.tzset()
     out = capsys.readouterr().out
     assert "2026-11-28 14:44:53" in out and "06:44:53" not in out and "T1" in out
+
+
+def test_the_chinese_printable_register_puts_the_chinese_name_first(register: Path) -> None:
+    zh = ok("stakeholder", "list", "--lang", "zh", "-f", "html")
+    assert '<td>猎德街道办事处<br><span class="muted">Liede Street Office</span></td>' in zh
+    assert "<td>Liede Neighbourhood Committee</td>" in zh  # no Chinese name: the English one alone
+    en = ok("stakeholder", "list", "-f", "html")
+    assert '<td>Liede Street Office<br><span class="muted">猎德街道办事处</span></td>' in en
+
+
+def test_the_agreement_list_shows_the_chinese_title_under_zh(project: Path) -> None:
+    ok(
+        "agreement",
+        "new",
+        "--title",
+        "Market",
+        "--title-zh",
+        "公益市集协议",
+        "--party",
+        "liede-street:甲方",
+        "--party",
+        "liede-committee:乙方",
+        "--effective",
+        "2024-03-01",
+    )
+    rows = list(csv.reader(io.StringIO(ok("agreement", "list", "--lang", "zh", "-f", "csv"))))
+    assert rows[1][3] == "公益市集协议"
+    assert list(csv.reader(io.StringIO(ok("agreement", "list", "-f", "csv"))))[1][3] == "Market"
+    listed = json.loads(ok("agreement", "list", "--lang", "zh", "-f", "json"))
+    assert (listed[0]["title"], listed[0]["title_zh"]) == ("Market", "公益市集协议")

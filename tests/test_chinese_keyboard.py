@@ -96,3 +96,12 @@ def test_bad_forms_are_refused_and_change_nothing(isolated: Path, command: str) 
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ") and len(result.stderr.splitlines()) == 1
     assert run_coord("--db", str(isolated / "ws" / "coord.db"), "export").stdout == before
+
+
+def test_rule_lists_and_languages_split_at_a_full_width_comma() -> None:
+    from coordkit.checks import rule_names
+    from coordkit.domain.agreements import check_languages
+
+    assert rule_names(["no-accountable，no-responsible"], "--select") == ["no-accountable", "no-responsible"]
+    assert check_languages(["zh、en"]) == ["zh", "en"]
+    assert check_languages(["en，zh"]) == ["en", "zh"]

@@ -40,7 +40,9 @@ class Report:
 
 def rule_names(names: Iterable[str], option: str) -> list[str]:
     """Validate ``--select``/``--ignore`` values (comma-separated or repeated)."""
-    chosen = [n.strip() for value in names for n in value.split(",") if n.strip()]
+    from coordkit.textparse import split_list
+
+    chosen = [name for value in names for name in split_list(value)]  # no-accountable，no-responsible too
     for name in chosen:
         if name not in RULES:
             hint = did_you_mean(name, RULES, otherwise="rules")

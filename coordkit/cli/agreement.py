@@ -181,9 +181,13 @@ def list_(
     days = _days(expiring) if expiring else None
     with reading() as conn:
         found = list_agreements(conn, project=project, status=status, party=party, expiring_days=days)
+    from coordkit.i18n import language
+
+    chinese = language() == "zh"
     rows = [
         {
             **a,
+            "title": (a["title_zh"] if chinese else None) or a["title"],  # JSON keeps both
             "signed": f"{a['signatures']}/{a['parties']}",
             "pending": f"v{a['pending']['version']} {a['pending']['status']}" if a["pending"] else "",
         }

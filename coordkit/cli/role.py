@@ -27,7 +27,9 @@ COLUMNS = [
 
 @app.command("add")
 def add(
-    key: Annotated[str, typer.Argument(help="Role key, a slug such as venue-host.")],
+    key: Annotated[
+        str | None, typer.Argument(help="Role key, a slug such as venue-host (default: made from the name).")
+    ] = None,
     name: Annotated[str | None, typer.Option("--name", help="Name (may be left out when --name-zh is given).")] = None,
     name_zh: Annotated[str | None, typer.Option("--name-zh", help="Chinese name.")] = None,
     description: Annotated[str | None, typer.Option("--description", help="What the role does.")] = None,
@@ -42,8 +44,11 @@ def add(
     from coordkit.services.roles import add_role
 
     with writing() as conn:
-        add_role(conn, key=key, name=name, name_zh=name_zh, description=description, project=project)
-    say(_("Added role '{key}'.").format(key=key))
+        added = add_role(conn, key=key, name=name, name_zh=name_zh, description=description, project=project)
+    if key is None:
+        say(_("Added role '{key}' (a key made from its name).").format(key=added["key"]))
+    else:
+        say(_("Added role '{key}'.").format(key=key))
 
 
 @app.command("assign")

@@ -143,7 +143,7 @@ def list_(
 
     if lang is not None:
         if lang not in ("en", "zh"):
-            raise InvalidInput(f"--lang '{lang}' is not one of: en, zh")
+            raise InvalidInput(_("--lang '{lang}' is not one of: en, zh").format(lang=lang))
         set_language(lang)
     lang = language()
     with store() as opened, opened.read() as conn:

@@ -164,6 +164,7 @@ class AgreementRow(TypedDict):
     kind: str
     version: int
     title: str
+    title_zh: str | None
     status: str
     effective: str | None
     expires: str | None
@@ -253,11 +254,12 @@ def check_cadence(value: str | None) -> str | None:
 
 def check_languages(values: Sequence[str]) -> list[str]:
     """``["en,zh"]``, ``["en", "zh"]`` and ``["zh", "en", "zh"]`` all mean English and Chinese, in that order."""
+    from coordkit.textparse import split_list
+
     langs: list[str] = []
     for value in values:
-        for part in value.split(","):
-            if part.strip():
-                langs.append(check_choice(part.strip(), LANGUAGES, "language", field="languages"))
+        for part in split_list(value):  # en，zh typed with a Chinese input method too
+            langs.append(check_choice(part, LANGUAGES, "language", field="languages"))
     return list(dict.fromkeys(langs)) or ["en"]
 
 

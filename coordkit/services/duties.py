@@ -278,7 +278,8 @@ def remove_duty(conn: Conn, *, key: str, project: str | None = None) -> Duty:
 def resolve_party(conn: Conn, party: str, pid: int, pkey: str) -> tuple[int | None, int | None]:
     """A party is a stakeholder key, or a role of the project (``role:KEY`` or a plain role key)."""
     if party.startswith("role:"):
-        rid = lookup_id(conn, "role", party[5:], "role", project_id=pid, scope=f"project '{pkey}'")
+        role = resolve_key(conn, "role", party[5:], project_id=pid)  # role:场地提供方 too
+        rid = lookup_id(conn, "role", role, "role", project_id=pid, scope=f"project '{pkey}'")
         return None, rid
     party = resolve_key(conn, "stakeholder", party)  # a party's name in place of its key
     sid = scalar(conn, "SELECT id FROM stakeholder WHERE key = :k", {"k": party})

@@ -10,7 +10,7 @@ from coordkit.domain.roles import Holder, Role, check_holders, check_role
 from coordkit.errors import AlreadyExists, InvalidInput
 from coordkit.i18n import _
 from coordkit.storage import events
-from coordkit.storage.lookup import exists, lookup_id, resolve_key, resolve_project
+from coordkit.storage.lookup import exists, lookup_id, new_key, resolve_key, resolve_project
 from coordkit.storage.sql import Conn, execute, insert, rows
 
 
@@ -54,13 +54,18 @@ def get_role(conn: Conn, *, key: str, project: str | None = None) -> Role:
 def add_role(
     conn: Conn,
     *,
-    key: str,
+    key: str | None,
     name: str | None,
     project: str | None = None,
     name_zh: str | None = None,
     description: str | None = None,
 ) -> Role:
+    """Add a role; without ``key`` one is made from its name (``new_key``), unique in the project."""
     pid, pkey = resolve_project(conn, project)
+    if key is None:
+        if not (name or name_zh):
+            raise InvalidInput(_("give a KEY, or a --name or --name-zh to make one from"))
+        key = new_key(conn, "role", name, name_zh, project_id=pid)
     fields = check_role(key=key, name=name, name_zh=name_zh, description=description)
     if exists(conn, "role", key, pid):
         raise AlreadyExists(_("role '{key}' already exists in project '{project}'").format(key=key, project=pkey))

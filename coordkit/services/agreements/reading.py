@@ -77,7 +77,7 @@ def list_agreements(
         where.append("v.status = :status")
     found = rows(
         conn,
-        "SELECT a.key, p.key AS project, a.kind, v.number, v.title, v.status, v.effective, v.expires, "
+        "SELECT a.key, p.key AS project, a.kind, v.number, v.title, v.title_zh, v.status, v.effective, v.expires, "
         "v.terms_hash, v.terminated_on, "
         "(SELECT count(*) FROM agreement_party ap WHERE ap.version_id = v.id) AS parties, "
         "(SELECT count(*) FROM signature g WHERE g.version_id = v.id) AS signatures "
@@ -97,6 +97,7 @@ def list_agreements(
             "kind": r.kind,
             "version": r.number,
             "title": r.title,
+            "title_zh": r.title_zh,
             "status": r.status,
             "effective": iso(r.effective),
             "expires": iso(r.expires),
