@@ -64,7 +64,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
     "report": (
         "coordkit.cli.report",
         "report",
-        "Write an evaluation report of a project: parties, matrix, agreements, meetings, concerns.",
+        "Write an evaluation report of a project, every figure from the store.",
     ),
     "check": ("coordkit.cli.check", "check", "Flag duties left unowned or owned twice, overloaded parties and more."),
     "validate": ("coordkit.cli.ascode", "validate", "Check workspace files without any store."),

@@ -37,11 +37,12 @@ def report(
     lang: Annotated[Lang, typer.Option("--lang", help=_("Language of the report: en or zh."))] = Lang.en,
     output: OutputOpt = None,
 ) -> None:
-    """Write an evaluation report of a project: parties, matrix, agreements, meetings, concerns.
+    """Write an evaluation report of a project, every figure from the store.
 
-    Each figure is read from the store for the period (default: the whole
-    project); the audit chain's head hash closes it, so the figures can be
-    checked against the store.
+    Parties and the power/interest map, the matrix and its findings,
+    agreements, meetings and actions, concerns, for the period (default: the
+    whole project); the audit chain's head hash closes it, so the figures
+    can be checked against the store.
 
     \b
     Example:
