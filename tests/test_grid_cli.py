@@ -42,3 +42,63 @@ def test_grid_of_a_project(sqlite_ws: Workspace, isolated: Path) -> None:
         assert inside == [grid.quadrant(stored[key]["influence"], stored[key]["interest"])], key
     texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
     assert "重点管理" in texts and "利益相关方地图：影响力与关注度 · liede-renjia" in texts
+
+
+def test_scores_keep_who_when_why_and_the_map_shows_movement(sqlite_ws: Workspace, isolated: Path) -> None:
+    sqlite_ws.replay([["apply", str(EXAMPLE)]])
+    before = sqlite_ws.snapshot()
+    bad = run_coord("stakeholder", "score", "liede-property", "--influence", "9", "--interest", "5")
+    assert (bad.exit_code, bad.stderr) == (2, "Error: influence must be from 1 to 5 (got 9)\n")
+    assert sqlite_ws.snapshot() == before
+    ok(
+        "stakeholder",
+        "score",
+        "liede-property",
+        "--influence",
+        "3",
+        "--interest",
+        "3",
+        "--on",
+        "2024-01-05",
+        "--by",
+        "陈静",
+        "--note",
+        "first rating",
+    )
+    result = run_coord(
+        "stakeholder",
+        "score",
+        "liede-property",
+        "--influence",
+        "4",
+        "--interest",
+        "5",
+        "--on",
+        "2024-06-01",
+        "--note",
+        "runs the square now",
+        "--history",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "│ 2024-01-05 │ 3         │ 3        │ 陈静      │ first rating        │" in result.stdout
+    shown = json.loads(ok("stakeholder", "show", "liede-property", "--format", "json"))
+    assert (shown["influence"], shown["interest"]) == (4, 5)
+    log = json.loads(ok("log", "liede-property", "--format", "json"))
+    assert [e["action"] for e in log].count("stakeholder.score") == 2
+
+    rows = {r["key"]: r for r in json.loads(ok("grid", "--since", "2024-02-01", "--format", "json"))}
+    moved = rows["liede-property"]
+    assert (moved["previous_influence"], moved["previous_interest"], moved["influence"], moved["interest"]) == (
+        3,
+        3,
+        4,
+        5,
+    )
+    assert rows["liede-sw"]["previous_influence"] is None  # no rating before the day: no arrow
+    early = {r["key"]: r for r in json.loads(ok("grid", "--since", "2024-01-01", "--format", "json"))}
+    assert early["liede-property"]["previous_influence"] is None
+    ok("grid", "--since", "2024-02-01", "--format", "svg", "-o", "moved.svg")
+    root = ET.fromstring((isolated / "moved.svg").read_text(encoding="utf-8"))
+    assert {g.get("id") for g in root.iter(f"{SVG}g") if (g.get("id") or "").startswith("move-")} == {
+        "move-liede-property"
+    }

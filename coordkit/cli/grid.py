@@ -31,6 +31,8 @@ COLUMNS = [
     ("interest", "interest"),
     ("engagement", "engagement"),
     ("action", "action"),
+    ("previous_influence", "influence before"),
+    ("previous_interest", "interest before"),
 ]
 
 
@@ -38,6 +40,10 @@ def grid(
     project: ProjectOpt = None,
     fmt: Annotated[GridFormat, typer.Option("--format", "-f", help=_("Output format."))] = GridFormat.table,
     lang: Annotated[str, typer.Option("--lang", help=_("Language of names and quadrants: en or zh."))] = "en",
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help=_("Draw how each rating moved since this day (coord stakeholder score).")),
+    ] = None,
     output: OutputOpt = None,
 ) -> None:
     """Map the parties by influence and interest, with how to engage each.
@@ -72,7 +78,14 @@ def grid(
                 )
             )
             parties = [p for p in parties if p["key"] in taking]
-    points, unrated = grid_points(parties)
+        previous = None
+        if since:
+            from coordkit.dates import iso, parse_date
+            from coordkit.services.scores import scores_on
+
+            since = iso(parse_date(since, "--since"))
+            previous = scores_on(conn, str(since))
+    points, unrated = grid_points(parties, previous)
     if unrated:
         say(_("Not rated on both axes (rate them with coord stakeholder edit): {keys}").format(keys=", ".join(unrated)))
     if fmt in (GridFormat.table, GridFormat.json, GridFormat.csv):
@@ -86,6 +99,6 @@ def grid(
         from coordkit.render.grid import TEXT
 
         title = f"{TEXT[lang]['title']} · {project}" if lang in TEXT else None
-    drawn = render_grid(points, lang=lang, fmt=fmt.value, title=title)
+    drawn = render_grid(points, lang=lang, fmt=fmt.value, title=title, since=since)
     assert not isinstance(drawn, list)  # table rows are handled above
     write_out(drawn, output)
