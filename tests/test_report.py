@@ -99,3 +99,20 @@ def test_report_pdf_reads_back(example: Workspace, isolated: Path, lang: str) ->
         for words in ("一、参与各方与权力/利益方格", "六、审计", "b80efe0887fa", "召开会议数 2"):
             assert words in text, words
     assert head(example)[:32] in text.replace(" ", "")
+
+
+def test_report_html_draws_the_map(example: Workspace) -> None:
+    import xml.etree.ElementTree as ET
+
+    from coordkit.render import grid
+    from tests.test_grid import SVG, _dot, _rect
+
+    page = ok("report", "--project", "liede-renjia", "--format", "html")
+    svg = page[page.index("<svg") : page.index("</svg>") + len("</svg>")]
+    root = ET.fromstring(svg)
+    groups = {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("id")}
+    rects = {name: _rect(groups[f"quadrant-{name}"]) for name in grid.QUADRANTS}
+    parties = json.loads(ok("grid", "--project", "liede-renjia", "--format", "json"))
+    for party in parties:
+        x, y = _dot(groups[f"party-{party['key']}"])
+        assert [n for n, (x0, x1, y0, y1) in rects.items() if x0 < x < x1 and y0 < y < y1] == [party["quadrant"]]

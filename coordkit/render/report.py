@@ -84,7 +84,17 @@ TEXT: dict[str, dict[str, Any]] = {
     },
 }
 
-Block = tuple[str, Any]  # ("h1" | "h2" | "p", text) or ("table", (headers, rows))
+Block = tuple[str, Any]  # ("h1" | "h2" | "p", text), ("table", (headers, rows)) or ("map", grid rows)
+
+
+def map_svg(rows: list[dict[str, Any]], lang: str) -> str:
+    """The power/interest map of the report's parties, drawn by coordkit.render.grid (names as in the table)."""
+    from coordkit.render.grid import GridPoint, render_grid
+
+    points = [GridPoint(r["key"], r["name"], None, r["influence"], r["interest"]) for r in rows]
+    drawn = render_grid(points, lang=lang, fmt="svg")
+    assert isinstance(drawn, str)
+    return drawn[drawn.index("<svg") :]  # inline: without the XML declaration and doctype
 
 
 def _figure(value: Any, none: str) -> str:
@@ -105,6 +115,8 @@ def blocks(report: dict[str, Any], lang: str) -> list[Block]:
             ),
         )
     )
+    if report["parties"]:
+        out.append(("map", report["parties"]))
     if report["unrated"]:
         out.append(("p", f"{t['unrated']}: {', '.join(report['unrated'])}"))
     out.append(("h2", t["matrix"]))
@@ -165,6 +177,8 @@ def to_markdown(report: dict[str, Any], lang: str) -> str:
             lines += [f"## {content}", ""]
         elif kind == "p":
             lines += [content, ""]
+        elif kind == "map":
+            continue  # the table above says it in Markdown; HTML and PDF draw it
         else:
             headers, rows = content
             lines.append("| " + " | ".join(_md_cell(h) for h in headers) + " |")
@@ -179,11 +193,14 @@ def to_html(report: dict[str, Any], lang: str) -> str:
     parts = [
         f'<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin:.5em 0}"
-        "td,th{border:1px solid #999;padding:.2em .5em;text-align:left}</style></head><body>",
+        "td,th{border:1px solid #999;padding:.2em .5em;text-align:left;vertical-align:top}"
+        "table{page-break-inside:avoid}h2{page-break-after:avoid}.map svg{width:100%;height:auto}</style></head><body>",
     ]
     for kind, content in blocks(report, lang):
         if kind in ("h1", "h2", "p"):
             parts.append(f"<{kind}>{e(str(content))}</{kind}>")
+        elif kind == "map":
+            parts.append(f'<div class="map">{map_svg(content, lang)}</div>')
         else:
             headers, rows = content
             parts.append("<table><tr>" + "".join(f"<th>{e(str(h))}</th>" for h in headers) + "</tr>")
