@@ -116,3 +116,27 @@ def test_report_html_draws_the_map(example: Workspace) -> None:
     for party in parties:
         x, y = _dot(groups[f"party-{party['key']}"])
         assert [n for n, (x0, x1, y0, y1) in rects.items() if x0 < x < x1 and y0 < y < y1] == [party["quadrant"]]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_docx_reads_back(example: Workspace, isolated: Path, lang: str) -> None:
+    from docx import Document
+
+    ok("report", "--project", "liede-renjia", "--period", "2024", "--lang", lang, "--format", "docx", "-o", "r.docx")
+    document = Document(str(isolated / "r.docx"))
+    headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
+    expected = {
+        "en": ["Evaluation report · liede-renjia", "1. Parties and the power/interest map", "2. Responsibility matrix"],
+        "zh": ["评估报告 · liede-renjia", "一、参与各方与权力/利益方格", "二、职责分工矩阵"],
+    }[lang]
+    assert headings[:3] == expected and len(headings) == 7
+    tables = [[[c.text for c in row.cells] for row in table.rows] for table in document.tables]
+    data = json.loads(ok("report", "--project", "liede-renjia", "--period", "2024", "--format", "json"))
+    agreements = next(t for t in tables if t[0][0] in ("agreement", "协议"))
+    assert [(r[0], r[3], r[4], r[5]) for r in agreements[1:]] == [
+        (a["key"], a["status"], f"{a['signatures']}/{a['parties']}", a["fingerprint"] or "") for a in data["agreements"]
+    ]
+    parties = tables[0]
+    assert [(r[1], r[2]) for r in parties[1:]] == [(str(p["influence"]), str(p["interest"])) for p in data["parties"]]
+    assert len(document.inline_shapes) == 1  # the map
+    assert data["audit_head"] in document.paragraphs[-1].text

@@ -18,6 +18,7 @@ class ReportFormat(StrEnum):
     md = "md"
     html = "html"
     pdf = "pdf"
+    docx = "docx"
     json = "json"
 
 
@@ -66,9 +67,11 @@ def report(
         write_out(render.to_markdown(data, lang.value), output)
     elif fmt == ReportFormat.html:
         write_out(render.to_html(data, lang.value), output)
+    elif output is None and sys.stdout.isatty():
+        raise InvalidInput(_("{format} is a binary format: pass -o FILE.{format}").format(format=fmt.value))
+    elif fmt == ReportFormat.docx:
+        write_out(render.to_docx(data, lang.value), output)
     else:
-        if output is None and sys.stdout.isatty():
-            raise InvalidInput(_("{format} is a binary format: pass -o FILE.{format}").format(format="pdf"))
         from coordkit.render.pdf import html_to_pdf
 
         write_out(html_to_pdf(render.to_html(data, lang.value), lang=lang.value, workspace=root), output)

@@ -208,3 +208,41 @@ def to_html(report: dict[str, Any], lang: str) -> str:
             parts.append("</table>")
     parts.append("</body></html>\n")
     return "".join(parts)
+
+
+def to_docx(report: dict[str, Any], lang: str) -> bytes:
+    """The report as a Word document (python-docx): the same blocks, the map as a PNG picture."""
+    import io
+
+    from docx import Document
+    from docx.shared import Mm
+
+    from coordkit.render.docx import set_languages
+    from coordkit.render.grid import GridPoint, render_grid
+
+    document = Document()
+    set_languages(document, lang)
+    for kind, content in blocks(report, lang):
+        if kind == "h1":
+            document.add_heading(str(content), level=1)
+        elif kind == "h2":
+            document.add_heading(str(content), level=2)
+        elif kind == "p":
+            document.add_paragraph(str(content))
+        elif kind == "map":
+            points = [GridPoint(r["key"], r["name"], None, r["influence"], r["interest"]) for r in content]
+            picture = render_grid(points, lang=lang, fmt="png")
+            assert isinstance(picture, bytes)
+            document.add_picture(io.BytesIO(picture), width=Mm(160))
+        else:
+            headers, rows = content
+            table = document.add_table(rows=1, cols=len(headers))
+            table.style = "Table Grid"
+            for cell, header in zip(table.rows[0].cells, headers, strict=True):
+                cell.text = str(header)
+            for row in rows:
+                for cell, value in zip(table.add_row().cells, row, strict=True):
+                    cell.text = str(value)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
