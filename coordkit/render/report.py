@@ -84,6 +84,14 @@ TEXT: dict[str, dict[str, Any]] = {
     },
 }
 
+STATUS_ZH = {
+    "draft": "草稿",
+    "circulating": "传签中",
+    "signed": "已签署",
+    "superseded": "已被取代",
+    "terminated": "已终止",
+}
+
 Block = tuple[str, Any]  # ("h1" | "h2" | "p", text), ("table", (headers, rows)) or ("map", grid rows)
 
 
@@ -142,7 +150,7 @@ def blocks(report: dict[str, Any], lang: str) -> list[Block]:
                         a["key"],
                         a["version"],
                         a["title"],
-                        a["status"],
+                        STATUS_ZH.get(a["status"], a["status"]) if lang == "zh" else a["status"],
                         f"{a['signatures']}/{a['parties']}",
                         a["fingerprint"] or "",
                     )
