@@ -109,66 +109,69 @@ def _figure(value: Any, none: str) -> str:
     return none if value is None else str(value)
 
 
-def blocks(report: dict[str, Any], lang: str) -> list[Block]:
-    t = TEXT[lang]
-    period = f"{report['from']} – {report['to']}" if report["from"] or report["to"] else t["whole"]
-    out: list[Block] = [("h1", f"{t['title']} · {report['project']}"), ("p", f"{t['period']}: {period}")]
-    out.append(("h2", t["parties"]))
-    out.append(
-        (
-            "table",
-            (
-                t["party_columns"],
-                [(r["name"], r["influence"], r["interest"], r["engagement"]) for r in report["parties"]],
-            ),
-        )
-    )
+def _parties(report: dict[str, Any], t: dict[str, Any], lang: str) -> list[Block]:
+    out: list[Block] = [("h2", t["parties"])]
+    rows = [(r["name"], r["influence"], r["interest"], r["engagement"]) for r in report["parties"]]
+    out.append(("table", (t["party_columns"], rows)))
     if report["parties"]:
         out.append(("map", report["parties"]))
     if report["unrated"]:
         out.append(("p", f"{t['unrated']}: {', '.join(report['unrated'])}"))
-    out.append(("h2", t["matrix"]))
+    return out
+
+
+def _matrix(report: dict[str, Any], t: dict[str, Any], lang: str) -> list[Block]:
     m = report["matrix"]
-    out.append(("table", (t["figure_columns"], [(label, m[key]) for key, label in t["matrix_rows"]])))
-    found = m["findings"]
-    out.append(
+    found = ", ".join(f"{rule} {count}" for rule, count in m["findings"].items()) or t["none"]
+    return [
+        ("h2", t["matrix"]),
+        ("table", (t["figure_columns"], [(label, m[key]) for key, label in t["matrix_rows"]])),
+        ("p", t["finding"].format(on=report["on"]) + ": " + found),
+    ]
+
+
+def _agreements(report: dict[str, Any], t: dict[str, Any], lang: str) -> list[Block]:
+    rows = [
         (
-            "p",
-            t["finding"].format(on=report["on"])
-            + ": "
-            + (", ".join(f"{rule} {count}" for rule, count in found.items()) or t["none"]),
+            a["key"],
+            a["version"],
+            a["title"],
+            STATUS_ZH.get(a["status"], a["status"]) if lang == "zh" else a["status"],
+            f"{a['signatures']}/{a['parties']}",
+            a["fingerprint"] or "",
         )
-    )
-    out.append(("h2", t["agreements"]))
-    out.append(
-        (
-            "table",
-            (
-                t["agreement_columns"],
-                [
-                    (
-                        a["key"],
-                        a["version"],
-                        a["title"],
-                        STATUS_ZH.get(a["status"], a["status"]) if lang == "zh" else a["status"],
-                        f"{a['signatures']}/{a['parties']}",
-                        a["fingerprint"] or "",
-                    )
-                    for a in report["agreements"]
-                ],
-            ),
-        )
-    )
-    out.append(("h2", t["meetings"]))
+        for a in report["agreements"]
+    ]
+    return [("h2", t["agreements"]), ("table", (t["agreement_columns"], rows))]
+
+
+def _meetings(report: dict[str, Any], t: dict[str, Any], lang: str) -> list[Block]:
     mt = report["meetings"]
-    out.append(("table", (t["figure_columns"], [(label, mt[key]) for key, label in t["meeting_rows"]])))
-    out.append(("h2", t["concerns"]))
+    return [("h2", t["meetings"]), ("table", (t["figure_columns"], [(label, mt[k]) for k, label in t["meeting_rows"]]))]
+
+
+def _concerns(report: dict[str, Any], t: dict[str, Any], lang: str) -> list[Block]:
     c = report["concerns"]
-    out.append(
-        ("table", (t["figure_columns"], [(label, _figure(c[key], t["none"])) for key, label in t["concern_rows"]]))
-    )
-    out.append(("h2", t["audit"]))
-    out.append(("p", t["head"].format(head=report["audit_head"])))
+    rows = [(label, _figure(c[key], t["none"])) for key, label in t["concern_rows"]]
+    return [("h2", t["concerns"]), ("table", (t["figure_columns"], rows))]
+
+
+def _audit(report: dict[str, Any], t: dict[str, Any], lang: str) -> list[Block]:
+    return [("h2", t["audit"]), ("p", t["head"].format(head=report["audit_head"]))]
+
+
+# The report's sections in order, one function each (report data, the language's TEXT, lang → blocks).
+# Obligation fulfilment and reviews (issue 16, built on another branch) go in here as their own functions,
+# with their figures added to coordkit.services.report.build_report and their headings to TEXT.
+SECTIONS = (_parties, _matrix, _agreements, _meetings, _concerns, _audit)
+
+
+def blocks(report: dict[str, Any], lang: str) -> list[Block]:
+    t = TEXT[lang]
+    period = f"{report['from']} – {report['to']}" if report["from"] or report["to"] else t["whole"]
+    out: list[Block] = [("h1", f"{t['title']} · {report['project']}"), ("p", f"{t['period']}: {period}")]
+    for section in SECTIONS:
+        out += section(report, t, lang)
     return out
 
 
