@@ -427,6 +427,20 @@ class Interaction(SQLModel, table=True):
     recorded_at: str = Field(max_length=32)
 
 
+class StakeholderScore(SQLModel, table=True):
+    """One rating of a party's influence and interest (1-5): who gave it, on what day, and why."""
+
+    __tablename__ = "stakeholder_score"
+    id: int | None = Field(default=None, primary_key=True)
+    stakeholder_id: int = Field(foreign_key="stakeholder.id", index=True)
+    scored_on: dt.date
+    influence: int
+    interest: int
+    scored_by: str
+    note: str | None = None
+    recorded_at: str = Field(max_length=32)
+
+
 class Concern(SQLModel, table=True):
     """A concern between parties; its state is what its steps make, kept here for fast lists."""
 

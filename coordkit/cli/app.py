@@ -80,6 +80,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
         "Import registers and responsibility charts from Excel (XLSX) or CSV.",
     ),
     "matrix": ("coordkit.cli.matrix", "matrix", "Show the responsibility (RACI) matrix: duties by parties."),
+    "grid": ("coordkit.cli.grid", "grid", "Map the parties by influence and interest, with how to engage each."),
     "check": ("coordkit.cli.check", "check", "Flag duties left unowned or owned twice, overloaded parties and more."),
     "validate": ("coordkit.cli.ascode", "validate", "Check workspace files without any store."),
     "apply": ("coordkit.cli.ascode", "apply", "Make the store say what the files say, all in one transaction."),

@@ -256,6 +256,42 @@ def edit(
     say(_("Changed stakeholder '{key}'.").format(key=key))
 
 
+@app.command("score")
+def score(
+    key: Annotated[str, typer.Argument(help="Stakeholder key.", autocompletion=complete("stakeholder"))],
+    influence: Annotated[int, typer.Option("--influence", help="Influence, 1-5.")],
+    interest: Annotated[int, typer.Option("--interest", help="Interest, 1-5.")],
+    note: Annotated[str | None, typer.Option("--note", help="Why: what changed, what the rating rests on.")] = None,
+    on: Annotated[str | None, typer.Option("--on", help="The day of the rating (default today).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who rated (default COORD_USER or the login).")] = None,
+    history: Annotated[bool, typer.Option("--history", help="Also print the party's ratings so far.")] = False,
+) -> None:
+    """Rate a party's influence and interest, keeping who, when and why.
+
+    The register keeps the current rating; coord grid --since DATE draws
+    how ratings moved since then.
+
+    \b
+    Example:
+      coord stakeholder score liede-property --influence 4 --interest 5 --note "runs the square now"
+    """
+    from coordkit.services.scores import score_history, score_stakeholder
+
+    with writing() as conn:
+        score_stakeholder(conn, key=key, influence=influence, interest=interest, note=note, on=on, by=by)
+        rows = score_history(conn, key)
+    say(f"Scored stakeholder '{key}': influence {influence}, interest {interest}.")
+    if history:
+        emit(
+            rows,
+            rows,
+            [(c, c) for c in ("scored_on", "influence", "interest", "scored_by", "note")],
+            "table",
+            None,
+            title=f"Scores of {key}",
+        )
+
+
 @app.command("remove")
 def remove(
     key: Annotated[str, typer.Argument(help="Stakeholder key.", autocompletion=complete("stakeholder"))],

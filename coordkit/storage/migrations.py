@@ -606,6 +606,30 @@ def m006_substance(conn: Conn) -> None:
     create_tables(conn, [alias, resource, used])
 
 
+def m009_score_history(conn: Conn) -> None:
+    """Each rating of a party's influence and interest with who gave it, when and why, so the map can show
+    movement (issue 16). The stakeholder row keeps the current rating, as before."""
+    import sqlalchemy as sa
+
+    md = sa.MetaData()
+    col = sa.Column
+    text, integer, date = sa.String, sa.Integer, sa.Date
+    sa.Table("stakeholder", md, col("id", integer(), primary_key=True))
+    score = sa.Table(
+        "stakeholder_score",
+        md,
+        col("id", integer(), primary_key=True),
+        col("stakeholder_id", integer(), sa.ForeignKey("stakeholder.id"), nullable=False, index=True),
+        col("scored_on", date(), nullable=False),
+        col("influence", integer(), nullable=False),
+        col("interest", integer(), nullable=False),
+        col("scored_by", text(), nullable=False),
+        col("note", text()),
+        col("recorded_at", text(32), nullable=False),
+    )
+    create_tables(conn, [score])
+
+
 MIGRATIONS: list[MigrationFn] = [
     m001_initial,
     m002_signable_agreements,
@@ -614,6 +638,7 @@ MIGRATIONS: list[MigrationFn] = [
     m005_fulfilment,
     m006_substance,
     m007_team_store,
+    m009_score_history,  # issue 16 was given number 9 (8 was kept free); stores count them by position
 ]
 LATEST = len(MIGRATIONS)
 
