@@ -171,6 +171,29 @@ class FulfilmentSpec(Strict):
     evidence: list[EvidenceSpec] = Field(default_factory=list)
 
 
+class RatingSpec(Strict):
+    party: str
+    area: Literal["communication", "decision-making", "resources", "fulfilment", "trust"]
+    score: Annotated[int, Field(ge=1, le=5)]
+    comment: str | None = None
+
+
+class VerdictSpec(Strict):
+    obligation: Annotated[int, Field(ge=1)]
+    verdict: Literal["met", "partly", "not-met"]
+
+
+class ReviewSpec(Strict):
+    """A partnership review (``coord review``): the parties' ratings, a verdict per obligation, the lessons."""
+
+    key: str
+    opened: dt.date
+    closed: dt.date | None = None
+    lessons: str | None = None
+    ratings: list[RatingSpec] = Field(default_factory=list)
+    verdicts: list[VerdictSpec] = Field(default_factory=list)
+
+
 class AgreementSpec(Strict):
     key: str | None = None
     project: str | None = None
@@ -198,6 +221,7 @@ class AgreementSpec(Strict):
     form: int | None = None  # the canonical form it froze in, when older than this coord's
     signatures: list[SignatureSpec] = Field(default_factory=list)
     fulfilment: list[FulfilmentSpec] = Field(default_factory=list)  # reports after signing, oldest first
+    reviews: list[ReviewSpec] = Field(default_factory=list)  # partnership reviews of the signed version
     terminated_on: dt.date | None = None
     termination_reason: str | None = None
 

@@ -276,6 +276,7 @@ def test_validate_the_example_checks_its_last_day() -> None:
         "no-joint-meeting",  # the last joint meeting was on 2024-08-05
         "open-actions",
         "overdue-obligation",
+        "review-overdue",  # the service review opened on 5 July: the next was due on 5 October
         "silent-party",
         "unsigned-party",
     ]

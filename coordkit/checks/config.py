@@ -51,6 +51,7 @@ class CheckConfig:
     no_meeting_days: int = 90
     silent_days: int = 60
     obligation_grace_days: int = 14
+    notice_warning_days: int = 30  # warn this many days before the last day to give notice
     similar_duties: float = 0.8
     concerns: ConcernConfig = field(default_factory=ConcernConfig)
 

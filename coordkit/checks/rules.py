@@ -973,7 +973,8 @@ def overdue_obligation(ctx: Context) -> Iterator[Finding]:
     a warning for ``obligation_grace_days`` (14: a report handed in a few days late is normal), then an error."""
     import datetime as dt
 
-    from coordkit.schedule import Term, due_dates, parse_cadence, parse_recurrence, parse_renewal
+    from coordkit.domain.terms import term_of
+    from coordkit.schedule import due_dates, parse_recurrence
 
     t = _catalogue()
     message = t.gettext(
@@ -985,12 +986,8 @@ def overdue_obligation(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.snapshot.agreements:
         if doc["status"] != "signed" or not doc["effective"]:
             continue
-        term = Term(
-            effective=dt.date.fromisoformat(doc["effective"]),
-            expires=dt.date.fromisoformat(doc["expires"]) if doc["expires"] else None,
-            notice=parse_cadence(doc["notice"], what="notice") if doc["notice"] else None,
-            renewal=parse_renewal(doc["renewal"]),
-        )
+        term = term_of(doc)
+        assert term is not None
         for number, obligation in enumerate(doc["obligations"], 1):
             first = dt.date.fromisoformat(obligation["due"]) if obligation["due"] else None
             if obligation["every"]:
@@ -1187,5 +1184,80 @@ RULES.update(
     {
         "contended-resource": ("error", contended_resource),
         "overcommitted-budget": ("error", overcommitted_budget),
+    }
+)
+
+
+def review_overdue(ctx: Context) -> Iterator[Finding]:
+    """Signed agreements whose partnership review (``review_every``) fell due and none has been opened since."""
+    from coordkit.domain.terms import pending_reviews
+
+    t = _catalogue()
+    message = t.gettext("{subject} was due for a partnership review on {date} ({late} ago); none has been held since")
+    hint = t.gettext("hold it: coord review open {key}{on}")
+    if not ctx.snapshot.follow_up:  # files carry no reviews yet
+        return
+    from coordkit.domain.terms import term_of
+    from coordkit.schedule import current_term
+
+    on = dt.date.fromisoformat(ctx.on)
+    for doc in ctx.snapshot.agreements:
+        if doc["status"] != "signed" or not doc["review_every"]:
+            continue
+        term = term_of(doc)
+        if term is None or current_term(term, on) is None:  # not in force: nothing left to review together
+            continue
+        due = pending_reviews(doc, on, on, ctx.snapshot.last_reviews.get(doc["key"]))
+        if not due or due[0] >= on:
+            continue
+        yield Finding(
+            "review-overdue",
+            "warning",
+            doc["project"],
+            _subject(doc),
+            message.format(subject=_subject(doc), date=due[0].isoformat(), late=_days_text(t, (on - due[0]).days)),
+            hint.format(key=doc["key"], on=_on_flag(ctx)),
+        )
+
+
+def notice_date_near(ctx: Context) -> Iterator[Finding]:
+    """The last day to give notice on a signed agreement falls within ``notice_warning_days``: decide now whether
+    it is to renew (tacitly) or end. Counted from the term in force, not the first one."""
+    from coordkit.domain.terms import term_of
+    from coordkit.schedule import current_term, notice_date
+
+    t = _catalogue()
+    message = t.gettext("the last day to give notice on {subject} is {date} ({days}); the term ends on {end}")
+    renews = t.gettext("decide whether to go on: without notice by {date} it renews for another term")
+    ends = t.gettext("decide whether to go on: agree an amendment or a new agreement before {end}")
+    on = dt.date.fromisoformat(ctx.on)
+    for doc in ctx.snapshot.agreements:
+        if doc["status"] != "signed" or not doc["notice"]:
+            continue
+        term = term_of(doc)
+        if term is None:
+            continue
+        deadline = notice_date(term, on)
+        period = current_term(term, on)
+        if deadline is None or period is None or period[1] is None:
+            continue
+        days = (deadline - on).days
+        if not 0 <= days <= ctx.config.notice_warning_days:
+            continue
+        when = t.gettext("today") if days == 0 else t.ngettext("in {n} day", "in {n} days", days).format(n=days)
+        yield Finding(
+            "notice-date-near",
+            "warning",
+            doc["project"],
+            _subject(doc),
+            message.format(subject=_subject(doc), date=deadline.isoformat(), days=when, end=period[1].isoformat()),
+            (renews if term.renewal == "tacit" else ends).format(date=deadline.isoformat(), end=period[1].isoformat()),
+        )
+
+
+RULES.update(
+    {
+        "review-overdue": ("warning", review_overdue),
+        "notice-date-near": ("warning", notice_date_near),
     }
 )

@@ -134,6 +134,8 @@ class Snapshot:
     minutes: list[Meeting] = field(default_factory=list)  # signed-off minutes, to check against their hash
     # the newest fulfilment report of each occurrence: (agreement, version, obligation, due date) -> status
     fulfilment: dict[tuple[str, int, int, str], str] = field(default_factory=dict)
+    follow_up: bool = False  # reviews were read (a store); files are checked without them
+    last_reviews: dict[str, str] = field(default_factory=dict)  # agreement key -> the day its last review opened
     resources: dict[str, ResourceRow] = field(default_factory=dict)  # registered shared resources by key
 
     @cached_property
@@ -269,6 +271,7 @@ def _action_refs(conn: Conn, project_id: int | None) -> dict[int, str]:
 def _load_follow_up(conn: Conn, snapshot: Snapshot, project_id: int | None) -> None:
     """Meetings, action items, pending concerns, contacts and signed-off minutes (issue 15); fulfilment reports
     (issue 14)."""
+    from coordkit.storage.documents import last_reviews
     from coordkit.storage.meetings import read_meetings
 
     for key, version, number, occurrence, status in tuples(
@@ -277,6 +280,8 @@ def _load_follow_up(conn: Conn, snapshot: Snapshot, project_id: int | None) -> N
         "JOIN agreement_version v ON v.id = f.version_id JOIN agreement a ON a.id = v.agreement_id ORDER BY f.id",
     ):
         snapshot.fulfilment[(key, int(version), int(number), iso(occurrence) or "")] = status
+    snapshot.follow_up = True
+    snapshot.last_reviews = last_reviews(conn)
 
     params = {"pid": project_id}
     only = " AND m.project_id = :pid" if project_id is not None else ""

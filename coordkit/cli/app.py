@@ -64,6 +64,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
         "app",
         "Obligations of signed agreements: when each falls due and whether it was met.",
     ),
+    "review": (
+        "coordkit.cli.review",
+        "app",
+        "Partnership reviews: each party rates the cooperation, lessons are kept.",
+    ),
     "due": (
         "coordkit.cli.due",
         "due",

@@ -48,17 +48,20 @@ def _obligations(conn: Conn, *, until: dt.date) -> list[DueItem]:
 
 def _terms(conn: Conn, *, on: dt.date, until: dt.date) -> list[DueItem]:
     """Notice deadlines, renewals, expiries and the next review of each signed agreement in force."""
+    from coordkit.domain.terms import pending_reviews
     from coordkit.due import DueItem
-    from coordkit.schedule import parse_cadence, review_dates, term_dates
+    from coordkit.schedule import term_dates
     from coordkit.services.obligations import _signed_docs, term_of
+    from coordkit.services.reviews import last_reviews
 
+    held = last_reviews(conn)
     items: list[DueItem] = []
     for _vid, doc in _signed_docs(conn):
         if not doc["effective"]:
             continue
         term = term_of(doc)
         title, title_zh = doc["title"], doc["title_zh"]
-        for found in term_dates(term, start=term.effective, end=until):
+        for found in term_dates(term, start=on, end=until):  # a notice deadline or an expiry past is history
             items.append(
                 DueItem(
                     kind=found.kind,
@@ -71,26 +74,18 @@ def _terms(conn: Conn, *, on: dt.date, until: dt.date) -> list[DueItem]:
                     status="scheduled",
                 )
             )
-        if doc["review_every"]:
-            # Reviews held are not recorded yet, so the next review from today is listed, never past ones
-            # that nobody could mark as held.
-            upcoming = [
-                day
-                for day in review_dates(term.effective, term.expires, parse_cadence(doc["review_every"]), until=until)
-                if day >= on
-            ]
-            if upcoming:
-                items.append(
-                    DueItem(
-                        kind="review",
-                        date=upcoming[0],
-                        title=title,
-                        title_zh=title_zh,
-                        uid_seed=f"review/{doc['key']}/{upcoming[0].isoformat()}",
-                        agreement=doc["key"],
-                        project=doc["project"],
-                    )
+        for day in pending_reviews(doc, on, until, held.get(doc["key"])):
+            items.append(
+                DueItem(
+                    kind="review",
+                    date=day,
+                    title=title,
+                    title_zh=title_zh,
+                    uid_seed=f"review/{doc['key']}/{day.isoformat()}",
+                    agreement=doc["key"],
+                    project=doc["project"],
                 )
+            )
     return items
 
 

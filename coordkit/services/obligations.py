@@ -55,15 +55,12 @@ class Occurrence:
 
 
 def term_of(doc: AgreementDoc) -> Any:
-    """The agreement's term as ``coordkit.schedule`` counts it."""
-    from coordkit.schedule import Term, parse_cadence, parse_renewal
+    """The agreement's term as ``coordkit.schedule`` counts it (the document has an effective date)."""
+    from coordkit.domain.terms import term_of as of
 
-    return Term(
-        effective=dt.date.fromisoformat(doc["effective"] or ""),
-        expires=dt.date.fromisoformat(doc["expires"]) if doc["expires"] else None,
-        notice=parse_cadence(doc["notice"], what="notice") if doc["notice"] else None,
-        renewal=parse_renewal(doc["renewal"]),
-    )
+    term = of(doc)
+    assert term is not None, doc["key"]
+    return term
 
 
 def due_dates_of(doc: AgreementDoc, obligation: Obligation, *, until: dt.date) -> list[dt.date]:

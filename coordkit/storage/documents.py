@@ -276,3 +276,15 @@ def read_documents(conn: Conn, *, version_ids: Sequence[int] | None = None) -> l
         signed = {s["party"] for s in doc["signatures"]}
         doc["unsigned"] = [p["stakeholder"] for p in doc["parties"] if p["stakeholder"] not in signed]
     return list(docs.values())
+
+
+def last_reviews(conn: Conn) -> dict[str, str]:
+    """The day each agreement's latest partnership review was opened (a review held moves the next ones due)."""
+    return {
+        akey: iso(day) or ""
+        for akey, day in tuples(
+            conn,
+            "SELECT a.key, max(r.opened_on) FROM review r JOIN agreement_version v ON v.id = r.version_id "
+            "JOIN agreement a ON a.id = v.agreement_id GROUP BY a.key",
+        )
+    }

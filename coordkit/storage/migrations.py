@@ -630,6 +630,51 @@ def m009_score_history(conn: Conn) -> None:
     create_tables(conn, [score])
 
 
+def m008_reviews(conn: Conn) -> None:
+    """Partnership reviews of signed agreements: each party's ratings of five areas and a verdict per
+    obligation; a review points at frozen terms and never changes them (issue 14)."""
+    import sqlalchemy as sa
+
+    md = sa.MetaData()
+    fk = sa.ForeignKey
+    col = sa.Column
+    text, integer, date = sa.String, sa.Integer, sa.Date
+    sa.Table("agreement_version", md, col("id", integer(), primary_key=True))
+    sa.Table("stakeholder", md, col("id", integer(), primary_key=True))
+    review = sa.Table(
+        "review",
+        md,
+        col("id", integer(), primary_key=True),
+        col("key", text(64), nullable=False, unique=True),
+        col("version_id", integer(), fk("agreement_version.id"), nullable=False, index=True),
+        col("opened_on", date(), nullable=False),
+        col("closed_on", date()),
+        col("lessons", text()),
+        col("recorded_at", text(32), nullable=False),
+    )
+    rating = sa.Table(
+        "review_rating",
+        md,
+        col("id", integer(), primary_key=True),
+        col("review_id", integer(), fk("review.id"), nullable=False, index=True),
+        col("stakeholder_id", integer(), fk("stakeholder.id"), nullable=False),
+        col("area", text(24), nullable=False),
+        col("score", integer(), nullable=False),
+        col("comment", text()),
+        sa.UniqueConstraint("review_id", "stakeholder_id", "area"),
+    )
+    verdict = sa.Table(
+        "review_verdict",
+        md,
+        col("id", integer(), primary_key=True),
+        col("review_id", integer(), fk("review.id"), nullable=False, index=True),
+        col("obligation", integer(), nullable=False),
+        col("verdict", text(16), nullable=False),
+        sa.UniqueConstraint("review_id", "obligation"),
+    )
+    create_tables(conn, [review, rating, verdict])
+
+
 MIGRATIONS: list[MigrationFn] = [
     m001_initial,
     m002_signable_agreements,
@@ -638,7 +683,8 @@ MIGRATIONS: list[MigrationFn] = [
     m005_fulfilment,
     m006_substance,
     m007_team_store,
-    m009_score_history,  # issue 16 was given number 9 (8 was kept free); stores count them by position
+    m009_score_history,
+    m008_reviews,  # the numbers name the work they came with; stores count migrations by position
 ]
 LATEST = len(MIGRATIONS)
 

@@ -562,6 +562,10 @@ def _apply_agreement(conn: Conn, change: Change, item: dict[str, Any], workspace
         from coordkit.services.obligations import append_reports
 
         append_reports(conn, key=key, reports=item["fulfilment"])
+    if item.get("reviews"):
+        from coordkit.services.reviews import apply_reviews
+
+        apply_reviews(conn, agreement=key, reviews=item["reviews"])
     if wanted == "terminated" and current["status"] != "terminated":
         life.terminate(conn, key=key, reason=item.get("termination_reason") or "terminated", date=item["terminated_on"])
     elif wanted == "draft" and current["status"] != "draft":

@@ -158,6 +158,9 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
         if with_duties:
             duties.extend(project_duties(conn, pid, pkey))
     from coordkit.services.obligations import reports_of
+    from coordkit.services.reviews import export_reviews
+
+    reviews = export_reviews(conn)
 
     agreements = []
     live = live_particulars(conn)
@@ -188,6 +191,7 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
         ]
         if doc["status"] != "draft":
             item["fulfilment"] = reports_of(conn, version_ids[(doc["key"], doc["version"])])
+            item["reviews"] = reviews.get((doc["key"], doc["version"]), [])
         item["terminated_on"] = doc["terminated_on"]
         item["termination_reason"] = doc["termination_reason"]
         agreements.append(clean(agreement_shape(item)))

@@ -88,6 +88,10 @@ def agreement_shape(item: dict[str, Any]) -> dict[str, Any]:
     for resource in item.get("resources", []):
         if resource.get("amount") is not None:
             resource["amount"] = check_amount(str(resource["amount"]))
+    for review in item.get("reviews", []):
+        for name in ("opened", "closed"):
+            if review.get(name) is not None:
+                review[name] = str(review[name])
     for report in item.get("fulfilment", []):
         if report.get("actual") is not None:
             report["actual"] = check_amount(str(report["actual"]))

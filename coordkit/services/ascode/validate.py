@@ -94,6 +94,10 @@ def snapshot_of(items: dict[str, list[dict[str, Any]]]) -> Any:
         for report in a.get("fulfilment", []):
             occurrence = str(report["occurrence"])
             snapshot.fulfilment[(doc["key"], doc["version"], int(report["obligation"]), occurrence)] = report["status"]
+        opened = [str(review["opened"]) for review in a.get("reviews", [])]
+        if opened:
+            snapshot.last_reviews[doc["key"]] = max(opened)
+    snapshot.follow_up = True  # files carry their fulfilment and reviews
     _follow_up_of(items, snapshot, project_ids, duty_ids)
     return snapshot
 

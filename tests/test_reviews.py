@@ -1,0 +1,176 @@
+"""Partnership reviews after signing: each party rates the cooperation, a verdict per obligation, lessons kept;
+the review-overdue and notice-date-near checks; reviews in workspace files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import Workspace, ok, run_coord
+
+BASE: dict[str, Any] = {
+    "version": 1,
+    "stakeholders": [
+        {"key": "sw", "name": "Social workers", "kind": "social-organisation"},
+        {
+            "key": "street",
+            "name": "Street office",
+            "kind": "government",
+            "contacts": [{"channel": "mobile", "value": "13900000000"}, {"channel": "wechat", "value": "street-li"}],
+        },
+    ],
+    "projects": [{"key": "p", "name": "P", "start": "2024-01-01", "end": "2024-12-31"}],
+    "agreements": [
+        {
+            "key": "AGR-1",
+            "project": "p",
+            "title": "Service",
+            "title_zh": "服务协议",
+            "effective": "2024-01-01",
+            "expires": "2024-12-31",
+            "review_every": "6m",
+            "parties": [{"stakeholder": "sw"}, {"stakeholder": "street"}],
+            "obligations": [
+                {"party": "sw", "text": "Quarterly report", "text_zh": "季度报告", "every": "quarterly"},
+                {
+                    "party": "sw",
+                    "text": "Hold markets",
+                    "every": "2024-03-09, 2024-06-08",
+                    "target": {"amount": "1", "unit": "sessions", "each_min": "200", "each_unit": "people"},
+                },
+                {"party": "street", "text": "Pay the fee", "due": "2024-03-01"},
+            ],
+        },
+        {
+            "key": "AGR-2",
+            "project": "p",
+            "title": "Placements",
+            "effective": "2024-03-01",
+            "expires": "2024-12-31",
+            "parties": [{"stakeholder": "sw"}, {"stakeholder": "street"}],
+            "obligations": [{"party": "sw", "text": "Host students", "due": "2024-06-30"}],
+        },
+    ],
+}
+SIGNED = [
+    ["apply", "base.yaml"],
+    ["agreement", "circulate", "AGR-1"],
+    ["agreement", "sign", "AGR-1", "--party", "sw", "--signatory", "Li", "--date", "2023-12-20"],
+    ["agreement", "sign", "AGR-1", "--party", "street", "--signatory", "Wang", "--date", "2023-12-21"],
+    ["agreement", "circulate", "AGR-2"],
+    ["agreement", "sign", "AGR-2", "--party", "sw", "--signatory", "Li", "--date", "2024-02-20"],
+]
+
+
+@pytest.fixture
+def signed(ws: Workspace, isolated: Path) -> Workspace:
+    (isolated / "base.yaml").write_text(yaml.safe_dump(BASE, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return ws.replay(SIGNED)
+
+
+def _findings(*argv: str) -> list[tuple[str, str, str, str]]:
+    result = run_coord("check", "--format", "json", *argv)
+    return [(f["rule"], f["severity"], f["subject"], f["message"]) for f in json.loads(result.stdout)["findings"]]
+
+
+def test_a_review_falls_due_and_is_held(signed: Workspace) -> None:
+    found = _findings("--on", "2024-07-02", "--select", "review-overdue")
+    assert found == [
+        (
+            "review-overdue",
+            "warning",
+            "AGR-1 v1",
+            "AGR-1 v1 was due for a partnership review on 2024-07-01 (1 day ago); none has been held since",
+        ),
+    ]
+    due = json.loads(ok("due", "--on", "2024-07-02", "--within", "10d", "-f", "json"))
+    assert [(i["kind"], i["date"], i["late"]) for i in due if i["kind"] == "review"] == [("review", "2024-07-01", 1)]
+    ok("review", "open", "AGR-1", "--on", "2024-07-02")
+    assert _findings("--on", "2024-07-03", "--select", "review-overdue") == []
+
+
+def test_notice_date_near_counts_from_the_renewed_term(ws: Workspace, isolated: Path) -> None:
+    base = json.loads(json.dumps(BASE))
+    base["agreements"][0].update({"notice": "3m", "renewal": "tacit", "review_every": None})
+    base["agreements"][0]["obligations"] = [{"party": "sw", "text": "Quarterly report", "every": "quarterly"}]
+    (isolated / "base.yaml").write_text(yaml.safe_dump(base, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    ws.replay(SIGNED[:4])
+    assert _findings("--on", "2025-09-01", "--select", "notice-date-near") == [
+        (
+            "notice-date-near",
+            "warning",
+            "AGR-1 v1",
+            "the last day to give notice on AGR-1 v1 is 2025-09-30 (in 29 days); the term ends on 2025-12-31",
+        )
+    ]
+    assert _findings("--on", "2025-08-01", "--select", "notice-date-near") == []
+    found = json.loads(ok("due", "--on", "2025-09-01", "--within", "130d", "-f", "json"))
+    assert [(i["kind"], i["date"]) for i in found if i["kind"] != "meeting"] == [
+        ("obligation", "2024-03-31"),
+        ("obligation", "2024-06-30"),
+        ("obligation", "2024-09-30"),
+        ("obligation", "2024-12-31"),
+        ("obligation", "2025-03-31"),
+        ("obligation", "2025-06-30"),
+        ("obligation", "2025-09-30"),
+        ("notice", "2025-09-30"),
+        ("obligation", "2025-12-31"),
+        ("renewal", "2026-01-01"),
+    ]
+
+
+def test_a_review_rated_by_the_parties_and_closed(signed: Workspace) -> None:
+    refused = run_coord("review", "open", "AGR-2")
+    assert refused.stderr == "Error: AGR-2 version 1 is circulating, not signed; only signed terms are reviewed\n"
+    assert run_coord("review", "open", "AGR-1", "--on", "2024-07-05").stderr == "Opened review R-0001 of AGR-1.\n"
+    ok("review", "rate", "R-0001", "--party", "sw", "--area", "communication", "--score", "4", "--comment", "Calls")
+    ok("review", "rate", "R-0001", "--party", "street", "--area", "communication", "--score", "3")
+    ok("review", "rate", "R-0001", "--party", "street", "--area", "trust", "--score", "2")
+    ok("review", "rate", "R-0001", "--party", "street", "--area", "trust", "--score", "3")
+    ok("review", "verdict", "R-0001", "--obligation", "1", "met")
+    ok("review", "verdict", "R-0001", "--obligation", "2", "not-met")
+    before = signed.snapshot()
+    for argv, message in (
+        (
+            ["rate", "R-0001", "--party", "sw", "--area", "trust", "--score", "6"],
+            "--score 6: rate from 1 (poor) to 5 (excellent)",
+        ),
+        (
+            ["rate", "R-0001", "--party", "sw", "--area", "trust", "--score", "0"],
+            "--score 0: rate from 1 (poor) to 5 (excellent)",
+        ),
+        (
+            ["verdict", "R-0001", "--obligation", "9", "met"],
+            "AGR-1 has 3 obligation(s); there is no obligation 9 (see coord obligation list AGR-1)",
+        ),
+    ):
+        result = run_coord("review", *argv)
+        assert (result.exit_code, result.stderr) == (2, f"Error: {message}\n")
+    assert signed.snapshot() == before
+    closed = run_coord("review", "close", "R-0001", "--lessons", "Plan the markets earlier", "--on", "2024-07-20")
+    assert (closed.stdout, closed.stderr) == (
+        "Averages by area:\n  communication: 3.5\n  trust: 3.0\nAverages by party:\n  street: 3.0\n  sw: 4.0\n"
+        "Obligations not met:\n  2. sw: Hold markets (not-met)\n",
+        "Closed review R-0001 on 2024-07-20.\n",
+    )
+    shown = json.loads(ok("review", "show", "R-0001", "-f", "json"))
+    assert (shown["lessons"], shown["closed"], len(shown["ratings"])) == ("Plan the markets earlier", "2024-07-20", 3)
+    late = run_coord("review", "rate", "R-0001", "--party", "sw", "--area", "trust", "--score", "3")
+    assert late.stderr == "Error: review R-0001 was closed on 2024-07-20; open a new one: coord review open AGR-1\n"
+    listed = json.loads(ok("review", "list", "AGR-1", "-f", "json"))
+    assert listed == [
+        {
+            "key": "R-0001",
+            "agreement": "AGR-1",
+            "version": 1,
+            "opened": "2024-07-05",
+            "closed": "2024-07-20",
+            "ratings": 3,
+        }
+    ]
+    found = json.loads(ok("due", "--on", "2024-07-21", "--within", "200", "-f", "json"))
+    assert [i["date"] for i in found if i["kind"] == "review"] == []  # the next (2025-01-05) is after the expiry
