@@ -409,3 +409,31 @@ class ConcernStep(SQLModel, table=True):
     cause: str | None = Field(default=None, max_length=32)
     text: str | None = None
     satisfaction: int | None = None
+
+
+class Fulfilment(SQLModel, table=True):
+    """What was done about one occurrence of a signed obligation (met, partly, missed, waived); the newest
+    record of an occurrence is its status. Points at the frozen version, never changes it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="agreement_version.id", index=True)
+    obligation: int  # its number, counted from 1 as coord agreement obligation list shows it
+    occurrence: dt.date | None = None  # the due date it answers (None: an obligation with no date)
+    status: str = Field(max_length=16)
+    done_on: dt.date
+    actual: str | None = None  # a decimal, kept as written
+    note: str | None = None
+    reason: str | None = None
+    recorded_at: str = Field(max_length=32)
+
+
+class FulfilmentEvidence(SQLModel, table=True):
+    """A file proving a fulfilment, stored as evidence/<sha256><.ext> and checked by coord verify."""
+
+    __tablename__ = "fulfilment_evidence"
+    id: int | None = Field(default=None, primary_key=True)
+    fulfilment_id: int = Field(foreign_key="fulfilment.id", index=True)
+    sha256: str = Field(max_length=64)
+    name: str
+    original: str | None = None
+    position: int

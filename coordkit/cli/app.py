@@ -54,6 +54,13 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
         "app",
         "Concerns between parties: deadlines to answer, escalation, resolution.",
     ),
+    "obligation": (
+        "coordkit.cli.obligation",
+        "app",
+        "Obligations of signed agreements: record what was done, with evidence.",
+    ),
+    "due": ("coordkit.cli.due", "due", "One list of what is due: obligations, reviews, notices, signatures, actions."),
+    "calendar": ("coordkit.cli.due", "calendar", "Write what is due as an iCalendar file, with stable UIDs."),
     "matrix": ("coordkit.cli.matrix", "matrix", "Show the responsibility (RACI) matrix: duties by parties."),
     "check": ("coordkit.cli.check", "check", "Flag duties left unowned or owned twice, overloaded parties and more."),
     "validate": ("coordkit.cli.ascode", "validate", "Check workspace files without any store."),

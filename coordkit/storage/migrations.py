@@ -522,11 +522,49 @@ def m004_meetings_concerns(conn: Conn) -> None:
     execute(conn, "ALTER TABLE assignment ADD COLUMN action_id INTEGER REFERENCES meeting_action (id)")
 
 
+def m005_followthrough(conn: Conn) -> None:
+    """What was done about each signed obligation: a fulfilment record per occurrence, with its evidence files
+    (kept under their SHA-256 like scans); records point at frozen terms and never change them (issue 14)."""
+    import sqlalchemy as sa
+
+    md = sa.MetaData()
+    fk = sa.ForeignKey
+    col = sa.Column
+    text, integer, date = sa.String, sa.Integer, sa.Date
+    sa.Table("agreement_version", md, col("id", integer(), primary_key=True))
+    fulfilment = sa.Table(
+        "fulfilment",
+        md,
+        col("id", integer(), primary_key=True),
+        col("version_id", integer(), fk("agreement_version.id"), nullable=False, index=True),
+        col("obligation", integer(), nullable=False),
+        col("occurrence", date()),
+        col("status", text(16), nullable=False),
+        col("done_on", date(), nullable=False),
+        col("actual", text()),
+        col("note", text()),
+        col("reason", text()),
+        col("recorded_at", text(32), nullable=False),
+    )
+    evidence = sa.Table(
+        "fulfilment_evidence",
+        md,
+        col("id", integer(), primary_key=True),
+        col("fulfilment_id", integer(), fk("fulfilment.id"), nullable=False, index=True),
+        col("sha256", text(64), nullable=False),
+        col("name", text(), nullable=False),
+        col("original", text()),
+        col("position", integer(), nullable=False),
+    )
+    create_tables(conn, [fulfilment, evidence])
+
+
 MIGRATIONS: list[MigrationFn] = [
     m001_initial,
     m002_signable_agreements,
     m003_unique_guards,
     m004_meetings_concerns,
+    m005_followthrough,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -15,7 +15,30 @@ from coordkit.storage.sql import Conn, column, rows, scalar, tuples
 # Other kinds of hashed files (evidence of fulfilment, signed-off minutes …) register a loader here:
 # it returns (subject, path shown, expected SHA-256, SHA-256 now or None when missing).
 FileLoader = Callable[[Conn, Path], list[tuple[str, str, str, str | None]]]
-FILE_LOADERS: list[FileLoader] = []
+
+
+def evidence_files(conn: Conn, workspace: Path) -> list[tuple[str, str, str, str | None]]:
+    """Each evidence file of a fulfilment record (``evidence/<sha256><.ext>``), subject ``AGR/N/OCCURRENCE``."""
+    from coordkit.dates import iso
+    from coordkit.files import hash_file, safe_stored_name
+
+    found = []
+    seen: set[str] = set()
+    for akey, number, occurrence, digest, name in tuples(
+        conn,
+        "SELECT a.key, f.obligation, f.occurrence, e.sha256, e.name FROM fulfilment_evidence e "
+        "JOIN fulfilment f ON f.id = e.fulfilment_id JOIN agreement_version v ON v.id = f.version_id "
+        "JOIN agreement a ON a.id = v.agreement_id ORDER BY e.id",
+    ):
+        if name in seen:
+            continue
+        seen.add(name)
+        now = hash_file(workspace / "evidence" / name) if safe_stored_name(name) else None
+        found.append((f"{akey}/{number}/{iso(occurrence) or '-'}", f"evidence/{name}", digest, now))
+    return found
+
+
+FILE_LOADERS: list[FileLoader] = [evidence_files]
 
 
 def load_proof(conn: Conn, workspace: Path) -> ProofData:

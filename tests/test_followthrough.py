@@ -1,0 +1,248 @@
+"""After signing: fulfilment records with evidence, ``coord obligation list``, ``coord due`` and ``coord calendar``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import Workspace, ok, run_coord
+
+BASE: dict[str, Any] = {
+    "version": 1,
+    "stakeholders": [
+        {"key": "sw", "name": "Social workers", "kind": "social-organisation"},
+        {
+            "key": "street",
+            "name": "Street office",
+            "kind": "government",
+            "contacts": [{"channel": "mobile", "value": "13900000000"}, {"channel": "wechat", "value": "street-li"}],
+        },
+    ],
+    "projects": [{"key": "p", "name": "P", "start": "2024-01-01", "end": "2024-12-31"}],
+    "agreements": [
+        {
+            "key": "AGR-1",
+            "project": "p",
+            "title": "Service",
+            "title_zh": "服务协议",
+            "effective": "2024-01-01",
+            "expires": "2024-12-31",
+            "review_every": "6m",
+            "parties": [{"stakeholder": "sw"}, {"stakeholder": "street"}],
+            "obligations": [
+                {"party": "sw", "text": "Quarterly report", "text_zh": "季度报告", "every": "quarterly"},
+                {
+                    "party": "sw",
+                    "text": "Hold markets",
+                    "every": "2024-03-09, 2024-06-08",
+                    "target": {"amount": "1", "unit": "sessions", "each_min": "200", "each_unit": "people"},
+                },
+                {"party": "street", "text": "Pay the fee", "due": "2024-03-01"},
+            ],
+        },
+        {
+            "key": "AGR-2",
+            "project": "p",
+            "title": "Placements",
+            "effective": "2024-03-01",
+            "expires": "2024-12-31",
+            "parties": [{"stakeholder": "sw"}, {"stakeholder": "street"}],
+            "obligations": [{"party": "sw", "text": "Host students", "due": "2024-06-30"}],
+        },
+    ],
+}
+SIGNED = [
+    ["apply", "base.yaml"],
+    ["agreement", "circulate", "AGR-1"],
+    ["agreement", "sign", "AGR-1", "--party", "sw", "--signatory", "Li", "--date", "2023-12-20"],
+    ["agreement", "sign", "AGR-1", "--party", "street", "--signatory", "Wang", "--date", "2023-12-21"],
+    ["agreement", "circulate", "AGR-2"],
+    ["agreement", "sign", "AGR-2", "--party", "sw", "--signatory", "Li", "--date", "2024-02-20"],
+]
+
+
+@pytest.fixture
+def signed(ws: Workspace, isolated: Path) -> Workspace:
+    (isolated / "base.yaml").write_text(yaml.safe_dump(BASE, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return ws.replay(SIGNED)
+
+
+def _hash(key: str) -> str:
+    return str(json.loads(ok("agreement", "show", key, "--format", "json"))["terms_hash"])
+
+
+def test_fulfilment_with_evidence_leaves_the_terms_and_verify_unchanged(signed: Workspace, isolated: Path) -> None:
+    before = _hash("AGR-1")
+    (isolated / "q1.txt").write_text("Q1 report, received by the street office\n", encoding="utf-8")
+    result = run_coord(
+        "obligation", "done", "AGR-1", "1", "--occurrence", "2024-03-31", "--on", "2024-03-28", "--evidence", "q1.txt"
+    )
+    assert (result.exit_code, result.stderr) == (0, "Recorded AGR-1 obligation 1, due 2024-03-31: met on 2024-03-28.\n")
+    result = run_coord("obligation", "partly", "AGR-1", "2", "--on", "2024-03-09", "--actual", "1", "--note", "Rain")
+    assert result.stderr == "Recorded AGR-1 obligation 2, due 2024-03-09: partly on 2024-03-09.\n"
+    ok("obligation", "waive", "AGR-1", "3", "--on", "2024-02-15", "--reason", "Paid by the district instead")
+    assert _hash("AGR-1") == before
+    verified = run_coord("verify")
+    assert verified.exit_code == 0, verified.stdout
+    assert "1 files" in verified.stderr
+    rows = json.loads(ok("obligation", "list", "AGR-1", "--on", "2024-07-01", "--format", "json"))
+    assert [(r["obligation"], r["due"], r["status"], r["actual"], r["overdue_days"], r["on"]) for r in rows] == [
+        (1, "2024-03-31", "met", None, 0, "2024-03-28"),
+        (1, "2024-06-30", "scheduled", None, 1, None),
+        (1, "2024-09-30", "scheduled", None, 0, None),
+        (1, "2024-12-31", "scheduled", None, 0, None),
+        (2, "2024-03-09", "partly", "1", 114, "2024-03-09"),
+        (2, "2024-06-08", "scheduled", None, 23, None),
+        (3, "2024-03-01", "waived", None, 0, "2024-02-15"),
+    ]
+    digest = hashlib.sha256(b"Q1 report, received by the street office\n").hexdigest()
+    assert rows[0]["evidence"] == [f"{digest}.txt"]
+    assert rows[4]["target"] == "1 sessions (each at least 200 people)"
+    overdue = json.loads(ok("obligation", "list", "--status", "overdue", "--on", "2024-07-01", "-p", "p", "-f", "json"))
+    assert [(r["agreement"], r["obligation"], r["due"]) for r in overdue] == [
+        ("AGR-1", 1, "2024-06-30"),
+        ("AGR-1", 2, "2024-03-09"),
+        ("AGR-1", 2, "2024-06-08"),
+    ]
+    stored = isolated / "evidence" / rows[0]["evidence"][0]
+    assert stored.read_text(encoding="utf-8") == "Q1 report, received by the street office\n"
+    stored.write_text("Q1 report, edited later\n", encoding="utf-8")
+    tampered = run_coord("verify")
+    assert tampered.exit_code == 1
+    assert f"evidence/{stored.name} no longer matches its hash" in tampered.stdout + tampered.stderr
+    assert "AGR-1/1/2024-03-31" in tampered.stdout + tampered.stderr
+    log = ok("log", "--format", "json")
+    assert '"fulfilment.met"' in log and '"fulfilment.waived"' in log
+
+
+def test_without_occurrence_the_earliest_not_settled_is_answered(signed: Workspace) -> None:
+    ok("obligation", "done", "AGR-1", "1", "--on", "2024-03-30")
+    ok("obligation", "missed", "AGR-1", "1", "--on", "2024-07-10")
+    result = run_coord("obligation", "done", "AGR-1", "1", "--on", "2024-09-29")
+    assert result.stderr == "Recorded AGR-1 obligation 1, due 2024-09-30: met on 2024-09-29.\n"
+
+
+REFUSALS = {
+    "an occurrence that does not exist": (
+        ["obligation", "done", "AGR-1", "1", "--occurrence", "2024-04-01", "--on", "2024-04-01"],
+        "AGR-1 obligation 1 has no occurrence on 2024-04-01; its occurrences are: 2024-03-31, 2024-06-30, "
+        "2024-09-30, 2024-12-31",
+    ),
+    "an actual without a target": (
+        ["obligation", "done", "AGR-1", "1", "--on", "2024-03-30", "--actual", "3"],
+        "AGR-1 obligation 1 has no target to measure --actual against; leave --actual out",
+    ),
+    "a date outside the term": (
+        ["obligation", "done", "AGR-1", "1", "--on", "2025-01-05"],
+        "--on 2025-01-05 is outside the term of AGR-1 (2024-01-01 – 2024-12-31)",
+    ),
+    "an agreement not signed": (
+        ["obligation", "done", "AGR-2", "1", "--on", "2024-06-30"],
+        "AGR-2 version 1 is circulating, not signed; fulfilment is recorded against signed terms",
+    ),
+    "an obligation that does not exist": (
+        ["obligation", "done", "AGR-1", "4", "--on", "2024-03-30"],
+        "AGR-1 has 3 obligation(s); there is no obligation 4 (see coord obligation list AGR-1)",
+    ),
+    "a waiver without a reason": (
+        ["obligation", "waive", "AGR-1", "3", "--on", "2024-02-15"],
+        "say why it is waived: --reason TEXT",
+    ),
+    "no date": (["obligation", "done", "AGR-1", "3"], "say when it was done: --on DATE"),
+    "a missing evidence file": (
+        ["obligation", "done", "AGR-1", "3", "--on", "2024-02-15", "--evidence", "nothing.pdf"],
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSALS))
+def test_refusals_are_one_line_exit_2_store_unchanged(signed: Workspace, isolated: Path, case: str) -> None:
+    argv, message = REFUSALS[case]
+    before = signed.snapshot()
+    result = run_coord(*argv)
+    assert result.exit_code == 2
+    if message is not None:
+        assert result.stderr == f"Error: {message}\n"
+    else:
+        assert result.stderr.startswith("Error: --evidence") and result.stderr.count("\n") == 1
+    assert signed.snapshot() == before
+    assert not (isolated / "evidence").exists() or not any((isolated / "evidence").iterdir())
+
+
+def test_due_lists_overdue_first_with_contacts_and_a_digest(signed: Workspace) -> None:
+    ok("obligation", "done", "AGR-1", "1", "--occurrence", "2024-03-31", "--on", "2024-03-28")
+    ok("obligation", "done", "AGR-1", "3", "--on", "2024-03-01")
+    found = json.loads(ok("due", "--on", "2024-06-01", "--within", "200d", "--format", "json"))
+    assert [(i["kind"], i["date"], i["agreement"], i["party"], i["status"], i["overdue_days"]) for i in found] == [
+        ("signature", "2024-03-01", "AGR-2", "street", "open", 92),
+        ("obligation", "2024-03-09", "AGR-1", "sw", "scheduled", 84),
+        ("meeting", "2024-03-31", None, None, "scheduled", 62),
+        ("obligation", "2024-06-08", "AGR-1", "sw", "scheduled", 0),
+        ("obligation", "2024-06-30", "AGR-1", "sw", "scheduled", 0),
+        ("review", "2024-07-01", "AGR-1", None, "scheduled", 0),
+        ("obligation", "2024-09-30", "AGR-1", "sw", "scheduled", 0),
+    ]
+    assert found[0]["contacts"] == [
+        {"channel": "mobile", "value": "13900000000"},
+        {"channel": "wechat", "value": "street-li"},
+    ]
+    assert found[1]["detail"] == "Target: 1 sessions (each at least 200 people)"
+    assert ok("due", "--on", "2024-07-02", "--within", "30d", "--digest") == (
+        "What is due, 2 July 2024\n"
+        "\n"
+        "Overdue\n"
+        "- 1 March 2024 · Signature missing · street to sign AGR-2: Placements · street · AGR-2 · 123 days overdue"
+        " · mobile 13900000000, WeChat street-li\n"
+        "- 9 March 2024 · Obligation · Hold markets · sw · AGR-1 · 115 days overdue\n"
+        "- 31 March 2024 · Meeting · First joint meeting of p · 93 days overdue\n"
+        "- 8 June 2024 · Obligation · Hold markets · sw · AGR-1 · 24 days overdue\n"
+        "- 30 June 2024 · Obligation · Quarterly report · sw · AGR-1 · 2 days overdue\n"
+    )
+    assert ok("due", "--on", "2024-07-02", "--overdue", "--party", "street", "--format", "csv") == (
+        "date,kind,title,party,agreement,status,overdue_days,contacts\n"
+        '2024-03-01,Signature missing,street to sign AGR-2: Placements,street,AGR-2,open,123,"mobile 13900000000, '
+        'WeChat street-li"\n'
+    )
+    refused = run_coord("due", "--within", "a month")
+    assert (refused.exit_code, refused.stderr) == (2, "Error: --within 'a month': give a number of days, such as 30d\n")
+
+
+def test_calendar_has_a_todo_per_occurrence_and_stable_uids(signed: Workspace, isolated: Path) -> None:
+    from icalendar import Calendar
+
+    ok("obligation", "done", "AGR-1", "1", "--occurrence", "2024-03-31", "--on", "2024-03-28")
+    result = run_coord("calendar", "-o", "coord.ics", "--on", "2024-06-01")
+    assert (result.exit_code, result.stderr) == (0, "Wrote 11 entries to coord.ics.\n")
+    first = Calendar.from_ical((isolated / "coord.ics").read_bytes())
+    todos = list(first.walk("VTODO"))
+    assert sorted((str(t["summary"]), t["due"].dt.isoformat(), str(t["status"])) for t in todos) == [
+        ("Obligation: Hold markets", "2024-03-09", "NEEDS-ACTION"),
+        ("Obligation: Hold markets", "2024-06-08", "NEEDS-ACTION"),
+        ("Obligation: Pay the fee", "2024-03-01", "NEEDS-ACTION"),
+        ("Obligation: Quarterly report", "2024-03-31", "COMPLETED"),
+        ("Obligation: Quarterly report", "2024-06-30", "NEEDS-ACTION"),
+        ("Obligation: Quarterly report", "2024-09-30", "NEEDS-ACTION"),
+        ("Obligation: Quarterly report", "2024-12-31", "NEEDS-ACTION"),
+    ]
+    assert str(todos[0]["summary"]) == "Obligation: Pay the fee"  # overdue first
+    events = sorted((str(e["summary"]), e["dtstart"].dt.isoformat()) for e in first.walk("VEVENT"))
+    assert events == [
+        ("Agreement expires: AGR-1 expires: Service", "2024-12-31"),
+        ("Meeting: First joint meeting of p", "2024-03-31"),
+        ("Review: Partnership review of AGR-1: Service", "2024-07-01"),
+        ("Signature missing: street to sign AGR-2: Placements", "2024-03-01"),
+    ]
+    ok("calendar", "-o", "again.ics", "--on", "2024-06-01")
+    second = Calendar.from_ical((isolated / "again.ics").read_bytes())
+    uids = [str(c["uid"]) for c in first.walk() if "uid" in c]
+    assert len(set(uids)) == 11
+    assert [str(c["uid"]) for c in second.walk() if "uid" in c] == uids
+    ok("calendar", "-o", "sw.ics", "--party", "sw", "--on", "2024-06-01")
+    mine = Calendar.from_ical((isolated / "sw.ics").read_bytes())
+    assert len(list(mine.walk("VTODO"))) == 6 and not list(mine.walk("VEVENT"))
