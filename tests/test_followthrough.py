@@ -84,7 +84,7 @@ def test_fulfilment_with_evidence_leaves_the_terms_and_verify_unchanged(signed: 
     )
     assert (result.exit_code, result.stderr) == (0, "Recorded AGR-1 obligation 1, due 2024-03-31: met on 2024-03-28.\n")
     result = run_coord("obligation", "partly", "AGR-1", "2", "--on", "2024-03-09", "--actual", "1", "--note", "Rain")
-    assert result.stderr == "Recorded AGR-1 obligation 2, due 2024-03-09: partly on 2024-03-09.\n"
+    assert result.stderr == "Recorded AGR-1 obligation 2, due 2024-03-09: partly met on 2024-03-09.\n"
     ok("obligation", "waive", "AGR-1", "3", "--on", "2024-02-15", "--reason", "Paid by the district instead")
     assert _hash("AGR-1") == before
     verified = run_coord("verify")

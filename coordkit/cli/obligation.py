@@ -65,6 +65,7 @@ def _record(
     reason: str | None = None,
 ) -> None:
     from coordkit.domain.fulfilment import VERBS
+    from coordkit.due import STATUS_LABELS
     from coordkit.services.fulfilment import record_fulfilment
 
     with store() as opened, opened.write() as conn:
@@ -83,7 +84,11 @@ def _record(
         )
     say(
         _("Recorded {key} obligation {number}, due {due}: {status} on {on}.").format(
-            key=key, number=number, due=found["occurrence"] or "-", status=found["status"], on=found["on"]
+            key=key,
+            number=number,
+            due=found["occurrence"] or "-",
+            status=_(STATUS_LABELS[found["status"]]),
+            on=found["on"],
         )
     )
 
@@ -174,7 +179,7 @@ def waive(
 @app.command(
     "list",
     help=helptext(
-        _("List each occurrence of the signed obligations: target against actual, and status."),
+        _("Each occurrence of signed obligations: target, actual, status."),
         _("--status is scheduled, met, partly, missed, waived or overdue (still open after its date)."),
         example="coord obligation list AGR-2024-001 --on 2024-09-01",
     ),
