@@ -437,3 +437,39 @@ class FulfilmentEvidence(SQLModel, table=True):
     name: str
     original: str | None = None
     position: int
+
+
+class Review(SQLModel, table=True):
+    """A partnership review of a signed agreement (``R-0001``): opened, rated by the parties, closed with lessons."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=64)
+    version_id: int = Field(foreign_key="agreement_version.id", index=True)
+    opened_on: dt.date
+    closed_on: dt.date | None = None
+    lessons: str | None = None
+    recorded_at: str = Field(max_length=32)
+
+
+class ReviewRating(SQLModel, table=True):
+    """One party's score (1–5) for one area of the partnership in one review; a new rating replaces it."""
+
+    __tablename__ = "review_rating"
+    __table_args__ = (UniqueConstraint("review_id", "stakeholder_id", "area"),)
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    stakeholder_id: int = Field(foreign_key="stakeholder.id")
+    area: str = Field(max_length=24)
+    score: int
+    comment: str | None = None
+
+
+class ReviewVerdict(SQLModel, table=True):
+    """The coordinator's verdict on one obligation in one review: met, partly or not-met."""
+
+    __tablename__ = "review_verdict"
+    __table_args__ = (UniqueConstraint("review_id", "obligation"),)
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    obligation: int
+    verdict: str = Field(max_length=16)

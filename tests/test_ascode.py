@@ -235,7 +235,7 @@ def test_export_one_project(sqlite_ws: Workspace) -> None:
 def test_demo_builds_everything(isolated: Path) -> None:
     result = run_coord("demo", "demo")
     assert result.exit_code == 0, result.stderr
-    assert "2 error(s), 2 warning(s) on 2024-09-01 in project 'liede-renjia'." in result.stderr
+    assert "3 error(s), 3 warning(s) on 2024-09-01 in project 'liede-renjia'." in result.stderr
     assert "multiple-accountable" in result.stdout and "information-platform" in result.stdout
     documents = isolated / "demo" / "documents"
     names = sorted(p.name for p in documents.iterdir())

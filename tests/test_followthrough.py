@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +204,7 @@ def test_due_lists_overdue_first_with_contacts_and_a_digest(signed: Workspace) -
         "- 31 March 2024 · Meeting · First joint meeting of p · 93 days overdue\n"
         "- 8 June 2024 · Obligation · Hold markets · sw · AGR-1 · 24 days overdue\n"
         "- 30 June 2024 · Obligation · Quarterly report · sw · AGR-1 · 2 days overdue\n"
+        "- 1 July 2024 · Review · Partnership review of AGR-1: Service · AGR-1 · 1 day overdue\n"
     )
     assert ok("due", "--on", "2024-07-02", "--overdue", "--party", "street", "--format", "csv") == (
         "date,kind,title,party,agreement,status,overdue_days,contacts\n"
@@ -246,3 +248,166 @@ def test_calendar_has_a_todo_per_occurrence_and_stable_uids(signed: Workspace, i
     ok("calendar", "-o", "sw.ics", "--party", "sw", "--on", "2024-06-01")
     mine = Calendar.from_ical((isolated / "sw.ics").read_bytes())
     assert len(list(mine.walk("VTODO"))) == 6 and not list(mine.walk("VEVENT"))
+
+
+def _findings(*argv: str) -> list[tuple[str, str, str, str]]:
+    result = run_coord("check", "--format", "json", *argv)
+    return [(f["rule"], f["severity"], f["subject"], f["message"]) for f in json.loads(result.stdout)["findings"]]
+
+
+def test_the_checks_after_signing(signed: Workspace, isolated: Path) -> None:
+    ok("obligation", "done", "AGR-1", "1", "--occurrence", "2024-03-31", "--on", "2024-03-28")
+    ok("obligation", "partly", "AGR-1", "2", "--occurrence", "2024-03-09", "--on", "2024-03-09", "--actual", "1")
+    ok("obligation", "missed", "AGR-1", "3", "--on", "2024-03-20")
+    rules = ("overdue-obligation", "review-overdue", "notice-date-near")
+    found = [f for f in _findings("--on", "2024-07-02", "--select", ",".join(rules)) if f[0] in rules]
+    assert found == [
+        (
+            "overdue-obligation",
+            "error",
+            "AGR-1/2",
+            "obligation 2 of 'sw' was due on 2024-03-09 and is not recorded as done (115 days late): Hold markets",
+        ),
+        (
+            "overdue-obligation",
+            "error",
+            "AGR-1/2",
+            "obligation 2 of 'sw' was due on 2024-06-08 and is not recorded as done (24 days late): Hold markets",
+        ),
+        (
+            "overdue-obligation",
+            "warning",
+            "AGR-1/1",
+            "obligation 1 of 'sw' was due on 2024-06-30 and is not recorded as done (2 days late): Quarterly report",
+        ),
+        (
+            "review-overdue",
+            "warning",
+            "AGR-1 v1",
+            "AGR-1 v1 was due for a partnership review on 2024-07-01 (1 day ago); none has been held since",
+        ),
+    ]
+    (isolated / "coord.toml").write_text("[check]\noverdue_grace_days = 30\n", encoding="utf-8")
+    severities = [
+        (f[3].split(" was due on ")[1][:10], f[1]) for f in _findings("--on", "2024-07-02", "--select", rules[0])
+    ]
+    assert severities == [("2024-03-09", "error"), ("2024-06-30", "warning"), ("2024-06-08", "warning")]
+    ok("review", "open", "AGR-1", "--on", "2024-07-02")
+    assert _findings("--on", "2024-07-03", "--select", "review-overdue") == []
+
+
+def test_notice_date_near_counts_from_the_renewed_term(ws: Workspace, isolated: Path) -> None:
+    base = json.loads(json.dumps(BASE))
+    base["agreements"][0].update({"notice": "3m", "renewal": "tacit", "review_every": None})
+    base["agreements"][0]["obligations"] = [{"party": "sw", "text": "Quarterly report", "every": "quarterly"}]
+    (isolated / "base.yaml").write_text(yaml.safe_dump(base, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    ws.replay(SIGNED[:4])
+    assert _findings("--on", "2025-09-01", "--select", "notice-date-near") == [
+        (
+            "notice-date-near",
+            "warning",
+            "AGR-1 v1",
+            "the last day to give notice on AGR-1 v1 is 2025-09-30 (in 29 days); the term ends on 2025-12-31",
+        )
+    ]
+    assert _findings("--on", "2025-08-01", "--select", "notice-date-near") == []
+    found = json.loads(ok("due", "--on", "2025-09-01", "--within", "130d", "-f", "json"))
+    assert [(i["kind"], i["date"]) for i in found if i["kind"] != "meeting"] == [
+        ("obligation", "2024-03-31"),
+        ("obligation", "2024-06-30"),
+        ("obligation", "2024-09-30"),
+        ("obligation", "2024-12-31"),
+        ("obligation", "2025-03-31"),
+        ("obligation", "2025-06-30"),
+        ("obligation", "2025-09-30"),
+        ("notice", "2025-09-30"),
+        ("obligation", "2025-12-31"),
+        ("renewal", "2026-01-01"),
+    ]
+
+
+def test_a_review_rated_by_the_parties_and_closed(signed: Workspace) -> None:
+    refused = run_coord("review", "open", "AGR-2")
+    assert refused.stderr == "Error: AGR-2 version 1 is circulating, not signed; only signed terms are reviewed\n"
+    assert run_coord("review", "open", "AGR-1", "--on", "2024-07-05").stderr == "Opened review R-0001 of AGR-1.\n"
+    ok("review", "rate", "R-0001", "--party", "sw", "--area", "communication", "--score", "4", "--comment", "Calls")
+    ok("review", "rate", "R-0001", "--party", "street", "--area", "communication", "--score", "3")
+    ok("review", "rate", "R-0001", "--party", "street", "--area", "trust", "--score", "2")
+    ok("review", "rate", "R-0001", "--party", "street", "--area", "trust", "--score", "3")
+    ok("review", "verdict", "R-0001", "--obligation", "1", "met")
+    ok("review", "verdict", "R-0001", "--obligation", "2", "not-met")
+    before = signed.snapshot()
+    for argv, message in (
+        (
+            ["rate", "R-0001", "--party", "sw", "--area", "trust", "--score", "6"],
+            "--score 6: rate from 1 (poor) to 5 (excellent)",
+        ),
+        (
+            ["rate", "R-0001", "--party", "sw", "--area", "trust", "--score", "0"],
+            "--score 0: rate from 1 (poor) to 5 (excellent)",
+        ),
+        (
+            ["verdict", "R-0001", "--obligation", "9", "met"],
+            "AGR-1 has 3 obligation(s); there is no obligation 9 (see coord obligation list AGR-1)",
+        ),
+    ):
+        result = run_coord("review", *argv)
+        assert (result.exit_code, result.stderr) == (2, f"Error: {message}\n")
+    assert signed.snapshot() == before
+    closed = run_coord("review", "close", "R-0001", "--lessons", "Plan the markets earlier", "--on", "2024-07-20")
+    assert (closed.stdout, closed.stderr) == (
+        "Averages by area:\n  communication: 3.5\n  trust: 3.0\nAverages by party:\n  street: 3.0\n  sw: 4.0\n"
+        "Obligations not met:\n  2. sw: Hold markets (not-met)\n",
+        "Closed review R-0001 on 2024-07-20.\n",
+    )
+    shown = json.loads(ok("review", "show", "R-0001", "-f", "json"))
+    assert (shown["lessons"], shown["closed"], len(shown["ratings"])) == ("Plan the markets earlier", "2024-07-20", 3)
+    late = run_coord("review", "rate", "R-0001", "--party", "sw", "--area", "trust", "--score", "3")
+    assert late.stderr == "Error: review R-0001 was closed on 2024-07-20; open a new one: coord review open AGR-1\n"
+    listed = json.loads(ok("review", "list", "AGR-1", "-f", "json"))
+    assert listed == [
+        {
+            "key": "R-0001",
+            "agreement": "AGR-1",
+            "version": 1,
+            "opened": "2024-07-05",
+            "closed": "2024-07-20",
+            "ratings": 3,
+        }
+    ]
+    found = json.loads(ok("due", "--on", "2024-07-21", "--within", "200", "-f", "json"))
+    assert [i["date"] for i in found if i["kind"] == "review"] == []  # the next (2025-01-05) is after the expiry
+
+
+def test_the_demo_shows_the_overdue_quarterly_report_first(isolated: Path) -> None:
+    from icalendar import Calendar
+
+    assert run_coord("demo", "d").exit_code == 0
+    os.chdir(isolated / "d")
+    found = json.loads(ok("due", "--on", "2024-09-01", "-f", "json"))
+    assert [(i["kind"], i["date"], i["agreement"], i["status"], i["overdue_days"]) for i in found[:3]] == [
+        ("obligation", "2024-07-31", "AGR-2024-001", "scheduled", 32),
+        ("signature", "2024-08-15", "AGR-2024-003", "open", 17),
+        ("obligation", "2024-08-31", "AGR-2024-002", "partly", 1),
+    ]
+    assert found[0]["title"] == "Submit a written progress report to the street office every quarter"
+    reports = json.loads(
+        ok("obligation", "list", "AGR-2024-001", "--party", "liede-sw", "--on", "2024-09-01", "-f", "json")
+    )
+    assert [(r["due"], r["status"], len(r["evidence"])) for r in reports if r["due"]] == [
+        ("2024-01-31", "met", 1),
+        ("2024-04-30", "met", 1),
+        ("2024-07-31", "scheduled", 0),
+        ("2024-10-31", "scheduled", 0),
+    ]
+    shown = json.loads(ok("review", "show", "R-0001", "-f", "json"))
+    assert (shown["agreement"], shown["closed"], shown["by_area"]["communication"]) == (
+        "AGR-2024-002",
+        "2024-07-19",
+        "3.5",
+    )
+    assert "2 files" in run_coord("verify").stderr
+    ok("calendar", "-o", "coord.ics", "--on", "2024-09-01")
+    calendar = Calendar.from_ical(Path("coord.ics").read_bytes())
+    first = next(iter(calendar.walk("VTODO")))
+    assert (first["due"].dt.isoformat(), int(first["priority"])) == ("2024-07-31", 1)

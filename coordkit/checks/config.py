@@ -49,6 +49,8 @@ class CheckConfig:
     unsigned_grace_days: int = 30
     no_meeting_days: int = 90
     silent_days: int = 60
+    overdue_grace_days: int = 14  # an obligation this many days late is an error, before it a warning
+    notice_warning_days: int = 30  # warn this many days before the last day to give notice
     concerns: ConcernConfig = field(default_factory=ConcernConfig)
 
 

@@ -854,3 +854,143 @@ RULES.update(
         "silent-party": ("warning", silent_party),
     }
 )
+
+
+# ------------------------------------------------------------------ after signing: fulfilment, reviews, notice
+
+
+def _record_day(doc: AgreementDoc, day: dt.date) -> str:
+    """The day a hint records fulfilment on: the day checked, or the term's last day once it has ended."""
+    from coordkit.domain.fulfilment import term_of
+    from coordkit.schedule import current_term
+
+    term = term_of(doc)
+    if term is None or current_term(term, day) is not None or term.expires is None or day < term.effective:
+        return day.isoformat()
+    found = term.expires
+    while current_term(term, found) is None and found > term.effective:  # a tacit term ended by notice
+        found -= dt.timedelta(days=1)
+    return found.isoformat()
+
+
+def overdue_obligation(ctx: Context) -> Iterator[Finding]:
+    """Occurrences of signed obligations past their date and not recorded as met, missed or waived (partly met counts
+    as still open): a warning, an error once more than ``overdue_grace_days`` late."""
+    from coordkit.domain.fulfilment import latest, occurrences
+
+    t = _catalogue()
+    message = t.gettext(
+        "obligation {number} of '{party}' was due on {due} and is not recorded as done ({late} late): {text}"
+    )
+    hint = t.gettext(
+        "record what happened (done, partly, missed, or waive with a reason): "
+        "coord obligation done {key} {number} --occurrence {due} --on {day}"
+    )
+    if not ctx.snapshot.follow_up:  # files carry no fulfilment records: every past occurrence would look late
+        return
+    on = dt.date.fromisoformat(ctx.on)
+    until = dt.date.fromisoformat(min(ctx.on, ctx.now))
+    records: dict[tuple[str, int], list[dict[str, object]]] = defaultdict(list)
+    for row in ctx.snapshot.fulfilments:
+        records[(row.agreement, row.version)].append(row._asdict())
+    for doc in ctx.snapshot.agreements:
+        if doc["status"] != "signed":
+            continue
+        current = latest(records.get((doc["key"], doc["version"]), []))
+        for occ in occurrences(doc, until=on - dt.timedelta(days=1)):
+            if occ.date is None or occ.date >= on:
+                continue
+            record = current.get((occ.number, occ.date.isoformat()))
+            if record is not None and record["status"] != "partly":
+                continue
+            days = (on - occ.date).days
+            yield Finding(
+                "overdue-obligation",
+                "error" if days > ctx.config.overdue_grace_days else "warning",
+                doc["project"],
+                f"{doc['key']}/{occ.number}",
+                message.format(
+                    number=occ.number,
+                    party=occ.party,
+                    due=occ.date.isoformat(),
+                    late=_days_text(t, days),
+                    text=occ.text,
+                ),
+                hint.format(key=doc["key"], number=occ.number, due=occ.date.isoformat(), day=_record_day(doc, until)),
+            )
+
+
+def review_overdue(ctx: Context) -> Iterator[Finding]:
+    """Signed agreements whose partnership review (``review_every``) fell due and none has been opened since."""
+    from coordkit.domain.fulfilment import pending_reviews
+
+    t = _catalogue()
+    message = t.gettext("{subject} was due for a partnership review on {date} ({late} ago); none has been held since")
+    hint = t.gettext("hold it: coord review open {key}{on}")
+    if not ctx.snapshot.follow_up:  # files carry no reviews yet
+        return
+    from coordkit.domain.fulfilment import term_of
+    from coordkit.schedule import current_term
+
+    on = dt.date.fromisoformat(ctx.on)
+    for doc in ctx.snapshot.agreements:
+        if doc["status"] != "signed" or not doc["review_every"]:
+            continue
+        term = term_of(doc)
+        if term is None or current_term(term, on) is None:  # not in force: nothing left to review together
+            continue
+        due = pending_reviews(doc, on, on, ctx.snapshot.last_reviews.get(doc["key"]))
+        if not due or due[0] >= on:
+            continue
+        yield Finding(
+            "review-overdue",
+            "warning",
+            doc["project"],
+            _subject(doc),
+            message.format(subject=_subject(doc), date=due[0].isoformat(), late=_days_text(t, (on - due[0]).days)),
+            hint.format(key=doc["key"], on=_on_flag(ctx)),
+        )
+
+
+def notice_date_near(ctx: Context) -> Iterator[Finding]:
+    """The last day to give notice on a signed agreement falls within ``notice_warning_days``: decide now whether
+    it is to renew (tacitly) or end. Counted from the term in force, not the first one."""
+    from coordkit.domain.fulfilment import term_of
+    from coordkit.schedule import current_term, notice_date
+
+    t = _catalogue()
+    message = t.gettext("the last day to give notice on {subject} is {date} ({days}); the term ends on {end}")
+    renews = t.gettext("decide whether to go on: without notice by {date} it renews for another term")
+    ends = t.gettext("decide whether to go on: agree an amendment or a new agreement before {end}")
+    on = dt.date.fromisoformat(ctx.on)
+    for doc in ctx.snapshot.agreements:
+        if doc["status"] != "signed" or not doc["notice"]:
+            continue
+        term = term_of(doc)
+        if term is None:
+            continue
+        deadline = notice_date(term, on)
+        period = current_term(term, on)
+        if deadline is None or period is None or period[1] is None:
+            continue
+        days = (deadline - on).days
+        if not 0 <= days <= ctx.config.notice_warning_days:
+            continue
+        when = t.gettext("today") if days == 0 else t.ngettext("in {n} day", "in {n} days", days).format(n=days)
+        yield Finding(
+            "notice-date-near",
+            "warning",
+            doc["project"],
+            _subject(doc),
+            message.format(subject=_subject(doc), date=deadline.isoformat(), days=when, end=period[1].isoformat()),
+            (renews if term.renewal == "tacit" else ends).format(date=deadline.isoformat(), end=period[1].isoformat()),
+        )
+
+
+RULES.update(
+    {
+        "overdue-obligation": ("error", overdue_obligation),
+        "review-overdue": ("warning", review_overdue),
+        "notice-date-near": ("warning", notice_date_near),
+    }
+)

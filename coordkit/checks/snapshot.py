@@ -95,6 +95,16 @@ class ConcernRow(NamedTuple):
     acknowledged: str | None
 
 
+class FulfilmentRow(NamedTuple):
+    """One fulfilment record, in recording order (the last of an occurrence is its status)."""
+
+    agreement: str
+    version: int
+    obligation: int
+    occurrence: str | None
+    status: str
+
+
 class ContactRow(NamedTuple):
     project_id: int | None  # None: logged for no project in particular (counts for every project)
     party: str
@@ -116,6 +126,9 @@ class Snapshot:
     concerns: list[ConcernRow] = field(default_factory=list)  # pending ones only
     contacts: list[ContactRow] = field(default_factory=list)  # one row per party, project and day in touch
     minutes: list[Meeting] = field(default_factory=list)  # signed-off minutes, to check against their hash
+    fulfilments: list[FulfilmentRow] = field(default_factory=list)
+    follow_up: bool = False  # fulfilment records and reviews were read (a store); files carry none yet
+    last_reviews: dict[str, str] = field(default_factory=dict)  # agreement key -> the day its last review opened
 
     @cached_property
     def duty_index(self) -> dict[int, DutyRow]:
@@ -285,3 +298,20 @@ def _load_follow_up(conn: Conn, snapshot: Snapshot, project_id: int | None) -> N
         )
     ]
     snapshot.minutes = read_meetings(conn, project_id=project_id, signed_only=True)
+    snapshot.follow_up = True
+    snapshot.fulfilments = [
+        FulfilmentRow(akey, int(number), int(obligation), iso(occurrence), status)
+        for akey, number, obligation, occurrence, status in tuples(
+            conn,
+            "SELECT a.key, v.number, f.obligation, f.occurrence, f.status FROM fulfilment f "
+            "JOIN agreement_version v ON v.id = f.version_id JOIN agreement a ON a.id = v.agreement_id ORDER BY f.id",
+        )
+    ]
+    snapshot.last_reviews = {
+        akey: iso(day) or ""
+        for akey, day in tuples(
+            conn,
+            "SELECT a.key, max(r.opened_on) FROM review r JOIN agreement_version v ON v.id = r.version_id "
+            "JOIN agreement a ON a.id = v.agreement_id GROUP BY a.key",
+        )
+    }

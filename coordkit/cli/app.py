@@ -59,6 +59,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {  # name: (module, attribute, summa
         "app",
         "Obligations of signed agreements: record what was done, with evidence.",
     ),
+    "review": (
+        "coordkit.cli.review",
+        "app",
+        "Partnership reviews: each party rates the cooperation, lessons are kept.",
+    ),
     "due": ("coordkit.cli.due", "due", "One list of what is due: obligations, reviews, notices, signatures, actions."),
     "calendar": ("coordkit.cli.due", "calendar", "Write what is due as an iCalendar file, with stable UIDs."),
     "matrix": ("coordkit.cli.matrix", "matrix", "Show the responsibility (RACI) matrix: duties by parties."),

@@ -15,7 +15,15 @@ from typing import Any
 from coordkit.domain.agreements import AgreementDoc, Obligation
 from coordkit.errors import InvalidInput
 from coordkit.i18n import _
-from coordkit.schedule import Term, current_term, due_dates, parse_cadence, parse_recurrence, parse_renewal
+from coordkit.schedule import (
+    Term,
+    current_term,
+    due_dates,
+    parse_cadence,
+    parse_recurrence,
+    parse_renewal,
+    review_dates,
+)
 
 VERBS = {"done": "met", "partly": "partly", "missed": "missed", "waive": "waived"}
 """The command's verb and the status it records (the Open Contracting statuses, plus waived)."""
@@ -154,3 +162,19 @@ def check_in_term(doc: AgreementDoc, on: dt.date, *, what: str = "--on") -> None
                 end=term.expires.isoformat() if term.expires else "…",
             )
         )
+
+
+def pending_reviews(doc: AgreementDoc, on: dt.date, until: dt.date, last: str | None) -> list[dt.date]:
+    """The review dates still to hold on ``on``: the first one due since the last review (late or not), then every
+    one to come up to ``until``. A review held moves the following ones (``schedule.review_dates``)."""
+    term = term_of(doc)
+    if term is None or not doc["review_every"]:
+        return []
+    dates = review_dates(
+        term.effective,
+        None if term.renewal == "tacit" else term.expires,
+        doc["review_every"],
+        last_review=dt.date.fromisoformat(last) if last else None,
+        until=until,
+    )
+    return [day for index, day in enumerate(dates) if index == 0 or day >= on]

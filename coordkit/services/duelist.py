@@ -12,9 +12,9 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from coordkit.domain.fulfilment import HORIZON_DAYS, horizon, term_of
+from coordkit.domain.fulfilment import HORIZON_DAYS, horizon, pending_reviews, term_of
 from coordkit.i18n import N_, _
-from coordkit.schedule import review_dates, term_dates
+from coordkit.schedule import term_dates
 from coordkit.storage.documents import read_documents
 from coordkit.storage.sql import Conn, column, tuples
 
@@ -42,7 +42,7 @@ def _contacts(conn: Conn) -> dict[str, tuple[tuple[str, str], ...]]:
     return {party: tuple(values) for party, values in found.items()}
 
 
-def _term_items(doc: AgreementDoc, on: dt.date, until: dt.date) -> list[DueItem]:
+def _term_items(doc: AgreementDoc, on: dt.date, until: dt.date, last: str | None = None) -> list[DueItem]:
     """Reviews to come, the notice deadline, renewal and expiry of a signed agreement from ``on`` to ``until``."""
     from coordkit.due import DueItem
 
@@ -73,24 +73,19 @@ def _term_items(doc: AgreementDoc, on: dt.date, until: dt.date) -> list[DueItem]
                 project=doc["project"],
             )
         )
-    if doc["review_every"]:
-        for day in review_dates(
-            term.effective, None if term.renewal == "tacit" else term.expires, doc["review_every"], until=until
-        ):
-            if day < on:
-                continue
-            title, title_zh = _titles(N_("Partnership review of {key}: {title}"), names, names_zh)
-            items.append(
-                DueItem(
-                    kind="review",
-                    date=day,
-                    title=title,
-                    title_zh=title_zh,
-                    uid_seed=f"review/{doc['key']}/{day.isoformat()}",
-                    agreement=doc["key"],
-                    project=doc["project"],
-                )
+    for day in pending_reviews(doc, on, until, last):
+        title, title_zh = _titles(N_("Partnership review of {key}: {title}"), names, names_zh)
+        items.append(
+            DueItem(
+                kind="review",
+                date=day,
+                title=title,
+                title_zh=title_zh,
+                uid_seed=f"review/{doc['key']}/{day.isoformat()}",
+                agreement=doc["key"],
+                project=doc["project"],
             )
+        )
     return items
 
 
@@ -99,6 +94,7 @@ def all_due_items(conn: Conn, *, on: dt.date, config: CheckConfig, within_days: 
     from coordkit.due import DueItem
     from coordkit.services.fulfilment import obligation_due_items
     from coordkit.services.meetings import due_items
+    from coordkit.services.reviews import last_reviews
 
     until = on + dt.timedelta(days=max(HORIZON_DAYS, within_days or 0))
     items = obligation_due_items(conn, on=on, until=until)
@@ -107,9 +103,10 @@ def all_due_items(conn: Conn, *, on: dt.date, config: CheckConfig, within_days: 
         for i in column(conn, "SELECT id FROM agreement_version WHERE status IN ('signed', 'circulating') ORDER BY id")
     ]
     contacts = _contacts(conn) if ids else {}
+    last = last_reviews(conn)
     for doc in read_documents(conn, version_ids=ids) if ids else []:
         if doc["status"] == "signed":
-            items.extend(_term_items(doc, on, min(until, horizon(term_of(doc), until))))
+            items.extend(_term_items(doc, on, min(until, horizon(term_of(doc), until)), last.get(doc["key"])))
             continue
         if not doc["effective"]:
             continue

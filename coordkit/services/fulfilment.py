@@ -41,15 +41,16 @@ if TYPE_CHECKING:
 EVIDENCE_FOLDER = "evidence"
 
 
-def signed_document(conn: Conn, key: str) -> tuple[int, AgreementDoc]:
+def signed_document(conn: Conn, key: str, *, review: bool = False) -> tuple[int, AgreementDoc]:
     """The version of ``key`` in force (signed), with its id; a draft or unsigned agreement is refused."""
     row = version_row(conn, key)
     if row.status != "signed":
-        raise InvalidInput(
-            _("{key} version {number} is {status}, not signed; fulfilment is recorded against signed terms").format(
-                key=key, number=row.number, status=row.status
-            )
+        message = (
+            _("{key} version {number} is {status}, not signed; only signed terms are reviewed")
+            if review
+            else _("{key} version {number} is {status}, not signed; fulfilment is recorded against signed terms")
         )
+        raise InvalidInput(message.format(key=key, number=row.number, status=row.status))
     return int(row.id), read_documents(conn, version_ids=[int(row.id)])[0]
 
 

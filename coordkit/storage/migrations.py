@@ -524,7 +524,8 @@ def m004_meetings_concerns(conn: Conn) -> None:
 
 def m005_followthrough(conn: Conn) -> None:
     """What was done about each signed obligation: a fulfilment record per occurrence, with its evidence files
-    (kept under their SHA-256 like scans); records point at frozen terms and never change them (issue 14)."""
+    (kept under their SHA-256 like scans); partnership reviews with each party's ratings and a verdict per
+    obligation. All point at frozen terms and never change them (issue 14)."""
     import sqlalchemy as sa
 
     md = sa.MetaData()
@@ -556,7 +557,39 @@ def m005_followthrough(conn: Conn) -> None:
         col("original", text()),
         col("position", integer(), nullable=False),
     )
-    create_tables(conn, [fulfilment, evidence])
+    sa.Table("stakeholder", md, col("id", integer(), primary_key=True))
+    review = sa.Table(
+        "review",
+        md,
+        col("id", integer(), primary_key=True),
+        col("key", text(64), nullable=False, unique=True),
+        col("version_id", integer(), fk("agreement_version.id"), nullable=False, index=True),
+        col("opened_on", date(), nullable=False),
+        col("closed_on", date()),
+        col("lessons", text()),
+        col("recorded_at", text(32), nullable=False),
+    )
+    rating = sa.Table(
+        "review_rating",
+        md,
+        col("id", integer(), primary_key=True),
+        col("review_id", integer(), fk("review.id"), nullable=False, index=True),
+        col("stakeholder_id", integer(), fk("stakeholder.id"), nullable=False),
+        col("area", text(24), nullable=False),
+        col("score", integer(), nullable=False),
+        col("comment", text()),
+        sa.UniqueConstraint("review_id", "stakeholder_id", "area"),
+    )
+    verdict = sa.Table(
+        "review_verdict",
+        md,
+        col("id", integer(), primary_key=True),
+        col("review_id", integer(), fk("review.id"), nullable=False, index=True),
+        col("obligation", integer(), nullable=False),
+        col("verdict", text(16), nullable=False),
+        sa.UniqueConstraint("review_id", "obligation"),
+    )
+    create_tables(conn, [fulfilment, evidence, review, rating, verdict])
 
 
 MIGRATIONS: list[MigrationFn] = [

@@ -1,0 +1,267 @@
+"""Partnership reviews of signed agreements: each party rates five areas 1–5, the coordinator gives a verdict per
+obligation, and closing stores the round with its lessons and prints averages and what was not met.
+
+A review points at the signed version and never changes it; every step is an audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from coordkit.dates import iso, parse_date, today
+from coordkit.errors import InvalidInput
+from coordkit.i18n import _
+from coordkit.services.fulfilment import signed_document
+from coordkit.storage import events
+from coordkit.storage.lookup import lookup_id
+from coordkit.storage.sql import Conn, column, execute, insert, rows, scalar, tuples
+
+AREAS = ("communication", "decision-making", "resources", "fulfilment", "trust")
+"""The areas each party rates, in this order (the paper's section 4.4: communication, decisions, resources,
+fulfilment of obligations, trust)."""
+VERDICTS = ("met", "partly", "not-met")
+_KEY = re.compile(r"^R-(\d+)$")
+
+
+def _next_key(conn: Conn) -> str:
+    numbers = [int(m.group(1)) for key in column(conn, "SELECT key FROM review") if (m := _KEY.match(key))]
+    return f"R-{max(numbers, default=0) + 1:04d}"
+
+
+def _row(conn: Conn, key: str) -> Any:
+    lookup_id(conn, "review", key, "review")
+    return rows(
+        conn,
+        "SELECT r.id, r.key, a.key AS agreement, v.number, v.id AS version_id, p.key AS project, r.opened_on, "
+        "r.closed_on, r.lessons FROM review r JOIN agreement_version v ON v.id = r.version_id "
+        "JOIN agreement a ON a.id = v.agreement_id JOIN project p ON p.id = a.project_id WHERE r.key = :k",
+        {"k": key},
+    )[0]
+
+
+def _open_row(conn: Conn, key: str) -> Any:
+    row = _row(conn, key)
+    if row.closed_on is not None:
+        raise InvalidInput(
+            _("review {key} was closed on {date}; open a new one: coord review open {agreement}").format(
+                key=key, date=iso(row.closed_on), agreement=row.agreement
+            )
+        )
+    return row
+
+
+def _average(scores: list[int]) -> str:
+    return str((Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def get_review(conn: Conn, key: str) -> dict[str, Any]:
+    """A review with its ratings, verdicts, and averages per area and per party."""
+    row = _row(conn, key)
+    ratings = [
+        {"party": party, "area": area, "score": int(score), "comment": comment}
+        for party, area, score, comment in tuples(
+            conn,
+            "SELECT s.key, g.area, g.score, g.comment FROM review_rating g JOIN stakeholder s ON s.id = g.stakeholder_id "
+            "WHERE g.review_id = :r ORDER BY s.key, g.area",
+            {"r": row.id},
+        )
+    ]
+    ratings.sort(key=lambda r: (r["party"], AREAS.index(r["area"])))
+    verdicts = {
+        int(number): verdict
+        for number, verdict in tuples(
+            conn,
+            "SELECT obligation, verdict FROM review_verdict WHERE review_id = :r ORDER BY obligation",
+            {"r": row.id},
+        )
+    }
+    by_area: dict[str, list[int]] = defaultdict(list)
+    by_party: dict[str, list[int]] = defaultdict(list)
+    for rating in ratings:
+        by_area[rating["area"]].append(rating["score"])
+        by_party[rating["party"]].append(rating["score"])
+    _vid, doc = _document(conn, row)
+    obligations = doc["obligations"]
+    return {
+        "key": row.key,
+        "agreement": row.agreement,
+        "version": int(row.number),
+        "project": row.project,
+        "opened": iso(row.opened_on),
+        "closed": iso(row.closed_on),
+        "lessons": row.lessons,
+        "ratings": ratings,
+        "verdicts": [
+            {"obligation": n, "party": obligations[n - 1]["party"], "text": obligations[n - 1]["text"], "verdict": v}
+            for n, v in sorted(verdicts.items())
+        ],
+        "by_area": {area: _average(by_area[area]) for area in AREAS if by_area[area]},
+        "by_party": {party: _average(scores) for party, scores in sorted(by_party.items())},
+        "not_met": [
+            {"obligation": n, "party": obligations[n - 1]["party"], "text": obligations[n - 1]["text"], "verdict": v}
+            for n, v in sorted(verdicts.items())
+            if v != "met"
+        ],
+    }
+
+
+def _document(conn: Conn, row: Any) -> tuple[int, Any]:
+    from coordkit.storage.documents import read_documents
+
+    return int(row.version_id), read_documents(conn, version_ids=[int(row.version_id)])[0]
+
+
+def _day(on: str | None) -> dt.date:
+    day = parse_date(on, "--on") or today()
+    if day > today():
+        raise InvalidInput(_("--on {date} is in the future; record what has happened").format(date=day.isoformat()))
+    return day
+
+
+def open_review(conn: Conn, *, agreement: str, on: str | None = None) -> dict[str, Any]:
+    """Start a review of ``agreement``'s signed version (a draft or unsigned agreement is refused)."""
+    vid, _doc = signed_document(conn, agreement, review=True)
+    day = _day(on)
+    key = _next_key(conn)
+    insert(
+        conn,
+        "review",
+        {
+            "key": key,
+            "version_id": vid,
+            "opened_on": day,
+            "recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        },
+    )
+    after = get_review(conn, key)
+    events.record(conn, action="review.open", entity="review", key=key, after=after)
+    return after
+
+
+def rate(conn: Conn, *, key: str, party: str, area: str, score: int, comment: str | None = None) -> dict[str, Any]:
+    """A party's score (1–5) for one area; rating the same area again replaces the score (both kept in history)."""
+    from coordkit.domain.values import check_choice
+
+    row = _open_row(conn, key)
+    area = check_choice(area, AREAS, "--area")
+    if not 1 <= score <= 5:
+        raise InvalidInput(_("--score {score}: rate from 1 (poor) to 5 (excellent)").format(score=score))
+    _vid, doc = _document(conn, row)
+    parties = [p["stakeholder"] for p in doc["parties"]]
+    if party not in parties:
+        raise InvalidInput(
+            _("'{party}' is not a party to {agreement}; its parties are: {parties}").format(
+                party=party, agreement=row.agreement, parties=", ".join(parties)
+            )
+        )
+    sid = lookup_id(conn, "stakeholder", party, "stakeholder")
+    before = get_review(conn, key)
+    execute(
+        conn,
+        "DELETE FROM review_rating WHERE review_id = :r AND stakeholder_id = :s AND area = :a",
+        {"r": row.id, "s": sid, "a": area},
+    )
+    insert(
+        conn,
+        "review_rating",
+        {
+            "review_id": row.id,
+            "stakeholder_id": sid,
+            "area": area,
+            "score": score,
+            "comment": (comment or "").strip() or None,
+        },
+    )
+    after = get_review(conn, key)
+    events.record(conn, action="review.rate", entity="review", key=key, before=before, after=after)
+    return after
+
+
+def verdict(conn: Conn, *, key: str, obligation: int, value: str) -> dict[str, Any]:
+    """The coordinator's verdict on obligation ``obligation``: met, partly or not-met."""
+    from coordkit.domain.values import check_choice
+
+    row = _open_row(conn, key)
+    value = check_choice(value, VERDICTS, "verdict")
+    _vid, doc = _document(conn, row)
+    count = len(doc["obligations"])
+    if not 1 <= obligation <= count:
+        raise InvalidInput(
+            _(
+                "{key} has {count} obligation(s); there is no obligation {number} (see coord obligation list {key})"
+            ).format(key=row.agreement, count=count, number=obligation)
+        )
+    before = get_review(conn, key)
+    execute(conn, "DELETE FROM review_verdict WHERE review_id = :r AND obligation = :n", {"r": row.id, "n": obligation})
+    insert(conn, "review_verdict", {"review_id": row.id, "obligation": obligation, "verdict": value})
+    after = get_review(conn, key)
+    events.record(conn, action="review.verdict", entity="review", key=key, before=before, after=after)
+    return after
+
+
+def close_review(conn: Conn, *, key: str, lessons: str | None = None, on: str | None = None) -> dict[str, Any]:
+    """Close the round: its lessons and closing day are stored, and nothing in it changes after."""
+    row = _open_row(conn, key)
+    day = _day(on)
+    if day < dt.date.fromisoformat(iso(row.opened_on) or ""):
+        raise InvalidInput(
+            _("--on {date} is before the review was opened ({opened})").format(
+                date=day.isoformat(), opened=iso(row.opened_on)
+            )
+        )
+    before = get_review(conn, key)
+    execute(
+        conn,
+        "UPDATE review SET closed_on = :d, lessons = :l WHERE id = :r",
+        {"d": day, "l": (lessons or "").strip() or None, "r": row.id},
+    )
+    after = get_review(conn, key)
+    events.record(conn, action="review.close", entity="review", key=key, before=before, after=after)
+    return after
+
+
+def list_reviews(conn: Conn, *, agreement: str | None = None) -> list[dict[str, Any]]:
+    where, params = "", {"k": agreement}
+    if agreement is not None:
+        lookup_id(conn, "agreement", agreement, "agreement")
+        where = " WHERE a.key = :k"
+    found = []
+    for key, akey, number, opened, closed in tuples(
+        conn,
+        "SELECT r.key, a.key, v.number, r.opened_on, r.closed_on FROM review r "
+        f"JOIN agreement_version v ON v.id = r.version_id JOIN agreement a ON a.id = v.agreement_id{where} "
+        "ORDER BY r.key",
+        params,
+    ):
+        count = scalar(
+            conn,
+            "SELECT count(*) FROM review_rating g JOIN review r ON r.id = g.review_id WHERE r.key = :k",
+            {"k": key},
+        )
+        found.append(
+            {
+                "key": key,
+                "agreement": akey,
+                "version": int(number),
+                "opened": iso(opened),
+                "closed": iso(closed),
+                "ratings": int(count or 0),
+            }
+        )
+    return found
+
+
+def last_reviews(conn: Conn) -> dict[str, str]:
+    """The day each agreement's latest review was opened (a review held moves the next ones, ``review_dates``)."""
+    return {
+        akey: iso(day) or ""
+        for akey, day in tuples(
+            conn,
+            "SELECT a.key, max(r.opened_on) FROM review r JOIN agreement_version v ON v.id = r.version_id "
+            "JOIN agreement a ON a.id = v.agreement_id GROUP BY a.key",
+        )
+    }
