@@ -50,7 +50,9 @@ def commands(hint: str) -> list[list[str]]:
         text = text.replace(f":{placeholder}", f":{value}").replace(f" {placeholder}", f" {shlex.quote(value)}")
     found = [shlex.split(part)[1:] for part in text.split(" && ")]
     for args in found:
-        assert not [a for a in args if a.isupper() and len(a) > 1 and a not in ("R", "A", "C", "I")], args
+        # a placeholder is a word in capitals; an agreement key (AGR-2024-001) carries digits
+        placeholders = [a for a in args if a.isupper() and not any(c.isdigit() for c in a)]
+        assert not [a for a in placeholders if len(a) > 1 and a not in ("R", "A", "C", "I")], args
     return found
 
 
@@ -96,8 +98,9 @@ def test_every_hint_on_the_demo(demo: Path, tmp_path: Path, on: tuple[str, ...])
     rules = {key[0] for key in findings(*on)}
     assert {"multiple-accountable", "no-accountable", "silent-party"} <= rules
     # on 2024-09-01 the two above and a contact logged with the volunteers; on the project's last day, 2024-12-31,
-    # silent parties, open actions and the overdue concern too
-    assert follow_each_hint(demo, tmp_path, *on) == (3 if on else 10)
+    # silent parties, open actions and the overdue concern too; obligations not recorded as done: on 2024-09-01 the
+    # late quarterly report and August's market (met in part), on the last day five markets and two reports
+    assert follow_each_hint(demo, tmp_path, *on) == (5 if on else 17)
 
 
 def test_the_overlap_hint_keeps_the_correct_window(demo: Path) -> None:
