@@ -232,6 +232,10 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
                     "letter": "RAC"[position],
                     "due_on": None,
                     "position": position,
+                    # a monthly deliverable with a target and a quarterly report: what coord due and calendar list
+                    "every": ("1m", "3m", None)[position],
+                    "target_amount": "12" if position == 0 else None,
+                    "target_unit": "sessions" if position == 0 else None,
                 }
             )
         resources.append(
@@ -270,6 +274,7 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
                 sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
                 executemany(conn, sql, rows)
         _sign(conn, signed_versions)
+        _fulfil(conn, rng)
         _follow_up(conn, scale, seed, projects, members_of, duties, duties_of)
         events.record(
             conn,
@@ -339,6 +344,43 @@ def _sign(conn: Any, signed_versions: list[tuple[int, list[int]]]) -> None:
         for doc in read_documents(conn)
     ]
     events.record_many(conn, history)
+
+
+def _fulfil(conn: Any, rng: random.Random) -> None:
+    """Fulfilment records for the signed agreements' occurrences due before 1 September 2024 (mostly met, some in
+    part, a few missed, one in ten not recorded: overdue), as ``coord obligation done`` would write them."""
+    from coordkit.domain.fulfilment import occurrences
+    from coordkit.storage.documents import read_documents
+    from coordkit.storage.sql import executemany, tuples
+
+    on = dt.date(2024, 9, 1)
+    ids = dict(tuples(conn, "SELECT a.key, v.id FROM agreement_version v JOIN agreement a ON a.id = v.agreement_id"))
+    signed = [vid for (vid,) in tuples(conn, "SELECT id FROM agreement_version WHERE status = 'signed' ORDER BY id")]
+    rows = []
+    for doc in read_documents(conn, version_ids=signed) if signed else []:
+        for occ in occurrences(doc, until=on - dt.timedelta(days=1)):
+            roll = rng.random()
+            if occ.date is None or roll < 0.1:
+                continue
+            status = "met" if roll < 0.8 else ("partly" if roll < 0.93 else "missed")
+            rows.append(
+                {
+                    "version_id": ids[doc["key"]],
+                    "obligation": occ.number,
+                    "occurrence": occ.date,
+                    "status": status,
+                    "done_on": occ.date - dt.timedelta(days=rng.randint(0, 5)),
+                    "actual": ("1" if status == "met" else "0") if occ.target else None,
+                    "recorded_at": "2024-09-01T00:00:00+00:00",
+                }
+            )
+    if rows:
+        executemany(
+            conn,
+            "INSERT INTO fulfilment (version_id, obligation, occurrence, status, done_on, actual, recorded_at) "
+            "VALUES (:version_id, :obligation, :occurrence, :status, :done_on, :actual, :recorded_at)",
+            rows,
+        )
 
 
 def _follow_up(

@@ -250,6 +250,13 @@ def figures(store: Path, work: Path, pdf_store: Path) -> list[Figure]:
             1.0,
             stack,
         ),
+        Figure("coord due (everything due)", [*coord, "due", "--on", "2024-09-01", "--format", "json"], 1.0, stack),
+        Figure(
+            "coord calendar (every occurrence, as ICS)",
+            [*coord, "calendar", "-o", str(work / "coord.ics"), "--on", "2024-09-01"],
+            1.0,
+            stack,
+        ),
         Figure(
             "due_items in-process (actions, meetings, concerns)", [py, "-c", DUE_ITEMS, str(store)], 1.0, inner=True
         ),
