@@ -17,6 +17,7 @@ from coordkit.i18n import _
 
 if TYPE_CHECKING:
     import datetime as dt
+    from gettext import NullTranslations
 
     from coordkit.due import DueItem
 
@@ -79,12 +80,19 @@ def _check_filters(party: str | None, project: str | None) -> None:
             lookup_id(conn, "project", project, "project")
 
 
-def _row(item: DueItem, on: dt.date) -> dict[str, Any]:
-    from coordkit.due import contact_text, kind_label, status_label
-    from coordkit.services.concerns import catalogue
+def _rows(items: list[DueItem], on: dt.date) -> list[dict[str, Any]]:
+    """The table's rows, in the coordinator's language (looked up once, not per row)."""
+    from coordkit.due import catalogue
+    from coordkit.i18n import language, normalise
 
-    t = catalogue()
-    lang = "zh" if t.gettext("Overdue") != "Overdue" else "en"
+    lang = normalise(language()) or "en"
+    t = catalogue(lang)
+    return [_row(item, on, lang, t) for item in items]
+
+
+def _row(item: DueItem, on: dt.date, lang: str, t: NullTranslations) -> dict[str, Any]:
+    from coordkit.due import contact_text, kind_label, status_label
+
     return {
         "date": item.date.isoformat(),
         "kind": kind_label(item.kind, t),
@@ -156,7 +164,7 @@ def due(
     shown = select(items, on=day, within_days=days, overdue_only=overdue, party=party, project=project)
     emit(
         [_data(item, day) for item in shown],
-        [_row(item, day) for item in shown],
+        [] if fmt == DueFormat.json else _rows(shown, day),
         COLUMNS,
         fmt.value,
         output,

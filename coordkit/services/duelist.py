@@ -16,7 +16,7 @@ from coordkit.domain.fulfilment import HORIZON_DAYS, horizon, pending_reviews, t
 from coordkit.i18n import N_, _
 from coordkit.schedule import term_dates
 from coordkit.storage.documents import read_documents
-from coordkit.storage.sql import Conn, column, tuples
+from coordkit.storage.sql import Conn, tuples
 
 if TYPE_CHECKING:
     from coordkit.checks.config import CheckConfig
@@ -97,14 +97,18 @@ def all_due_items(conn: Conn, *, on: dt.date, config: CheckConfig, within_days: 
     from coordkit.services.reviews import last_reviews
 
     until = on + dt.timedelta(days=max(HORIZON_DAYS, within_days or 0))
-    items = obligation_due_items(conn, on=on, until=until)
-    ids = [
-        int(i)
-        for i in column(conn, "SELECT id FROM agreement_version WHERE status IN ('signed', 'circulating') ORDER BY id")
-    ]
-    contacts = _contacts(conn) if ids else {}
+    found = tuples(
+        conn,
+        "SELECT v.id, a.key, v.number FROM agreement_version v JOIN agreement a ON a.id = v.agreement_id "
+        "WHERE v.status IN ('signed', 'circulating')",
+    )
+    vids = {(key, int(number)): int(vid) for vid, key, number in found}
+    docs = read_documents(conn, version_ids=list(vids.values())) if vids else []  # one read for all three uses
+    signed = [(vids[(doc["key"], doc["version"])], doc) for doc in docs if doc["status"] == "signed"]
+    items = obligation_due_items(conn, on=on, until=until, signed=signed)
+    contacts = _contacts(conn) if docs else {}
     last = last_reviews(conn)
-    for doc in read_documents(conn, version_ids=ids) if ids else []:
+    for doc in docs:
         if doc["status"] == "signed":
             items.extend(_term_items(doc, on, min(until, horizon(term_of(doc), until)), last.get(doc["key"])))
             continue

@@ -268,12 +268,16 @@ def fulfilment_rows(
     return found
 
 
-def obligation_due_items(conn: Conn, *, on: dt.date, until: dt.date | None = None) -> list[DueItem]:
-    """Every occurrence of every signed obligation with a date, as due items with their fulfilment status."""
+def obligation_due_items(
+    conn: Conn, *, on: dt.date, until: dt.date | None = None, signed: Sequence[tuple[int, AgreementDoc]] | None = None
+) -> list[DueItem]:
+    """Every occurrence of every signed obligation with a date, as due items with their fulfilment status
+    (``signed``: the (version id, document) pairs, when the caller has read them already)."""
     from coordkit.due import DueItem
 
     items = []
-    pairs = _signed_docs(conn)
+    labels = (_("Target: {target}"), _("Actual: {actual}"))  # looked up once: 100,000 occurrences at scale
+    pairs = _signed_docs(conn) if signed is None else signed
     records = _records(conn, [vid for vid, _doc in pairs])
     for vid, doc in pairs:
         current = latest(records.get(vid, []))
@@ -282,16 +286,16 @@ def obligation_due_items(conn: Conn, *, on: dt.date, until: dt.date | None = Non
             if occ.date is None:
                 continue
             record = current.get((occ.number, occ.date.isoformat()))
-            items.append(_item(DueItem, occ, occ.date, record))
+            items.append(_item(DueItem, occ, occ.date, record, labels))
     return items
 
 
-def _item(cls: Any, occ: Occurrence, day: dt.date, record: Any) -> DueItem:
+def _item(cls: Any, occ: Occurrence, day: dt.date, record: Any, labels: tuple[str, str]) -> DueItem:
     detail = []
     if occ.target:
-        detail.append(_("Target: {target}").format(target=occ.target))
+        detail.append(labels[0].format(target=occ.target))
     if record and record["actual"]:
-        detail.append(_("Actual: {actual}").format(actual=record["actual"]))
+        detail.append(labels[1].format(actual=record["actual"]))
     result: DueItem = cls(
         kind="obligation",
         date=day,
