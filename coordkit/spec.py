@@ -124,6 +124,20 @@ class ObligationSpec(Strict):
     target: TargetSpec | None = None
 
 
+class FulfilmentSpec(Strict):
+    """What was done about one occurrence of a signed obligation (``coord obligation done|partly|missed|waive``);
+    records are only ever added after those already stored."""
+
+    obligation: Annotated[int, Field(ge=1)]
+    occurrence: dt.date | None = None
+    status: Literal["met", "partly", "missed", "waived"]
+    on: dt.date
+    actual: Decimal | None = None
+    note: str | None = None
+    reason: str | None = None
+    evidence: list[str] = Field(default_factory=list)  # stored names under evidence/ (<sha256>.<ext>)
+
+
 class ResourceSpec(Strict):
     party: str
     kind: str
@@ -181,6 +195,7 @@ class AgreementSpec(Strict):
     signatures: list[SignatureSpec] = Field(default_factory=list)
     terminated_on: dt.date | None = None
     termination_reason: str | None = None
+    fulfilment: list[FulfilmentSpec] = Field(default_factory=list)  # what was done after signing, oldest first
 
 
 class ContactSpec(Strict):

@@ -411,3 +411,49 @@ def test_the_demo_shows_the_overdue_quarterly_report_first(isolated: Path) -> No
     calendar = Calendar.from_ical(Path("coord.ics").read_bytes())
     first = next(iter(calendar.walk("VTODO")))
     assert (first["due"].dt.isoformat(), int(first["priority"])) == ("2024-07-31", 1)
+
+
+def test_fulfilment_as_code_round_trips_and_only_grows(sqlite_ws: Workspace, isolated: Path) -> None:
+    (isolated / "base.yaml").write_text(yaml.safe_dump(BASE, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    sqlite_ws.replay(SIGNED)
+    (isolated / "q1.txt").write_text("Q1\n", encoding="utf-8")
+    ok("obligation", "done", "AGR-1", "1", "--on", "2024-03-28", "--evidence", "q1.txt", "--note", "On time")
+    ok("obligation", "partly", "AGR-1", "2", "--on", "2024-03-09", "--actual", "1.0")
+    first = ok("export")
+    agreement = next(a for a in yaml.safe_load(first)["agreements"] if a["key"] == "AGR-1")
+    digest = hashlib.sha256(b"Q1\n").hexdigest()
+    assert agreement["fulfilment"] == [
+        {
+            "obligation": 1,
+            "occurrence": "2024-03-31",
+            "status": "met",
+            "on": "2024-03-28",
+            "note": "On time",
+            "evidence": [f"{digest}.txt"],
+        },
+        {"obligation": 2, "occurrence": "2024-03-09", "status": "partly", "on": "2024-03-09", "actual": "1"},
+    ]
+    (isolated / "other").mkdir()
+    (isolated / "other" / "a.yaml").write_text(first, encoding="utf-8")
+    os.chdir(isolated / "other")
+    ok("init")
+    ok("apply", "a.yaml")
+    assert ok("export") == first
+    data = yaml.safe_load(first)
+    changed = next(a for a in data["agreements"] if a["key"] == "AGR-1")
+    changed["fulfilment"][0]["on"] = "2024-03-27"
+    Path("b.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    refused = run_coord("apply", "b.yaml")
+    assert refused.exit_code == 2
+    assert "recorded fulfilment never changes; add new records after the last one" in refused.stderr
+    changed["fulfilment"][0]["on"] = "2024-03-28"
+    changed["fulfilment"].append({"obligation": 3, "status": "missed", "on": "2024-03-20", "occurrence": "2024-03-02"})
+    Path("c.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    wrong = run_coord("apply", "c.yaml")
+    assert wrong.exit_code == 2
+    assert "AGR-1 obligation 3 has no occurrence on 2024-03-02; its occurrences are: 2024-03-01" in wrong.stderr
+    changed["fulfilment"][-1]["occurrence"] = "2024-03-01"
+    Path("c.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert run_coord("apply", "c.yaml").stderr.startswith("Plan: 0 to create, 1 to change")
+    rows = json.loads(ok("obligation", "list", "AGR-1", "--status", "missed", "-f", "json"))
+    assert [(r["obligation"], r["due"], r["on"]) for r in rows] == [(3, "2024-03-01", "2024-03-20")]

@@ -54,6 +54,84 @@ def signed_document(conn: Conn, key: str, *, review: bool = False) -> tuple[int,
     return int(row.id), read_documents(conn, version_ids=[int(row.id)])[0]
 
 
+def export_records(conn: Conn) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    """Each version's fulfilment records in the shape of workspace files (``fulfilment:`` of an agreement)."""
+    keys = {
+        int(vid): (akey, int(number))
+        for vid, akey, number in tuples(
+            conn, "SELECT v.id, a.key, v.number FROM agreement_version v JOIN agreement a ON a.id = v.agreement_id"
+        )
+    }
+    found: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for vid, records in _records(conn).items():
+        found[keys[vid]] = [
+            {
+                "obligation": r["obligation"],
+                "occurrence": r["occurrence"],
+                "status": r["status"],
+                "on": r["on"],
+                "actual": r["actual"],
+                "note": r["note"],
+                "reason": r["reason"],
+                "evidence": r["evidence"],
+            }
+            for r in records
+        ]
+    return found
+
+
+def append_records(conn: Conn, *, key: str, records: Sequence[dict[str, Any]]) -> None:
+    """Apply a file's ``fulfilment:``: the records stored must be the first ones of the file, unchanged; the
+    records after them are checked as ``coord obligation`` checks them and added (evidence named by its hash)."""
+    from coordkit.errors import Refused
+    from coordkit.files import safe_stored_name
+
+    vid, _doc = signed_document(conn, key)
+    recorded = export_records(conn).get((key, int(version_row(conn, key).number)), [])
+    wanted = [_file_record(r) for r in records]
+    if [_file_record(r) for r in recorded] != wanted[: len(recorded)]:
+        raise Refused(f"agreement '{key}': recorded fulfilment never changes; add new records after the last one")
+    for record in wanted[len(recorded) :]:
+        for name in record["evidence"]:
+            if not safe_stored_name(name):
+                raise InvalidInput(
+                    _("agreement '{key}': evidence '{name}' is not a stored name (<sha256>.<ext>)").format(
+                        key=key, name=name
+                    )
+                )
+        checked = _check(
+            conn,
+            vid=vid,
+            key=key,
+            number=record["obligation"],
+            status=record["status"],
+            day=dt.date.fromisoformat(record["on"]),
+            occurrence=record["occurrence"],
+            actual=record["actual"],
+            reason=record["reason"],
+            check_settled=False,
+        )
+        stored = [(name.split(".", 1)[0], name, None) for name in record["evidence"]]
+        _write(conn, vid=vid, key=key, checked=checked, note=record["note"], stored=stored)
+
+
+def _file_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A record as files and the store both give it: dates as text, the actual as its canonical text."""
+    from coordkit.amounts import amount_text, parse_amount
+
+    actual = record.get("actual")
+    return {
+        "obligation": int(record["obligation"]),
+        "occurrence": iso(record.get("occurrence")),
+        "status": record["status"],
+        "on": iso(record["on"]),
+        "actual": amount_text(parse_amount(actual, what="actual")) if actual is not None else None,
+        "note": record.get("note"),
+        "reason": record.get("reason"),
+        "evidence": list(record.get("evidence") or []),
+    }
+
+
 def _records(conn: Conn, version_ids: Sequence[int] | None = None) -> dict[int, list[dict[str, Any]]]:
     """Fulfilment records per version, in recording order, with their evidence names."""
     where = ""
@@ -113,13 +191,52 @@ def record_fulfilment(
     Refused (nothing written): an unsigned agreement, an obligation or occurrence that does not exist, ``--on``
     outside the term or in the future, an actual on an obligation with no target, a waiver without a reason.
     """
-    from coordkit.amounts import amount_text, parse_amount
     from coordkit.files import store_by_hash
     from coordkit.limits import SCAN_BYTES
 
+    vid, _doc = signed_document(conn, key)
+    day = parse_date(on, "--on")
+    if day is None:
+        raise InvalidInput(_("say when it was done: --on DATE"))
+    checked = _check(
+        conn,
+        vid=vid,
+        key=key,
+        number=number,
+        status=status,
+        day=day,
+        occurrence=occurrence,
+        actual=actual,
+        reason=reason,
+        check_settled=True,
+    )
+    stored = [
+        (*store_by_hash(path, workspace / EVIDENCE_FOLDER, limit=SCAN_BYTES, what="--evidence"), path.name)
+        for path in evidence
+    ]
+    return _write(conn, vid=vid, key=key, checked=checked, note=note, stored=stored)
+
+
+def _check(
+    conn: Conn,
+    *,
+    vid: int,
+    key: str,
+    number: int,
+    status: str,
+    day: dt.date,
+    occurrence: str | None,
+    actual: str | None,
+    reason: str | None,
+    check_settled: bool,
+) -> dict[str, Any]:
+    """The rules of a fulfilment record, the same for the command and for a file; returns what to store."""
+    from coordkit.amounts import amount_text, parse_amount
+    from coordkit.storage.documents import read_documents
+
     if status not in FULFILMENT_STATUSES:
         raise ValueError(f"fulfilment status {status!r}")
-    vid, doc = signed_document(conn, key)
+    doc = read_documents(conn, version_ids=[vid])[0]
     obligations = doc["obligations"]
     if not 1 <= number <= len(obligations):
         raise InvalidInput(
@@ -129,36 +246,32 @@ def record_fulfilment(
         )
     obligation = obligations[number - 1]
     where = _("{key} obligation {number}").format(key=key, number=number)
-    day = parse_date(on, "--on")
-    if day is None:
-        raise InvalidInput(_("say when it was done: --on DATE"))
     if day > today():
         raise InvalidInput(_("--on {date} is in the future; record what has happened").format(date=day.isoformat()))
     check_in_term(doc, day)
     amount: Decimal | None = None
-    if actual is not None and actual.strip():
+    if actual is not None and str(actual).strip():
         if obligation["target"] is None:
             raise InvalidInput(
                 _("{where} has no target to measure --actual against; leave --actual out").format(where=where)
             )
-        amount = parse_amount(actual, what="--actual")
+        amount = parse_amount(str(actual), what="--actual")
     if status == "waived" and not (reason or "").strip():
         raise InvalidInput(_("say why it is waived: --reason TEXT"))
     given = parse_date(occurrence, "--occurrence")
-    term = term_of(doc)
-    until = max(horizon(term, day), given or day)
+    until = max(horizon(term_of(doc), day), given or day)
     dates = obligation_dates(doc, obligation, until=until)
-    settled = {
-        dt.date.fromisoformat(r["occurrence"]) if r["occurrence"] else None
-        for r in _records(conn, [vid]).get(vid, [])
-        if r["obligation"] == number and r["status"] != "partly"
-    }
+    settled = (
+        {
+            dt.date.fromisoformat(r["occurrence"]) if r["occurrence"] else None
+            for r in _records(conn, [vid]).get(vid, [])
+            if r["obligation"] == number and r["status"] != "partly"
+        }
+        if check_settled
+        else set()
+    )
     chosen = pick_occurrence(dates, settled, given, where=where)
-    stored = [
-        (*store_by_hash(path, workspace / EVIDENCE_FOLDER, limit=SCAN_BYTES, what="--evidence"), path.name)
-        for path in evidence
-    ]
-    record = {
+    return {
         "agreement": key,
         "version": doc["version"],
         "obligation": number,
@@ -166,8 +279,23 @@ def record_fulfilment(
         "status": status,
         "on": day.isoformat(),
         "actual": amount_text(amount) if amount is not None else None,
-        "note": (note or "").strip() or None,
         "reason": (reason or "").strip() or None,
+    }
+
+
+def _write(
+    conn: Conn,
+    *,
+    vid: int,
+    key: str,
+    checked: dict[str, Any],
+    note: str | None,
+    stored: Sequence[tuple[str, str, str | None]],
+) -> dict[str, Any]:
+    """Store a checked record and its evidence names, and its audit event."""
+    record = {
+        **checked,
+        "note": (note or "").strip() or None,
         "evidence": [name for _hash, name, _original in stored],
     }
     fid = insert(
@@ -175,10 +303,10 @@ def record_fulfilment(
         "fulfilment",
         {
             "version_id": vid,
-            "obligation": number,
-            "occurrence": chosen,
-            "status": status,
-            "done_on": day,
+            "obligation": record["obligation"],
+            "occurrence": dt.date.fromisoformat(record["occurrence"]) if record["occurrence"] else None,
+            "status": record["status"],
+            "done_on": dt.date.fromisoformat(record["on"]),
             "actual": record["actual"],
             "note": record["note"],
             "reason": record["reason"],
@@ -191,8 +319,8 @@ def record_fulfilment(
             "fulfilment_evidence",
             {"fulfilment_id": fid, "sha256": digest, "name": name, "original": original, "position": position},
         )
-    subject = f"{key}/{number}/{record['occurrence'] or '-'}"
-    events.record(conn, action=f"fulfilment.{status}", entity="fulfilment", key=subject, after=record)
+    subject = f"{key}/{record['obligation']}/{record['occurrence'] or '-'}"
+    events.record(conn, action=f"fulfilment.{record['status']}", entity="fulfilment", key=subject, after=record)
     return record
 
 

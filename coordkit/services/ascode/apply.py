@@ -419,7 +419,11 @@ def _apply_agreement(conn: Conn, change: Change, item: dict[str, Any], workspace
 
     key = item["key"]
     spec = AgreementSpec.model_validate(
-        {k: v for k, v in item.items() if k not in ("status", "signatures", "terminated_on", "termination_reason")}
+        {
+            k: v
+            for k, v in item.items()
+            if k not in ("status", "signatures", "terminated_on", "termination_reason", "fulfilment")
+        }
     )
     if not exists:
         drafting.new_from_spec(conn, spec=spec)
@@ -465,6 +469,10 @@ def _apply_agreement(conn: Conn, change: Change, item: dict[str, Any], workspace
             workspace=workspace,
             recorded=life.RecordedProof(signature.get("key"), signature.get("key_signature"), signature.get("scan")),
         )
+    if item.get("fulfilment"):
+        from coordkit.services.fulfilment import append_records
+
+        append_records(conn, key=key, records=item["fulfilment"])
     if wanted == "terminated" and current["status"] != "terminated":
         life.terminate(conn, key=key, reason=item.get("termination_reason") or "terminated", date=item["terminated_on"])
     elif wanted == "draft" and current["status"] != "draft":

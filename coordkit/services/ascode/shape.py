@@ -71,6 +71,12 @@ def agreement_shape(item: dict[str, Any]) -> dict[str, Any]:
     for resource in item.get("resources", []):
         if resource.get("amount") is not None:
             resource["amount"] = check_amount(str(resource["amount"]))
+    for record in item.get("fulfilment", []):
+        if record.get("actual") is not None:
+            record["actual"] = check_amount(str(record["actual"]))
+        for name in ("occurrence", "on"):
+            if record.get(name) is not None:
+                record[name] = str(record[name])
     if item.get("renewal") == "none":
         item.pop("renewal")
     if item.get("status") in (None, "draft") and not item.get("signatures"):
