@@ -138,6 +138,29 @@ class FulfilmentSpec(Strict):
     evidence: list[str] = Field(default_factory=list)  # stored names under evidence/ (<sha256>.<ext>)
 
 
+class RatingSpec(Strict):
+    party: str
+    area: Literal["communication", "decision-making", "resources", "fulfilment", "trust"]
+    score: Annotated[int, Field(ge=1, le=5)]
+    comment: str | None = None
+
+
+class VerdictSpec(Strict):
+    obligation: Annotated[int, Field(ge=1)]
+    verdict: Literal["met", "partly", "not-met"]
+
+
+class ReviewSpec(Strict):
+    """A partnership review (``coord review``): the parties' ratings, a verdict per obligation, the lessons."""
+
+    key: str
+    opened: dt.date
+    closed: dt.date | None = None
+    lessons: str | None = None
+    ratings: list[RatingSpec] = Field(default_factory=list)
+    verdicts: list[VerdictSpec] = Field(default_factory=list)
+
+
 class ResourceSpec(Strict):
     party: str
     kind: str
@@ -196,6 +219,7 @@ class AgreementSpec(Strict):
     terminated_on: dt.date | None = None
     termination_reason: str | None = None
     fulfilment: list[FulfilmentSpec] = Field(default_factory=list)  # what was done after signing, oldest first
+    reviews: list[ReviewSpec] = Field(default_factory=list)
 
 
 class ContactSpec(Strict):

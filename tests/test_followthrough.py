@@ -419,6 +419,8 @@ def test_fulfilment_as_code_round_trips_and_only_grows(sqlite_ws: Workspace, iso
     (isolated / "q1.txt").write_text("Q1\n", encoding="utf-8")
     ok("obligation", "done", "AGR-1", "1", "--on", "2024-03-28", "--evidence", "q1.txt", "--note", "On time")
     ok("obligation", "partly", "AGR-1", "2", "--on", "2024-03-09", "--actual", "1.0")
+    ok("review", "open", "AGR-1", "--on", "2024-07-05")
+    ok("review", "rate", "R-0001", "--party", "street", "--area", "trust", "--score", "4", "--comment", "Fair")
     first = ok("export")
     agreement = next(a for a in yaml.safe_load(first)["agreements"] if a["key"] == "AGR-1")
     digest = hashlib.sha256(b"Q1\n").hexdigest()
@@ -457,3 +459,30 @@ def test_fulfilment_as_code_round_trips_and_only_grows(sqlite_ws: Workspace, iso
     assert run_coord("apply", "c.yaml").stderr.startswith("Plan: 0 to create, 1 to change")
     rows = json.loads(ok("obligation", "list", "AGR-1", "--status", "missed", "-f", "json"))
     assert [(r["obligation"], r["due"], r["on"]) for r in rows] == [(3, "2024-03-01", "2024-03-20")]
+    assert changed["reviews"] == [
+        {
+            "key": "R-0001",
+            "opened": "2024-07-05",
+            "ratings": [{"party": "street", "area": "trust", "score": 4, "comment": "Fair"}],
+        }
+    ]
+    changed["reviews"][0].update(
+        closed="2024-07-20", lessons="Earlier reports", verdicts=[{"obligation": 2, "verdict": "not-met"}]
+    )
+    changed["reviews"][0]["ratings"].append({"party": "sw", "area": "trust", "score": 2})
+    Path("d.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert run_coord("apply", "d.yaml").stderr.startswith("Plan: 0 to create, 1 to change")
+    shown = json.loads(ok("review", "show", "R-0001", "-f", "json"))
+    assert (shown["closed"], shown["by_party"], shown["not_met"][0]["obligation"]) == (
+        "2024-07-20",
+        {"street": "4.0", "sw": "2.0"},
+        2,
+    )
+    again = ok("export")
+    Path("f.yaml").write_text(again, encoding="utf-8")
+    assert run_coord("apply", "f.yaml").stderr.startswith("Plan: 0 to create, 0 to change")
+    assert ok("export") == again
+    changed["reviews"][0]["lessons"] = "Something else"
+    Path("e.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    closed = run_coord("apply", "e.yaml")
+    assert closed.exit_code == 2 and "review 'R-0001': a closed review never changes" in closed.stderr

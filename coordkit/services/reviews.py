@@ -265,3 +265,94 @@ def last_reviews(conn: Conn) -> dict[str, str]:
             "JOIN agreement a ON a.id = v.agreement_id GROUP BY a.key",
         )
     }
+
+
+def _file_review(review: dict[str, Any]) -> dict[str, Any]:
+    """A review as files and the store both give it (ratings by party and area, verdicts by obligation)."""
+    ratings = sorted(
+        (
+            {"party": r["party"], "area": r["area"], "score": int(r["score"]), "comment": r.get("comment")}
+            for r in review.get("ratings") or []
+        ),
+        key=lambda r: (r["party"], AREAS.index(r["area"])),
+    )
+    return {
+        "key": review["key"],
+        "opened": iso(review["opened"]),
+        "closed": iso(review.get("closed")),
+        "lessons": review.get("lessons"),
+        "ratings": ratings,
+        "verdicts": sorted(
+            ({"obligation": int(v["obligation"]), "verdict": v["verdict"]} for v in review.get("verdicts") or []),
+            key=lambda v: v["obligation"],
+        ),
+    }
+
+
+def export_reviews(conn: Conn) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    """Each version's reviews in the shape of workspace files (``reviews:`` of an agreement)."""
+    found: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    for key, akey, number in tuples(
+        conn,
+        "SELECT r.key, a.key, v.number FROM review r JOIN agreement_version v ON v.id = r.version_id "
+        "JOIN agreement a ON a.id = v.agreement_id ORDER BY r.key",
+    ):
+        review = get_review(conn, key)
+        found[(akey, int(number))].append(
+            _file_review(
+                {
+                    **review,
+                    "verdicts": [{"obligation": v["obligation"], "verdict": v["verdict"]} for v in review["verdicts"]],
+                }
+            )
+        )
+    return dict(found)
+
+
+def apply_reviews(conn: Conn, *, agreement: str, reviews: list[dict[str, Any]]) -> None:
+    """Apply a file's ``reviews:``: a new review is opened, rated, judged and closed as the commands would; an open
+    one takes the file's ratings, verdicts and closing; a closed one never changes."""
+    from coordkit.errors import Refused
+
+    stored = {r["key"]: r for reviews_of in export_reviews(conn).values() for r in reviews_of}
+    for wanted in (_file_review(r) for r in reviews):
+        key = wanted["key"]
+        have = stored.get(key)
+        if have is not None and have["closed"] is not None:
+            if have != wanted:
+                raise Refused(f"review '{key}': a closed review never changes")
+            continue
+        if have is None:
+            if _KEY.match(key) is None:
+                raise InvalidInput(_("review '{key}': a review's key is R-NNNN").format(key=key))
+            vid, _doc = signed_document(conn, agreement, review=True)
+            insert(
+                conn,
+                "review",
+                {
+                    "key": key,
+                    "version_id": vid,
+                    "opened_on": dt.date.fromisoformat(wanted["opened"]),
+                    "recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                },
+            )
+            events.record(conn, action="review.open", entity="review", key=key, after=get_review(conn, key))
+        elif have["opened"] != wanted["opened"]:
+            raise Refused(f"review '{key}': the day it was opened never changes")
+        for rating in wanted["ratings"]:
+            if have is not None and rating in have["ratings"]:
+                continue
+            rate(
+                conn,
+                key=key,
+                party=rating["party"],
+                area=rating["area"],
+                score=rating["score"],
+                comment=rating["comment"],
+            )
+        for found in wanted["verdicts"]:
+            if have is not None and found in have["verdicts"]:
+                continue
+            verdict(conn, key=key, obligation=found["obligation"], value=found["verdict"])
+        if wanted["closed"] is not None:
+            close_review(conn, key=key, lessons=wanted["lessons"], on=wanted["closed"])

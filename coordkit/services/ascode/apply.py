@@ -422,7 +422,7 @@ def _apply_agreement(conn: Conn, change: Change, item: dict[str, Any], workspace
         {
             k: v
             for k, v in item.items()
-            if k not in ("status", "signatures", "terminated_on", "termination_reason", "fulfilment")
+            if k not in ("status", "signatures", "terminated_on", "termination_reason", "fulfilment", "reviews")
         }
     )
     if not exists:
@@ -473,6 +473,10 @@ def _apply_agreement(conn: Conn, change: Change, item: dict[str, Any], workspace
         from coordkit.services.fulfilment import append_records
 
         append_records(conn, key=key, records=item["fulfilment"])
+    if item.get("reviews"):
+        from coordkit.services.reviews import apply_reviews
+
+        apply_reviews(conn, agreement=key, reviews=item["reviews"])
     if wanted == "terminated" and current["status"] != "terminated":
         life.terminate(conn, key=key, reason=item.get("termination_reason") or "terminated", date=item["terminated_on"])
     elif wanted == "draft" and current["status"] != "draft":

@@ -149,6 +149,9 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
     from coordkit.services.fulfilment import export_records
 
     fulfilment = export_records(conn)
+    from coordkit.services.reviews import export_reviews
+
+    reviews = export_reviews(conn)
     for doc in read_documents(conn, version_ids=newest_version_ids(conn, project=project)):
         item = spec_of(doc)
         if doc["status"] != "draft":
@@ -171,6 +174,7 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
         item["terminated_on"] = doc["terminated_on"]
         item["termination_reason"] = doc["termination_reason"]
         item["fulfilment"] = fulfilment.get((doc["key"], doc["version"]), [])
+        item["reviews"] = reviews.get((doc["key"], doc["version"]), [])
         agreements.append(clean(agreement_shape(item)))
     meetings, interactions, concerns = follow_up(conn, project)
     wanted: set[str] | None = None

@@ -77,6 +77,10 @@ def agreement_shape(item: dict[str, Any]) -> dict[str, Any]:
         for name in ("occurrence", "on"):
             if record.get(name) is not None:
                 record[name] = str(record[name])
+    for review in item.get("reviews", []):
+        for name in ("opened", "closed"):
+            if review.get(name) is not None:
+                review[name] = str(review[name])
     if item.get("renewal") == "none":
         item.pop("renewal")
     if item.get("status") in (None, "draft") and not item.get("signatures"):
