@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -65,8 +64,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
         loaded = load([example])
         with store.write() as conn:
             apply(conn, loaded=loaded, workspace=directory)
-        with store.write() as conn:
-            _follow_through(conn, directory)
+        _evidence(directory)
         _write(directory / "liede-renjia.yaml", example.read_text(encoding="utf-8"))
         with store.read() as conn:
             pid = lookup_id(conn, "project", PROJECT, "project")
@@ -201,64 +199,19 @@ def _write(path: Path, content: str | bytes) -> None:
 
 
 REPORTS = {
-    "2024-01-31": ("2024-01-30", "Progress report, January 2024: 4 courses, 1 market, 2 joint meetings.\n"),
-    "2024-04-30": ("2024-04-28", "Progress report, April 2024: 9 courses, 4 markets, the heritage archive begun.\n"),
+    "2024-01-31": "Progress report, January 2024: 4 courses, 1 market, 2 joint meetings.\n",
+    "2024-04-30": "Progress report, April 2024: 9 courses, 4 markets, the heritage archive begun.\n",
 }
+"""The example's first two quarterly reports (agreements/liede-renjia.yaml names them by their SHA-256)."""
 
 
-def _follow_through(conn: Any, directory: Path) -> None:
-    """What happened after signing, as of 1 September 2024: the street office has the first two quarterly reports
-    (with their files as evidence), the third (due 31 July) is late; the markets were held every month, August's
-    with fewer residents than the 200 agreed; the July partnership review of the market agreement is closed."""
-    from coordkit.services.fulfilment import record_fulfilment, signed_document
-    from coordkit.services.reviews import AREAS, close_review, open_review, rate, verdict
+def _evidence(directory: Path) -> None:
+    """The two quarterly reports the example's fulfilment records name, kept under their SHA-256 in evidence/
+    (as ``coord obligation done --evidence`` keeps them), so that ``coord verify`` finds them whole."""
+    from coordkit.files import store_by_hash
+    from coordkit.limits import SCAN_BYTES
 
-    _vid, service = signed_document(conn, "AGR-2024-001")
-    report = next(n for n, o in enumerate(service["obligations"], 1) if o["every"] and o["party"] == "liede-sw")
-    for due, (on, text) in REPORTS.items():
+    for due, text in REPORTS.items():
         path = directory / "reports" / f"progress-report-{due[:7]}.md"
         _write(path, text)
-        record_fulfilment(
-            conn,
-            workspace=directory,
-            key="AGR-2024-001",
-            number=report,
-            status="met",
-            on=on,
-            occurrence=due,
-            evidence=[path],
-        )
-    _vid, market = signed_document(conn, "AGR-2024-002")
-    markets = next(n for n, o in enumerate(market["obligations"], 1) if o["target"])
-    for month in range(1, 8):
-        due = (dt.date(2024, month + 1, 1) - dt.timedelta(days=1)).isoformat()
-        record_fulfilment(
-            conn,
-            workspace=directory,
-            key="AGR-2024-002",
-            number=markets,
-            status="met",
-            on=due,
-            occurrence=due,
-            actual="1",
-        )
-    record_fulfilment(
-        conn,
-        workspace=directory,
-        key="AGR-2024-002",
-        number=markets,
-        status="partly",
-        on="2024-08-31",
-        occurrence="2024-08-31",
-        actual="1",
-        note="About 150 residents came in the heat; 200 were agreed.",
-    )
-    # both reviews were opened at the joint meeting of 5 July; the market's is closed, the service's still open
-    review = open_review(conn, agreement="AGR-2024-002", on="2024-07-05")["key"]
-    for party, scores in (("liede-sw", (4, 3, 3, 4, 4)), ("liede-property", (3, 4, 4, 3, 4))):
-        for area, score in zip(AREAS, scores, strict=True):
-            rate(conn, key=review, party=party, area=area, score=score)
-    verdict(conn, key=review, obligation=markets, value="met")
-    close_review(conn, key=review, lessons="Agree the square's market days a quarter ahead.", on="2024-07-19")
-    service_review = open_review(conn, agreement="AGR-2024-001", on="2024-07-05")["key"]
-    rate(conn, key=service_review, party="liede-street", area="communication", score=4)
+        store_by_hash(path, directory / "evidence", limit=SCAN_BYTES, what="--evidence")

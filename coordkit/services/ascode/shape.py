@@ -57,6 +57,11 @@ def normalise(entity: str, item: dict[str, Any]) -> dict[str, Any]:
     return clean(item)
 
 
+_AREA_ORDER = {
+    area: i for i, area in enumerate(("communication", "decision-making", "resources", "fulfilment", "trust"))
+}
+
+
 def agreement_shape(item: dict[str, Any]) -> dict[str, Any]:
     for name in ("goals", "methods", "dispute_resolution", "communication"):
         item[name] = [
@@ -81,6 +86,10 @@ def agreement_shape(item: dict[str, Any]) -> dict[str, Any]:
         for name in ("opened", "closed"):
             if review.get(name) is not None:
                 review[name] = str(review[name])
+        if review.get("ratings"):  # the order they are shown in: by party, then the areas' own order
+            review["ratings"] = sorted(review["ratings"], key=lambda r: (r["party"], _AREA_ORDER.get(r["area"], 9)))
+        if review.get("verdicts"):
+            review["verdicts"] = sorted(review["verdicts"], key=lambda v: int(v["obligation"]))
     if item.get("renewal") == "none":
         item.pop("renewal")
     if item.get("status") in (None, "draft") and not item.get("signatures"):
