@@ -418,3 +418,33 @@ def test_a_party_member_reports_on_its_own_obligations_only(team: str) -> None:
     rows = json.loads(ok("obligation", "list", key, "--on", "2024-06-01", "-f", "json"))
     assert [(r["number"], r["status"]) for r in rows] == [(1, "met"), (2, "met")]
     assert json.loads(ok("verify", "-f", "json"))["problems"] == []
+
+
+def test_a_party_member_rates_a_review_for_its_own_party_only(team: str) -> None:
+    key = "AGR-2024-002"
+    ok(
+        "agreement",
+        "new",
+        "--title",
+        "Reviews",
+        "--party",
+        "liede-street",
+        "--party",
+        "liede-sw",
+        "--effective",
+        "2024-03-01",
+    )
+    ok("agreement", "edit", key, "--review-every", "3m")
+    ok("agreement", "goal", "add", key, "Review the cooperation")
+    ok("agreement", "circulate", key)
+    ok("agreement", "sign", key, "--party", "liede-street")
+    ok("agreement", "sign", key, "--party", "liede-sw")
+    ok("review", "open", key, "--on", "2024-06-01")
+    ok("--db", as_login(SW), "review", "rate", "R-0001", "--party", "liede-sw", "--area", "trust", "--score", "4")
+    ok("--db", as_login(SW), "review", "rate", "R-0001", "--party", "liede-sw", "--area", "trust", "--score", "5")
+    before = snapshot()
+    refused = as_member(SW, "review", "rate", "R-0001", "--party", "liede-street", "--area", "trust", "--score", "1")
+    assert refused.exit_code == 2 and refused.stderr.startswith(f"Error: {SW} may not make this change")
+    assert snapshot() == before
+    shown = json.loads(ok("review", "show", "R-0001", "-f", "json"))
+    assert [(r["party"], r["area"], r["score"]) for r in shown["ratings"]] == [("liede-sw", "trust", 5)]

@@ -57,6 +57,8 @@ PARTY_ROWS: dict[str, Own] = {
     "concern_step": Own(f"EXISTS (SELECT 1 FROM concern c WHERE c.id = concern_id AND {_INVOLVED})"),
     # a party reports on its own obligations: the obligation numbered ``obligation`` in its version is its own
     "fulfilment": Own(_OWN_OBLIGATION),
+    # a party rates the partnership in a review for itself only
+    "review_rating": Own("stakeholder_id = coord_party_id()"),
 }
 
 RLS_TABLES = (*PARTY_ROWS, "coord_meta", "assignment")  # the tables with row-level security
@@ -72,6 +74,7 @@ PARTY_WRITES: dict[str, str] = {
     "concern": "INSERT, UPDATE",
     "concern_step": "INSERT",
     "fulfilment": "INSERT",
+    "review_rating": "INSERT, DELETE",  # rating an area again replaces the rating
     "event": "INSERT",
     "coord_meta": "UPDATE",  # the chain head only (a policy)
 }
