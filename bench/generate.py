@@ -297,6 +297,9 @@ def generate(path: Path, scale: Scale, seed: int = 2024) -> Path:
                     "duty_id": duty_id,
                     "letter": "RAC"[position],
                     "due_on": None,
+                    "every": "3m"
+                    if position == 0
+                    else None,  # a quarterly report: what coord due and the calendar list
                     "position": position,
                 }
             )

@@ -305,6 +305,18 @@ def figures(store: Path, work: Path, pdf_store: Path) -> list[Figure]:
             3.0,
             stack,
         ),
+        Figure(
+            "coord due (everything due on 2024-09-01, JSON)",
+            [*coord, "due", "--on", "2024-09-01", "-f", "json"],
+            1.0,
+            stack,
+        ),
+        Figure(
+            "coord calendar (the same items as iCalendar)",
+            [*coord, "calendar", "--on", "2024-09-01", "-o", str(work / "coord.ics")],
+            1.0,
+            stack,
+        ),
         Figure("coord concern list (every concern)", [*coord, "concern", "list", "--on", "2024-09-01"], 1.0, stack),
         Figure(
             "coord concern list --format json",
