@@ -222,7 +222,7 @@ CASES: dict[str, tuple[Tamper, str, str]] = {
         "says electronic but carries no key signature",
     ),
     "event edited": (
-        sql("UPDATE event SET actor = 'mallory' WHERE id = 3"),
+        sql("UPDATE event SET key = 'forged' WHERE id = 3"),  # the actor: PostgreSQL's own trigger refuses that
         "broken-history",
         "event 3: its content no longer matches its hash",
     ),
@@ -294,7 +294,7 @@ def test_anchors_catch_a_history_cut_short_or_rewritten(signed: Workspace, isola
 
 def test_a_history_rewritten_from_genesis_fails_only_against_an_anchor(signed: Workspace, isolated: Path) -> None:
     anchor = ok("log", "--head").strip()
-    signed.execute("UPDATE event SET actor = 'mallory'")
+    signed.execute("UPDATE event SET at = '2000-01-01T00:00:00.000000Z'")  # (the actor: PostgreSQL refuses that)
     rehash_from_genesis(signed)
     assert run_coord("verify").exit_code == 0  # consistent inside the store: only an anchor can tell
     rewritten = run_coord("verify", "--anchor", anchor)
