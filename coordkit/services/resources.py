@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from coordkit.dates import iso
+from coordkit.domain.agreements import AgreementDoc
 from coordkit.domain.duties import Duty
 from coordkit.domain.resources import Booking, Resource, ResourceFields, check_capacity, check_resource_fields
 from coordkit.errors import AlreadyExists, NotFound
@@ -70,9 +72,18 @@ def _fields(conn: Conn, key: str | None = None) -> list[ResourceFields]:
     ]
 
 
+def resource_fields(conn: Conn) -> list[ResourceFields]:
+    """Every registered resource without its calendar (what a workspace file says of it)."""
+    return _fields(conn)
+
+
 def list_resources(conn: Conn) -> list[Resource]:
-    """Every registered resource with its calendar."""
-    return [{**fields, "calendar": calendar(conn, fields["key"])} for fields in _fields(conn)]
+    """Every registered resource with its calendar; the signed agreements are read once for all of them (once
+    per resource made exporting the reference store take 290 s instead of 7)."""
+    from coordkit.storage.documents import read_documents
+
+    signed = [doc for doc in read_documents(conn) if doc["status"] == "signed"]
+    return [{**fields, "calendar": calendar(conn, fields["key"], signed)} for fields in _fields(conn)]
 
 
 def get_resource(conn: Conn, *, key: str) -> Resource:
@@ -82,13 +93,14 @@ def get_resource(conn: Conn, *, key: str) -> Resource:
     return {**found[0], "calendar": calendar(conn, key)}
 
 
-def calendar(conn: Conn, key: str) -> list[Booking]:
+def calendar(conn: Conn, key: str, signed: Sequence[AgreementDoc] | None = None) -> list[Booking]:
     """What is promised of a resource: signed agreements' resources that name it (for their term), then the
-    duties that use it (for their project's dates, by their R), each in order of its start."""
+    duties that use it (for their project's dates, by their R), each in order of its start. ``signed``: the
+    signed agreements, when the caller has read them already."""
     from coordkit.storage.documents import read_documents
 
     found: list[Booking] = []
-    for doc in read_documents(conn):
+    for doc in signed if signed is not None else read_documents(conn):
         if doc["status"] != "signed":
             continue
         for res in doc["resources"]:

@@ -213,15 +213,17 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
         if wanted is not None and s["key"] not in wanted:
             continue
         stakeholders.append({**s, "keys": registered.get(s["key"], [])})
-    from coordkit.services.resources import list_resources
+    from coordkit.services.resources import list_resources, resource_fields
 
-    resources = [
-        {k: v for k, v in r.items() if k != "calendar"}
-        for r in list_resources(conn)
-        if not project
-        or any(b["project"] == project for b in r["calendar"])
-        or any(u["resource"] == r["key"] for d in duties for u in d.get("uses", []))
-    ]
+    if project:
+        resources: list[dict[str, Any]] = [
+            {k: v for k, v in r.items() if k != "calendar"}
+            for r in list_resources(conn)
+            if any(b["project"] == project for b in r["calendar"])
+            or any(u["resource"] == r["key"] for d in duties for u in d.get("uses", []))
+        ]
+    else:
+        resources = [dict(r) for r in resource_fields(conn)]  # every one: no calendars needed
     state: dict[str, Any] = {"version": 1}
     for entity, items in (
         ("projects", projects),
