@@ -74,20 +74,6 @@ CHANNEL_LABELS = {
 _KIND_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 _PENDING = frozenset(PENDING)
 _STATUSES = frozenset(STATUSES)
-_EN_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -198,10 +184,10 @@ def catalogue(lang: str) -> NullTranslations:
 
 
 def format_day(day: dt.date, lang: str) -> str:
-    """``1 September 2024`` or ``2024年9月1日``; never the process locale's month names."""
-    if lang == "zh":
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
+    """``1 September 2024`` or ``2024年9月1日``, as documents write dates (``render.i18n.format_date``)."""
+    from coordkit.render.i18n import format_date
+
+    return format_date(day.isoformat(), lang)
 
 
 def kind_label(kind: str, t: NullTranslations) -> str:

@@ -587,3 +587,18 @@ def review_dates(
             break
         found.append(day)
     return found
+
+
+def span_days(text: str, start: dt.date, *, what: str) -> int:
+    """How many days ``30d``, ``2w``, ``3m``, ``1y`` (or a bare number of days) reach from ``start``: months count
+    on the calendar, so ``1m`` from 31 January is 29 days in 2024."""
+    value = text.strip()
+    if value.isdigit():
+        return int(value)
+    cadence = parse_cadence(value, what=what)
+    if cadence.unit == "d":
+        return cadence.count
+    if cadence.unit == "w":
+        return cadence.count * 7
+    months = cadence.count * (12 if cadence.unit == "y" else 1)
+    return (add_months(start, months) - start).days

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 
-from coordkit.cli.context import reading
 from coordkit.cli.display import emit, write_out
 from coordkit.cli.helptext import helptext
 from coordkit.cli.options import OnOpt, OutputOpt
@@ -39,31 +38,13 @@ PartyOpt = Annotated[str | None, typer.Option("--party", help=_("Only this party
 ProjectFilter = Annotated[str | None, typer.Option("--project", help=_("Only this project's items."))]
 
 
-def _days(within: str | None, on: Any) -> int | None:
-    """``30d``, ``2w``, ``3m`` or a number of days, as days from ``on``."""
-    if within is None:
-        return None
-    from coordkit.schedule import add_months, parse_cadence
-
-    text = within.strip()
-    if text.isdigit():
-        return int(text)
-    cadence = parse_cadence(text, what="--within")
-    if cadence.unit == "d":
-        return cadence.count
-    if cadence.unit == "w":
-        return cadence.count * 7
-    months = cadence.count * (12 if cadence.unit == "y" else 1)
-    return int((add_months(on, months) - on).days)
-
-
-def _items(on: Any, horizon: Any) -> list[Any]:
+def _items(on: Any, horizon: Any, *, party: str | None = None, project: str | None = None) -> list[Any]:
     from coordkit.checks.config import load_config
     from coordkit.cli.context import store
     from coordkit.services.followup import due_list
 
     with store() as opened, opened.read() as conn:
-        return due_list(conn, on=on, until=horizon, config=load_config(opened.root))
+        return due_list(conn, on=on, until=horizon, config=load_config(opened.root), party=party, project=project)
 
 
 def due(
@@ -85,23 +66,16 @@ def due(
     from coordkit.dates import parse_date, today
     from coordkit.due import digest as digest_text
     from coordkit.due import select
+    from coordkit.schedule import span_days
 
     day = parse_date(on, "--on") or today()
-    days = _days(within, day)
+    days = span_days(within, day, what="--within") if within is not None else None
     horizon = day + dt.timedelta(days=days if days is not None else 366)
-    with reading() as conn:
-        from coordkit.storage.lookup import lookup_id
-
-        if party:
-            lookup_id(conn, "stakeholder", party, "stakeholder")
-        if project:
-            lookup_id(conn, "project", project, "project")
-    items = _items(day, horizon)
+    items = _items(day, horizon, party=party, project=project)
+    chosen = select(items, on=day, within_days=days, party=party, project=project, overdue_only=overdue)
     if digest:
-        chosen = select(items, on=day, within_days=days, party=party, project=project, overdue_only=overdue)
         write_out(digest_text(chosen, on=day, lang=lang, within_days=days), output)
         return
-    chosen = select(items, on=day, within_days=days, party=party, project=project, overdue_only=overdue)
     rows = [
         {
             "date": item.date.isoformat(),
@@ -160,7 +134,7 @@ def calendar(
         raise InvalidInput(
             _("--alarms '{value}': give days as whole numbers, such as 7,1").format(value=alarms)
         ) from None
-    items = _items(day, day + dt.timedelta(days=366))
+    items = _items(day, day + dt.timedelta(days=366), party=party, project=project)
     chosen = select(items, on=day, party=party, project=project, settled=True)
     stamp = dt.datetime.combine(day, dt.time(), dt.UTC)
     write_out(to_ics(chosen, lang=lang, alarms_days=lead, stamp=stamp, on=day), output)

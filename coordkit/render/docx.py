@@ -290,6 +290,35 @@ def _field(paragraph: Any, instruction: str) -> None:
     paragraph._p.append(field)
 
 
+def a4_document(*, header: str, page: str, of: str, lang: str, margins_mm: tuple[int, int, int], font_pt: float) -> Any:
+    """A python-docx document on A4 with ``margins_mm`` (sides, top, bottom), a serif body, no italics (Chinese is
+    never set in italics), ``header`` on every page and "page N of M" in the footer: what minutes and reports share."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Mm(297), Mm(210)
+    section.left_margin = section.right_margin = Mm(margins_mm[0])
+    section.top_margin, section.bottom_margin = Mm(margins_mm[1]), Mm(margins_mm[2])
+    normal = doc.styles["Normal"]
+    normal.font.name = "DejaVu Serif"
+    normal.font.size = Pt(font_pt)
+    for upright in ("Subtitle", "Intense Quote"):
+        doc.styles[upright].font.italic = False
+    section.header.paragraphs[0].text = header
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run(f"{page} ")
+    _field(footer, "PAGE")
+    footer.add_run(f" {of} ")
+    _field(footer, "NUMPAGES")
+    if lang == "zh":
+        footer.add_run(" 页")
+    return doc
+
+
 def _page_break(paragraph: Any) -> None:
     from docx.enum.text import WD_BREAK
 

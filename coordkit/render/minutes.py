@@ -201,32 +201,21 @@ def file_name(meeting: Meeting, fmt: str, lang: str) -> str:
 def minutes_docx(context: Mapping[str, Any]) -> bytes:
     """The minutes as a Word/WPS document built with python-docx, with the agreements' Chinese fonts (宋体 body,
     黑体 headings, tagged zh-CN: ``render.docx``) and the fingerprint and hash in every page's header and footer."""
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
+    from docx.shared import Pt
 
-    from coordkit.render.docx import _FONTS, _east_asian_fonts, _field, _font_table, _rewrite, set_languages
+    from coordkit.render.docx import _FONTS, _east_asian_fonts, _font_table, _rewrite, a4_document, set_languages
 
     t, lang = context["t"], context["lang"]
-    doc = Document()
+    doc = a4_document(
+        header=f"{context['header']} · {context['mark']}",
+        page=t["page"],
+        of=t["of"],
+        lang=lang,
+        margins_mm=(22, 22, 20),
+        font_pt=10.5,
+    )
     section = doc.sections[0]
-    section.page_height, section.page_width = Mm(297), Mm(210)
-    section.left_margin = section.right_margin = Mm(22)
-    section.top_margin, section.bottom_margin = Mm(22), Mm(20)
-    normal = doc.styles["Normal"]
-    normal.font.name = "DejaVu Serif"
-    normal.font.size = Pt(10.5)
-    for upright in ("Subtitle", "Intense Quote"):  # Chinese is never set in italics
-        doc.styles[upright].font.italic = False
-    section.header.paragraphs[0].text = f"{context['header']} · {context['mark']}"
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run(f"{t['page']} ")
-    _field(footer, "PAGE")
-    footer.add_run(f" {t['of']} ")
-    _field(footer, "NUMPAGES")
-    if lang == "zh":
-        footer.add_run(" 页")
     if context["hash"]:
         line = section.footer.add_paragraph(f"SHA-256 {context['hash']}")
         line.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -560,34 +560,20 @@ def _inline_svg(svg: bytes) -> str:
 def report_docx(context: Mapping[str, Any], charts: Mapping[str, bytes]) -> bytes:
     """The report as a Word/WPS document (python-docx), with the Chinese fonts and language tags of the
     agreements (``render.docx``) and the chain head in every page's header."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
+    from docx.shared import Mm
 
-    from coordkit.render.docx import _FONTS, _east_asian_fonts, _field, _font_table, _rewrite, set_languages
+    from coordkit.render.docx import _FONTS, _east_asian_fonts, _font_table, _rewrite, a4_document, set_languages
 
     t, lang = context["t"], context["lang"]
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_height, section.page_width = Mm(297), Mm(210)
-    section.left_margin = section.right_margin = Mm(18)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(18)
-    normal = doc.styles["Normal"]
-    normal.font.name = "DejaVu Serif"
-    normal.font.size = Pt(10)
-    for upright in ("Subtitle", "Intense Quote"):
-        doc.styles[upright].font.italic = False
-    section.header.paragraphs[0].text = f"{context['title']} · {context['head']}"
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run(f"{t['page']} ")
-    _field(footer, "PAGE")
-    footer.add_run(f" {t['of']} ")
-    _field(footer, "NUMPAGES")
-    if lang == "zh":
-        footer.add_run(" 页")
+    doc = a4_document(
+        header=f"{context['title']} · {context['head']}",
+        page=t["page"],
+        of=t["of"],
+        lang=lang,
+        margins_mm=(18, 20, 18),
+        font_pt=10,
+    )
     doc.add_paragraph(context["title"], style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(context["subtitle"], style="Subtitle").alignment = WD_ALIGN_PARAGRAPH.CENTER
     for part in context["sections"]:

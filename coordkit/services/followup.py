@@ -51,12 +51,12 @@ def _terms(conn: Conn, *, on: dt.date, until: dt.date) -> list[DueItem]:
     from coordkit.domain.terms import pending_reviews
     from coordkit.due import DueItem
     from coordkit.schedule import term_dates
-    from coordkit.services.obligations import _signed_docs, term_of
+    from coordkit.services.obligations import signed_docs, term_of
     from coordkit.services.reviews import last_reviews
 
     held = last_reviews(conn)
     items: list[DueItem] = []
-    for _vid, doc in _signed_docs(conn):
+    for _vid, doc in signed_docs(conn):
         if not doc["effective"]:
             continue
         term = term_of(doc)
@@ -129,11 +129,25 @@ def _signatures(conn: Conn) -> list[DueItem]:
     return items
 
 
-def due_list(conn: Conn, *, on: dt.date, until: dt.date, config: CheckConfig | None = None) -> list[DueItem]:
+def due_list(
+    conn: Conn,
+    *,
+    on: dt.date,
+    until: dt.date,
+    config: CheckConfig | None = None,
+    party: str | None = None,
+    project: str | None = None,
+) -> list[DueItem]:
     """Every dated item up to ``until`` (what is pending before ``on`` is overdue; ``coordkit.due.select``
-    chooses what to show)."""
+    chooses what to show). ``party`` and ``project`` are only checked to exist here, so that a key typed wrong
+    is an error rather than an empty list."""
     from coordkit.services.meetings import due_items
+    from coordkit.storage.lookup import lookup_id
 
+    if party:
+        lookup_id(conn, "stakeholder", party, "stakeholder")
+    if project:
+        lookup_id(conn, "project", project, "project")
     return [
         *_obligations(conn, until=until),
         *_terms(conn, on=on, until=until),

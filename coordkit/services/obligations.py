@@ -76,7 +76,7 @@ def due_dates_of(doc: AgreementDoc, obligation: Obligation, *, until: dt.date) -
     return [first] if first is not None and first <= until else []
 
 
-def _signed_docs(conn: Conn, *, key: str | None = None, project: str | None = None) -> list[tuple[int, AgreementDoc]]:
+def signed_docs(conn: Conn, *, key: str | None = None, project: str | None = None) -> list[tuple[int, AgreementDoc]]:
     """(version id, document) of each agreement's version in force that was signed by every party."""
     from coordkit.services.agreements.reading import newest_version_ids
     from coordkit.storage.documents import read_documents
@@ -120,7 +120,7 @@ def occurrences(
     party: str | None = None,
 ) -> list[Occurrence]:
     """Every occurrence up to ``until`` of the obligations of signed agreements in force, with its status."""
-    docs = _signed_docs(conn, key=agreement, project=project)
+    docs = signed_docs(conn, key=agreement, project=project)
     reports = _reports(conn, [vid for vid, _doc in docs])
     found = []
     for vid, doc in docs:
