@@ -54,4 +54,9 @@ HEADINGS = (
     N_("Duties"),
     N_("History"),
     N_("Templates"),
+    # coord due
+    N_("date"),
+    N_("what"),
+    N_("days late"),
+    N_("status"),
 )

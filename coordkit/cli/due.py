@@ -21,14 +21,14 @@ class DueFormat(StrEnum):
     md = "md"
 
 
-COLUMNS = [
+COLUMNS = [  # what is late and how late first: a narrow terminal drops the last columns
     ("date", "date"),
+    ("late", "days late"),
     ("kind", "what"),
     ("title", "title"),
     ("party", "party"),
     ("agreement", "agreement"),
     ("status", "status"),
-    ("late", "days late"),
 ]
 
 WithinOpt = Annotated[
@@ -76,6 +76,11 @@ def due(
     if digest:
         write_out(digest_text(chosen, on=day, lang=lang, within_days=days), output)
         return
+    from coordkit.due import catalogue, kind_label
+    from coordkit.i18n import language
+
+    reader = language()
+    t = catalogue(reader)
     rows = [
         {
             "date": item.date.isoformat(),
@@ -93,7 +98,11 @@ def due(
         }
         for item in chosen
     ]
-    emit(rows, rows, COLUMNS, fmt.value, output, title=_("What is due, {date}").format(date=day.isoformat()))
+    shown = [
+        {**row, "kind": kind_label(item.kind, t), "title": item.title_in(reader)}
+        for row, item in zip(rows, chosen, strict=True)
+    ]
+    emit(rows, shown, COLUMNS, fmt.value, output, title=_("What is due, {date}").format(date=day.isoformat()))
 
 
 due.__doc__ = helptext(
