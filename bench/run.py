@@ -489,6 +489,9 @@ def main(argv: Sequence[str] | None = None) -> list[Figure]:
     parser.add_argument("--data", type=Path, help="where the generated data lives (default bench/data/SCALE)")
     parser.add_argument("--fresh", action="store_true", help="regenerate the data even if it is there")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument(
+        "--only", metavar="TEXT", action="append", help="measure only figures whose name contains TEXT (repeatable)"
+    )
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     data = args.data or Path(__file__).parent / "data" / args.scale
@@ -511,6 +514,10 @@ def main(argv: Sequence[str] | None = None) -> list[Figure]:
     work.mkdir(exist_ok=True)
     write_stores(data / "store" / "coord.db", work)
     results = figures(data / "store" / "coord.db", work, data / "pdf-store" / "coord.db")
+    if args.only:
+        chosen = {f.name for f in results if any(text in f.name for text in args.only)}
+        chosen |= {f.floor for f in results if f.name in chosen and f.floor}
+        results = [f for f in results if f.name in chosen]
     for figure in results:
         measure(figure, args.repeat)
         print(f"  {figure.name}: {figure.median:.3f} s, {figure.peak_mb:.0f} MB", file=sys.stderr)
