@@ -357,3 +357,45 @@ def test_key_messages_in_chinese(tmp_path: Path) -> None:
     assert (unknown.returncode, unknown.stderr) == (2, "错误：没有利益相关方“liede-s”；您是不是指“liede-sw”？\n")
     registered = run_zh("key", "register", "liede-sw", public, cwd=tmp_path)
     assert registered.returncode == 0 and registered.stderr.startswith("已为“liede-sw”登记密钥 ")
+
+
+def _table_headers() -> list[tuple[str, int, str]]:
+    """Every header of a list's columns in coordkit/cli: the second string of each ``(field, header)`` pair in a
+    list assigned to a name with ``columns`` in it (``COLUMNS``, ``LIST_COLUMNS``, ``columns = [...]``)."""
+    import ast
+
+    found = []
+    for path in sorted((PACKAGE / "cli").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names = [t.id for t in targets if isinstance(t, ast.Name)]
+                if not any("columns" in name.lower() or name == "CALENDAR" for name in names):
+                    continue
+                if not isinstance(node.value, ast.List):
+                    continue
+                for pair in node.value.elts:
+                    if (
+                        isinstance(pair, ast.Tuple)
+                        and len(pair.elts) == 2
+                        and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in pair.elts)
+                    ):
+                        header = pair.elts[1]
+                        assert isinstance(header, ast.Constant)
+                        found.append((f"coordkit/cli/{path.name}", pair.lineno, header.value))
+    return found
+
+
+def test_every_table_header_has_a_chinese_translation() -> None:
+    """A header is translated when a table is printed (``display.headers``); one the catalogue lacks prints in
+    English to a Chinese reader, as ``opened``/``ratings``/``capacity`` did in zh tables."""
+    headers = _table_headers()
+    assert len(headers) > 60  # the scan finds the lists' columns
+    zh = gettext.translation("coordkit", localedir=PACKAGE / "locale", languages=["zh"])
+    missing = [
+        f"{where}:{line}: {header!r}"
+        for where, line, header in headers
+        if header.isascii() and zh.gettext(header) == header
+    ]
+    assert missing == []

@@ -33,7 +33,7 @@ COLUMNS = [
     ("key", "key"),
     ("severity", "severity"),
     ("status", "status"),
-    ("by", "by"),
+    ("by", "raised by"),
     ("against", "against"),
     ("holder", "holder"),
     ("about", "about"),

@@ -27,7 +27,7 @@ COLUMNS = [
     ("name", "name"),
     ("name_zh", "name_zh"),
     ("capacity", "capacity"),
-    ("owner", "owner"),
+    ("owner", "owned by"),
     ("budget", "budget"),
     ("commitments", "commitments"),
 ]
