@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from coordkit.cli.context import reading, writing
-from coordkit.cli.display import emit, say
+from coordkit.cli.display import emit, people_names, say
 from coordkit.cli.helptext import helptext
-from coordkit.cli.options import FormatOpt, ListFormat, OnOpt, OutputOpt, ProjectOpt
+from coordkit.cli.options import FormatOpt, KeysOpt, ListFormat, OnOpt, OutputOpt, ProjectOpt
 from coordkit.i18n import _
 
 app = typer.Typer(
@@ -45,13 +45,15 @@ def list_(
     on: OnOpt = None,
     project: ProjectOpt = None,
     fmt: FormatOpt = ListFormat.table,
+    keys: KeysOpt = False,
     output: OutputOpt = None,
 ) -> None:
     from coordkit.services.meetings import list_actions
 
     with reading() as conn:
         found = list_actions(conn, project=project, open_only=open_only, owner=owner, on=on)
-    emit(found, found, COLUMNS, fmt.value, output, title=_("Action items"))
+    named = people_names(fmt.value, keys, parties=("owner",), projects=("project",))
+    emit(found, found, COLUMNS, fmt.value, output, title=_("Action items"), named=named)
 
 
 @app.command(

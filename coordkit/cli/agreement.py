@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 
 from coordkit.cli.context import reading, store, writing
-from coordkit.cli.display import emit, emit_record, say
+from coordkit.cli.display import emit, emit_record, people_names, say
 from coordkit.cli.helptext import helptext
-from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt, ProjectOpt, ShowFormat, ShowFormatOpt
+from coordkit.cli.options import FormatOpt, KeysOpt, ListFormat, OutputOpt, ProjectOpt, ShowFormat, ShowFormatOpt
 from coordkit.i18n import _
 
 app = typer.Typer(
@@ -173,6 +173,7 @@ def list_(
     party: Annotated[str | None, typer.Option("--party", help=_("Only those with this party."))] = None,
     project: ProjectOpt = None,
     fmt: FormatOpt = ListFormat.table,
+    keys: KeysOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """``coord agreement list``: its help is above, in the reader's language."""
@@ -194,7 +195,8 @@ def list_(
         for a in found
     ]
     columns = [(field, _(header)) for field, header in LIST_COLUMNS]
-    emit(found, rows, columns, fmt.value, output, title=_("Agreements"))
+    named = people_names(fmt.value, keys, projects=("project",))
+    emit(found, rows, columns, fmt.value, output, title=_("Agreements"), named=named, hide_first=("project",))
 
 
 def _days(value: str) -> int:

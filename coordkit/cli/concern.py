@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from coordkit.cli.context import store
-from coordkit.cli.display import emit, emit_record, say
+from coordkit.cli.display import emit, emit_record, people_names, say
 from coordkit.cli.helptext import helptext
-from coordkit.cli.options import FormatOpt, ListFormat, OnOpt, OutputOpt, ProjectOpt, ShowFormat, ShowFormatOpt
+from coordkit.cli.options import FormatOpt, KeysOpt, ListFormat, OnOpt, OutputOpt, ProjectOpt, ShowFormat, ShowFormatOpt
 from coordkit.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -131,6 +131,7 @@ def list_(
     on: OnOpt = None,
     project: ProjectOpt = None,
     fmt: FormatOpt = ListFormat.table,
+    keys: KeysOpt = False,
     output: OutputOpt = None,
 ) -> None:
     from coordkit.checks.config import load_config
@@ -141,7 +142,8 @@ def list_(
         found = list_concerns(
             conn, config=settings, project=project, status=status, party=party, overdue=overdue, on=on
         )
-    emit(found, found, COLUMNS, fmt.value, output, title=_("Concerns"))
+    named = people_names(fmt.value, keys, parties=("by", "against", "holder"), projects=("project",))
+    emit(found, found, COLUMNS, fmt.value, output, title=_("Concerns"), named=named)
 
 
 @app.command(

@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from coordkit.cli.context import reading, writing
-from coordkit.cli.display import emit, say
+from coordkit.cli.display import emit, people_names, say
 from coordkit.cli.helptext import helptext
-from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt, ProjectOpt
+from coordkit.cli.options import FormatOpt, KeysOpt, ListFormat, OutputOpt, ProjectOpt
 from coordkit.i18n import _
 from coordkit.vocab import INTERACTION_CHANNELS
 
@@ -67,10 +67,12 @@ def list_(
     party: Annotated[str | None, typer.Argument(help=_("Only contacts with this party."))] = None,
     project: ProjectOpt = None,
     fmt: FormatOpt = ListFormat.table,
+    keys: KeysOpt = False,
     output: OutputOpt = None,
 ) -> None:
     from coordkit.services.contacts import list_contacts
 
     with reading() as conn:
         found = list_contacts(conn, party=party, project=project)
-    emit(found, list(found), COLUMNS, fmt.value, output, title=_("Contacts"))
+    named = people_names(fmt.value, keys, parties=("party",), projects=("project",))
+    emit(found, list(found), COLUMNS, fmt.value, output, title=_("Contacts"), named=named)

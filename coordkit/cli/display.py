@@ -203,6 +203,7 @@ def table_text(
     """
     if len(rows) > PLAIN_ABOVE:
         return plain_table(rows, columns, title=title)
+    from rich.cells import cell_len
     from rich.table import Table
 
     from coordkit.output import cell_text
@@ -210,18 +211,6 @@ def table_text(
     texts = [[terminal_text(cell_text(row.get(f))) for f, _ in columns] for row in rows]
     room = PIPE_WIDTH if to_file else width()
     shown, needs = fit_columns(columns, texts, room, hide_first)
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for index in shown:
-        field, header = columns[index]
-        table.add_column(
-            header,
-            style=(styles or {}).get(field),
-            overflow="fold",
-            min_width=needs[index],
-            no_wrap=index == shown[0],
-        )
-    for number, line in enumerate(texts):
-        table.add_row(*(line[i] for i in shown), style=row_styles[number] if row_styles else None)
     hidden = [columns[i][1] for i in range(len(columns)) if i not in shown]
     if hidden and not to_file:
         from coordkit.i18n import _
@@ -231,10 +220,30 @@ def table_text(
                 width=room, fields=", ".join(hidden)
             )
         )
-    out = console(to_file=to_file, wide=room)
-    with out.capture() as capture:
-        out.print(table)
-    return str(capture.get())
+
+    def render(widths: Mapping[int, int]) -> str:
+        table = Table(title=title, show_lines=False, header_style="bold")
+        for index in shown:
+            field, header = columns[index]
+            table.add_column(
+                header,
+                style=(styles or {}).get(field),
+                overflow="fold",
+                min_width=needs[index],
+                width=widths.get(index),
+                no_wrap=index == shown[0],
+            )
+        for number, line in enumerate(texts):
+            table.add_row(*(line[i] for i in shown), style=row_styles[number] if row_styles else None)
+        out = console(to_file=to_file, wide=room)
+        with out.capture() as capture:
+            out.print(table, crop=False)
+        return str(capture.get())
+
+    text = render({})
+    if max((cell_len(line) for line in text.splitlines()), default=0) > room:  # see narrowed()
+        text = render(narrowed(columns, texts, shown, needs, room))
+    return text
 
 
 COMFORT = 14  # a text column may wrap down to this many cells a line, no narrower
@@ -266,6 +275,43 @@ def fit_columns(
             break
         shown.remove(index)
     return shown, needs
+
+
+def narrowed(
+    columns: Columns, texts: Sequence[Sequence[str]], shown: Sequence[int], needs: Mapping[int, int], room: int
+) -> dict[int, int]:
+    """Widths for the columns that must wrap to fit ``room``, widest narrowed first and none below its need;
+    empty when the table fits as it is. Used only when rich's own layout runs past ``room``:
+
+    Rich narrows the widest columns without their ``min_width`` and then widens them back to it, so a table
+    whose needs fit (95 of 100 cells: a Chinese party name of 32 cells beside an English obligation) still came
+    out 108 wide and lost its last column to the terminal's edge.
+    """
+    from rich.cells import cell_len
+
+    natural = {
+        i: max(
+            (cell_len(line) for line in [columns[i][1], *(t for row in texts for t in row[i].splitlines())]), default=0
+        )
+        for i in shown
+    }
+    widths = {i: max(natural[i], needs[i]) for i in shown}
+    over = 1 + sum(w + 3 for w in widths.values()) - room
+    if over <= 0:
+        return {}
+    while over > 0:
+        movable = [i for i in shown[1:] if widths[i] > needs[i]]
+        if not movable:
+            break
+        widest = max(widths[i] for i in movable)
+        tops = [i for i in movable if widths[i] == widest]
+        below = max([widths[i] for i in movable if widths[i] < widest] + [max(needs[i] for i in tops)])
+        step = min(widest - below, -(-over // len(tops)))
+        for i in tops:
+            cut = min(step, over, widths[i] - needs[i])
+            widths[i] -= cut
+            over -= cut
+    return {i: widths[i] for i in shown[1:]}
 
 
 PLAIN_ABOVE = 300  # rows; rich lays out a 2,000-row table in seconds, plain columns in milliseconds
@@ -307,8 +353,12 @@ def emit(
     title: str | None = None,
     styles: Mapping[str, str] | None = None,
     hide_first: Sequence[str] = (),
+    named: Mapping[str, Mapping[str, str]] | None = None,
 ) -> None:
     """Print ``data`` in ``fmt``: the table and csv/md use the flat ``rows`` (``hide_first``: see ``table_text``).
+
+    ``named`` (see ``people_names``) maps a field to the names of the keys it holds: the table and Markdown,
+    read by people, show the names; JSON, YAML and CSV keep the keys scripts and ``coord import`` need.
 
     Headers and the title are translated; a CSV's first row is the field names in English (as the README
     documents them) and the translated headers in Chinese, for a spreadsheet read by people.
@@ -317,6 +367,12 @@ def emit(
     from coordkit.output import render_text, to_csv
 
     shown = headers(columns)
+    if fmt in ("table", "md") and language() == "zh":
+        from coordkit.render.i18n import TABLE_VALUES_ZH
+
+        named = {**TABLE_VALUES_ZH, **(named or {})}
+    if named and fmt in ("table", "md"):
+        rows = [_with_names(row, named) for row in rows]
     if fmt == "table":
         if not rows:
             say(_("Nothing to show."))
@@ -336,6 +392,56 @@ def emit(
     write_out(content, output)
 
 
+def _with_names(row: Mapping[str, Any], named: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+    shown = dict(row)
+    for field, names in named.items():
+        value = shown.get(field)
+        if isinstance(value, str):
+            shown[field] = names.get(value, value)
+        elif isinstance(value, list):
+            shown[field] = [names.get(item, item) if isinstance(item, str) else item for item in value]
+    return shown
+
+
+def people_names(
+    fmt: str, keys: bool, *, parties: Sequence[str] = (), projects: Sequence[str] = ()
+) -> dict[str, Mapping[str, str]]:
+    """For ``emit(named=...)``: the fields that hold party keys and project keys, each with the names in the
+    reader's language (none with ``--keys``, nor for the formats that keep keys). One short read of the store:
+    two small tables."""
+    if keys or fmt not in ("table", "md") or not (parties or projects):
+        return {}
+    from coordkit.cli.context import reading
+    from coordkit.i18n import language
+    from coordkit.services.names import names
+
+    with reading() as conn:
+        found = names(conn, language())
+    return {field: found.parties for field in parties} | {field: found.projects for field in projects}
+
+
+def _record_words() -> Mapping[str, Mapping[str, str]]:
+    """The fixed values a record shows in the reader's words (none in English: stored values are English)."""
+    from coordkit.i18n import language
+
+    if language() != "zh":
+        return {}
+    from coordkit.render.i18n import TABLE_VALUES_ZH
+
+    return TABLE_VALUES_ZH
+
+
+def _record_value(field: str, value: Any, words: Mapping[str, Mapping[str, str]]) -> str:
+    from coordkit.i18n import _
+    from coordkit.output import cell_text
+
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str) and field in words:
+        return words[field].get(value, value)
+    return cell_text(value)
+
+
 def _is_moment(field: str, value: Any) -> bool:
     """A stored UTC time (``frozen_at``, ``at``): shown to people in local time, to the second."""
     return (field == "at" or field.endswith("_at")) and isinstance(value, str) and "T" in value
@@ -344,12 +450,16 @@ def _is_moment(field: str, value: Any) -> bool:
 def emit_record(data: Mapping[str, Any], fmt: str, output: Path | None, *, title: str | None = None) -> None:
     """One record: a two-column table of fields (named in the reader's language), or JSON/YAML."""
     from coordkit.i18n import _
-    from coordkit.output import cell_text, render_text
+    from coordkit.output import render_text
 
     if fmt == "table":
         from coordkit.dates import local_time
 
-        rows = [{"field": _(k), "value": local_time(v) if _is_moment(k, v) else cell_text(v)} for k, v in data.items()]
+        words = _record_words()
+        rows = [
+            {"field": _(k), "value": local_time(v) if _is_moment(k, v) else _record_value(k, v, words)}
+            for k, v in data.items()
+        ]
         write_out(
             table_text(
                 rows, headers([("field", "field"), ("value", "value")]), title=title, to_file=output is not None

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from coordkit.cli.display import emit, write_out
+from coordkit.cli.display import emit, people_names, write_out
 from coordkit.cli.helptext import helptext
-from coordkit.cli.options import OnOpt, OutputOpt
+from coordkit.cli.options import KeysOpt, OnOpt, OutputOpt
 from coordkit.i18n import _
 
 
@@ -58,6 +58,7 @@ def due(
     ] = False,
     lang: Annotated[str, typer.Option("--lang", help=_("Language of the digest: en or zh."))] = "en",
     fmt: Annotated[DueFormat, typer.Option("--format", "-f", help=_("table, json, csv or md."))] = DueFormat.table,
+    keys: KeysOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """``coord due``: its help is set below, in the reader's language."""
@@ -102,7 +103,15 @@ def due(
         {**row, "kind": kind_label(item.kind, t), "title": item.title_in(reader)}
         for row, item in zip(rows, chosen, strict=True)
     ]
-    emit(rows, shown, COLUMNS, fmt.value, output, title=_("What is due, {date}").format(date=day.isoformat()))
+    emit(
+        rows,
+        shown,
+        COLUMNS,
+        fmt.value,
+        output,
+        title=_("What is due, {date}").format(date=day.isoformat()),
+        named=people_names(fmt.value, keys, parties=("party",), projects=("project",)),
+    )
 
 
 due.__doc__ = helptext(

@@ -191,7 +191,7 @@ def show(
     data = (
         found if fmt.value != "table" else {**found, "assignments": [_assignment_text(a) for a in found["assignments"]]}
     )
-    emit_record(data, fmt.value, output, title=f"Duty {key}")
+    emit_record(data, fmt.value, output, title=_("Duty {key}").format(key=key))
 
 
 @app.command("edit")

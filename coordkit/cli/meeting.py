@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from coordkit.cli.context import reading, store, writing
-from coordkit.cli.display import emit, emit_record, say, write_out
+from coordkit.cli.display import emit, emit_record, people_names, say, write_out
 from coordkit.cli.helptext import helptext
-from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt, ProjectOpt, ShowFormat, ShowFormatOpt
+from coordkit.cli.options import FormatOpt, KeysOpt, ListFormat, OutputOpt, ProjectOpt, ShowFormat, ShowFormatOpt
 from coordkit.i18n import _
 
 if TYPE_CHECKING:
@@ -278,12 +278,15 @@ def _from_editor(content: str, name: str) -> dict[str, Any] | None:
 @app.command(
     "list", help=helptext(_("List the joint meetings of a project, oldest first."), example="coord meeting list")
 )
-def list_(project: ProjectOpt = None, fmt: FormatOpt = ListFormat.table, output: OutputOpt = None) -> None:
+def list_(
+    project: ProjectOpt = None, fmt: FormatOpt = ListFormat.table, keys: KeysOpt = False, output: OutputOpt = None
+) -> None:
     from coordkit.services.meetings import list_meetings
 
     with reading() as conn:
         found = list_meetings(conn, project=project)
-    emit(found, found, LIST_COLUMNS, fmt.value, output, title=_("Joint meetings"))
+    named = people_names(fmt.value, keys, parties=("chair",), projects=("project",))
+    emit(found, found, LIST_COLUMNS, fmt.value, output, title=_("Joint meetings"), named=named)
 
 
 @app.command(

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from coordkit.cli.context import reading, store
-from coordkit.cli.display import emit, say
+from coordkit.cli.display import emit, people_names, say
 from coordkit.cli.helptext import helptext
-from coordkit.cli.options import FormatOpt, ListFormat, OnOpt, OutputOpt, ProjectOpt
+from coordkit.cli.options import FormatOpt, KeysOpt, ListFormat, OnOpt, OutputOpt, ProjectOpt
 from coordkit.i18n import _
 
 app = typer.Typer(
@@ -93,6 +93,7 @@ def list_(
     on: OnOpt = None,
     project: ProjectOpt = None,
     fmt: FormatOpt = ListFormat.table,
+    keys: KeysOpt = False,
     output: OutputOpt = None,
 ) -> None:
     from coordkit.dates import parse_date, today
@@ -102,7 +103,15 @@ def list_(
     with reading() as conn:
         found = list_occurrences(conn, on=day, agreement=agreement, party=party, status=status, project=project)
     rows = [_row(o) for o in found]
-    emit(rows, rows, COLUMNS, fmt.value, output, title=_("Obligations on {date}").format(date=day.isoformat()))
+    emit(
+        rows,
+        rows,
+        COLUMNS,
+        fmt.value,
+        output,
+        title=_("Obligations on {date}").format(date=day.isoformat()),
+        named=people_names(fmt.value, keys, parties=("party",), projects=("project",)),
+    )
 
 
 def _record(status: str, key: str, number: int, **options: Any) -> None:

@@ -39,6 +39,7 @@ ProjectOpt = Annotated[
         autocompletion=complete("project"),
     ),
 ]
+KeysOpt = Annotated[bool, typer.Option("--keys", help="Show parties and projects by key instead of by name.")]
 FromOpt = Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: open).")]
 ToOpt = Annotated[str | None, typer.Option("--to", help="Last day, inclusive, YYYY-MM-DD (default: open).")]
 OnOpt = Annotated[str | None, typer.Option("--on", help="The date to look at, YYYY-MM-DD (default: today).")]

@@ -87,7 +87,7 @@ def show(
 
     with reading() as conn:
         found = get_project(conn, key)
-    emit_record(found, fmt.value, output, title=f"Project {key}")
+    emit_record(found, fmt.value, output, title=_("Project {key}").format(key=key))
 
 
 @app.command("use")

@@ -8,9 +8,9 @@ import typer
 
 from coordkit.cli.completion import complete
 from coordkit.cli.context import reading, writing
-from coordkit.cli.display import emit, say
+from coordkit.cli.display import emit, people_names, say
 from coordkit.cli.helptext import helptext
-from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt
+from coordkit.cli.options import FormatOpt, KeysOpt, ListFormat, OutputOpt
 from coordkit.domain.resources import Booking, Resource
 from coordkit.i18n import _
 
@@ -88,12 +88,13 @@ def add(
     "list",
     help=helptext(_("List the registered resources and their commitments."), example="coord resource list"),
 )
-def list_(fmt: FormatOpt = ListFormat.table, output: OutputOpt = None) -> None:
+def list_(fmt: FormatOpt = ListFormat.table, keys: KeysOpt = False, output: OutputOpt = None) -> None:
     from coordkit.services.resources import list_resources
 
     with reading() as conn:
         found = list_resources(conn)
-    emit(found, [_flat(r) for r in found], COLUMNS, fmt.value, output, title=_("Resources"))
+    named = people_names(fmt.value, keys, parties=("owner",))
+    emit(found, [_flat(r) for r in found], COLUMNS, fmt.value, output, title=_("Resources"), named=named)
 
 
 @app.command(
@@ -106,6 +107,7 @@ def list_(fmt: FormatOpt = ListFormat.table, output: OutputOpt = None) -> None:
 def show(
     key: Annotated[str, typer.Argument(help=_("Resource key."))],
     fmt: FormatOpt = ListFormat.table,
+    keys: KeysOpt = False,
     output: OutputOpt = None,
 ) -> None:
     from coordkit.services.resources import get_resource
@@ -115,4 +117,5 @@ def show(
     title = _("{name} ({key}), capacity {capacity}").format(
         name=found["name"], key=found["key"], capacity=found["capacity"]
     )
-    emit(found, [_booking(b) for b in found["calendar"]], CALENDAR, fmt.value, output, title=title)
+    named = people_names(fmt.value, keys, parties=("party",), projects=("project",))
+    emit(found, [_booking(b) for b in found["calendar"]], CALENDAR, fmt.value, output, title=title, named=named)

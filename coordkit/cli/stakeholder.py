@@ -198,7 +198,7 @@ def show(
 
     with reading() as conn:
         found = get_stakeholder(conn, key)
-    emit_record(found, fmt.value, output, title=f"Stakeholder {key}")
+    emit_record(found, fmt.value, output, title=_("Stakeholder {key}").format(key=key))
 
 
 @app.command("edit")

@@ -390,6 +390,40 @@ METHODS: dict[str, tuple[str, str]] = {
     "signature+seal": ("signature and seal", "签字并盖章"),
     "electronic": ("electronic signature", "电子签名"),
 }
+TABLE_VALUES_ZH: dict[str, dict[str, str]] = {
+    "status": {
+        "draft": "草稿",
+        "circulating": "传签中",
+        "signed": "已签署",
+        "superseded": "已被取代",
+        "terminated": "已终止",
+        "scheduled": "待完成",
+        "met": "已完成",
+        "partly": "部分完成",
+        "missed": "未完成",
+        "waived": "已豁免",
+        "open": "待处理",
+        "acknowledged": "已签收",
+        "responded": "已答复",
+        "resolved": "已办结",
+        "done": "已办结",
+        "cancelled": "已取消",
+    },
+    "state": {"open": "待处理", "done": "已办结", "cancelled": "已取消"},
+    "severity": {"low": "低", "medium": "中", "high": "高"},
+    "channel": {
+        "call": "电话",
+        "visit": "走访",
+        "message": "消息",
+        "wechat": "微信",
+        "email": "邮件",
+        "letter": "信函",
+        "other": "其他",
+    },
+    "kind": ZH_KINDS,
+}
+"""The stored English values of a list's fixed columns (statuses, severities, channels, kinds) as a Chinese
+table shows them; JSON, YAML and CSV keep the stored values, which scripts and ``coord import`` read."""
 TARGET_UNITS_ZH = {"sessions": "场", "people": "人", "hours": "小时", "m2": "平方米", "CNY": "元"}
 """The measure word a target counts in: 不少于7场, 每场不少于200人 (UNITS' 场次 reads as "7 sessions' worth")."""
 

@@ -1,0 +1,156 @@
+"""Lists as people read them (issue 12): a table names parties and projects (Chinese names under zh) and shows
+statuses in the reader's words; JSON keeps the keys and stored values; --keys shows keys; a table never runs past
+the terminal's edge."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+from coordkit.cli.display import table_text
+from tests.conftest import ok
+
+EXAMPLE = Path(__file__).parent.parent / "agreements" / "liede-renjia.yaml"
+
+
+@pytest.fixture(scope="module")
+def example_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("example")
+    run = [sys.executable, "-m", "coordkit"]
+    subprocess.run([*run, "init", str(folder)], check=True, capture_output=True)
+    subprocess.run([*run, "--db", str(folder), "apply", str(EXAMPLE)], check=True, capture_output=True)
+    return folder
+
+
+@pytest.fixture
+def demo(example_store: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = isolated / "w"
+    shutil.copytree(example_store, target)
+    monkeypatch.chdir(target)
+    monkeypatch.setenv("COLUMNS", "100")
+    return target
+
+
+def rows_of(table: str) -> list[list[str]]:
+    """The cells of a rich table's body rows, one line per row (the demo's short lists do not wrap)."""
+    return [[cell.strip() for cell in line.split("│")[1:-1]] for line in table.splitlines() if line.startswith("│")]
+
+
+def test_concerns_name_their_parties_and_speak_chinese(demo: Path) -> None:
+    assert rows_of(ok("concern", "list", "--lang", "zh")) == [
+        ["C-0001", "高", "已办结", "猎德社区居委会", "猎德物业管理公司", "猎德街道办事处（职能部门）"]
+    ]
+    assert rows_of(ok("concern", "list", "--lang", "zh", "--keys"))[0][:6] == [
+        "C-0001",
+        "高",
+        "已办结",
+        "liede-neighbourhood-committee",
+        "liede-property",
+        "liede-street",
+    ]
+    found = json.loads(ok("concern", "list", "--lang", "zh", "--format", "json"))
+    assert (found[0]["by"], found[0]["status"], found[0]["severity"]) == (
+        "liede-neighbourhood-committee",
+        "resolved",
+        "high",
+    )
+
+
+def test_agreements_show_the_project_name_and_status_words(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "160")
+    rows = rows_of(ok("agreement", "list", "--lang", "zh"))
+    assert [(r[0], r[1], r[4]) for r in rows] == [
+        ("AGR-2024-001", "猎德人家社工服务项目", "已签署"),
+        ("AGR-2024-002", "猎德人家社工服务项目", "已签署"),
+        ("AGR-2024-003", "猎德人家社工服务项目", "传签中"),
+        ("AGR-2024-004", "猎德人家社工服务项目", "草稿"),
+    ]
+    english = ok("agreement", "list", "--lang", "en", "--format", "md")
+    assert "| AGR-2024-001 | Liede Renjia social-work service project | 1 |" in english
+    assert "| signed |" in english
+    monkeypatch.setenv("COLUMNS", "100")  # the project goes first when the room is short: one project is usual
+    assert rows_of(ok("agreement", "list", "--lang", "zh"))[0][:3] == [
+        "AGR-2024-001",
+        "1",
+        "猎德人家社工服务项目购买协议",
+    ]
+    md = ok("agreement", "list", "--lang", "zh", "--format", "md")
+    assert "| AGR-2024-003 | 猎德人家社工服务项目 |" in md
+    assert "| liede-renjia |" in ok("agreement", "list", "--lang", "zh", "--format", "md", "--keys")
+    assert json.loads(ok("agreement", "list", "--format", "json"))[0]["project"] == "liede-renjia"
+
+
+def test_contacts_actions_meetings_and_resources_name_parties(demo: Path) -> None:
+    contacts = rows_of(ok("contact", "list", "--lang", "zh"))
+    assert contacts[-1][:5] == ["I-0001", "2024-06-14", "猎德物业管理公司", "猎德人家社工服务项目", "走访"]
+    assert "| Liede Community Neighbourhood Committee |" in ok("action", "list", "--lang", "en", "--format", "md")
+    assert rows_of(ok("meeting", "list", "--lang", "zh"))[0][3] == "猎德社区党委"
+    ok(
+        "resource",
+        "add",
+        "square",
+        "--name",
+        "Liede Square",
+        "--name-zh",
+        "猎德广场",
+        "--capacity",
+        "1",
+        "--owner",
+        "liede-property",
+    )
+    assert rows_of(ok("resource", "list", "--lang", "zh"))[0][4] == "猎德物业管理公司"
+    assert rows_of(ok("resource", "list", "--lang", "zh", "--keys"))[0][4] == "liede-property"
+
+
+def test_a_table_that_must_wrap_stays_inside_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rich narrowed a 32-cell Chinese name below its min_width and widened it back, pushing the last column
+    past the edge; every column must show and no line be wider than the room."""
+    columns = [("a", "agreement"), ("n", "no."), ("p", "party"), ("o", "obligation"), ("d", "due"), ("s", "status")]
+    row = {
+        "a": "AGR-2024-001",
+        "n": "19",
+        "p": "猎德人家社工站（第三方社会组织）",
+        "o": "Submit a written progress report to the street office every quarter",
+        "d": "2024-01-31",
+        "s": "已完成",
+    }
+    monkeypatch.setenv("COLUMNS", "100")
+    text = table_text([row], columns)
+    widths = [cell_len(line) for line in text.splitlines()]
+    assert max(widths) <= 100
+    assert text.splitlines()[1].rstrip().endswith("┃ status ┃")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("stakeholder", "show", "liede-sw"),
+        ("duty", "show", "market-venue"),
+        ("project", "show", "liede-renjia"),
+        ("agreement", "show", "AGR-2024-002"),
+        ("concern", "show", "C-0001"),
+        ("meeting", "show", "2024-03-04"),
+    ],
+)
+def test_a_record_in_chinese_names_every_field_in_chinese(
+    demo: Path, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
+    """Field names are the JSON keys, translated; `legal_representative` and `frozen_at` printed as they were."""
+    monkeypatch.setenv("COLUMNS", "200")
+    labels = [row[0] for row in rows_of(ok(*command, "--lang", "zh")) if row[0]]
+    assert len(labels) > 3
+    assert [label for label in labels if label.isascii()] == []
+
+
+def test_a_record_shows_kind_and_yes_in_the_readers_words(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    shown = dict(row[:2] for row in rows_of(ok("stakeholder", "show", "liede-sw", "--lang", "zh")))
+    assert (shown["类型"], shown["在册"]) == ("社会组织", "是")
+    english = dict(row[:2] for row in rows_of(ok("stakeholder", "show", "liede-sw", "--lang", "en")))
+    assert (english["kind"], english["active"]) == ("social-organisation", "yes")
