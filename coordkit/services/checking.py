@@ -155,6 +155,13 @@ def matrix(
     snapshot = load_snapshot(conn, project_id=pid)
     report = run_rules(snapshot, on=day, explicit_on=True, config=config, select=DUTY_RULES, project=pkey)
     data = build_matrix(snapshot, on=day, by=by, report=report, project=pkey)
+    name_categories(conn, data)
+    return data
+
+
+def name_categories(conn: Conn, data: Matrix) -> None:
+    """Give each row its category's names (the snapshot holds only category keys), so the matrix heads its groups
+    公益课程, not ``courses``, under zh."""
     from coordkit.storage.sql import tuples
 
     names = {
@@ -167,4 +174,3 @@ def matrix(
     for row in data["rows"]:
         name, name_zh = names.get((row["project"], row["category"] or ""), (None, None))
         row["category_name"], row["category_name_zh"] = name, name_zh
-    return data

@@ -42,7 +42,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
     from coordkit.services.agreements.reading import annex_duties, duties_of, newest_version_ids
     from coordkit.services.ascode.apply import apply
     from coordkit.services.ascode.load import load
-    from coordkit.services.checking import DUTY_RULES, build_matrix
+    from coordkit.services.checking import DUTY_RULES, build_matrix, name_categories
     from coordkit.services.meetings import duty_titles
     from coordkit.services.stakeholders import list_stakeholders
     from coordkit.storage.documents import read_documents
@@ -76,12 +76,15 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
             meetings, project_info = _meetings(conn, pid)
             duties = duties_of(annex_duties(conn, [PROJECT]), PROJECT)
             titles = duty_titles(conn, PROJECT)
+            config = load_config(directory)
+            report = run_rules(snapshot, on=DEMO_DATE, explicit_on=False, config=config, project=PROJECT)
+            duty_report = run_rules(
+                snapshot, on=DEMO_DATE, explicit_on=True, config=config, select=DUTY_RULES, project=PROJECT
+            )
+            matrix = build_matrix(snapshot, on=DEMO_DATE, by="stakeholder", report=duty_report, project=PROJECT)
+            name_categories(conn, matrix)
     finally:
         store.dispose()
-    config = load_config(directory)
-    report = run_rules(snapshot, on=DEMO_DATE, explicit_on=False, config=config, project=PROJECT)
-    duty_report = run_rules(snapshot, on=DEMO_DATE, explicit_on=True, config=config, select=DUTY_RULES, project=PROJECT)
-    matrix = build_matrix(snapshot, on=DEMO_DATE, by="stakeholder", report=duty_report, project=PROJECT)
     result = DemoResult(PROJECT, matrix, report, [(_("workspace (store and example YAML)"), directory)])
     out = directory / "documents"
     out.mkdir(exist_ok=True)
