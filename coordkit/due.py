@@ -17,7 +17,7 @@ not from the coordinator's ``--lang``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from gettext import NullTranslations
 
@@ -207,10 +207,12 @@ def contact_text(contacts: Sequence[tuple[str, str]], lang: str, t: NullTranslat
     return ("，" if lang == "zh" else ", ").join(parts)
 
 
-def _line(item: DueItem, *, on: dt.date, lang: str, t: NullTranslations) -> str:
+def _line(item: DueItem, *, on: dt.date, lang: str, t: NullTranslations, parties: Mapping[str, str]) -> str:
     """``- date · what · title · party · agreement · state · contacts``: fields, each whole in its language."""
     fields = [format_day(item.date, lang), kind_label(item.kind, t), item.title_in(lang)]
-    fields += [value for value in (item.party, item.agreement) if value]
+    fields += [
+        value for value in (parties.get(item.party, item.party) if item.party else None, item.agreement) if value
+    ]
     if item.overdue(on):
         days = (on - item.date).days
         fields.append(t.ngettext("{n} day overdue", "{n} days overdue", days).format(n=days))
@@ -221,13 +223,22 @@ def _line(item: DueItem, *, on: dt.date, lang: str, t: NullTranslations) -> str:
     return "- " + " · ".join(fields)
 
 
-def digest(items: Iterable[DueItem], *, on: dt.date, lang: str, within_days: int | None = None) -> str:
+def digest(
+    items: Iterable[DueItem],
+    *,
+    on: dt.date,
+    lang: str,
+    within_days: int | None = None,
+    parties: Mapping[str, str] | None = None,
+) -> str:
     """Plain text for a WeChat group or an e-mail: a title line, "Overdue", then "Due within N days".
 
     No Markdown, no colours, one line per item (date, what, who; contact
     channels for missing signatures). Settled items are left out; without
     ``within_days`` every pending item to come is listed under "Coming up".
+    ``parties`` names each party as the group knows it (猎德人家社工站, not ``liede-sw``).
     """
+    parties = parties or {}
     t = catalogue(lang)
     lang = normalise(lang) or "en"
     shown = select(items, on=on, within_days=within_days)
@@ -238,12 +249,12 @@ def digest(items: Iterable[DueItem], *, on: dt.date, lang: str, within_days: int
         lines += ["", t.gettext("Nothing is due.")]
     if late:
         lines += ["", t.gettext("Overdue")]
-        lines += [_line(item, on=on, lang=lang, t=t) for item in late]
+        lines += [_line(item, on=on, lang=lang, t=t, parties=parties) for item in late]
     if coming:
         if within_days is None:
             heading = t.gettext("Coming up")
         else:
             heading = t.ngettext("Due within {n} day", "Due within {n} days", within_days).format(n=within_days)
         lines += ["", heading]
-        lines += [_line(item, on=on, lang=lang, t=t) for item in coming]
+        lines += [_line(item, on=on, lang=lang, t=t, parties=parties) for item in coming]
     return "\n".join(lines) + "\n"

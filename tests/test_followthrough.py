@@ -164,7 +164,11 @@ def test_due_lists_what_is_late_first(ws: Path) -> None:
     digest = coord(ws, "due", "--on", "2024-09-01", "--within", "30d", "--digest", "--lang", "zh")
     assert digest.startswith(
         "到期事项（2024年9月1日）\n\n已逾期\n"
-        "- 2024年7月31日 · 履约事项 · 每季度向街道办事处提交书面工作报告 · liede-sw · AGR-2024-001 · 逾期32天\n"
+        "- 2024年7月31日 · 履约事项 · 每季度向街道办事处提交书面工作报告 · 猎德人家社工站（第三方社会组织） · "
+        "AGR-2024-001 · 逾期32天\n"
+    )  # the party by the name the group knows
+    assert "· Liede Renjia Social Work Station (third-party social organisation) · AGR-2024-001 ·" in coord(
+        ws, "due", "--on", "2024-09-01", "--digest", "--lang", "en"
     )
 
 

@@ -154,3 +154,18 @@ def test_a_record_shows_kind_and_yes_in_the_readers_words(demo: Path, monkeypatc
     assert (shown["类型"], shown["在册"]) == ("社会组织", "是")
     english = dict(row[:2] for row in rows_of(ok("stakeholder", "show", "liede-sw", "--lang", "en")))
     assert (english["kind"], english["active"]) == ("social-organisation", "yes")
+
+
+def test_documents_and_maps_default_to_the_readers_language(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A coordinator who set COORD_LANG=zh once gets the Chinese agreement, map, digest and report without
+    --lang on each command (they were English unless told)."""
+    monkeypatch.setenv("COORD_LANG", "zh")
+    assert ok("agreement", "render", "AGR-2024-001", "--format", "md").startswith("# 猎德人家社工服务项目购买协议\n")
+    assert "重点管理" in ok("grid", "--format", "table")
+    assert ok("due", "--on", "2024-09-01", "--digest").startswith("到期事项（2024年9月1日）")
+    assert ok("report", "--format", "md").startswith("# ")
+    assert "项目" in ok("report", "--format", "md").splitlines()[0]
+    english = ok("agreement", "render", "AGR-2024-001", "--format", "md", "--lang", "en")
+    assert english.startswith("# Liede Renjia")
+    monkeypatch.setenv("COORD_LANG", "en")
+    assert "Manage closely" in ok("grid", "--format", "table")

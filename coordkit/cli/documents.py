@@ -12,7 +12,7 @@ import typer
 from coordkit.cli.completion import complete
 from coordkit.cli.context import store
 from coordkit.cli.display import emit, say, write_out
-from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt
+from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt, reader_lang
 from coordkit.i18n import _
 
 if TYPE_CHECKING:
@@ -33,7 +33,9 @@ class Lang(StrEnum):
     zh = "zh"
 
 
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the document: en or zh.")]
+LangOpt = Annotated[
+    Lang | None, typer.Option("--lang", help="Language of the document: en or zh (default: the reader's).")
+]
 
 
 def render(
@@ -42,7 +44,7 @@ def render(
     ] = None,
     version: Annotated[int | None, typer.Option("--version", help="Version (default: the newest).")] = None,
     fmt: Annotated[DocFormat, typer.Option("--format", "-f", help="md, html, pdf or docx.")] = DocFormat.pdf,
-    lang: LangOpt = Lang.en,
+    lang: LangOpt = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -89,6 +91,7 @@ def render(
 
     if all_ == (key is not None):
         raise InvalidInput("name one agreement, or pass --all")
+    lang = Lang(reader_lang(lang.value if lang else None))
     with store() as opened, opened.read() as conn:
         if all_:
             ids = newest_version_ids(conn, status=status, project=project)

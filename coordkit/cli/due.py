@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,7 +11,7 @@ import typer
 
 from coordkit.cli.display import emit, people_names, write_out
 from coordkit.cli.helptext import helptext
-from coordkit.cli.options import KeysOpt, OnOpt, OutputOpt
+from coordkit.cli.options import KeysOpt, OnOpt, OutputOpt, reader_lang
 from coordkit.i18n import _
 
 
@@ -38,13 +39,18 @@ PartyOpt = Annotated[str | None, typer.Option("--party", help=_("Only this party
 ProjectFilter = Annotated[str | None, typer.Option("--project", help=_("Only this project's items."))]
 
 
-def _items(on: Any, horizon: Any, *, party: str | None = None, project: str | None = None) -> list[Any]:
+def _items(
+    on: Any, horizon: Any, *, party: str | None = None, project: str | None = None, names_in: str | None = None
+) -> tuple[list[Any], Mapping[str, str]]:
+    """What is due, and (``names_in`` a language) every party's name in it, from one read of the store."""
     from coordkit.checks.config import load_config
     from coordkit.cli.context import store
     from coordkit.services.followup import due_list
+    from coordkit.services.names import names
 
     with store() as opened, opened.read() as conn:
-        return due_list(conn, on=on, until=horizon, config=load_config(opened.root), party=party, project=project)
+        items = due_list(conn, on=on, until=horizon, config=load_config(opened.root), party=party, project=project)
+        return items, names(conn, names_in).parties if names_in else {}
 
 
 def due(
@@ -56,7 +62,9 @@ def due(
     digest: Annotated[
         bool, typer.Option("--digest", help=_("Plain text to paste into a group chat or an e-mail."))
     ] = False,
-    lang: Annotated[str, typer.Option("--lang", help=_("Language of the digest: en or zh."))] = "en",
+    lang: Annotated[
+        str | None, typer.Option("--lang", help=_("Language of the digest: en or zh (default: the reader's)."))
+    ] = None,
     fmt: Annotated[DueFormat, typer.Option("--format", "-f", help=_("table, json, csv or md."))] = DueFormat.table,
     keys: KeysOpt = False,
     output: OutputOpt = None,
@@ -72,10 +80,11 @@ def due(
     day = parse_date(on, "--on") or today()
     days = span_days(within, day, what="--within") if within is not None else None
     horizon = day + dt.timedelta(days=days if days is not None else 366)
-    items = _items(day, horizon, party=party, project=project)
+    digest_lang = reader_lang(lang)
+    items, parties = _items(day, horizon, party=party, project=project, names_in=digest_lang if digest else None)
     chosen = select(items, on=day, within_days=days, party=party, project=project, overdue_only=overdue)
     if digest:
-        write_out(digest_text(chosen, on=day, lang=lang, within_days=days), output)
+        write_out(digest_text(chosen, on=day, lang=digest_lang, within_days=days, parties=parties), output)
         return
     from coordkit.due import catalogue, kind_label
     from coordkit.i18n import language
@@ -131,7 +140,9 @@ def calendar(
     party: PartyOpt = None,
     project: ProjectFilter = None,
     on: OnOpt = None,
-    lang: Annotated[str, typer.Option("--lang", help=_("Language of the entries: en or zh."))] = "en",
+    lang: Annotated[
+        str | None, typer.Option("--lang", help=_("Language of the entries: en or zh (default: the reader's)."))
+    ] = None,
     alarms: Annotated[
         str, typer.Option("--alarms", help=_("Days before each item to remind, comma-separated."))
     ] = "7,1",
@@ -152,10 +163,10 @@ def calendar(
         raise InvalidInput(
             _("--alarms '{value}': give days as whole numbers, such as 7,1").format(value=alarms)
         ) from None
-    items = _items(day, day + dt.timedelta(days=366), party=party, project=project)
+    items, _names = _items(day, day + dt.timedelta(days=366), party=party, project=project)
     chosen = select(items, on=day, party=party, project=project, settled=True)
     stamp = dt.datetime.combine(day, dt.time(), dt.UTC)
-    write_out(to_ics(chosen, lang=lang, alarms_days=lead, stamp=stamp, on=day), output)
+    write_out(to_ics(chosen, lang=reader_lang(lang), alarms_days=lead, stamp=stamp, on=day), output)
 
 
 calendar.__doc__ = helptext(

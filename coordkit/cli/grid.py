@@ -10,7 +10,7 @@ import typer
 
 from coordkit.cli.context import reading
 from coordkit.cli.display import emit, say, write_out
-from coordkit.cli.options import OutputOpt, ProjectOpt
+from coordkit.cli.options import OutputOpt, ProjectOpt, reader_lang
 from coordkit.i18n import _
 
 
@@ -39,7 +39,9 @@ COLUMNS = [
 def grid(
     project: ProjectOpt = None,
     fmt: Annotated[GridFormat, typer.Option("--format", "-f", help=_("Output format."))] = GridFormat.table,
-    lang: Annotated[str, typer.Option("--lang", help=_("Language of names and quadrants: en or zh."))] = "en",
+    lang: Annotated[
+        str | None, typer.Option("--lang", help=_("Language of names and quadrants: en or zh (default: the reader's)."))
+    ] = None,
     since: Annotated[
         str | None,
         typer.Option("--since", help=_("Draw how each rating moved since this day (coord stakeholder score).")),
@@ -57,6 +59,7 @@ def grid(
     Example:
       coord grid --project liede-renjia --format svg --lang zh -o grid.svg
     """
+    lang = reader_lang(lang)
     from coordkit.errors import InvalidInput
     from coordkit.render.grid import grid_points, grid_rows, render_grid
     from coordkit.services.stakeholders import list_stakeholders

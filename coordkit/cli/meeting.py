@@ -13,7 +13,16 @@ import typer
 from coordkit.cli.context import reading, store, writing
 from coordkit.cli.display import emit, emit_record, people_names, say, write_out
 from coordkit.cli.helptext import helptext
-from coordkit.cli.options import FormatOpt, KeysOpt, ListFormat, OutputOpt, ProjectOpt, ShowFormat, ShowFormatOpt
+from coordkit.cli.options import (
+    FormatOpt,
+    KeysOpt,
+    ListFormat,
+    OutputOpt,
+    ProjectOpt,
+    ShowFormat,
+    ShowFormatOpt,
+    reader_lang,
+)
 from coordkit.i18n import _
 
 if TYPE_CHECKING:
@@ -444,7 +453,9 @@ class Lang(StrEnum):
 def render(
     key: KeyArg,
     fmt: Annotated[MinutesFormat, typer.Option("--format", "-f", help=_("md, html, pdf or docx."))] = MinutesFormat.pdf,
-    lang: Annotated[Lang, typer.Option("--lang", help=_("Language of the document: en or zh."))] = Lang.en,
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help=_("Language of the document: en or zh (default: the reader's)."))
+    ] = None,
     output: OutputOpt = None,
     project: ProjectOpt = None,
 ) -> None:
@@ -460,7 +471,8 @@ def render(
         info = get_project(conn, meeting["project"])
         duties = duty_titles(conn, meeting["project"])
         root = opened.root
-    content = render_minutes(meeting, stakeholders, info, fmt=fmt.value, lang=lang.value, workspace=root, duties=duties)
+    language = reader_lang(lang.value if lang else None)
+    content = render_minutes(meeting, stakeholders, info, fmt=fmt.value, lang=language, workspace=root, duties=duties)
     if isinstance(content, bytes) and output is None and sys.stdout.isatty():
         raise InvalidInput(_("{format} is a binary format: pass -o FILE.{format}").format(format=fmt.value))
     write_out(content, output)

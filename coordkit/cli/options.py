@@ -40,6 +40,16 @@ ProjectOpt = Annotated[
     ),
 ]
 KeysOpt = Annotated[bool, typer.Option("--keys", help="Show parties and projects by key instead of by name.")]
+
+
+def reader_lang(value: str | None) -> str:
+    """A document's or a list's language: the one asked for, else the reader's (``--lang`` of the command line,
+    ``COORD_LANG``, ``coord.toml``, the locale), so a coordinator who set zh once gets Chinese everywhere."""
+    from coordkit.i18n import language
+
+    return value or language()
+
+
 FromOpt = Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: open).")]
 ToOpt = Annotated[str | None, typer.Option("--to", help="Last day, inclusive, YYYY-MM-DD (default: open).")]
 OnOpt = Annotated[str | None, typer.Option("--on", help="The date to look at, YYYY-MM-DD (default: today).")]

@@ -11,7 +11,7 @@ import typer
 from coordkit.cli.context import store
 from coordkit.cli.display import say, write_out
 from coordkit.cli.helptext import helptext
-from coordkit.cli.options import OutputOpt, ProjectOpt
+from coordkit.cli.options import OutputOpt, ProjectOpt, reader_lang
 from coordkit.i18n import _
 
 
@@ -38,7 +38,9 @@ def report(
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help=_("pdf, docx, html, md or json."))
     ] = ReportFormat.pdf,
-    lang: Annotated[Lang, typer.Option("--lang", help=_("Language of the report: en or zh."))] = Lang.en,
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help=_("Language of the report: en or zh (default: the reader's)."))
+    ] = None,
     output: OutputOpt = None,
 ) -> None:
     """``coord report``: its help is set below, in the reader's language."""
@@ -48,7 +50,8 @@ def report(
     from coordkit.render.report import render_report
     from coordkit.services.report import build_report, report_period
 
-    set_language(lang.value)  # the findings and every message in the report's language
+    language = reader_lang(lang.value if lang else None)
+    set_language(language)  # the findings and every message in the report's language
     with store() as opened, opened.read() as conn:
         key, covered = report_period(conn, project=project, period=period, start=start, end=end)
         data = build_report(conn, root=opened.root, project=key, period=covered)
@@ -60,7 +63,7 @@ def report(
         raise InvalidInput(_("{format} is a binary format: pass -o FILE.{format}").format(format=fmt.value))
     if fmt is ReportFormat.pdf:
         say(_("Rendering the report …"))
-    write_out(render_report(data, fmt=fmt.value, lang=lang.value, workspace=root), output)
+    write_out(render_report(data, fmt=fmt.value, lang=language, workspace=root), output)
 
 
 report.__doc__ = helptext(
