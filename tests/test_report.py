@@ -4,6 +4,7 @@ format (Markdown, JSON, PDF text, DOCX paragraphs and tables, the HTML's map).""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -145,7 +146,7 @@ def test_the_report_in_markdown_en_and_zh(demo: Path) -> None:
         "# Evaluation report: Liede Renjia social-work service project\n\n"
         "Period 2024Q1 (1 January 2024 to 31 March 2024) · made "
     )
-    assert "\n## 5. Joint meetings and follow-up\n\n1 joint meeting(s) held in the period, 1 of them signed off. " in en
+    assert "\n## 6. Joint meetings and follow-up\n\n1 joint meeting(s) held in the period, 1 of them signed off. " in en
     assert "Their 1 action(s): 0 done by 31 March 2024, 1 open, 0 of them overdue." in en
     assert "| 4 March 2024 | 猎德社区党群服务中心二楼会议室 | 7 | 3 | 1 | 6 March 2024 |" in en
     assert "\n| 2024-03 | 1 | 0 |\n" in en
@@ -161,7 +162,16 @@ def test_the_report_in_markdown_en_and_zh(demo: Path) -> None:
     )
     assert "评估期间新增诉求 1 件，办结 1 件；截至2024年12月31日尚未办结 0 件。办结用时中位数：35 天。" in zh
     assert "办结时满意度：4 分（满分 5 分，共 1 份评价）。" in zh
-    for heading in ("## 一、", "## 二、", "## 三、", "## 四、", "## 五、", "## 六、", "## 七、数据核验"):
+    for heading in (
+        "## 一、",
+        "## 二、",
+        "## 三、",
+        "## 四、",
+        "## 五、合作成效评估",
+        "## 六、",
+        "## 七、",
+        "## 八、数据核验",
+    ):
         assert heading in zh
 
 
@@ -177,9 +187,34 @@ def test_the_report_as_pdf_reads_back(demo: Path, isolated: Path, lang: str) -> 
     ok("--db", str(demo), "report", "--period", "2024", "--lang", lang, "-o", "r.pdf")
     text = _pdf_text(isolated / "r.pdf")
     expected = (
-        ["1.Partiesandthestakeholdermap", "7.Proof", "4agreement(s);2signedbyeveryparty."]
+        [
+            "1.Partiesandthestakeholdermap",
+            "2.Responsibilitiesandopenfindings",
+            "3.Agreements",
+            "4.Obligations",
+            "Occurrencesdueintheperiod,byparty",
+            "5.Partnershipreviews",
+            "Averagescoreperarea(1–5),byreview",
+            "6.Jointmeetingsandfollow-up",
+            "7.Concerns",
+            "8.Proof",
+            "4agreement(s);2signedbyeveryparty.",
+        ]
         if lang == "en"
-        else ["一、参与各方与利益相关方地图", "七、数据核验", "共4份协议，其中2份已由各方全部签署。", "利益相关方地图"]
+        else [
+            "一、参与各方与利益相关方地图",
+            "二、职责分工与待解决问题",
+            "三、合作协议",
+            "四、各方义务",
+            "评估期间到期的履约事项（按参与方）",
+            "五、合作成效评估",
+            "各评估方面的平均分（1–5分）",
+            "六、联席会议与跟进",
+            "七、诉求处理",
+            "八、数据核验",
+            "共4份协议，其中2份已由各方全部签署。",
+            "利益相关方地图",
+        ]
     )
     for line in expected:
         assert line in text, line
@@ -202,14 +237,17 @@ def test_the_report_as_docx_reads_back(demo: Path, isolated: Path) -> None:
     assert [row[0] for row in agreements[1:]] == ["AGR-2024-001", "AGR-2024-002", "AGR-2024-003", "AGR-2024-004"]
     months = next(t for t in tables if t[0] == ["月份", "新增", "办结"])
     assert months[3] == ["2024-03", "1", "0"] and months[4] == ["2024-04", "0", "1"]
-    assert len(doc.inline_shapes) == 2  # the map and the concerns chart
+    assert len(doc.inline_shapes) == 4  # the map, fulfilment by party, review scores and the concerns chart
+    reviews = next(t for t in tables if t[0][0] == "评估编号")
+    assert reviews[0][5:] == ["沟通协调", "共同决策", "资源保障", "履约情况", "相互信任"]
+    assert reviews[1][0] == "R-0001" and reviews[1][5:] == ["3.5", "3.5", "3.5", "3.5", "4.0"]
 
 
 def test_the_html_report_places_each_party_on_the_map(demo: Path) -> None:
     html = ok("--db", str(demo), "report", "--period", "2024", "-f", "html")
     for key in ("liede-street", "liede-sw", "liede-craftsmen"):
         assert f'id="party-{key}"' in html
-    assert html.count("<svg") == 2
+    assert html.count("<svg") == 4
 
 
 @pytest.mark.parametrize(
@@ -227,3 +265,182 @@ def test_bad_report_arguments_are_one_line(demo: Path, args: list[str], message:
     assert result.exit_code == 2
     assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
     assert result.stdout == ""
+
+
+def _bars(svg: str, chart: str) -> dict[tuple[str, str], float]:
+    """The figures a chart was drawn with, read back from the SVG: each bar's id is ``chart:WHO:WHAT:VALUE``."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg[svg.index("<svg") :])
+    found = {}
+    for element in root.iter():
+        parts = (element.get("id") or "").split(":")
+        if parts[0] == chart and len(parts) == 4:
+            found[(parts[1], parts[2])] = float(parts[3])
+    return found
+
+
+def _svg_texts(svg: str) -> list[str]:
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg[svg.index("<svg") :])
+    return ["".join(e.itertext()) for e in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_fulfilment_is_counted_by_party() -> None:
+    from coordkit.domain.report import fulfilment_by_party
+
+    obligations = [
+        {"party": "sw", "fulfilment": {"scheduled": 1, "met": 3, "partly": 1, "missed": 0, "waived": 0}},
+        {"party": "street", "fulfilment": {"scheduled": 0, "met": 1, "partly": 0, "missed": 1, "waived": 0}},
+        {"party": "sw", "fulfilment": {"scheduled": 0, "met": 1, "partly": 0, "missed": 0, "waived": 2}},
+        {"party": "idle", "fulfilment": None},  # nothing due in the period: not a row
+    ]
+    assert fulfilment_by_party(obligations) == [
+        {"party": "sw", "met": 4, "partly": 1, "missed": 0, "waived": 2, "scheduled": 1, "due": 8},
+        {"party": "street", "met": 1, "partly": 0, "missed": 1, "waived": 0, "scheduled": 0, "due": 2},
+    ]
+
+
+PARTIES = [
+    {"party": "liede-sw", "met": 8, "partly": 2, "missed": 1, "waived": 1, "scheduled": 6, "due": 18},
+    {"party": "liede-street", "met": 3, "partly": 0, "missed": 0, "waived": 0, "scheduled": 1, "due": 4},
+    {"party": "liede-property", "met": 0, "partly": 0, "missed": 2, "waived": 0, "scheduled": 0, "due": 2},
+]
+NAMES = {"liede-sw": "猎德人家社工站", "liede-street": "猎德街道办事处", "liede-property": "猎德物业管理公司"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_fulfilment_chart_carries_each_partys_figures(lang: str) -> None:
+    from coordkit.render.report import fulfilment_chart
+
+    svg = fulfilment_chart(PARTIES, NAMES, lang=lang, fmt="svg").decode()
+    assert _bars(svg, "fulfilment") == {
+        (row["party"], state): row[state]
+        for row in PARTIES
+        for state in ("met", "partly", "missed", "waived", "scheduled")
+    }
+    texts = _svg_texts(svg)
+    for name in NAMES.values():
+        assert name in texts
+    legend = ["已履行", "部分履行", "未履行", "免除", "尚无记录"] if lang == "zh" else ["Met", "Partly met", "Not met"]
+    for word in legend:
+        assert word in texts
+    # the counts are written on the bars wide enough for them (8 of the longest bar, 18: yes; 1 of 18: no)
+    assert "8" in texts and "6" in texts
+    assert fulfilment_chart(PARTIES, NAMES, lang=lang, fmt="svg").decode() == svg  # the same figures, the same file
+
+
+def test_the_fulfilment_chart_draws_the_parties_with_most_due() -> None:
+    from coordkit.render.report import CHART_PARTIES, fulfilment_chart
+
+    rows = [
+        {"party": f"p{n:02d}", "met": 30 - n, "partly": 0, "missed": 0, "waived": 0, "scheduled": 0, "due": 30 - n}
+        for n in range(CHART_PARTIES + 3)
+    ]
+    svg = fulfilment_chart(rows, {}, lang="en", fmt="svg").decode()
+    assert {who for who, _what in _bars(svg, "fulfilment")} == {f"p{n:02d}" for n in range(CHART_PARTIES)}
+    assert f"Occurrences due in the period: the {CHART_PARTIES} parties with the most of 23" in _svg_texts(svg)
+
+
+REVIEWS = [
+    {
+        "key": "R-0001",
+        "agreement": "AGR-2024-002",
+        "title": "Market agreement",
+        "title_zh": "公益市集合作协议",
+        "by_area": {"communication": 3.5, "decision-making": 4.0, "resources": 2.5, "fulfilment": 3.0, "trust": 4.5},
+    },
+    {
+        "key": "R-0002",
+        "agreement": "AGR-2024-001",
+        "title": "Service agreement",
+        "title_zh": None,
+        "by_area": {"communication": 4.0},
+    },
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_review_chart_carries_each_areas_average(lang: str) -> None:
+    from coordkit.render.report import reviews_chart
+
+    svg = reviews_chart(REVIEWS, lang=lang, fmt="svg").decode()
+    assert _bars(svg, "review") == {
+        (review["key"], area): score for review in REVIEWS for area, score in review["by_area"].items()
+    }
+    texts = _svg_texts(svg)
+    areas = (
+        ["沟通协调", "共同决策", "资源保障", "履约情况", "相互信任"]
+        if lang == "zh"
+        else ["Communication", "Decision-making", "Resources", "Fulfilment", "Trust"]
+    )
+    for area in areas:
+        assert area in texts
+    # each round by its key and agreement title in the report's language (English where it has no Chinese title)
+    assert ("R-0001 · 公益市集合作协议" if lang == "zh" else "R-0001 · Market agreement") in texts
+    assert "R-0002 · Service agreement" in texts
+    assert "4.5" in texts and texts.count("4.0") == 2
+
+
+def test_the_html_reports_charts_equal_the_store(demo: Path) -> None:
+    data = json.loads(ok("--db", str(demo), "report", "--period", "2024", "-f", "json"))
+    html = ok("--db", str(demo), "report", "--period", "2024", "-f", "html", "--lang", "zh")
+    svgs = {name: html[html.index(f'<div class="chart {name}">') :] for name in ("fulfilment", "reviews")}
+    svgs = {name: text[: text.index("</svg>") + 6] for name, text in svgs.items()}
+    assert data["fulfilment_by_party"] == [
+        {"party": "liede-sw", "met": 8, "partly": 0, "missed": 1, "waived": 1, "scheduled": 6, "due": 16}
+    ]
+    assert _bars(svgs["fulfilment"], "fulfilment") == {
+        (row["party"], state): row[state]
+        for row in data["fulfilment_by_party"]
+        for state in ("met", "partly", "missed", "waived", "scheduled")
+    }
+    assert [(r["key"], r["closed"], r["ratings"], r["parties"]) for r in data["reviews"]] == [
+        ("R-0001", "2024-07-19", 10, 2),
+        ("R-0002", None, 1, 1),
+    ]
+    assert _bars(svgs["reviews"], "review") == {
+        ("R-0001", "communication"): 3.5,
+        ("R-0001", "decision-making"): 3.5,
+        ("R-0001", "resources"): 3.5,
+        ("R-0001", "fulfilment"): 3.5,
+        ("R-0001", "trust"): 4.0,
+        ("R-0002", "communication"): 4.0,
+    }
+    assert "猎德人家社工站（第三方社会组织）" in _svg_texts(svgs["fulfilment"])
+    # every id a chart refers to (clip paths, markers) is defined once in the page: no chart borrows another's
+    defined = re.findall(r'id="([^"]+)"', html)
+    referred = set(re.findall(r"url\(#([^)]+)\)", html)) | set(re.findall(r'href="#([^"]+)"', html))
+    assert referred and all(defined.count(name) == 1 for name in referred)
+
+
+def test_a_period_without_reviews_or_due_occurrences_has_no_such_charts(demo: Path) -> None:
+    html = ok("--db", str(demo), "report", "--period", "2024-01", "-f", "html")
+    assert '<div class="chart fulfilment">' in html  # January's market and report fell due
+    assert '<div class="chart reviews">' not in html
+    md = ok("--db", str(demo), "report", "--period", "2024-01", "-f", "md")
+    assert "\n## 5. Partnership reviews\n\n0 partnership review(s) opened in the period, 0 of them closed" in md
+
+
+def test_the_chinese_report_names_what_findings_are_about(demo: Path) -> None:
+    zh = ok("--db", str(demo), "report", "--period", "2024", "-f", "md", "--lang", "zh")
+    findings = zh[zh.index("| 检查规则 | 对象 | 问题 |") : zh.index("## 三、")]
+    assert "| 负责方（A）不唯一 | 提供市集场地 | " in findings  # duty market-venue by its Chinese title
+    assert "| 义务逾期未履行 | 每季度向街道办事处提交书面工作报告（2024年7月31日） | " in findings
+    assert "| 参与方尚未签署 | 人才培养合作协议 | " in findings  # AGR-2024-003 v1 by its Chinese title
+    assert "| 参与方长期未联络 | 猎德社区居委会 | " in findings
+    assert "| market-venue |" not in findings and "| overdue-obligation |" not in findings
+    en = ok("--db", str(demo), "report", "--period", "2024", "-f", "md")
+    assert "| multiple-accountable | Provide the square for the market | " in en
+    assert (
+        "| overdue-obligation | Submit a written progress report to the street office every quarter (31 July 2024) | "
+        in en
+    )
+
+
+def test_every_check_has_a_chinese_name_in_the_report() -> None:
+    from coordkit.checks.rules import RULES
+    from coordkit.render.report import RULES_ZH
+
+    assert sorted(RULES) == sorted(RULES_ZH)

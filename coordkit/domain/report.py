@@ -153,3 +153,23 @@ def findings_by_rule(findings: Iterable[Any]) -> list[tuple[str, str, int]]:
         ((rule, severity, n) for (rule, severity), n in counted.items()),
         key=lambda item: (item[1] != "error", -item[2], item[0]),
     )
+
+
+FULFILMENT_STATES = ("met", "partly", "missed", "waived", "scheduled")
+"""How an occurrence due in the period stands on its last day, in the order the chart stacks them (``scheduled``:
+no report yet)."""
+
+
+def fulfilment_by_party(obligations: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Each party's occurrences due in the period, by state (``met``, …, ``scheduled``) and in all (``due``);
+    only parties with at least one, most due first, then by key."""
+    totals: dict[str, Counter[str]] = {}
+    for item in obligations:
+        for state, count in (item.get("fulfilment") or {}).items():
+            totals.setdefault(item["party"], Counter())[state] += int(count)
+    rows = [
+        {"party": party, **{state: counts[state] for state in FULFILMENT_STATES}, "due": sum(counts.values())}
+        for party, counts in totals.items()
+        if sum(counts.values())
+    ]
+    return sorted(rows, key=lambda row: (-row["due"], row["party"]))

@@ -1,17 +1,18 @@
 """The evaluation report as Markdown, HTML, PDF or DOCX, in English or Chinese (项目评估报告).
 
 The report is a list of sections, each a heading, a few sentences with the
-figures, tables and at most one chart; the three formats lay out that one list,
-so a figure is the same number in every format (the tests read each back).
+figures, tables and the charts that go with them; the formats lay out that one
+list, so a figure is the same number in every format (the tests read each back).
 Charts are drawn where a reader would rather look than read: the
-power/interest map of the parties and the concerns opened and settled per
-month (matplotlib, SVG in HTML and PDF, PNG in DOCX).
+power/interest map of the parties, each party's fulfilment of what fell due,
+the review scores per area and the concerns opened and settled per month
+(matplotlib through one helper, ``_chart``: SVG in HTML and PDF, PNG in DOCX).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from coordkit.errors import InvalidInput
 from coordkit.i18n import _
 from coordkit.render.environment import render
+from coordkit.render.grid import METADATA
 from coordkit.render.i18n import amount, every, format_date, kind, measure_word
 
 REPORT_FORMATS = ("md", "html", "pdf", "docx", "json")
@@ -44,17 +46,42 @@ TEXT: dict[str, dict[str, str]] = {
             "{waived} waived, {open} with no report by {end}."
         ),
         "met_of_due": "Met / due",
-        "meetings": "5. Joint meetings and follow-up",
+        "fulfilment_by_party": "Fulfilment by party",
+        "fulfilment_chart": "Occurrences due in the period, by party",
+        "fulfilment_chart_top": "Occurrences due in the period: the {shown} parties with the most of {count}",
+        "met": "Met",
+        "partly": "Partly met",
+        "missed": "Not met",
+        "waived": "Waived",
+        "scheduled": "No report yet",
+        "due_in_period": "Due",
+        "reviews": "5. Partnership reviews",
+        "reviews_intro": (
+            "{count} partnership review(s) opened in the period, {closed} of them closed; {ratings} rating(s) "
+            "from 1 (poor) to 5 (excellent), averaged per area over the parties that rated."
+        ),
+        "reviews_chart": "Average score per area (1–5), by review",
+        "review": "Review",
+        "review_agreement": "Agreement",
+        "review_opened": "Opened",
+        "closed": "Closed",
+        "rated_by": "Parties",
+        "communication": "Communication",
+        "decision-making": "Decision-making",
+        "resources": "Resources",
+        "fulfilment": "Fulfilment",
+        "trust": "Trust",
+        "meetings": "6. Joint meetings and follow-up",
         "meetings_intro": (
             "{held} joint meeting(s) held in the period, {signed} of them signed off. Their {total} action(s): "
             "{done} done by {end}, {open} open, {overdue} of them overdue."
         ),
-        "concerns": "6. Concerns",
+        "concerns": "7. Concerns",
         "concerns_intro": (
             "{opened} concern(s) opened and {resolved} resolved in the period; {still} open on {end}. "
             "Median time to resolve: {median}. Satisfaction at resolution: {satisfaction}."
         ),
-        "chain": "7. Proof",
+        "chain": "8. Proof",
         "chain_intro": (
             "Every figure above was read from the store whose audit chain ends at event {seq} with hash {hash}; "
             "coord verify --anchor {seq}:{short} checks that the store still holds that history."
@@ -122,17 +149,42 @@ TEXT: dict[str, dict[str, str]] = {
             "免除 {waived} 次，截至{end}尚无履约记录 {open} 次。"
         ),
         "met_of_due": "已履行/到期",
-        "meetings": "五、联席会议与跟进",
+        "fulfilment_by_party": "各方履约情况",
+        "fulfilment_chart": "评估期间到期的履约事项（按参与方）",
+        "fulfilment_chart_top": "评估期间到期的履约事项：到期次数最多的 {shown} 个参与方（共 {count} 个）",
+        "met": "已履行",
+        "partly": "部分履行",
+        "missed": "未履行",
+        "waived": "免除",
+        "scheduled": "尚无记录",
+        "due_in_period": "到期",
+        "reviews": "五、合作成效评估",
+        "reviews_intro": (
+            "评估期间启动合作成效评估 {count} 次，其中 {closed} 次已结束；各方共打分 {ratings} 项"
+            "（1 分为差，5 分为优），下表为各评估方面的平均分。"
+        ),
+        "reviews_chart": "各评估方面的平均分（1–5 分）",
+        "review": "评估编号",
+        "review_agreement": "协议",
+        "review_opened": "启动日期",
+        "closed": "结束日期",
+        "rated_by": "打分单位",
+        "communication": "沟通协调",
+        "decision-making": "共同决策",
+        "resources": "资源保障",
+        "fulfilment": "履约情况",
+        "trust": "相互信任",
+        "meetings": "六、联席会议与跟进",
         "meetings_intro": (
             "评估期间召开联席会议 {held} 次，其中 {signed} 次纪要已签发。会议确定的 {total} 项待办事项中，"
             "截至{end}已完成 {done} 项，未完成 {open} 项，其中逾期 {overdue} 项。"
         ),
-        "concerns": "六、诉求处理",
+        "concerns": "七、诉求处理",
         "concerns_intro": (
             "评估期间新增诉求 {opened} 件，办结 {resolved} 件；截至{end}尚未办结 {still} 件。"
             "办结用时中位数：{median}。办结时满意度：{satisfaction}。"
         ),
-        "chain": "七、数据核验",
+        "chain": "八、数据核验",
         "chain_intro": (
             "以上数据均取自审计链截至第 {seq} 号事件（哈希值 {hash}）的数据库；"
             "运行 coord verify --anchor {seq}:{short} 可核验数据库仍保有该历史记录。"
@@ -189,6 +241,41 @@ STATUS_ZH = {
     "superseded": "已被替代",
     "terminated": "已终止",
 }
+RULES_ZH = {
+    "no-accountable": "缺少负责方（A）",
+    "multiple-accountable": "负责方（A）不唯一",
+    "multiple-responsible": "执行方（R）重复",
+    "no-responsible": "缺少执行方（R）",
+    "overloaded-stakeholder": "参与方职责过多",
+    "no-contact-channel": "缺少联系方式",
+    "conflicting-agreements": "协议之间相互冲突",
+    "uncovered-duty": "职责未写入协议",
+    "unsigned-party": "参与方尚未签署",
+    "tampered-agreement": "协议内容被改动",
+    "broken-history": "审计链断裂",
+    "bad-evidence": "履约凭证与记录不符",
+    "unbound-key": "签名密钥未绑定参与方",
+    "expiring-agreement": "协议即将到期",
+    "expired-agreement": "协议已到期",
+    "overdue-obligation": "义务逾期未履行",
+    "untranslated-term": "条款缺少中文文本",
+    "tampered-minutes": "会议纪要被改动",
+    "open-actions": "待办事项逾期未办结",
+    "overdue-concern": "诉求逾期未办结",
+    "no-joint-meeting": "联席会议间隔过长",
+    "silent-party": "参与方长期未联络",
+    "similar-duties": "疑似重复的职责",
+    "contended-resource": "资源使用冲突",
+    "overcommitted-budget": "预算承诺超额",
+    "review-overdue": "合作成效评估逾期",
+    "notice-date-near": "协议通知期限临近",
+}
+"""What each check is called in a Chinese report (the rule's key is what ``coord check --select`` takes; an evaluator
+reads what it means). A rule not listed here is shown by its key."""
+AREAS = ("communication", "decision-making", "resources", "fulfilment", "trust")  # services.reviews.AREAS
+FULFILMENT_STATES = ("met", "partly", "missed", "waived", "scheduled")  # domain.report.FULFILMENT_STATES
+CHART_PARTIES = 20  # the parties drawn in the fulfilment chart, most occurrences due first; the table has them all
+CHART_REVIEWS = 6  # the latest review rounds drawn side by side per area; the table has them all
 FINDINGS_SHOWN = 30  # the open findings listed one by one; the rest are counted (coord check lists them all)
 
 
@@ -205,7 +292,7 @@ class Section:
     heading: str
     intro: str
     tables: list[Table] = field(default_factory=list)
-    chart: str | None = None  # which chart goes with it: "map" or "concerns"
+    charts: list[str] = field(default_factory=list)  # which charts go with it: map, fulfilment, reviews, concerns
     after: str = ""  # a line below the tables
 
 
@@ -229,6 +316,23 @@ def _target(target: Mapping[str, Any] | None, lang: str) -> str:
         else:
             text += f", each at least {least}"
     return text
+
+
+def _rule(rule: str, lang: str) -> str:
+    """A check's name as the reader reads it: its key in English, what it means in Chinese."""
+    return RULES_ZH.get(rule, rule) if lang == "zh" else rule
+
+
+def _subject(finding: Mapping[str, Any], lang: str) -> str:
+    """What a finding is about, by name in the report's language (the Chinese one under zh, else the English one),
+    with the date of an occurrence (``AGR-1/19 2024-07-31``); its key when it has no name."""
+    name = (finding.get("subject_name_zh") if lang == "zh" else None) or finding.get("subject_name")
+    if not name:
+        return str(finding["subject"])
+    _key, _space, day = str(finding["subject"]).partition(" ")
+    if not day[:4].isdigit():
+        return str(name)
+    return f"{name}（{format_date(day, lang)}）" if lang == "zh" else f"{name} ({format_date(day, lang)})"
 
 
 def _met(counts: Mapping[str, int] | None) -> str:
@@ -271,7 +375,7 @@ def sections(data: Mapping[str, Any], lang: str) -> list[Section]:
                     "parties",
                 )
             ],
-            chart="map" if any(p["influence"] is not None and p["interest"] is not None for p in parties) else None,
+            charts=["map"] if any(p["influence"] is not None and p["interest"] is not None for p in parties) else [],
         )
     )
 
@@ -293,12 +397,12 @@ def sections(data: Mapping[str, Any], lang: str) -> list[Section]:
             [
                 Table(
                     [t["rule"], t["severity"], t["count"]],
-                    [[r["rule"], severity[r["severity"]], str(r["count"])] for r in duty["by_rule"]],
+                    [[_rule(r["rule"], lang), severity[r["severity"]], str(r["count"])] for r in duty["by_rule"]],
                     "by-rule",
                 ),
                 Table(
                     [t["rule"], t["subject"], t["finding"]],
-                    [[f["rule"], str(f["subject"]), str(f["message"])] for f in listed],
+                    [[_rule(f["rule"], lang), _subject(f, lang), str(f["message"])] for f in listed],
                     "findings",
                 ),
             ],
@@ -347,6 +451,7 @@ def sections(data: Mapping[str, Any], lang: str) -> list[Section]:
     )
 
     obligations = data["obligations"]
+    by_party = data["fulfilment_by_party"]
     totals = dict.fromkeys(("scheduled", "met", "partly", "missed", "waived"), 0)
     for o in obligations:
         for status, count in (o.get("fulfilment") or {}).items():
@@ -359,6 +464,18 @@ def sections(data: Mapping[str, Any], lang: str) -> list[Section]:
             + " "
             + t["fulfilment_intro"].format(due=sum(totals.values()), end=end, open=totals["scheduled"], **totals),
             [
+                Table(
+                    [t["party"], *(t[state] for state in FULFILMENT_STATES), t["due_in_period"]],
+                    [
+                        [
+                            names.get(row["party"], row["party"]),
+                            *(str(row[state]) for state in FULFILMENT_STATES),
+                            str(row["due"]),
+                        ]
+                        for row in by_party
+                    ],
+                    "fulfilment-by-party",
+                ),
                 Table(
                     [t["key"], t["number"], t["party"], t["text"], t["due"], t["target"], t["met_of_due"]],
                     [
@@ -374,8 +491,41 @@ def sections(data: Mapping[str, Any], lang: str) -> list[Section]:
                         for o in obligations
                     ],
                     "obligations",
+                ),
+            ],
+            charts=["fulfilment"] if by_party else [],
+        )
+    )
+
+    reviews = data["reviews"]
+    out.append(
+        Section(
+            "reviews",
+            t["reviews"],
+            t["reviews_intro"].format(
+                count=len(reviews),
+                closed=sum(r["closed"] is not None for r in reviews),
+                ratings=sum(r["ratings"] for r in reviews),
+            ),
+            [
+                Table(
+                    [t["review"], t["review_agreement"], t["review_opened"], t["closed"], t["rated_by"]]
+                    + [t[area] for area in AREAS],
+                    [
+                        [
+                            r["key"],
+                            f"{r['agreement']} {(r['title_zh'] or r['title']) if lang == 'zh' else r['title']}",
+                            format_date(r["opened"], lang),
+                            format_date(r["closed"], lang),
+                            str(r["parties"]),
+                        ]
+                        + [f"{r['by_area'][area]:.1f}" if area in r["by_area"] else "" for area in AREAS]
+                        for r in reviews
+                    ],
+                    "reviews",
                 )
             ],
+            charts=["reviews"] if any(r["by_area"] for r in reviews) else [],
         )
     )
 
@@ -437,7 +587,7 @@ def sections(data: Mapping[str, Any], lang: str) -> list[Section]:
                     "by-month",
                 )
             ],
-            chart="concerns" if concerns["opened"] or concerns["resolved"] else None,
+            charts=["concerns"] if concerns["opened"] or concerns["resolved"] else [],
         )
     )
 
@@ -452,36 +602,162 @@ def sections(data: Mapping[str, Any], lang: str) -> list[Section]:
     return out
 
 
-def concerns_chart(by_month: Sequence[Sequence[Any]], *, lang: str, fmt: str) -> bytes:
-    """Concerns opened and resolved per month, side by side (SVG or PNG)."""
+def _chart(
+    draw: Callable[[Any], None], *, name: str, lang: str, fmt: str, size: tuple[float, float], texts: Sequence[str]
+) -> bytes:
+    """One chart of the report (SVG or PNG), drawn by ``draw(axes)`` in the report's fonts: a Chinese family first
+    under zh or when a label is Chinese (as the stakeholder map does), text kept as text in SVG, and ids hashed
+    with a salt of the chart's own (``svg.hashsalt``), so the same figures give the same bytes and two charts
+    inlined in one page never share an id."""
     from matplotlib import rc_context
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
 
-    t = TEXT[lang]
-    params: Any = {"svg.fonttype": "none", "svg.hashsalt": "coordkit-report", "font.size": 8}
-    if lang == "zh":
+    from coordkit.render.pdf import has_cjk
+
+    params: Any = {
+        "svg.fonttype": "none",
+        "svg.hashsalt": f"coordkit-report-{name}",
+        "font.size": 8,
+        "axes.unicode_minus": False,
+    }
+    if lang == "zh" or any(has_cjk(text) for text in texts):
         from coordkit.render.grid import cjk_font
 
         params["font.family"] = [cjk_font(), "DejaVu Sans"]
     with rc_context(params):
-        figure = Figure(figsize=(6.4, 2.4))
+        figure = Figure(figsize=size, layout="constrained")
         axes = figure.add_subplot()
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        draw(axes)
+        out = io.BytesIO()
+        figure.savefig(out, format=fmt, dpi=160, metadata=METADATA[fmt])
+    return out.getvalue()
+
+
+def concerns_chart(by_month: Sequence[Sequence[Any]], *, lang: str, fmt: str) -> bytes:
+    """Concerns opened and resolved per month, side by side (SVG or PNG)."""
+    t = TEXT[lang]
+
+    def draw(axes: Any) -> None:
+        from matplotlib.ticker import MaxNLocator
+
         months = [str(row[0]) for row in by_month]
         places = range(len(months))
-        axes.bar([x - 0.2 for x in places], [int(row[1]) for row in by_month], 0.4, label=t["opened"], color="#b0413e")
-        axes.bar(
-            [x + 0.2 for x in places], [int(row[2]) for row in by_month], 0.4, label=t["resolved"], color="#3e7cb0"
-        )
+        opened = axes.bar([x - 0.2 for x in places], [int(r[1]) for r in by_month], 0.4, label=t["opened"])
+        resolved = axes.bar([x + 0.2 for x in places], [int(r[2]) for r in by_month], 0.4, label=t["resolved"])
+        for bars, what, colour, column in ((opened, "opened", "#b0413e", 1), (resolved, "resolved", "#3e7cb0", 2)):
+            for bar, row in zip(bars, by_month, strict=True):
+                bar.set_color(colour)
+                bar.set_gid(f"concerns:{row[0]}:{what}:{int(row[column])}")
         axes.set_xticks(list(places), months, rotation=45 if len(months) > 6 else 0)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.legend(frameon=False)
-        for side in ("top", "right"):
-            axes.spines[side].set_visible(False)
-        figure.tight_layout()
-        out = io.BytesIO()
-        figure.savefig(out, format=fmt, dpi=160)
-    return out.getvalue()
+
+    return _chart(draw, name="concerns", lang=lang, fmt=fmt, size=(6.4, 2.4), texts=[])
+
+
+FULFILMENT_COLOURS = {  # fill, and the colour of the count written on it
+    "met": ("#3e8e5e", "white"),
+    "partly": ("#e0a526", "#1c2833"),
+    "missed": ("#b0413e", "white"),
+    "waived": ("#9aa5b1", "#1c2833"),
+    "scheduled": ("#d6e4f0", "#1c2833"),
+}
+
+
+def fulfilment_chart(rows: Sequence[Mapping[str, Any]], names: Mapping[str, str], *, lang: str, fmt: str) -> bytes:
+    """Each party's occurrences due in the period as one bar, stacked met → partly → not met → waived → no report,
+    the count written on each part; the ``CHART_PARTIES`` parties with the most due, first at the top. Each part
+    carries ``fulfilment:PARTY:STATE:COUNT`` as its SVG id (the tests read the figures back from it)."""
+    from coordkit.render.grid import fit
+
+    t = TEXT[lang]
+    shown = list(rows[:CHART_PARTIES])
+    labels = [fit(names.get(row["party"], row["party"]), 170, 8, lines=2) for row in shown]
+    widest = max((sum(row[state] for state in FULFILMENT_STATES) for row in shown), default=1)
+
+    def draw(axes: Any) -> None:
+        from matplotlib.ticker import MaxNLocator
+
+        places = list(range(len(shown)))[::-1]  # the first row at the top
+        left = [0] * len(shown)
+        for state in FULFILMENT_STATES:
+            values = [int(row[state]) for row in shown]
+            fill, ink = FULFILMENT_COLOURS[state]
+            bars = axes.barh(places, values, 0.62, left=left, label=t[state], color=fill, edgecolor="white")
+            for bar, row, value in zip(bars, shown, values, strict=True):
+                bar.set_gid(f"fulfilment:{row['party']}:{state}:{value}")
+            # a count is written where its part is wide enough to hold it (about 4 % of the longest bar)
+            written = [str(v) if v and v >= widest / 25 else "" for v in values]
+            axes.bar_label(bars, labels=written, label_type="center", color=ink, fontsize=7)
+            left = [a + b for a, b in zip(left, values, strict=True)]
+        axes.set_yticks(places, labels)
+        axes.tick_params(axis="y", length=0)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_xlim(0, widest * 1.02)
+        title = (
+            t["fulfilment_chart"]
+            if len(rows) <= CHART_PARTIES
+            else t["fulfilment_chart_top"].format(shown=len(shown), count=len(rows))
+        )
+        axes.set_title(title, loc="left", fontsize=9, fontweight="bold")
+        axes.legend(
+            ncols=len(FULFILMENT_STATES),
+            loc="upper left",
+            bbox_to_anchor=(0, -0.04 * 8 / len(shown) - 0.06),
+            frameon=False,
+            fontsize=7.5,
+        )
+
+    height = 1.3 + 0.34 * len(shown)
+    return _chart(draw, name="fulfilment", lang=lang, fmt=fmt, size=(6.4, height), texts=labels)
+
+
+REVIEW_COLOURS = ("#1f618d", "#5dade2", "#117a65", "#76d7c4", "#7d3c98", "#c39bd3")
+
+
+def reviews_chart(reviews: Sequence[Mapping[str, Any]], *, lang: str, fmt: str) -> bytes:
+    """The average score (1–5) of each area in each review round, the rounds side by side per area (the latest
+    ``CHART_REVIEWS``), each average written on its bar. Each bar carries ``review:KEY:AREA:AVERAGE`` as its SVG id."""
+    from coordkit.render.grid import fit
+
+    t = TEXT[lang]
+    shown = list(reviews[-CHART_REVIEWS:])
+    legends = [
+        fit(
+            f"{r['key']} · " + str((r["title_zh"] or r["title"]) if lang == "zh" else r["title"] or r["agreement"]),
+            200,
+            7.5,
+        )
+        for r in shown
+    ]
+    areas = [t[area] for area in AREAS]
+
+    def draw(axes: Any) -> None:
+        step = 0.8 / max(len(shown), 1)
+        for index, (review, legend) in enumerate(zip(shown, legends, strict=True)):
+            scored = [(place, area) for place, area in enumerate(AREAS) if area in review["by_area"]]
+            offset = (index - (len(shown) - 1) / 2) * step
+            values = [float(review["by_area"][area]) for _place, area in scored]
+            bars = axes.bar(
+                [place + offset for place, _area in scored],
+                values,
+                step * 0.92,
+                label=legend,
+                color=REVIEW_COLOURS[index % len(REVIEW_COLOURS)],
+            )
+            for bar, (_place, area), value in zip(bars, scored, values, strict=True):
+                bar.set_gid(f"review:{review['key']}:{area}:{value:.1f}")
+            axes.bar_label(bars, labels=[f"{v:.1f}" for v in values], padding=1.5, fontsize=6.5)
+        axes.set_xticks(range(len(AREAS)), areas)
+        axes.set_ylim(0, 5.5)
+        axes.set_yticks([1, 2, 3, 4, 5])
+        axes.tick_params(axis="x", length=0)
+        axes.set_title(t["reviews_chart"], loc="left", fontsize=9, fontweight="bold")
+        axes.legend(ncols=min(len(shown), 2), loc="upper left", bbox_to_anchor=(0, -0.1), frameon=False, fontsize=7.5)
+
+    return _chart(draw, name="reviews", lang=lang, fmt=fmt, size=(6.4, 2.9), texts=[*legends, *areas])
 
 
 def _map(data: Mapping[str, Any], *, lang: str, fmt: str) -> bytes:
@@ -493,13 +769,14 @@ def _map(data: Mapping[str, Any], *, lang: str, fmt: str) -> bytes:
 
 
 def _charts(data: Mapping[str, Any], parts: Sequence[Section], *, lang: str, fmt: str) -> dict[str, bytes]:
-    charts: dict[str, bytes] = {}
-    for section in parts:
-        if section.chart == "map":
-            charts["map"] = _map(data, lang=lang, fmt=fmt)
-        elif section.chart == "concerns":
-            charts["concerns"] = concerns_chart(data["concerns"]["by_month"], lang=lang, fmt=fmt)
-    return charts
+    names = {p["key"]: _name(p, lang) for p in data["parties"]}
+    draw: dict[str, Callable[[], bytes]] = {
+        "map": lambda: _map(data, lang=lang, fmt=fmt),
+        "fulfilment": lambda: fulfilment_chart(data["fulfilment_by_party"], names, lang=lang, fmt=fmt),
+        "reviews": lambda: reviews_chart(data["reviews"], lang=lang, fmt=fmt),
+        "concerns": lambda: concerns_chart(data["concerns"]["by_month"], lang=lang, fmt=fmt),
+    }
+    return {name: draw[name]() for section in parts for name in section.charts}
 
 
 def _title(project: Mapping[str, Any], lang: str) -> str:
@@ -579,8 +856,9 @@ def report_docx(context: Mapping[str, Any], charts: Mapping[str, bytes]) -> byte
     for part in context["sections"]:
         doc.add_paragraph(part.heading, style="Heading 1")
         doc.add_paragraph(part.intro)
-        if part.chart and part.chart in charts:
-            doc.add_picture(io.BytesIO(charts[part.chart]), width=Mm(150 if part.chart == "map" else 170))
+        for chart in part.charts:
+            if chart in charts:
+                doc.add_picture(io.BytesIO(charts[chart]), width=Mm(150 if chart == "map" else 165))
         for table in part.tables:
             if not table.rows:
                 doc.add_paragraph(t["none"])

@@ -21,6 +21,7 @@ from coordkit.domain.report import (
     action_figures,
     concern_figures,
     findings_by_rule,
+    fulfilment_by_party,
     parse_period,
     period_between,
 )
@@ -49,6 +50,24 @@ def report_period(
     return key, period_between(start, end, default=(info["start"] or last, last))
 
 
+NO_NAME: dict[str, str | None] = {"subject_name": None, "subject_name_zh": None}
+
+
+def _subject_names(conn: Conn, project: str) -> dict[str, dict[str, str | None]]:
+    """What a finding's subject is called, for the report to quote in its language: the project's duties by title,
+    parties and the project by name (``services.checking.subject_names`` as ``coord check`` shows them)."""
+    from coordkit.services.checking import subject_names
+
+    names: dict[str, dict[str, str | None]] = {}
+    for (owner, key), (name, name_zh) in subject_names(conn).items():
+        # a duty of this project wins over a party of the same key
+        if owner == project or (owner is None and key not in names):
+            names[key] = {"subject_name": name, "subject_name_zh": name_zh}
+    for key, name, name_zh in tuples(conn, "SELECT key, name, name_zh FROM project WHERE key = :k", {"k": project}):
+        names.setdefault(str(key), {"subject_name": str(name), "subject_name_zh": name_zh})
+    return names
+
+
 def _parties(conn: Conn, pid: int) -> list[str]:
     """Keys of the parties that take part: they carry a duty or are party to an agreement of the project."""
     return [
@@ -62,6 +81,38 @@ def _parties(conn: Conn, pid: int) -> list[str]:
             {"p": pid},
         )
     ]
+
+
+def _reviews(conn: Conn, pid: int, period: Period, titles: dict[str, tuple[str, str | None]]) -> list[dict[str, Any]]:
+    """The partnership reviews of the project's agreements opened in the period, with their averages per area (1–5,
+    to one decimal as ``coord review show`` gives them) over every party's ratings."""
+    from coordkit.services.reviews import get_review
+
+    found = []
+    for (key,) in tuples(
+        conn,
+        "SELECT r.key FROM review r JOIN agreement_version v ON v.id = r.version_id "
+        "JOIN agreement a ON a.id = v.agreement_id WHERE a.project_id = :p ORDER BY r.opened_on, r.key",
+        {"p": pid},
+    ):
+        review = get_review(conn, str(key))
+        if not period.holds(review["opened"]):
+            continue
+        found.append(
+            {
+                "key": review["key"],
+                "agreement": review["agreement"],
+                "version": review["version"],
+                "title": titles.get(review["agreement"], ("", None))[0],
+                "title_zh": titles.get(review["agreement"], ("", None))[1],
+                "opened": review["opened"],
+                "closed": review["closed"],
+                "ratings": len(review["ratings"]),
+                "parties": len({r["party"] for r in review["ratings"]}),
+                "by_area": {area: float(score) for area, score in review["by_area"].items()},
+            }
+        )
+    return found
 
 
 def build_report(conn: Conn, *, root: Path, project: str, period: Period) -> dict[str, Any]:
@@ -96,6 +147,11 @@ def build_report(conn: Conn, *, root: Path, project: str, period: Period) -> dic
     agreements = list_agreements(conn, project=project, on=period.end)
     docs = read_documents(conn, version_ids=newest_version_ids(conn, project=project, in_force_first=True))
     titles_zh = {doc["key"]: doc["title_zh"] for doc in docs}
+    subjects = _subject_names(conn, project)
+    for doc in docs:  # agreements (``AGR-1 v2``) and obligations (``AGR-1/19``, ``AGR-1/19 2024-07-31``) too
+        subjects[f"{doc['key']} v{doc['version']}"] = {"subject_name": doc["title"], "subject_name_zh": doc["title_zh"]}
+        for number, o in enumerate(doc["obligations"], 1):
+            subjects[f"{doc['key']}/{number}"] = {"subject_name": o["text"], "subject_name_zh": o["text_zh"]}
     meetings = read_meetings(conn, project_id=pid)
     concerns = read_concerns(conn, project_id=pid)
     held = [m for m in meetings if period.holds(m["date"])]
@@ -106,6 +162,23 @@ def build_report(conn: Conn, *, root: Path, project: str, period: Period) -> dic
         if period.holds(item.date.isoformat()):
             tally = counted.setdefault((item.agreement, item.number), dict.fromkeys(FULFILMENT_COUNTS, 0))
             tally[item.status] += 1
+    obligations = [
+        {
+            "agreement": doc["key"],
+            "version": doc["version"],
+            "status": doc["status"],
+            "number": number,
+            "party": o["party"],
+            "text": o["text"],
+            "text_zh": o["text_zh"],
+            "due": o["due"],
+            "every": o["every"],
+            "target": o["target"],
+            "fulfilment": counted.get((doc["key"], number)),  # occurrences due in the period, by status
+        }
+        for doc in docs
+        for number, o in enumerate(doc["obligations"], 1)
+    ]
     return {
         "project": {"key": info["key"], "name": info["name"], "name_zh": info["name_zh"]},
         "period": asdict(period),
@@ -130,7 +203,10 @@ def build_report(conn: Conn, *, root: Path, project: str, period: Period) -> dic
             "errors": report.errors,
             "warnings": report.warnings,
             "by_rule": [{"rule": r, "severity": s, "count": n} for r, s, n in findings_by_rule(report.findings)],
-            "findings": [f.as_dict() for f in report.findings],
+            "findings": [
+                f.as_dict() | subjects.get(f.subject, subjects.get(f.subject.split(" ")[0], NO_NAME))
+                for f in report.findings
+            ],
         },
         "agreements": [
             {
@@ -147,23 +223,9 @@ def build_report(conn: Conn, *, root: Path, project: str, period: Period) -> dic
             }
             for a in agreements
         ],
-        "obligations": [
-            {
-                "agreement": doc["key"],
-                "version": doc["version"],
-                "status": doc["status"],
-                "number": number,
-                "party": o["party"],
-                "text": o["text"],
-                "text_zh": o["text_zh"],
-                "due": o["due"],
-                "every": o["every"],
-                "target": o["target"],
-                "fulfilment": counted.get((doc["key"], number)),  # occurrences due in the period, by status
-            }
-            for doc in docs
-            for number, o in enumerate(doc["obligations"], 1)
-        ],
+        "obligations": obligations,
+        "fulfilment_by_party": fulfilment_by_party(obligations),
+        "reviews": _reviews(conn, pid, period, {d["key"]: (d["title"], d["title_zh"]) for d in docs}),
         "meetings": [
             {
                 "key": m["key"],
