@@ -59,4 +59,18 @@ HEADINGS = (
     N_("what"),
     N_("days late"),
     N_("status"),
+    # coord review, coord obligation
+    N_("opened"),
+    N_("closed"),
+    N_("lessons"),
+    N_("ratings"),
+    N_("summary"),
+    N_("notes"),
+    N_("Reviews"),
+    N_("no."),
+    N_("obligation"),
+    N_("party"),
+    N_("reported"),
+    N_("actual"),
+    N_("target"),
 )

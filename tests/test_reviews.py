@@ -154,7 +154,7 @@ def test_a_review_rated_by_the_parties_and_closed(signed: Workspace) -> None:
     closed = run_coord("review", "close", "R-0001", "--lessons", "Plan the markets earlier", "--on", "2024-07-20")
     assert (closed.stdout, closed.stderr) == (
         "Averages by area:\n  communication: 3.5\n  trust: 3.0\nAverages by party:\n  street: 3.0\n  sw: 4.0\n"
-        "Obligations not met:\n  2. sw: Hold markets (not-met)\n",
+        "Obligations not met:\n  2. sw: Hold markets (not met)\n",
         "Closed review R-0001 on 2024-07-20.\n",
     )
     shown = json.loads(ok("review", "show", "R-0001", "-f", "json"))
@@ -174,3 +174,72 @@ def test_a_review_rated_by_the_parties_and_closed(signed: Workspace) -> None:
     ]
     found = json.loads(ok("due", "--on", "2024-07-21", "--within", "200", "-f", "json"))
     assert [i["date"] for i in found if i["kind"] == "review"] == []  # the next (2025-01-05) is after the expiry
+
+
+HELD = [
+    ["review", "open", "AGR-1", "--on", "2024-07-05"],
+    ["review", "verdict", "R-0001", "--obligation", "1", "met"],
+    ["review", "verdict", "R-0001", "--obligation", "2", "partly"],
+    ["review", "verdict", "R-0001", "--obligation", "3", "not-met"],
+    [
+        "review",
+        "close",
+        "R-0001",
+        "--lessons",
+        "Plan the markets a quarter ahead.\nPay the fee by transfer.",
+        "--on",
+        "2024-07-20",
+    ],
+]
+
+
+def test_an_amendment_starts_from_a_reviews_lessons(signed: Workspace) -> None:
+    signed.replay(HELD)
+    said = run_coord("agreement", "amend", "AGR-1", "--from-review", "R-0001")
+    assert (said.exit_code, said.stderr) == (0, "Drafted AGR-1 v2; once every party signs it, it supersedes v1.\n")
+    draft = json.loads(ok("agreement", "show", "AGR-1", "--version", "2", "-f", "json"))
+    assert (draft["status"], draft["notes"]) == (
+        "draft",
+        "From review R-0001 of AGR-1 v1, closed on 2024-07-20.\n"
+        "Lessons learned:\n"
+        "Plan the markets a quarter ahead.\nPay the fee by transfer.\n"
+        "Obligations not met or partly met:\n"
+        "- 2. sw: Hold markets (partly met)\n"
+        "- 3. street: Pay the fee (not met)",
+    )
+    signed_v1 = json.loads(ok("agreement", "show", "AGR-1", "--version", "1", "-f", "json"))
+    assert signed_v1["notes"] is None and signed_v1["status"] == "signed"  # notes are not terms: v1 is untouched
+    exported = yaml.safe_load(ok("export"))
+    assert [a["notes"] for a in exported["agreements"] if a["key"] == "AGR-1"] == [draft["notes"]]
+
+
+def test_an_amendment_from_a_review_in_chinese(signed: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    signed.replay(HELD)
+    monkeypatch.setenv("COORD_LANG", "zh")
+    ok("agreement", "amend", "AGR-1", "--from-review", "1")  # the review's number does
+    draft = json.loads(ok("agreement", "show", "AGR-1", "--version", "2", "-f", "json"))
+    assert draft["notes"] == (
+        "依据 AGR-1 第1版的评估 R-0001（2024-07-20 结束）。\n"
+        "经验教训：\n"
+        "Plan the markets a quarter ahead.\nPay the fee by transfer.\n"
+        "未履行或部分履行的义务：\n"
+        "- 第2项 sw：Hold markets（部分完成）\n"
+        "- 第3项 street：Pay the fee（未完成）"
+    )
+
+
+def test_an_amendment_from_a_wrong_review_is_refused(signed: Workspace) -> None:
+    signed.replay([*HELD, ["review", "open", "AGR-1", "--on", "2024-07-21"]])
+    before = signed.snapshot()
+    for argv, message in (
+        (["AGR-2", "--from-review", "R-0001"], "review R-0001 is of AGR-1, not AGR-2; see coord review list AGR-2"),
+        (
+            ["AGR-1", "--from-review", "R-0002"],
+            "review R-0002 is still open; close it with its lessons first: coord review close R-0002",
+        ),
+        (["AGR-1", "--from-review", "R-0009"], "no review 'R-0009'; did you mean 'R-0002'?"),
+        (["AGR-9", "--from-review", "R-0001"], "no agreement 'AGR-9'; did you mean 'AGR-2'?"),
+    ):
+        result = run_coord("agreement", "amend", *argv)
+        assert (result.exit_code, result.stderr) == (2, f"Error: {message}\n"), argv
+    assert signed.snapshot() == before

@@ -483,17 +483,29 @@ def term_sentence(key: str, version: int, effective: str | None, expires: str | 
         _("Start the next version as a draft carrying the terms over."),
         _(
             "A signed version stays in force until the amendment is signed; a circulating one is replaced at once "
-            "(its paper must not be signed any more)."
+            "(its paper must not be signed any more). With --from-review, the draft's notes start with that "
+            "review's lessons and the obligations it found not met or partly met."
         ),
-        example="coord agreement amend AGR-2024-001",
+        example="coord agreement amend AGR-2024-002 --from-review R-0001",
     ),
 )
-def amend(key: KeyArg) -> None:
+def amend(
+    key: KeyArg,
+    from_review: Annotated[
+        str | None,
+        typer.Option(
+            "--from-review",
+            help=_("A closed review of this agreement whose lessons and unmet obligations start the draft's notes."),
+        ),
+    ] = None,
+) -> None:
     """``coord agreement amend``: its help is above, in the reader's language."""
     from coordkit.services.agreements.life import amend as run
+    from coordkit.services.reviews import amendment_notes
 
     with writing() as conn:
-        doc = run(conn, key=key)
+        notes = amendment_notes(conn, agreement=key, review=from_review) if from_review is not None else None
+        doc = run(conn, key=key, notes=notes)
     say(
         _("Drafted {key} v{version}; once every party signs it, it supersedes v{previous}.").format(
             key=key, version=doc["version"], previous=doc["version"] - 1

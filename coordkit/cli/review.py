@@ -24,16 +24,31 @@ ReviewArg = Annotated[str, typer.Argument(help=_("The review's key, such as R-00
 WhenOpt = Annotated[str | None, typer.Option("--on", help=_("When it happened, YYYY-MM-DD (default: today)."))]
 
 
+def area_label(area: str) -> str:
+    """An area as the reader calls it (``trust`` → 相互信任); commands and files keep the key."""
+    from coordkit.services.reviews import AREA_LABELS
+
+    return _(AREA_LABELS[area])
+
+
+def _obligation_line(item: dict[str, Any]) -> str:
+    from coordkit.i18n import language
+    from coordkit.services.reviews import VERDICT_LABELS
+
+    text = (item["text_zh"] or item["text"]) if language() == "zh" else item["text"]
+    return _("  {number}. {party}: {text} ({verdict})").format(
+        number=item["obligation"], party=item["party"], text=text, verdict=_(VERDICT_LABELS[item["verdict"]])
+    )
+
+
 def summary_lines(review: dict[str, Any]) -> list[str]:
     """Averages per area and per party, and the obligations not met: what closing prints."""
     lines = [_("Averages by area:")]
-    lines += [f"  {area}: {score}" for area, score in review["by_area"].items()] or ["  -"]
+    lines += [f"  {area_label(area)}: {score}" for area, score in review["by_area"].items()] or ["  -"]
     lines.append(_("Averages by party:"))
     lines += [f"  {party}: {score}" for party, score in review["by_party"].items()] or ["  -"]
     lines.append(_("Obligations not met:"))
-    lines += [
-        f"  {item['obligation']}. {item['party']}: {item['text']} ({item['verdict']})" for item in review["not_met"]
-    ] or ["  -"]
+    lines += [_obligation_line(item) for item in review["not_met"]] or ["  -"]
     return lines
 
 
@@ -145,7 +160,7 @@ def show(key: ReviewArg, fmt: ShowFormatOpt = ShowFormat.table, output: OutputOp
         return
     flat = {name: found[name] for name in ("key", "agreement", "version", "project", "opened", "closed", "lessons")}
     flat["ratings"] = "\n".join(
-        f"{r['party']} · {r['area']} · {r['score']}" + (f" · {r['comment']}" if r["comment"] else "")
+        f"{r['party']} · {area_label(r['area'])} · {r['score']}" + (f" · {r['comment']}" if r["comment"] else "")
         for r in found["ratings"]
     )
     flat["summary"] = "\n".join(summary_lines(found))

@@ -14,7 +14,7 @@ from typing import Any
 
 from coordkit.dates import iso, parse_date, today
 from coordkit.errors import InvalidInput
-from coordkit.i18n import _
+from coordkit.i18n import N_, _, language
 from coordkit.storage import events
 from coordkit.storage.lookup import lookup_id
 from coordkit.storage.sql import Conn, column, execute, insert, rows, scalar, tuples
@@ -23,6 +23,15 @@ AREAS = ("communication", "decision-making", "resources", "fulfilment", "trust")
 """The areas each party rates, in this order (the paper's section 4.4: communication, decisions, resources,
 fulfilment of obligations, trust)."""
 VERDICTS = ("met", "partly", "not-met")
+AREA_LABELS = {
+    "communication": N_("communication"),
+    "decision-making": N_("decision-making"),
+    "resources": N_("resources"),
+    "fulfilment": N_("fulfilment"),
+    "trust": N_("trust"),
+}
+"""The areas as a reader sees them (the keys are what commands and files take)."""
+VERDICT_LABELS = {"met": N_("met"), "partly": N_("partly met"), "not-met": N_("not met")}
 _KEY = re.compile(r"^R-(\d+)$")
 
 
@@ -38,6 +47,12 @@ def signed_document(conn: Conn, key: str) -> tuple[int, Any]:
             )
         )
     return int(row.id), read_documents(conn, version_ids=[int(row.id)])[0]
+
+
+def review_key(text: str) -> str:
+    """``R-0001`` as it is, and ``1`` (the number a coordinator says) as ``R-0001``."""
+    text = text.strip()
+    return f"R-{int(text):04d}" if text.isdigit() else text
 
 
 def _next_key(conn: Conn) -> str:
@@ -108,17 +123,21 @@ def get_review(conn: Conn, key: str) -> dict[str, Any]:
         "closed": iso(row.closed_on),
         "lessons": row.lessons,
         "ratings": ratings,
-        "verdicts": [
-            {"obligation": n, "party": obligations[n - 1]["party"], "text": obligations[n - 1]["text"], "verdict": v}
-            for n, v in sorted(verdicts.items())
-        ],
+        "verdicts": [_verdict(n, v, obligations) for n, v in sorted(verdicts.items())],
         "by_area": {area: _average(by_area[area]) for area in AREAS if by_area[area]},
         "by_party": {party: _average(scores) for party, scores in sorted(by_party.items())},
-        "not_met": [
-            {"obligation": n, "party": obligations[n - 1]["party"], "text": obligations[n - 1]["text"], "verdict": v}
-            for n, v in sorted(verdicts.items())
-            if v != "met"
-        ],
+        "not_met": [_verdict(n, v, obligations) for n, v in sorted(verdicts.items()) if v != "met"],
+    }
+
+
+def _verdict(number: int, value: str, obligations: list[Any]) -> dict[str, Any]:
+    found = obligations[number - 1]
+    return {
+        "obligation": number,
+        "party": found["party"],
+        "text": found["text"],
+        "text_zh": found["text_zh"],
+        "verdict": value,
     }
 
 
@@ -235,6 +254,46 @@ def close_review(conn: Conn, *, key: str, lessons: str | None = None, on: str | 
     after = get_review(conn, key)
     events.record(conn, action="review.close", entity="review", key=key, before=before, after=after)
     return after
+
+
+def amendment_notes(conn: Conn, *, agreement: str, review: str) -> str:
+    """The notes an amendment of ``agreement`` starts with: the lessons of its closed ``review`` and the
+    obligations judged not met or partly met, in the coordinator's language (``amend --from-review``)."""
+    lookup_id(conn, "agreement", agreement, "agreement")
+    key = review_key(review)
+    row = _row(conn, key)
+    if row.agreement != agreement:
+        raise InvalidInput(
+            _("review {key} is of {other}, not {agreement}; see coord review list {agreement}").format(
+                key=key, other=row.agreement, agreement=agreement
+            )
+        )
+    if row.closed_on is None:
+        raise InvalidInput(
+            _("review {key} is still open; close it with its lessons first: coord review close {key}").format(key=key)
+        )
+    found = get_review(conn, key)
+    zh = language() == "zh"
+    lines = [
+        _("From review {key} of {agreement} v{version}, closed on {date}.").format(
+            key=key, agreement=agreement, version=found["version"], date=found["closed"]
+        )
+    ]
+    if found["lessons"]:
+        lines += [_("Lessons learned:"), found["lessons"]]
+    if found["not_met"]:
+        lines.append(_("Obligations not met or partly met:"))
+        for item in found["not_met"]:
+            text = (item["text_zh"] or item["text"]) if zh else item["text"]
+            lines.append(
+                _("- {number}. {party}: {text} ({verdict})").format(
+                    number=item["obligation"],
+                    party=item["party"],
+                    text=text,
+                    verdict=_(VERDICT_LABELS[item["verdict"]]),
+                )
+            )
+    return "\n".join(lines)
 
 
 def list_reviews(conn: Conn, *, agreement: str | None = None) -> list[dict[str, Any]]:
