@@ -31,6 +31,14 @@ AREA_LABELS = {
     "trust": N_("trust"),
 }
 """The areas as a reader sees them (the keys are what commands and files take)."""
+AREA_QUESTIONS = {
+    "communication": N_("do the parties keep each other informed, in time?"),
+    "decision-making": N_("are decisions taken together, and kept to?"),
+    "resources": N_("does each party bring the people, money and space it promised?"),
+    "fulfilment": N_("are the agreement's obligations carried out?"),
+    "trust": N_("can the parties rely on each other?"),
+}
+"""What each area asks, for the rating form (``coord review rate --edit``)."""
 VERDICT_LABELS = {"met": N_("met"), "partly": N_("partly met"), "not-met": N_("not met")}
 _KEY = re.compile(r"^R-(\d+)$")
 
@@ -182,15 +190,7 @@ def rate(conn: Conn, *, key: str, party: str, area: str, score: int, comment: st
     area = check_choice(area, AREAS, "--area")
     if not 1 <= score <= 5:
         raise InvalidInput(_("--score {score}: rate from 1 (poor) to 5 (excellent)").format(score=score))
-    _vid, doc = _document(conn, row)
-    parties = [p["stakeholder"] for p in doc["parties"]]
-    if party not in parties:
-        raise InvalidInput(
-            _("'{party}' is not a party to {agreement}; its parties are: {parties}").format(
-                party=party, agreement=row.agreement, parties=", ".join(parties)
-            )
-        )
-    sid = lookup_id(conn, "stakeholder", party, "stakeholder")
+    sid = _party_id(conn, row, party)
     before = get_review(conn, key)
     execute(
         conn,
@@ -211,6 +211,99 @@ def rate(conn: Conn, *, key: str, party: str, area: str, score: int, comment: st
     after = get_review(conn, key)
     events.record(conn, action="review.rate", entity="review", key=key, before=before, after=after)
     return after
+
+
+def _party_id(conn: Conn, row: Any, party: str) -> int:
+    _vid, doc = _document(conn, row)
+    parties = [p["stakeholder"] for p in doc["parties"]]
+    if party not in parties:
+        raise InvalidInput(
+            _("'{party}' is not a party to {agreement}; its parties are: {parties}").format(
+                party=party, agreement=row.agreement, parties=", ".join(parties)
+            )
+        )
+    return lookup_id(conn, "stakeholder", party, "stakeholder")
+
+
+Form = dict[str, tuple[int | None, str | None]]
+"""A party's ratings by area: the score (None: not rated) and the comment."""
+
+
+def party_ratings(conn: Conn, *, key: str, party: str) -> Form:
+    """What ``party`` has rated so far in the open review ``key`` (refused when closed, or not one of its parties)."""
+    row = _open_row(conn, key)
+    sid = _party_id(conn, row, party)
+    found: Form = {area: (None, None) for area in AREAS}
+    for area, score, comment in tuples(
+        conn,
+        "SELECT area, score, comment FROM review_rating WHERE review_id = :r AND stakeholder_id = :s",
+        {"r": row.id, "s": sid},
+    ):
+        found[area] = (int(score), comment)
+    return found
+
+
+def read_form(data: Any) -> Form:
+    """The rating form as YAML gives it back: each area with a score from 1 to 5 (or empty) and a comment.
+
+    A score typed with a Chinese input method (``４``) counts. Errors name the area and field.
+    """
+    from coordkit.domain.values import check_choice
+
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InvalidInput(_("the form lists the areas, each with a score and a comment under it"))
+    found: Form = {}
+    for name, value in data.items():
+        area = check_choice(str(name), AREAS, "area")
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            raise InvalidInput(_("{area}: give a score and a comment under it").format(area=area))
+        for extra in value:
+            if extra not in ("score", "comment"):
+                raise InvalidInput(
+                    _("{area}: '{name}' is not part of the form; each area has a score and a comment").format(
+                        area=area, name=extra
+                    )
+                )
+        score = value.get("score")
+        if isinstance(score, str) and score.strip().isdigit():
+            score = int(score.strip())
+        if score is not None and (isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5):
+            raise InvalidInput(
+                _("{area}.score {score}: rate from 1 (poor) to 5 (excellent)").format(area=area, score=score)
+            )
+        comment = value.get("comment")
+        comment = str(comment).strip() or None if comment is not None else None
+        if comment is not None and score is None:
+            raise InvalidInput(_("{area}: a comment needs a score from 1 to 5").format(area=area))
+        found[area] = (score, comment)
+    return found
+
+
+def rate_form(conn: Conn, *, key: str, party: str, form: Form) -> int:
+    """Record ``party``'s ratings from the form, as ``rate`` would one by one; returns how many changed.
+
+    An area rated before cannot be left empty: a rating is replaced, not withdrawn (the round's history holds it).
+    """
+    have = party_ratings(conn, key=key, party=party)
+    changed = 0
+    for area in AREAS:
+        score, comment = form.get(area, (None, None))
+        if score is None:
+            if have[area][0] is not None:
+                raise InvalidInput(
+                    _(
+                        "{area}: rated {score} before; a rating is replaced, not withdrawn: give a score from 1 to 5"
+                    ).format(area=area, score=have[area][0])
+                )
+            continue
+        if (score, comment) != have[area]:
+            rate(conn, key=key, party=party, area=area, score=score, comment=comment)
+            changed += 1
+    return changed
 
 
 def verdict(conn: Conn, *, key: str, obligation: int, value: str) -> dict[str, Any]:
