@@ -67,6 +67,7 @@ HEADINGS = (
     N_("summary"),
     N_("notes"),
     N_("Reviews"),
+    N_("v"),
     N_("no."),
     N_("obligation"),
     N_("party"),

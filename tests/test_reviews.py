@@ -224,8 +224,8 @@ def test_an_amendment_from_a_review_in_chinese(signed: Workspace, monkeypatch: p
         "经验教训：\n"
         "Plan the markets a quarter ahead.\nPay the fee by transfer.\n"
         "未履行或部分履行的义务：\n"
-        "- 第2项 sw：Hold markets（部分完成）\n"
-        "- 第3项 street：Pay the fee（未完成）"
+        "- 第2项（sw）：Hold markets（部分完成）\n"
+        "- 第3项（street）：Pay the fee（未完成）"
     )
 
 
@@ -395,3 +395,39 @@ def test_the_rating_form_reads_scores_typed_in_chinese() -> None:
         "resources": (None, None),
     }
     assert read_form(None) == {}
+
+
+def test_a_review_and_the_obligations_read_in_chinese(signed: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    signed.replay([*HELD[:3], ["review", "rate", "R-0001", "--party", "sw", "--area", "trust", "--score", "4"]])
+    monkeypatch.setenv("COLUMNS", "100")
+    english = ok("review", "show", "R-0001")
+    assert "│ summary   │ Averages by area:" in english
+    assert "│           │   trust: 4.0" in english and "│           │   2. sw: Hold markets (partly met)" in english
+    monkeypatch.setenv("COORD_LANG", "zh")
+    shown = ok("review", "show", "R-0001")
+    for line in (
+        "│ 键       │ R-0001",
+        "│ 开始     │ 2024-07-05",
+        "│ 评分     │ sw · 信任 · 4",
+        "│ 汇总     │ 各方面平均分：",
+        "│          │   信任：4.0",
+        "│          │   sw：4.0",
+        "│          │ 未履行的义务：",
+        "│          │   第2项（sw）：Hold markets（部分完成）",
+    ):
+        assert line in shown, line
+    assert "┃ 键     ┃ 协议  ┃ 版本 ┃ 开始       ┃ 结束 ┃ 评分 ┃" in ok("review", "list")
+    listed = ok("obligation", "list", "AGR-1", "--on", "2024-04-01")
+    assert "┃ 协议  ┃ 序号 ┃ 协议方 ┃ 义务" in listed
+    assert "│ AGR-1 │ 1    │ sw     │ 季度报告" in listed and "待完成" in listed
+    rows = json.loads(ok("obligation", "list", "AGR-1", "--on", "2024-04-01", "-f", "json"))
+    assert (rows[0]["text"], rows[0]["text_zh"], rows[0]["status"]) == ("Quarterly report", "季度报告", "scheduled")
+
+
+def test_chinese_text_wraps_between_characters_so_columns_stay() -> None:
+    from coordkit.cli.display import COMFORT, fit_columns
+
+    columns = [("key", "key"), ("text", "义务"), ("due", "期限"), ("status", "状态"), ("target", "目标")]
+    texts = [["AGR-1", "每季度向街道办事处提交书面工作报告，含服务人次和活动场次", "2024-03-31", "待完成", "12 场"]]
+    shown, needs = fit_columns(columns, texts, 60)
+    assert (shown, needs[1]) == ([0, 1, 2, 3, 4], COMFORT)  # not the sentence's 56 cells as one unbreakable word

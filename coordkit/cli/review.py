@@ -44,9 +44,11 @@ def _obligation_line(item: dict[str, Any]) -> str:
 def summary_lines(review: dict[str, Any]) -> list[str]:
     """Averages per area and per party, and the obligations not met: what closing prints."""
     lines = [_("Averages by area:")]
-    lines += [f"  {area_label(area)}: {score}" for area, score in review["by_area"].items()] or ["  -"]
+    average = _("  {name}: {score}")
+    lines += [average.format(name=area_label(area), score=score) for area, score in review["by_area"].items()]
+    lines += [] if review["by_area"] else ["  -"]
     lines.append(_("Averages by party:"))
-    lines += [f"  {party}: {score}" for party, score in review["by_party"].items()] or ["  -"]
+    lines += [average.format(name=party, score=score) for party, score in review["by_party"].items()] or ["  -"]
     lines.append(_("Obligations not met:"))
     lines += [_obligation_line(item) for item in review["not_met"]] or ["  -"]
     return lines
