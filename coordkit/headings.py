@@ -149,4 +149,8 @@ HEADINGS = (
     N_("earlier_open"),
     N_("signed_off"),
     N_("lessons"),
+    # coord review, coord obligation
+    N_("notes"),
+    N_("Reviews"),
+    N_("party"),
 )

@@ -227,6 +227,7 @@ class AgreementVersion(SQLModel, table=True):
     envelope_hash: str | None = None  # seals the terms hash, status and signatures (coordkit.proof.envelope)
     notice: str | None = None
     renewal: str | None = None
+    notes: str | None = None  # the drafters' notes (an amendment's reasons, a review's lessons): not terms, not hashed
 
 
 class AgreementParty(SQLModel, table=True):

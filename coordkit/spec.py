@@ -206,6 +206,7 @@ class AgreementSpec(Strict):
     renewal: Renewal = "none"
     review_every: str | None = None
     languages: list[Language] = ["en"]  # pydantic copies mutable defaults
+    notes: str | None = None  # the drafters' notes: not terms (never hashed, never on the paper)
     parties: list[PartySpec] = Field(default_factory=list)
     goals: Texts = Field(default_factory=list)
     methods: Texts = Field(default_factory=list)

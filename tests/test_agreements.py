@@ -519,12 +519,12 @@ path.write_text(text, encoding="utf-8")
 def test_edit_in_editor_reopens_with_the_error_on_top(
     drafted: Workspace, isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from coordkit.cli import agreement
+    from coordkit.cli import editing
 
     script = isolated / "editor.py"
     script.write_text(EDITOR)
     monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
-    monkeypatch.setattr(agreement, "at_terminal", lambda: True)  # a person who fixes what the error says
+    monkeypatch.setattr(editing, "at_terminal", lambda: True)  # a person who fixes what the error says
     result = run_coord("agreement", "edit", KEY)
     assert result.exit_code == 0, result.stderr
     assert result.stderr == f"Changed {KEY}.\n"  # the error was shown in the file, not left above the result

@@ -201,6 +201,19 @@ def test_bad_due_arguments(ws: Path) -> None:
         assert result.exit_code == 2 and result.stderr.startswith(message), (args, result.stderr)
 
 
+def test_bad_calendar_alarms_and_the_last_day_of_the_calendar(ws: Path, isolated: Path) -> None:
+    for alarms in ("99999999", "-1", "soon"):
+        result = run_coord("--db", str(ws), "calendar", "-o", "c.ics", "--alarms", alarms)
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"Error: --alarms '{alarms}': give days from 0 to 366 as whole numbers, such as 7,1\n",
+        )
+        assert not (isolated / "c.ics").exists()
+    for command in (["due", "-f", "json"], ["calendar", "-o", "c.ics"]):  # a year ahead would pass 9999-12-31
+        result = run_coord("--db", str(ws), *command, "--on", "9999-12-31")
+        assert result.exit_code == 0, result.stderr
+
+
 def test_fulfilment_as_code_round_trips_and_never_changes(ws: Path, isolated: Path) -> None:
     coord(ws, "obligation", "partly", "AGR-2024-002", "1", "--on", "2024-09-14", "--actual", "180")
     coord(ws, "export", "-o", "a.yaml")

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar, Component
 
 from coordkit.due import DueItem
-from coordkit.render.ics import PRODID, to_ics, uid
+from coordkit.render.ics import PRODID, escape_text, fold, to_ics, uid
 from coordkit.schedule import occurrences, parse_recurrence
 from tests import zh_catalogue
 
@@ -191,7 +194,100 @@ def test_refuses_a_naive_stamp_and_two_items_with_one_identity() -> None:
         to_ics([REVIEW, REVIEW], lang="en", stamp=STAMP)
 
 
-def test_the_due_list_does_not_import_icalendar_until_a_calendar_is_made() -> None:
-    code = "import sys, coordkit.due, coordkit.schedule, coordkit.render.ics; print('icalendar' in sys.modules)"
+def test_making_a_calendar_does_not_import_icalendar() -> None:
+    """coord writes the text itself (3.4 s → 0.2 s on the reference store); icalendar only reads it back here."""
+    code = (
+        "import sys, datetime as dt\n"
+        "from coordkit.due import DueItem\n"
+        "from coordkit.render.ics import to_ics\n"
+        "item = DueItem(kind='review', date=dt.date(2024, 9, 20), title='Review', uid_seed='r')\n"
+        "to_ics([item], lang='en', stamp=dt.datetime(2024, 9, 1, tzinfo=dt.UTC))\n"
+        "print('icalendar' in sys.modules)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "False\n"
+
+
+# ---------------------------------------------------------------- the text written by hand: escaping and folding
+
+HOSTILE = "第三季度报告，含服务人次；活动场次\\备注\nline two\r\nline three\rline four\x07, done; ok"
+
+
+def test_commas_semicolons_backslashes_and_line_breaks_are_escaped_and_read_back() -> None:
+    item = DueItem(
+        kind="review",
+        date=D(2024, 9, 20),
+        title="Review, round 1; with \\ and 评估，第一轮；",
+        title_zh="合作成效评估，第一轮；含\\反斜杠",
+        uid_seed="hostile",
+        detail=HOSTILE,
+    )
+    data = to_ics([item], lang="en", stamp=STAMP)
+    assert b"SUMMARY:Review: Review\\, round 1\\; with \\\\ and \xe8\xaf\x84\xe4\xbc\xb0\xef\xbc\x8c" in data
+    event = by_uid(parse(data))[uid(item)]
+    assert str(event["SUMMARY"]) == "Review: Review, round 1; with \\ and 评估，第一轮；"
+    assert str(event["DESCRIPTION"]) == (
+        "Status: scheduled\n第三季度报告，含服务人次；活动场次\\备注\nline two\nline three\nline four, done; ok"
+    )
+    assert str(event.walk("VALARM")[0]["DESCRIPTION"]) == "Review: Review, round 1; with \\ and 评估，第一轮；"
+    zh = by_uid(parse(to_ics([item], lang="zh", stamp=STAMP)))[uid(item)]
+    assert str(zh["SUMMARY"]) == "成效评估：合作成效评估，第一轮；含\\反斜杠"
+
+
+def test_categories_with_a_comma_stay_one_category(zh: None) -> None:
+    data = to_ics([REVIEW], lang="zh", stamp=STAMP)
+    assert [str(c) for c in by_uid(parse(data))[uid(REVIEW)]["CATEGORIES"].cats] == ["成效评估"]
+    assert escape_text("a,b") == "a\\,b"  # a comma unescaped would split one category into two
+
+
+def octets(data: bytes) -> list[int]:
+    return [len(line) for line in data.split(b"\r\n")]
+
+
+def test_long_chinese_lines_fold_at_75_octets_between_characters() -> None:
+    title = "提交季度书面报告" * 12  # 96 characters, 288 octets
+    item = DueItem(kind="obligation", date=D(2024, 12, 31), title="R", title_zh=title, uid_seed="long")
+    data = to_ics([item], lang="zh", stamp=STAMP)
+    summary = next(line for line in data.split(b"\r\n") if line.startswith(b"SUMMARY:"))
+    lines = data[data.index(summary) :].split(b"\r\n")
+    # 8 octets of "SUMMARY:", 22 characters of 3 (履约事项： and the title); then a space and 24 characters
+    assert [len(line) for line in lines[:6]] == [74, 73, 73, 73, 22, 40]
+    assert all(line.startswith(b" ") for line in lines[1:5]) and lines[5].startswith(b"UID:")
+    for line in lines[:5]:
+        line.decode()  # a character cut in two would not decode
+    assert max(octets(data)) <= 75
+    assert str(by_uid(parse(data))[uid(item)]["SUMMARY"]) == f"履约事项：{title}"
+
+
+def test_a_fold_keeps_a_backslash_with_the_character_it_escapes() -> None:
+    assert fold("X" * 73 + "\\nY") == "X" * 73 + "\r\n \\nY"  # not "X…\\" + fold + "nY"
+    assert fold("X" * 72 + "\\\\Y") == "X" * 72 + "\\\\\r\n Y"  # an escaped backslash is whole: fold after it
+    assert fold("中" * 24 + "a\\;") == "中" * 24 + "a\r\n \\;"  # 73 octets + "\\" would end with half an escape
+    assert fold("X" * 74) == "X" * 74
+    assert fold("X" * 75) == "X" * 74 + "\r\n X"
+    assert fold("中" * 25) == "中" * 24 + "\r\n 中"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_survives_escaping_and_folding(text: str) -> None:
+    """Whatever a title or a note holds comes back from icalendar as it was, line breaks made LF, controls gone."""
+    item = DueItem(kind="review", date=D(2024, 9, 20), title="T", uid_seed="any", detail=text)
+    data = to_ics([item], lang="en", stamp=STAMP)
+    assert max(octets(data)) <= 75
+    for line in data.split(b"\r\n"):
+        line.decode()  # no character cut in two
+        assert (len(line) - len(line.rstrip(b"\\"))) % 2 == 0  # no escape cut in two
+    sent = ("Status: scheduled\n" + text if text else "Status: scheduled").replace("\r\n", "\n").replace("\r", "\n")
+    want = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", sent)
+    assert str(by_uid(parse(data))[uid(item)]["DESCRIPTION"]) == want
+
+
+def test_the_last_day_of_the_calendar_has_an_event_without_an_end() -> None:
+    last = DueItem(kind="expiry", date=dt.date.max, title="Far", agreement="AGR-9", uid_seed="far")
+    event = by_uid(parse(to_ics([last], lang="en", stamp=STAMP)))[uid(last)]
+    assert event["DTSTART"].dt == dt.date.max
+    assert "DTEND" not in event  # RFC 5545 3.6.1: an all-day event with no end lasts the day
+    first = DueItem(kind="obligation", date=dt.date.min, title="Old", uid_seed="old")
+    todo = by_uid(parse(to_ics([first], lang="en", stamp=STAMP)))[uid(first)]
+    assert todo["DUE"].dt == dt.date.min and todo.walk("VALARM") == []

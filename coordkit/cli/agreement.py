@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -279,82 +278,31 @@ def edit(
     _edit_in_editor(key)
 
 
-def editor_command() -> str:
-    """``$VISUAL``, ``$EDITOR``, else nano where it is installed, else vi (as git chooses)."""
-    import shutil
-
-    from coordkit.errors import InvalidInput
-
-    chosen = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if chosen:
-        return chosen
-    if not interactive():
-        raise InvalidInput(_("set EDITOR (or VISUAL), or change fields with flags such as --title"))
-    return next((name for name in ("nano", "vi") if shutil.which(name)), "vi")
-
-
-def at_terminal() -> bool:
-    """Is a person at the keyboard? Only then is an invalid file reopened for them to fix."""
-    return sys.stdin.isatty()
-
-
-MAX_EDITS = 5  # an editor that never produces a valid file stops here instead of looping for ever
-
-
 def _edit_in_editor(key: str) -> None:
-    import shlex
-    import subprocess
-    import tempfile
-
-    from coordkit.errors import CoordError, InvalidInput
+    from coordkit.cli.editing import edit_until_valid
     from coordkit.output import to_yaml
     from coordkit.services.agreements import drafting
     from coordkit.spec import AgreementSpec, validate
     from coordkit.storage.documents import read_document
     from coordkit.yamlio import load_text
 
-    editor = editor_command()
     with reading() as conn:
         drafting.editable(conn, key)
         original = to_yaml(drafting.spec_of(read_document(conn, key, newest=True)))
+
+    def accept(edited: str) -> None:
+        spec = validate(AgreementSpec, load_text(edited, f"{key}.yaml"))
+        with writing() as conn:
+            drafting.replace_terms(conn, key=key, spec=spec)
+
     header = "# " + _("{key}: edit the draft below; save and close to apply, or leave it unchanged to cancel.").format(
         key=key
     )
-    marker = "# " + _("Error:") + " "
-    content, error = original, ""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"{key}.yaml"
-        for _attempt in range(MAX_EDITS):
-            notes = "".join(f"{marker}{line}\n" for line in error.splitlines())
-            path.write_text(notes + header + "\n" + content, encoding="utf-8")
-            if subprocess.run([*shlex.split(editor), str(path)], check=False).returncode != 0:
-                raise InvalidInput(_("the editor ({editor}) failed; nothing was changed").format(editor=editor))
-            edited = "".join(
-                line
-                for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
-                if not line.startswith(marker) and line.rstrip("\n") != header
-            )
-            if edited == original:
-                say(_("No change."))
-                return
-            if error and edited == content:
-                break  # the same invalid file came back: the person gave up, or the editor cannot help
-            try:
-                spec = validate(AgreementSpec, load_text(edited, f"{key}.yaml"))
-                with writing() as conn:
-                    drafting.replace_terms(conn, key=key, spec=spec)
-            except CoordError as problem:
-                content, error = edited, str(problem)  # shown in the file on the next round, not on stderr
-                if not at_terminal():
-                    break  # nobody at a terminal to fix it: never reopen in a loop
-                continue
-            say(_("Changed {key}.").format(key=key))
-            return
-    raise InvalidInput(
-        _("the edited file is not valid; nothing was changed: {error}").format(
-            error=error.splitlines()[0] if error else ""
-        )
-    )
+    missing = _("set EDITOR (or VISUAL), or change fields with flags such as --title")
+    if edit_until_valid(original, name=f"{key}.yaml", header=header, missing=missing, accept=accept):
+        say(_("Changed {key}.").format(key=key))
+    else:
+        say(_("No change."))
 
 
 @app.command(
@@ -485,17 +433,29 @@ def term_sentence(key: str, version: int, effective: str | None, expires: str | 
         _("Start the next version as a draft carrying the terms over."),
         _(
             "A signed version stays in force until the amendment is signed; a circulating one is replaced at once "
-            "(its paper must not be signed any more)."
+            "(its paper must not be signed any more). With --from-review, the draft's notes start with that "
+            "review's lessons and the obligations it found not met or partly met."
         ),
-        example="coord agreement amend AGR-2024-001",
+        example="coord agreement amend AGR-2024-002 --from-review R-0001",
     ),
 )
-def amend(key: KeyArg) -> None:
+def amend(
+    key: KeyArg,
+    from_review: Annotated[
+        str | None,
+        typer.Option(
+            "--from-review",
+            help=_("A closed review of this agreement whose lessons and unmet obligations start the draft's notes."),
+        ),
+    ] = None,
+) -> None:
     """``coord agreement amend``: its help is above, in the reader's language."""
     from coordkit.services.agreements.life import amend as run
+    from coordkit.services.reviews import amendment_notes
 
     with writing() as conn:
-        doc = run(conn, key=key)
+        notes = amendment_notes(conn, agreement=key, review=from_review) if from_review is not None else None
+        doc = run(conn, key=key, notes=notes)
     say(
         _("Drafted {key} v{version}; once every party signs it, it supersedes v{previous}.").format(
             key=key, version=doc["version"], previous=doc["version"] - 1

@@ -75,4 +75,4 @@ def list_(
     with reading() as conn:
         found = list_contacts(conn, party=party, project=project)
     named = people_names(fmt.value, keys, parties=("party",), projects=("project",))
-    emit(found, list(found), COLUMNS, fmt.value, output, title=_("Contacts"), named=named)
+    emit(found, list(found), COLUMNS, fmt.value, output, title=_("Contacts"), named=named, hide_first=("project",))

@@ -248,6 +248,9 @@ def table_text(
 
 COMFORT = 14  # a text column may wrap down to this many cells a line, no narrower
 LONGEST_WORD = 30  # ... nor cut a word (neighbourhood-committee) shorter than this
+_UNBROKEN = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+"""What a line wraps at: spaces, and between any two Chinese characters or full-width punctuation marks
+(每季度向街道办事处提交书面工作报告 is not one 34-cell word: it wraps like Chinese print does)."""
 
 
 def fit_columns(
@@ -265,7 +268,7 @@ def fit_columns(
     for index, (_field, header) in enumerate(columns):
         lines = [header] + [line for row in texts for line in row[index].splitlines()]
         natural = max((cell_len(line) for line in lines), default=0)
-        words = max((cell_len(word) for line in lines for word in line.split()), default=0)
+        words = max((cell_len(word) for line in lines for word in _UNBROKEN.findall(line)), default=0)
         needs[index] = natural if index == 0 else max(min(natural, COMFORT), min(words, LONGEST_WORD))
     shown = list(range(len(columns)))
     order = [i for name in hide_first for i, (field, _h) in enumerate(columns) if field == name]

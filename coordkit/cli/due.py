@@ -32,11 +32,22 @@ COLUMNS = [  # what is late and how late first: a narrow terminal drops the last
     ("status", "status"),
 ]
 
+MAX_ALARM_DAYS = 366
+"""A reminder more than a year ahead is a typing slip (the calendar holds a year); a negative one would come late."""
+
 WithinOpt = Annotated[
     str | None, typer.Option("--within", help=_("Only what falls due within this time: 30d, 2w, 3m."))
 ]
 PartyOpt = Annotated[str | None, typer.Option("--party", help=_("Only this party's items."))]
 ProjectFilter = Annotated[str | None, typer.Option("--project", help=_("Only this project's items."))]
+
+
+def _horizon(day: Any, days: int | None) -> Any:
+    """``days`` after ``day`` (a year when None), stopping at 31 December 9999: ``--on 9999-12-31`` is answered."""
+    import datetime as dt
+
+    span = days if days is not None else 366
+    return day + dt.timedelta(days=span) if (dt.date.max - day).days > span else dt.date.max
 
 
 def _items(
@@ -70,7 +81,6 @@ def due(
     output: OutputOpt = None,
 ) -> None:
     """``coord due``: its help is set below, in the reader's language."""
-    import datetime as dt
 
     from coordkit.dates import parse_date, today
     from coordkit.due import digest as digest_text
@@ -79,9 +89,10 @@ def due(
 
     day = parse_date(on, "--on") or today()
     days = span_days(within, day, what="--within") if within is not None else None
-    horizon = day + dt.timedelta(days=days if days is not None else 366)
     digest_lang = reader_lang(lang)
-    items, parties = _items(day, horizon, party=party, project=project, names_in=digest_lang if digest else None)
+    items, parties = _items(
+        day, _horizon(day, days), party=party, project=project, names_in=digest_lang if digest else None
+    )
     chosen = select(items, on=day, within_days=days, party=party, project=project, overdue_only=overdue)
     if digest:
         write_out(digest_text(chosen, on=day, lang=digest_lang, within_days=days, parties=parties), output)
@@ -160,10 +171,14 @@ def calendar(
     try:
         lead = [int(part) for part in split_list(alarms)]
     except ValueError:
+        lead = [-1]
+    if not all(0 <= days <= MAX_ALARM_DAYS for days in lead):
         raise InvalidInput(
-            _("--alarms '{value}': give days as whole numbers, such as 7,1").format(value=alarms)
-        ) from None
-    items, _names = _items(day, day + dt.timedelta(days=366), party=party, project=project)
+            _("--alarms '{value}': give days from 0 to {most} as whole numbers, such as 7,1").format(
+                value=alarms, most=MAX_ALARM_DAYS
+            )
+        )
+    items, _names = _items(day, _horizon(day, None), party=party, project=project)
     chosen = select(items, on=day, party=party, project=project, settled=True)
     stamp = dt.datetime.combine(day, dt.time(), dt.UTC)
     write_out(to_ics(chosen, lang=reader_lang(lang), alarms_days=lead, stamp=stamp, on=day), output)

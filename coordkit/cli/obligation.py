@@ -21,16 +21,16 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-COLUMNS = [
+COLUMNS = [  # a narrow terminal drops the last columns: the target and the figure reached before the report's date
     ("agreement", "agreement"),
     ("number", "no."),
     ("party", "party"),
     ("text", "obligation"),
     ("due", "due"),
     ("status", "status"),
-    ("done", "reported"),
-    ("actual", "actual"),
     ("target", "target"),
+    ("actual", "actual"),
+    ("done", "reported"),
 ]
 
 KeyArg = Annotated[str, typer.Argument(help=_("The agreement, such as AGR-2024-001."))]
@@ -105,13 +105,31 @@ def list_(
     rows = [_row(o) for o in found]
     emit(
         rows,
-        rows,
+        _shown(rows),
         COLUMNS,
         fmt.value,
         output,
         title=_("Obligations on {date}").format(date=day.isoformat()),
         named=people_names(fmt.value, keys, parties=("party",), projects=("project",)),
     )
+
+
+def _shown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows as the reader reads them: the obligation in their language, the status in words (JSON keeps both
+    texts and the status key)."""
+    from coordkit.due import catalogue, status_label
+    from coordkit.i18n import language
+
+    reader = language()
+    t = catalogue(reader)
+    return [
+        {
+            **row,
+            "text": (row["text_zh"] or row["text"]) if reader == "zh" else row["text"],
+            "status": status_label(row["status"], t),
+        }
+        for row in rows
+    ]
 
 
 def _record(status: str, key: str, number: int, **options: Any) -> None:

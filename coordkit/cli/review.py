@@ -24,16 +24,33 @@ ReviewArg = Annotated[str, typer.Argument(help=_("The review's key, such as R-00
 WhenOpt = Annotated[str | None, typer.Option("--on", help=_("When it happened, YYYY-MM-DD (default: today)."))]
 
 
+def area_label(area: str) -> str:
+    """An area as the reader calls it (``trust`` → 相互信任); commands and files keep the key."""
+    from coordkit.services.reviews import AREA_LABELS
+
+    return _(AREA_LABELS[area])
+
+
+def _obligation_line(item: dict[str, Any]) -> str:
+    from coordkit.i18n import language
+    from coordkit.services.reviews import VERDICT_LABELS
+
+    text = (item["text_zh"] or item["text"]) if language() == "zh" else item["text"]
+    return _("  {number}. {party}: {text} ({verdict})").format(
+        number=item["obligation"], party=item["party"], text=text, verdict=_(VERDICT_LABELS[item["verdict"]])
+    )
+
+
 def summary_lines(review: dict[str, Any]) -> list[str]:
     """Averages per area and per party, and the obligations not met: what closing prints."""
     lines = [_("Averages by area:")]
-    lines += [f"  {area}: {score}" for area, score in review["by_area"].items()] or ["  -"]
+    average = _("  {name}: {score}")
+    lines += [average.format(name=area_label(area), score=score) for area, score in review["by_area"].items()]
+    lines += [] if review["by_area"] else ["  -"]
     lines.append(_("Averages by party:"))
-    lines += [f"  {party}: {score}" for party, score in review["by_party"].items()] or ["  -"]
+    lines += [average.format(name=party, score=score) for party, score in review["by_party"].items()] or ["  -"]
     lines.append(_("Obligations not met:"))
-    lines += [
-        f"  {item['obligation']}. {item['party']}: {item['text']} ({item['verdict']})" for item in review["not_met"]
-    ] or ["  -"]
+    lines += [_obligation_line(item) for item in review["not_met"]] or ["  -"]
     return lines
 
 
@@ -56,22 +73,91 @@ def open_(agreement: Annotated[str, typer.Argument(help=_("The agreement's key."
     "rate",
     help=helptext(
         _("A party rates one area of the partnership from 1 (poor) to 5 (excellent)."),
-        _("Areas: communication, decision-making, resources, fulfilment, trust. Rating an area again replaces it."),
+        _(
+            "Areas: communication, decision-making, resources, fulfilment, trust. Rating an area again replaces it. "
+            "With --edit, every area opens as a form in $VISUAL or $EDITOR, with the party's scores so far; an "
+            "invalid form reopens with its errors on top."
+        ),
         example="coord review rate R-0001 --party liede-sw --area communication --score 4 --comment 'Weekly calls'",
     ),
 )
 def rate(
     key: ReviewArg,
     party: Annotated[str, typer.Option("--party", help=_("The party giving the score."))],
-    area: Annotated[str, typer.Option("--area", help=_("The area rated."))],
-    score: Annotated[int, typer.Option("--score", help=_("From 1 (poor) to 5 (excellent)."))],
+    area: Annotated[str | None, typer.Option("--area", help=_("The area rated."))] = None,
+    score: Annotated[int | None, typer.Option("--score", help=_("From 1 (poor) to 5 (excellent)."))] = None,
     comment: Annotated[str | None, typer.Option("--comment", help=_("Why this score."))] = None,
+    edit: Annotated[bool, typer.Option("--edit", help=_("Rate every area in a form in your editor."))] = False,
 ) -> None:
+    from coordkit.errors import InvalidInput
     from coordkit.services.reviews import rate as rate_
 
+    if edit:
+        if area is not None or score is not None or comment is not None:
+            raise InvalidInput(_("--edit rates every area in the form; leave out --area, --score and --comment"))
+        _rate_in_editor(key, party)
+        return
+    if area is None or score is None:
+        raise InvalidInput(_("give --area and --score, or --edit to rate every area in a form"))
     with store() as opened, opened.write() as conn:
         rate_(conn, key=key, party=party, area=area, score=score, comment=comment)
     say(_("{party} rated {area} {score}/5 in review {key}.").format(party=party, area=area, score=score, key=key))
+
+
+def rating_form(key: str, agreement: str, party: str, have: dict[str, tuple[int | None, str | None]]) -> str:
+    """The YAML form of ``party``'s ratings: the scale and each area's question as comments, in the reader's
+    language; the keys stay as commands and files write them."""
+    import json
+
+    from coordkit.services.reviews import AREA_QUESTIONS, AREAS
+
+    lines = [
+        "# "
+        + _("{party} rates the partnership of {agreement} (review {key}).").format(
+            party=party, agreement=agreement, key=key
+        ),
+        "# " + _("Give each area a score: 1 poor, 2 weak, 3 fair, 4 good, 5 excellent; say why in the comment."),
+        "# " + _("Leave an area's score empty to skip it. Lines starting with # are ignored."),
+    ]
+    for area in AREAS:
+        score, comment = have.get(area, (None, None))
+        lines += [
+            "",
+            "# " + _("{area}: {question}").format(area=area_label(area), question=_(AREA_QUESTIONS[area])),
+            f"{area}:",
+            "  score:" + (f" {score}" if score is not None else ""),
+            "  comment:" + (f" {json.dumps(comment, ensure_ascii=False)}" if comment else ""),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _rate_in_editor(key: str, party: str) -> None:
+    from coordkit.cli.editing import edit_until_valid
+    from coordkit.services.reviews import get_review, party_ratings, rate_form, read_form, review_key
+    from coordkit.yamlio import load_text
+
+    key = review_key(key)
+    with store() as opened, opened.read() as conn:
+        have = party_ratings(conn, key=key, party=party)
+        agreement = get_review(conn, key)["agreement"]
+    changed: list[int] = []
+
+    def accept(edited: str) -> None:
+        form = read_form(load_text(edited, f"{key}-{party}.yaml").data)
+        with store() as opened, opened.write() as conn:
+            changed.append(rate_form(conn, key=key, party=party, form=form))
+
+    header = "# " + _("Save and close to record the ratings, or leave the form unchanged to cancel.")
+    missing = _("set EDITOR (or VISUAL), or rate one area with --area and --score")
+    form = rating_form(key, agreement, party, have)
+    if not edit_until_valid(form, name=f"{key}-{party}.yaml", header=header, missing=missing, accept=accept):
+        say(_("No change."))
+        return
+    say(
+        _("{party} rated {count} area(s) in review {key}.").format(
+            party=party, count=changed[-1] if changed else 0, key=key
+        )
+    )
 
 
 @app.command(
@@ -145,7 +231,7 @@ def show(key: ReviewArg, fmt: ShowFormatOpt = ShowFormat.table, output: OutputOp
         return
     flat = {name: found[name] for name in ("key", "agreement", "version", "project", "opened", "closed", "lessons")}
     flat["ratings"] = "\n".join(
-        f"{r['party']} · {r['area']} · {r['score']}" + (f" · {r['comment']}" if r["comment"] else "")
+        f"{r['party']} · {area_label(r['area'])} · {r['score']}" + (f" · {r['comment']}" if r["comment"] else "")
         for r in found["ratings"]
     )
     flat["summary"] = "\n".join(summary_lines(found))

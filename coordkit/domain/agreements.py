@@ -142,6 +142,7 @@ class AgreementDoc(TypedDict):
     frozen_at: str | None
     terminated_on: str | None
     termination_reason: str | None
+    notes: str | None  # the drafters' notes: not part of the terms (never hashed, never on the paper)
     superseded_by: int | None
     parties: list[Party]
     goals: list[Text]

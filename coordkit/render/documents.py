@@ -49,6 +49,7 @@ _DEFAULTS: dict[str, Any] = {
     "frozen_at": None,
     "terminated_on": None,
     "termination_reason": None,
+    "notes": None,
 }
 _PARTY_DEFAULTS: dict[str, Any] = {
     "name_zh": None,

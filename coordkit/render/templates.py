@@ -127,6 +127,7 @@ def sample_agreement(status: str = "signed") -> tuple[AgreementDoc, list[Stakeho
         "frozen_at": "2024-02-20T08:00:00+00:00" if frozen else None,
         "terminated_on": "2024-06-30" if status == "terminated" else None,
         "termination_reason": "场地改建，市集停办" if status == "terminated" else None,
+        "notes": None,
         "superseded_by": 2 if status == "superseded" else None,
         "parties": parties,
         "goals": [

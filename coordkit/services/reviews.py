@@ -14,7 +14,7 @@ from typing import Any
 
 from coordkit.dates import iso, parse_date, today
 from coordkit.errors import InvalidInput
-from coordkit.i18n import _
+from coordkit.i18n import N_, _, language
 from coordkit.storage import events
 from coordkit.storage.lookup import lookup_id
 from coordkit.storage.sql import Conn, column, execute, insert, rows, scalar, tuples
@@ -23,6 +23,23 @@ AREAS = ("communication", "decision-making", "resources", "fulfilment", "trust")
 """The areas each party rates, in this order (the paper's section 4.4: communication, decisions, resources,
 fulfilment of obligations, trust)."""
 VERDICTS = ("met", "partly", "not-met")
+AREA_LABELS = {
+    "communication": N_("communication"),
+    "decision-making": N_("decision-making"),
+    "resources": N_("resources"),
+    "fulfilment": N_("fulfilment"),
+    "trust": N_("trust"),
+}
+"""The areas as a reader sees them (the keys are what commands and files take)."""
+AREA_QUESTIONS = {
+    "communication": N_("do the parties keep each other informed, in time?"),
+    "decision-making": N_("are decisions taken together, and kept to?"),
+    "resources": N_("does each party bring the people, money and space it promised?"),
+    "fulfilment": N_("are the agreement's obligations carried out?"),
+    "trust": N_("can the parties rely on each other?"),
+}
+"""What each area asks, for the rating form (``coord review rate --edit``)."""
+VERDICT_LABELS = {"met": N_("met"), "partly": N_("partly met"), "not-met": N_("not met")}
 _KEY = re.compile(r"^R-(\d+)$")
 
 
@@ -38,6 +55,12 @@ def signed_document(conn: Conn, key: str) -> tuple[int, Any]:
             )
         )
     return int(row.id), read_documents(conn, version_ids=[int(row.id)])[0]
+
+
+def review_key(text: str) -> str:
+    """``R-0001`` as it is, and ``1`` (the number a coordinator says) as ``R-0001``."""
+    text = text.strip()
+    return f"R-{int(text):04d}" if text.isdigit() else text
 
 
 def _next_key(conn: Conn) -> str:
@@ -108,17 +131,21 @@ def get_review(conn: Conn, key: str) -> dict[str, Any]:
         "closed": iso(row.closed_on),
         "lessons": row.lessons,
         "ratings": ratings,
-        "verdicts": [
-            {"obligation": n, "party": obligations[n - 1]["party"], "text": obligations[n - 1]["text"], "verdict": v}
-            for n, v in sorted(verdicts.items())
-        ],
+        "verdicts": [_verdict(n, v, obligations) for n, v in sorted(verdicts.items())],
         "by_area": {area: _average(by_area[area]) for area in AREAS if by_area[area]},
         "by_party": {party: _average(scores) for party, scores in sorted(by_party.items())},
-        "not_met": [
-            {"obligation": n, "party": obligations[n - 1]["party"], "text": obligations[n - 1]["text"], "verdict": v}
-            for n, v in sorted(verdicts.items())
-            if v != "met"
-        ],
+        "not_met": [_verdict(n, v, obligations) for n, v in sorted(verdicts.items()) if v != "met"],
+    }
+
+
+def _verdict(number: int, value: str, obligations: list[Any]) -> dict[str, Any]:
+    found = obligations[number - 1]
+    return {
+        "obligation": number,
+        "party": found["party"],
+        "text": found["text"],
+        "text_zh": found["text_zh"],
+        "verdict": value,
     }
 
 
@@ -163,15 +190,7 @@ def rate(conn: Conn, *, key: str, party: str, area: str, score: int, comment: st
     area = check_choice(area, AREAS, "--area")
     if not 1 <= score <= 5:
         raise InvalidInput(_("--score {score}: rate from 1 (poor) to 5 (excellent)").format(score=score))
-    _vid, doc = _document(conn, row)
-    parties = [p["stakeholder"] for p in doc["parties"]]
-    if party not in parties:
-        raise InvalidInput(
-            _("'{party}' is not a party to {agreement}; its parties are: {parties}").format(
-                party=party, agreement=row.agreement, parties=", ".join(parties)
-            )
-        )
-    sid = lookup_id(conn, "stakeholder", party, "stakeholder")
+    sid = _party_id(conn, row, party)
     before = get_review(conn, key)
     execute(
         conn,
@@ -192,6 +211,99 @@ def rate(conn: Conn, *, key: str, party: str, area: str, score: int, comment: st
     after = get_review(conn, key)
     events.record(conn, action="review.rate", entity="review", key=key, before=before, after=after)
     return after
+
+
+def _party_id(conn: Conn, row: Any, party: str) -> int:
+    _vid, doc = _document(conn, row)
+    parties = [p["stakeholder"] for p in doc["parties"]]
+    if party not in parties:
+        raise InvalidInput(
+            _("'{party}' is not a party to {agreement}; its parties are: {parties}").format(
+                party=party, agreement=row.agreement, parties=", ".join(parties)
+            )
+        )
+    return lookup_id(conn, "stakeholder", party, "stakeholder")
+
+
+Form = dict[str, tuple[int | None, str | None]]
+"""A party's ratings by area: the score (None: not rated) and the comment."""
+
+
+def party_ratings(conn: Conn, *, key: str, party: str) -> Form:
+    """What ``party`` has rated so far in the open review ``key`` (refused when closed, or not one of its parties)."""
+    row = _open_row(conn, key)
+    sid = _party_id(conn, row, party)
+    found: Form = {area: (None, None) for area in AREAS}
+    for area, score, comment in tuples(
+        conn,
+        "SELECT area, score, comment FROM review_rating WHERE review_id = :r AND stakeholder_id = :s",
+        {"r": row.id, "s": sid},
+    ):
+        found[area] = (int(score), comment)
+    return found
+
+
+def read_form(data: Any) -> Form:
+    """The rating form as YAML gives it back: each area with a score from 1 to 5 (or empty) and a comment.
+
+    A score typed with a Chinese input method (``４``) counts. Errors name the area and field.
+    """
+    from coordkit.domain.values import check_choice
+
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InvalidInput(_("the form lists the areas, each with a score and a comment under it"))
+    found: Form = {}
+    for name, value in data.items():
+        area = check_choice(str(name), AREAS, "area")
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            raise InvalidInput(_("{area}: give a score and a comment under it").format(area=area))
+        for extra in value:
+            if extra not in ("score", "comment"):
+                raise InvalidInput(
+                    _("{area}: '{name}' is not part of the form; each area has a score and a comment").format(
+                        area=area, name=extra
+                    )
+                )
+        score = value.get("score")
+        if isinstance(score, str) and score.strip().isdigit():
+            score = int(score.strip())
+        if score is not None and (isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5):
+            raise InvalidInput(
+                _("{area}.score {score}: rate from 1 (poor) to 5 (excellent)").format(area=area, score=score)
+            )
+        comment = value.get("comment")
+        comment = str(comment).strip() or None if comment is not None else None
+        if comment is not None and score is None:
+            raise InvalidInput(_("{area}: a comment needs a score from 1 to 5").format(area=area))
+        found[area] = (score, comment)
+    return found
+
+
+def rate_form(conn: Conn, *, key: str, party: str, form: Form) -> int:
+    """Record ``party``'s ratings from the form, as ``rate`` would one by one; returns how many changed.
+
+    An area rated before cannot be left empty: a rating is replaced, not withdrawn (the round's history holds it).
+    """
+    have = party_ratings(conn, key=key, party=party)
+    changed = 0
+    for area in AREAS:
+        score, comment = form.get(area, (None, None))
+        if score is None:
+            if have[area][0] is not None:
+                raise InvalidInput(
+                    _(
+                        "{area}: rated {score} before; a rating is replaced, not withdrawn: give a score from 1 to 5"
+                    ).format(area=area, score=have[area][0])
+                )
+            continue
+        if (score, comment) != have[area]:
+            rate(conn, key=key, party=party, area=area, score=score, comment=comment)
+            changed += 1
+    return changed
 
 
 def verdict(conn: Conn, *, key: str, obligation: int, value: str) -> dict[str, Any]:
@@ -235,6 +347,46 @@ def close_review(conn: Conn, *, key: str, lessons: str | None = None, on: str | 
     after = get_review(conn, key)
     events.record(conn, action="review.close", entity="review", key=key, before=before, after=after)
     return after
+
+
+def amendment_notes(conn: Conn, *, agreement: str, review: str) -> str:
+    """The notes an amendment of ``agreement`` starts with: the lessons of its closed ``review`` and the
+    obligations judged not met or partly met, in the coordinator's language (``amend --from-review``)."""
+    lookup_id(conn, "agreement", agreement, "agreement")
+    key = review_key(review)
+    row = _row(conn, key)
+    if row.agreement != agreement:
+        raise InvalidInput(
+            _("review {key} is of {other}, not {agreement}; see coord review list {agreement}").format(
+                key=key, other=row.agreement, agreement=agreement
+            )
+        )
+    if row.closed_on is None:
+        raise InvalidInput(
+            _("review {key} is still open; close it with its lessons first: coord review close {key}").format(key=key)
+        )
+    found = get_review(conn, key)
+    zh = language() == "zh"
+    lines = [
+        _("From review {key} of {agreement} v{version}, closed on {date}.").format(
+            key=key, agreement=agreement, version=found["version"], date=found["closed"]
+        )
+    ]
+    if found["lessons"]:
+        lines += [_("Lessons learned:"), found["lessons"]]
+    if found["not_met"]:
+        lines.append(_("Obligations not met or partly met:"))
+        for item in found["not_met"]:
+            text = (item["text_zh"] or item["text"]) if zh else item["text"]
+            lines.append(
+                _("- {number}. {party}: {text} ({verdict})").format(
+                    number=item["obligation"],
+                    party=item["party"],
+                    text=text,
+                    verdict=_(VERDICT_LABELS[item["verdict"]]),
+                )
+            )
+    return "\n".join(lines)
 
 
 def list_reviews(conn: Conn, *, agreement: str | None = None) -> list[dict[str, Any]]:

@@ -148,6 +148,7 @@ def read_documents(conn: Conn, *, version_ids: Sequence[int] | None = None) -> l
             "frozen_at": v.frozen_at,
             "terminated_on": iso(v.terminated_on),
             "termination_reason": v.termination_reason,
+            "notes": v.notes,
             "superseded_by": v.number + 1 if v.status == "superseded" else None,
             "parties": [],
             "goals": [],

@@ -675,6 +675,12 @@ def m008_reviews(conn: Conn) -> None:
     create_tables(conn, [review, rating, verdict])
 
 
+def m010_draft_notes(conn: Conn) -> None:
+    """An agreement version's notes: what the drafters keep beside the terms, such as the lessons of the review
+    an amendment starts from (``coord agreement amend --from-review``); not terms, so never hashed (issue 14)."""
+    add_columns(conn, "agreement_version", [("notes", "TEXT")])
+
+
 MIGRATIONS: list[MigrationFn] = [
     m001_initial,
     m002_signable_agreements,
@@ -685,6 +691,7 @@ MIGRATIONS: list[MigrationFn] = [
     m007_team_store,
     m009_score_history,
     m008_reviews,  # the numbers name the work they came with; stores count migrations by position
+    m010_draft_notes,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -473,11 +473,19 @@ def replace_terms(conn: Conn, *, key: str, spec: AgreementSpec) -> AgreementDoc:
         languages=spec.languages,
         record=False,
     )
+    set_notes(conn, version.id, spec.notes)
     for table in ("agreement_term", "agreement_obligation", "agreement_resource", "agreement_party"):
         execute(conn, f"DELETE FROM {table} WHERE version_id = :v", {"v": version.id})
     insert_parties(conn, version.id, labelled)
     add_spec_terms(conn, key, spec)
     return changed(conn, key, "agreement.edit", before)
+
+
+def set_notes(conn: Conn, vid: int, notes: str | None) -> None:
+    """A version's notes, trimmed (blank is none); they are not terms, so the hash never covers them."""
+    execute(
+        conn, "UPDATE agreement_version SET notes = :n WHERE id = :v", {"n": (notes or "").strip() or None, "v": vid}
+    )
 
 
 def insert_parties(conn: Conn, vid: int, labelled: Sequence[tuple[str, str]]) -> None:
@@ -556,6 +564,7 @@ def new_from_spec(
         number=spec.version or 1,
     )
     add_spec_terms(conn, doc["key"], spec)
+    set_notes(conn, editable(conn, doc["key"]).id, spec.notes)
     after = read_document(conn, doc["key"], newest=True)
     events.record(conn, action="agreement.new", entity="agreement", key=doc["key"], after=after)
     return after
@@ -580,6 +589,8 @@ def spec_of(doc: AgreementDoc) -> dict[str, Any]:
     if doc["review_every"]:
         out["review_every"] = doc["review_every"]
     out["languages"] = doc["languages"]
+    if doc["notes"]:
+        out["notes"] = doc["notes"]
     out["parties"] = []
     for p in doc["parties"]:
         party: dict[str, Any] = {"stakeholder": p["stakeholder"], "label": p["label"]}

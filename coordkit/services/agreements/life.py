@@ -327,9 +327,10 @@ def end_assignments(conn: Conn, key: str, number: int, last_day: str) -> None:
     )
 
 
-def amend(conn: Conn, *, key: str) -> AgreementDoc:
-    """Start version n+1 as a draft carrying the terms over. A signed version n stays in force until the
-    amendment is signed; a circulating one is replaced at once (its paper must not be signed any more)."""
+def amend(conn: Conn, *, key: str, notes: str | None = None) -> AgreementDoc:
+    """Start version n+1 as a draft carrying the terms over, with ``notes`` (the drafters' notes, such as a
+    review's lessons). A signed version n stays in force until the amendment is signed; a circulating one is
+    replaced at once (its paper must not be signed any more)."""
     version = version_row(conn, key, newest=True)
     if version.status == "draft":
         raise Refused(f"{key} v{version.number} is still a draft; change it directly instead of amending")
@@ -353,6 +354,7 @@ def amend(conn: Conn, *, key: str) -> AgreementDoc:
             "renewal": version.renewal,
             "review_every": version.review_every,
             "languages": version.languages,
+            "notes": (notes or "").strip() or None,
         },
     )
     for table, columns in (

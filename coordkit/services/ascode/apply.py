@@ -495,6 +495,7 @@ TERMS = (
     "expires",
     "review_every",
     "languages",
+    "notes",
     "parties",
     "goals",
     "methods",

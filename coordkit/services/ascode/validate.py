@@ -210,6 +210,7 @@ def document_of(item: dict[str, Any], names: dict[str, dict[str, Any]]) -> Agree
         "frozen_at": None,
         "terminated_on": item.get("terminated_on"),
         "termination_reason": item.get("termination_reason"),
+        "notes": item.get("notes"),
         "superseded_by": None,
         "parties": [party_of(p, i, names) for i, p in enumerate(item.get("parties", []))],
         "goals": texts(item.get("goals", [])),
