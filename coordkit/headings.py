@@ -38,6 +38,7 @@ HEADINGS = (
     N_("due"),
     N_("assignments"),
     N_("findings"),
+    N_("resources"),
     N_("RACI letter"),
     # records shown one field a line
     N_("field"),

@@ -79,6 +79,7 @@ class ResourceRow(NamedTuple):
     owner: str | None = None
     budget: str | None = None
     unit: str | None = None
+    name_zh: str | None = None
 
 
 class MeetingRow(NamedTuple):
@@ -244,10 +245,10 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None, workspace: Path 
     snapshot = Snapshot(projects, duties, effective, role_assignments, parties, roles, agreements, proof)
     _load_follow_up(conn, snapshot, project_id)
     snapshot.resources = {
-        key: ResourceRow(key, name, int(capacity), owner, budget, unit)
-        for key, name, capacity, owner, budget, unit in tuples(
+        key: ResourceRow(key, name, int(capacity), owner, budget, unit, name_zh)
+        for key, name, capacity, owner, budget, unit, name_zh in tuples(
             conn,
-            "SELECT r.key, r.name, r.capacity, s.key, r.budget, r.unit FROM resource r "
+            "SELECT r.key, r.name, r.capacity, s.key, r.budget, r.unit, r.name_zh FROM resource r "
             "LEFT JOIN stakeholder s ON s.id = r.owner_id ORDER BY r.key",
         )
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -185,7 +185,7 @@ def _render_all(
     lang: Lang,
     folder: Path,
     root: Path,
-    annex: dict[str, dict[str, str | None]],
+    annex: dict[str, dict[str, Any]],
     allow_untranslated: bool,
     seam: bool,
 ) -> None:

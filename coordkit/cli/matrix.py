@@ -75,7 +75,7 @@ def matrix(
     elif fmt == MatrixFormat.md:
         from coordkit.output import to_markdown
 
-        columns, rows = render.flat(data, keys=keys)
+        columns, rows = render.flat(data, keys=keys, uses=True)
         write_out(to_markdown(rows, columns), output)
     elif fmt == MatrixFormat.html:
         with store() as opened:
@@ -199,7 +199,8 @@ def matrix_text(data: Matrix, *, room: int, colour: bool, keys: bool = False) ->
     from rich.table import Table
     from rich.text import Text
 
-    from coordkit.render.matrix import category_label, party_labels, row_title
+    from coordkit.i18n import language
+    from coordkit.render.matrix import category_label, party_labels, row_title, uses_text
 
     columns = data["columns"]
     names = [column["key"] for column in columns] if keys else party_labels(data)
@@ -259,6 +260,12 @@ def matrix_text(data: Matrix, *, room: int, colour: bool, keys: bool = False) ->
             if row["findings"]:
                 named = label if keys else f"{label} ({row['duty']})"
                 out.print(Text(terminal_text(f"! {named}: {', '.join(row['findings'])}"), style="red"))
+        used = [(label, row) for label, row in zip(labels, data["rows"], strict=True) if row.get("uses")]
+        if used:
+            out.print(_("Shared resources:"))
+            for label, row in used:
+                colon = "：" if language() == "zh" else ": "
+                out.print(terminal_text(f"  {label}{colon}{uses_text(row.get('uses', []), language(), keys=keys)}"))
         out.print(_("R responsible · A accountable · C consulted · I informed · * via a role · # signed agreement"))
     return tidy(str(capture.get()))
 

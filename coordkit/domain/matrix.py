@@ -21,6 +21,15 @@ class MatrixRow(TypedDict):
     title_zh: str | None
     cells: dict[str, str]  # column key -> "R,C*" (only non-empty cells)
     findings: list[str]  # rule names of the duty rules that fire on this row
+    uses: NotRequired[list[ResourceUse]]  # the registered resources the duty uses (coord duty use), if any
+
+
+class ResourceUse(TypedDict):
+    resource: str  # its key
+    name: str
+    name_zh: str | None
+    when: str  # the slot as stored: "monthly second sat 09:00-17:00"
+    units: int
 
 
 class Matrix(TypedDict):

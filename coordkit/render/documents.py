@@ -456,6 +456,7 @@ def agreement_context(
         "annex": annex,
         "annex_has_title": any(row["title"] for row in annex),
         "annex_has_category": any(row["category"] for row in annex),
+        "annex_uses": _annex_uses(annex, duties, w),
         "draft": draft,
         "status": status,
         "banner": banner,
@@ -598,6 +599,22 @@ def _annex(
             }
         )
     return rows
+
+
+def _annex_uses(annex: Sequence[Mapping[str, Any]], duties: Mapping[str, Mapping[str, Any]], w: _Writer) -> list[str]:
+    """The shared resources the annex's duties use, and when, one line a duty under the annex's table (a column
+    in the table squeezed the category to one character a line): ``提供市集场地（market-venue）：猎德广场
+    每月第二个星期六 09:00-17:00``."""
+    from coordkit.render.matrix import uses_text
+
+    lines = []
+    for key in dict.fromkeys(row["duty"] for row in annex):
+        uses = (duties.get(key) or {}).get("uses")
+        if uses:
+            title = next(row["title"] for row in annex if row["duty"] == key)
+            text = uses_text(uses, w.lang)
+            lines.append(f"{title}（{key}）{w.t['colon']}{text}" if w.zh else f"{title} ({key}): {text}")
+    return lines
 
 
 def render_agreement(

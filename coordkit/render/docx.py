@@ -507,6 +507,12 @@ def build_template() -> bytes:
         cell.text = f"{{{{ r.{name} }}}}"
     annex.rows[3].cells[0].text = "{%tr endfor %}"
     para("{{ t.annex_note }}")
+    para("{%p if annex_uses %}")
+    para("{{ t.annex_uses }}{{ t.colon }}")
+    para("{%p for line in annex_uses %}")
+    para("{{ line }}")
+    para("{%p endfor %}")
+    para("{%p endif %}")
     para("{%p endif %}")
     _east_asian_fonts(doc.styles.element)
     set_languages(doc, "en")  # the hint is added when a Chinese document is rendered

@@ -137,6 +137,7 @@ TEXT: dict[str, dict[str, str]] = {
         "annex_party": "Party",
         "annex_role": "Role",
         "annex_article": "Article",
+        "annex_uses": "Shared resources these duties use",
         # before the contract form (workspace templates written for it still find them)
         "agreement": "Activity Agreement",
         "status": "Status",
@@ -289,6 +290,7 @@ TEXT: dict[str, dict[str, str]] = {
         "annex_party": "承担方",
         "annex_role": "分工",
         "annex_article": "对应条款",
+        "annex_uses": "上述职责使用的共用资源",
         # before the contract form (workspace templates written for it still find them)
         "agreement": "活动合作协议",
         "status": "状态",

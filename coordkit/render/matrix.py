@@ -9,6 +9,7 @@ characters, which XLSX cannot hold, are dropped.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,11 +70,36 @@ def heading(word: str, keys: bool) -> str:
     return word if keys else _(word)
 
 
-def flat(data: Matrix, *, keys: bool = False) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
-    """Columns and rows for the tabular formats (one column per party, headed by its name, then findings)."""
+def uses_text(uses: Sequence[Mapping[str, Any]], lang: str, *, keys: bool = False) -> str:
+    """The shared resources a duty uses and when, in ``lang``: ``猎德广场 每月第二个星期六 09:00-17:00`` /
+    ``Liede Square: the second Saturday of every month, 09:00-17:00`` (``keys``: the resource's key and the slot
+    as stored); several are joined by "; ", and more than one unit is counted (×2)."""
+    from coordkit.render.i18n import slot
+
+    parts = []
+    for use in uses:
+        if keys:
+            text = f"{use['resource']} {use['when']}"
+        else:
+            name = (use["name_zh"] if lang == "zh" else None) or use["name"]
+            text = f"{name} {slot(use['when'], lang)}" if lang == "zh" else f"{name}: {slot(use['when'], lang)}"
+        parts.append(text + (f" ×{use['units']}" if use["units"] > 1 else ""))
+    return "; ".join(parts)
+
+
+def flat(data: Matrix, *, keys: bool = False, uses: bool = False) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
+    """Columns and rows for the tabular formats (one column per party, headed by its name, then findings; with
+    ``uses``, then the resources each duty uses, when any does: Markdown shows them, the XLSX and CSV that
+    ``coord import matrix`` reads back keep to letters)."""
+    from coordkit.i18n import language
+
     columns = [(word, heading(word, keys)) for word in ("project", "category", "duty", "title")]
     columns += [(c["key"], label) for c, label in zip(data["columns"], party_labels(data, keys=keys), strict=True)]
     columns.append(("findings", heading("findings", keys)))
+    uses = uses and any(row.get("uses") for row in data["rows"])
+    if uses:
+        columns.append(("resources", heading("resources", keys)))
+    lang = language()
     rows = []
     for row in data["rows"]:
         flat_row: dict[str, Any] = {k: row[k] for k in ("project", "category", "duty")}
@@ -81,6 +107,8 @@ def flat(data: Matrix, *, keys: bool = False) -> tuple[list[tuple[str, str]], li
         flat_row["title"] = row["title"] if keys else row_title(row)
         flat_row.update(row["cells"])
         flat_row["findings"] = "; ".join(row["findings"])
+        if uses:
+            flat_row["resources"] = uses_text(row.get("uses", []), lang, keys=keys)
         rows.append(flat_row)
     return columns, rows
 
@@ -130,6 +158,7 @@ def to_html(data: Matrix, workspace: Path | None = None, *, keys: bool = False) 
         "Duty": _("Duty"),
         "Title": _("Title"),
         "Findings": _("Findings"),
+        "Uses": _("Uses"),
         "(no category)": _("(no category)"),
         "all projects": _("all projects"),
         "this row has findings (see coord check)": _("this row has findings (see coord check)"),
@@ -141,6 +170,7 @@ def to_html(data: Matrix, workspace: Path | None = None, *, keys: bool = False) 
         "strongest": strongest,
         "labels": party_labels(data, keys=keys),
         "titles": [row["title"] if keys else row_title(row) for row in data["rows"]],
+        "uses": [uses_text(row.get("uses", []), language(), keys=keys) for row in data["rows"]],
         "categories": [row["category"] if keys else category_label(row) for row in data["rows"]],
         "legend": {mark: _(meaning) for mark, meaning in data["legend"].items()},
         "words": words,

@@ -12,7 +12,7 @@ from coordkit.checks.config import load_config
 from coordkit.checks.snapshot import Effective, Snapshot, load_snapshot
 from coordkit.checks.when import day_to_check
 from coordkit.dates import OPEN_END, parse_date, today
-from coordkit.domain.matrix import Matrix, MatrixRow
+from coordkit.domain.matrix import Matrix, MatrixRow, ResourceUse
 from coordkit.i18n import N_
 from coordkit.storage.lookup import project_scope
 from coordkit.storage.sql import Conn
@@ -125,17 +125,18 @@ def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, projec
     for duty in snapshot.duties:
         pkey = snapshot.projects[duty.project_id].key
         row_cells = {party: cell_text(marks) for party, marks in sorted(cells.get(duty.id, {}).items())}
-        rows.append(
-            {
-                "project": pkey,
-                "category": duty.category,
-                "duty": duty.key,
-                "title": duty.title,
-                "title_zh": duty.title_zh,
-                "cells": row_cells,
-                "findings": flagged.get((pkey, duty.key), []),
-            }
-        )
+        row: MatrixRow = {
+            "project": pkey,
+            "category": duty.category,
+            "duty": duty.key,
+            "title": duty.title,
+            "title_zh": duty.title_zh,
+            "cells": row_cells,
+            "findings": flagged.get((pkey, duty.key), []),
+        }
+        if duty.uses:
+            row["uses"] = [_use(snapshot, resource, when, units) for resource, when, units in duty.uses]
+        rows.append(row)
     return {
         "project": project,
         "on": on,
@@ -144,6 +145,12 @@ def build_matrix(snapshot: Snapshot, *, on: str, by: str, report: Report, projec
         "rows": rows,
         "legend": LEGEND,
     }
+
+
+def _use(snapshot: Snapshot, resource: str, when: str, units: int) -> ResourceUse:
+    found = snapshot.resources.get(resource)
+    name, name_zh = (found.name, found.name_zh) if found else (resource, None)
+    return {"resource": resource, "name": name, "name_zh": name_zh, "when": when, "units": units}
 
 
 def matrix(

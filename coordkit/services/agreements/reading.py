@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -121,7 +122,7 @@ def items(doc: AgreementDoc, section: str) -> list[Any]:
     return list(doc[field])  # type: ignore[literal-required]
 
 
-def annex_duties(conn: Conn, projects: Sequence[str]) -> dict[str, dict[str, str | None]]:
+def annex_duties(conn: Conn, projects: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The duties of ``projects`` as an agreement's annex names them: title and category, in both languages.
 
     Duty keys are unique within a project, and an agreement belongs to one; for
@@ -137,7 +138,20 @@ def annex_duties(conn: Conn, projects: Sequence[str]) -> dict[str, dict[str, str
         "LEFT JOIN project_category c ON c.project_id = d.project_id AND c.key = d.category "
         "WHERE p.key IN " + in_list("p", sorted(set(projects)), params) + " ORDER BY p.key, d.key"
     )
-    found: dict[str, dict[str, str | None]] = {}
+    uses: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for use in rows(
+        conn,
+        "SELECT p.key AS project, d.key AS duty, r.key AS resource, r.name, r.name_zh, u.slot, u.units "
+        "FROM duty_resource u JOIN resource r ON r.id = u.resource_id JOIN duty d ON d.id = u.duty_id "
+        "JOIN project p ON p.id = d.project_id WHERE p.key IN "
+        + in_list("q", sorted(set(projects)), params)
+        + " ORDER BY u.duty_id, u.position, u.id",
+        params,
+    ):
+        uses[(use.project, use.duty)].append(
+            {"resource": use.resource, "name": use.name, "name_zh": use.name_zh, "when": use.slot, "units": use.units}
+        )
+    found: dict[str, dict[str, Any]] = {}
     for row in rows(conn, sql, params):
         info = {
             "title": row.title,
@@ -145,13 +159,14 @@ def annex_duties(conn: Conn, projects: Sequence[str]) -> dict[str, dict[str, str
             "category": row.category,
             "category_name": row.category_name or row.category,
             "category_name_zh": row.category_name_zh,
+            "uses": uses.get((row.project, row.key), []),  # the shared resources it uses (coord duty use)
         }
         found[f"{row.project}/{row.key}"] = info
         found.setdefault(row.key, info)
     return found
 
 
-def duties_of(annex: dict[str, dict[str, str | None]], project: str | None) -> dict[str, dict[str, str | None]]:
+def duties_of(annex: dict[str, dict[str, Any]], project: str | None) -> dict[str, dict[str, Any]]:
     """The annex mapping of one agreement's project, by bare duty key."""
     prefix = f"{project}/"
     return {key.removeprefix(prefix): info for key, info in annex.items() if key.startswith(prefix)}
