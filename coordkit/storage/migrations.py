@@ -678,7 +678,7 @@ def m008_reviews(conn: Conn) -> None:
 def m010_draft_notes(conn: Conn) -> None:
     """An agreement version's notes: what the drafters keep beside the terms, such as the lessons of the review
     an amendment starts from (``coord agreement amend --from-review``); not terms, so never hashed (issue 14)."""
-    add_columns(conn, "agreement_version", [("notes", "TEXT")])
+    add_columns(conn, "agreement_version", [("notes", "VARCHAR")])  # what the model makes (as m002)
 
 
 MIGRATIONS: list[MigrationFn] = [
