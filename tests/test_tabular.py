@@ -64,10 +64,10 @@ def test_xlsx_with_merged_title_rows_and_chinese_headers(tmp_path: Path) -> None
     assert table.header_row == 3
     assert table.headers == ("名称", "中文名", "类型", "影响力（1-5）", "关注度", "手机", "邮箱", "备注")
     assert table.rows == [
-        Row(4, ("Liede Street Office", "猎德街道办事处", "government", "5", "4", "13800138000", "a@example.cn", "")),
-        Row(6, ("Liede Social Work Station", "猎德社工站", "social-organisation", "3", "5", "", "", "新成立")),
+        Row.of(4, ("Liede Street Office", "猎德街道办事处", "government", "5", "4", "13800138000", "a@example.cn", "")),
+        Row.of(6, ("Liede Social Work Station", "猎德社工站", "social-organisation", "3", "5", "", "", "新成立")),
         # a formula openpyxl wrote has no cached value: it reads as empty, never as "=2+1"
-        Row(7, ("Huajing Property", "", "property-management", "", "", "", "", "2025-03-01")),
+        Row.of(7, ("Huajing Property", "", "property-management", "", "", "", "", "2025-03-01")),
     ]
     mapping = map_headers(table.headers, STAKEHOLDER_FIELDS)
     assert mapping == {0: "name", 1: "name_zh", 2: "kind", 3: "influence", 4: "interest", 5: "mobile", 6: "email"}
@@ -122,7 +122,7 @@ def test_semicolon_csv_with_title_row(tmp_path: Path) -> None:
     path.write_text(csv_text(rows, ";").replace("020-38881234", '"020-3888; ext 1234"'), encoding="utf-8")
     table = read_table(path, header_hints=HINTS)
     assert (table.delimiter, table.encoding, table.header_row) == (";", "utf-8", 3)
-    assert table.rows[0] == Row(
+    assert table.rows[0] == Row.of(
         4, ("Liede Street Office", "猎德街道办事处", "government", "5", "4", "020-3888; ext 1234", "liede_jd")
     )
 
@@ -419,3 +419,22 @@ def test_a_matrix_needs_a_duty_column(tmp_path: Path) -> None:
 )
 def test_parse_marks(text: str, marks: tuple[str, ...] | None) -> None:
     assert parse_marks(text) == marks
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "a,b\n1,2\n", "a,b\r\n1,2\r\n", "a,b\n1,2", '"two\nlines",x\n\n\ny\n', "no newline", "\n\n"],
+)
+def test_csv_lines_are_those_of_a_text_stream(text: str) -> None:
+    """The CSV reader gets the lines io.StringIO would give it (without its copy at four bytes a character)."""
+    import io
+
+    from coordkit.tabular import _lines
+
+    assert list(_lines(text)) == list(io.StringIO(text))
+
+
+def test_a_row_keeps_its_filled_cells_only() -> None:
+    row = Row.of(4, ("duty-1", "", "R", "", ""))
+    assert (row.filled, row.width, row.cells) == ({0: "duty-1", 2: "R"}, 5, ("duty-1", "", "R", "", ""))
+    assert (row.get(2), row.get(3), row.get(99)) == ("R", "", "")
