@@ -364,6 +364,40 @@ def test_the_xlsx_coord_writes_reads_back_cell_for_cell(tmp_path: Path) -> None:
     ]
 
 
+def test_a_wide_sparse_matrix_writes_only_its_filled_cells(tmp_path: Path) -> None:
+    """400 parties by 60 duties, 2 letters a duty: the sheet holds the letters, the four duty columns and the
+    findings, not 24,000 empty styled cells; the letters wear the shared named style of their colour."""
+    from openpyxl import load_workbook
+
+    parties = [{"key": f"org-{n:03d}", "name": f"Organisation {n}"} for n in range(400)]
+    rows = [
+        {
+            "project": "p",
+            "category": None,
+            "duty": f"duty-{n:02d}",
+            "title": f"Duty {n}",
+            "cells": {f"org-{(7 * n) % 400:03d}": "A#", f"org-{(7 * n + 1) % 400:03d}": "R"},
+            "findings": ["no-responsible"] if n % 10 == 0 else [],
+        }
+        for n in range(60)
+    ]
+    data = {**matrix_data(), "columns": parties, "rows": rows}
+    path = tmp_path / "wide.xlsx"
+    path.write_bytes(to_xlsx(data))
+    sheet = load_workbook(path)["Matrix"]
+    cells = [cell for row in sheet.iter_rows(min_row=4) for cell in row if cell.has_style or cell.value is not None]
+    assert len(cells) == 60 * (3 + 2) + 6  # duty, title, project and 2 letters a row; 6 rows' findings
+    assert {(c.value, c.style) for c in cells if c.column > 4 and c.column < 405} == {
+        ("A#", "coord A"),
+        ("R", "coord R"),
+    }
+    assert sheet["E4"].fill.fgColor.rgb == "00FFD6A5" and sheet["E4"].alignment.horizontal == "center"
+    flagged = [c.coordinate for c in cells if c.style == "coord flagged"]
+    assert flagged[:2] == ["C4", "OO4"] and len(flagged) == 12  # the duty and the findings of 6 rows
+    assert (sheet.freeze_panes, sheet.auto_filter.ref, sheet.print_title_rows) == ("E4", "A3:OO63", "$2:$3")
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:OO1"]
+
+
 def test_a_hand_made_chart_in_chinese(tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active
