@@ -300,6 +300,13 @@ def figures(store: Path, work: Path, pdf_store: Path) -> list[Figure]:
         ),
         Figure("coord matrix --format csv", [*coord, "matrix", "--format", "csv"], 3.0, stack),
         Figure(
+            "coord matrix --format xlsx: the whole store to a workbook",
+            [*coord, "matrix", "--format", "xlsx", "-o", str(work / "matrix.xlsx")],
+            10.0,
+            stack,
+            repeat=3,
+        ),
+        Figure(
             "coord verify (every agreement, scan and the event chain)",
             [*coord, "verify", "--format", "json"],
             3.0,

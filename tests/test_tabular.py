@@ -64,10 +64,10 @@ def test_xlsx_with_merged_title_rows_and_chinese_headers(tmp_path: Path) -> None
     assert table.header_row == 3
     assert table.headers == ("名称", "中文名", "类型", "影响力（1-5）", "关注度", "手机", "邮箱", "备注")
     assert table.rows == [
-        Row(4, ("Liede Street Office", "猎德街道办事处", "government", "5", "4", "13800138000", "a@example.cn", "")),
-        Row(6, ("Liede Social Work Station", "猎德社工站", "social-organisation", "3", "5", "", "", "新成立")),
+        Row.of(4, ("Liede Street Office", "猎德街道办事处", "government", "5", "4", "13800138000", "a@example.cn", "")),
+        Row.of(6, ("Liede Social Work Station", "猎德社工站", "social-organisation", "3", "5", "", "", "新成立")),
         # a formula openpyxl wrote has no cached value: it reads as empty, never as "=2+1"
-        Row(7, ("Huajing Property", "", "property-management", "", "", "", "", "2025-03-01")),
+        Row.of(7, ("Huajing Property", "", "property-management", "", "", "", "", "2025-03-01")),
     ]
     mapping = map_headers(table.headers, STAKEHOLDER_FIELDS)
     assert mapping == {0: "name", 1: "name_zh", 2: "kind", 3: "influence", 4: "interest", 5: "mobile", 6: "email"}
@@ -122,7 +122,7 @@ def test_semicolon_csv_with_title_row(tmp_path: Path) -> None:
     path.write_text(csv_text(rows, ";").replace("020-38881234", '"020-3888; ext 1234"'), encoding="utf-8")
     table = read_table(path, header_hints=HINTS)
     assert (table.delimiter, table.encoding, table.header_row) == (";", "utf-8", 3)
-    assert table.rows[0] == Row(
+    assert table.rows[0] == Row.of(
         4, ("Liede Street Office", "猎德街道办事处", "government", "5", "4", "020-3888; ext 1234", "liede_jd")
     )
 
@@ -364,6 +364,40 @@ def test_the_xlsx_coord_writes_reads_back_cell_for_cell(tmp_path: Path) -> None:
     ]
 
 
+def test_a_wide_sparse_matrix_writes_only_its_filled_cells(tmp_path: Path) -> None:
+    """400 parties by 60 duties, 2 letters a duty: the sheet holds the letters, the four duty columns and the
+    findings, not 24,000 empty styled cells; the letters wear the shared named style of their colour."""
+    from openpyxl import load_workbook
+
+    parties = [{"key": f"org-{n:03d}", "name": f"Organisation {n}"} for n in range(400)]
+    rows = [
+        {
+            "project": "p",
+            "category": None,
+            "duty": f"duty-{n:02d}",
+            "title": f"Duty {n}",
+            "cells": {f"org-{(7 * n) % 400:03d}": "A#", f"org-{(7 * n + 1) % 400:03d}": "R"},
+            "findings": ["no-responsible"] if n % 10 == 0 else [],
+        }
+        for n in range(60)
+    ]
+    data = {**matrix_data(), "columns": parties, "rows": rows}
+    path = tmp_path / "wide.xlsx"
+    path.write_bytes(to_xlsx(data))
+    sheet = load_workbook(path)["Matrix"]
+    cells = [cell for row in sheet.iter_rows(min_row=4) for cell in row if cell.has_style or cell.value is not None]
+    assert len(cells) == 60 * (3 + 2) + 6  # duty, title, project and 2 letters a row; 6 rows' findings
+    assert {(c.value, c.style) for c in cells if c.column > 4 and c.column < 405} == {
+        ("A#", "coord A"),
+        ("R", "coord R"),
+    }
+    assert sheet["E4"].fill.fgColor.rgb == "00FFD6A5" and sheet["E4"].alignment.horizontal == "center"
+    flagged = [c.coordinate for c in cells if c.style == "coord flagged"]
+    assert flagged[:2] == ["C4", "OO4"] and len(flagged) == 12  # the duty and the findings of 6 rows
+    assert (sheet.freeze_panes, sheet.auto_filter.ref, sheet.print_title_rows) == ("E4", "A3:OO63", "$2:$3")
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:OO1"]
+
+
 def test_a_hand_made_chart_in_chinese(tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active
@@ -419,3 +453,22 @@ def test_a_matrix_needs_a_duty_column(tmp_path: Path) -> None:
 )
 def test_parse_marks(text: str, marks: tuple[str, ...] | None) -> None:
     assert parse_marks(text) == marks
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "a,b\n1,2\n", "a,b\r\n1,2\r\n", "a,b\n1,2", '"two\nlines",x\n\n\ny\n', "no newline", "\n\n"],
+)
+def test_csv_lines_are_those_of_a_text_stream(text: str) -> None:
+    """The CSV reader gets the lines io.StringIO would give it (without its copy at four bytes a character)."""
+    import io
+
+    from coordkit.tabular import _lines
+
+    assert list(_lines(text)) == list(io.StringIO(text))
+
+
+def test_a_row_keeps_its_filled_cells_only() -> None:
+    row = Row.of(4, ("duty-1", "", "R", "", ""))
+    assert (row.filled, row.width, row.cells) == ({0: "duty-1", 2: "R"}, 5, ("duty-1", "", "R", "", ""))
+    assert (row.get(2), row.get(3), row.get(99)) == ("R", "", "")

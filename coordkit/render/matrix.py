@@ -179,26 +179,59 @@ def to_html(data: Matrix, workspace: Path | None = None, *, keys: bool = False) 
     return render("matrix.html.j2", context, workspace)
 
 
-def _safe_row(sheet: Any, values: list[Any]) -> tuple[Any, ...]:
-    """Append ``values`` as one row: text without control characters, and never a formula.
+def safe_cell(sheet: Any, value: Any, style: str | None = None) -> Any:
+    """One cell of a write-only sheet: text without control characters, and never a formula.
 
     openpyxl stores text starting with ``=`` as a formula (and ``#N/A`` as an
     error), so such cells are typed as strings after the fact; text that a spreadsheet would
     re-read as a formula when edited (``= + - @``, tab, CR) also gets the
-    quote prefix, Excel's own mark for "typed with a leading '".
+    quote prefix, Excel's own mark for "typed with a leading '". ``style`` names a
+    ``NamedStyle`` of the workbook (``add_styles``): cells share it instead of carrying a style each.
     """
+    from openpyxl.cell import WriteOnlyCell
+
     from coordkit.output import FORMULA_START, strip_control
 
-    cleaned = [strip_control(value) if isinstance(value, str) else value for value in values]
-    sheet.append(cleaned)
-    cells: tuple[Any, ...] = sheet[sheet.max_row]
-    for cell, value in zip(cells, cleaned, strict=False):
-        if isinstance(value, str):
-            if cell.data_type != "s":  # openpyxl made "=…" a formula and "#N/A" an error: both are text here
-                cell.data_type = "s"
-            if value.startswith(FORMULA_START):
-                cell.quotePrefix = True
-    return cells
+    text = strip_control(value) if isinstance(value, str) else value
+    cell = WriteOnlyCell(sheet, value=text)
+    if style is not None:
+        cell.style = style
+    if isinstance(text, str):
+        if cell.data_type != "s":  # openpyxl made "=…" a formula and "#N/A" an error: both are text here
+            cell.data_type = "s"
+        if text.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    return cell
+
+
+def safe_row(sheet: Any, values: Sequence[Any], style: str | None = None) -> list[Any]:
+    """``values`` as cells of one row (empty ones stay ``None``: nothing is written for them)."""
+    return [None if value is None else safe_cell(sheet, value, style) for value in values]
+
+
+def add_styles(book: Any, styles: dict[str, dict[str, Any]]) -> None:
+    """Register named styles (name → font, fill, alignment) once, for every cell that wears one to share."""
+    from openpyxl.styles import Font, NamedStyle
+
+    for name, parts in styles.items():
+        # a named style carries a whole font: the workbook's own (Calibri 11), bold or larger where asked
+        font = parts.get("font") or Font()
+        whole = Font(name="Calibri", family=2, scheme="minor", sz=font.sz or 11, b=font.b)
+        book.add_named_style(NamedStyle(name=name, **{**parts, "font": whole}))
+
+
+def sheet_setup(sheet: Any, *, freeze: str, title_rows: str) -> None:
+    """What a printed list needs, set before the first row is written (a write-only sheet writes its views and
+    properties first): frozen panes, A4 landscape fitted to the width, the header rows repeated on every page."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    sheet.freeze_panes = freeze
+    sheet.print_title_rows = title_rows
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 HEADINGS = {
@@ -215,7 +248,11 @@ def to_xlsx(data: Matrix, *, lang: str = "en", names: dict[str, str] | None = No
     """A workbook to print and to edit: a title row (project and date), the parties' names above their keys,
     an autofilter on the header, frozen panes, A4 landscape fitted to the width with the header rows repeated
     on each page, the same colours, and a legend sheet. ``coord import matrix`` reads it back, so the keys stay in
-    the header row whatever ``keys`` says (``names`` default to the parties' names in ``lang``)."""
+    the header row whatever ``keys`` says (``names`` default to the parties' names in ``lang``).
+
+    Written row by row (openpyxl's write-only mode) with a few shared named styles, and nothing for an empty
+    cell: the whole store is 10,000 duties by 2,000 parties, 20 million cells of which about 100,000 hold a
+    letter (a cell object and a style each took more than 13 minutes; this takes seconds)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -224,60 +261,79 @@ def to_xlsx(data: Matrix, *, lang: str = "en", names: dict[str, str] | None = No
 
     columns, rows = flat(data, keys=keys)  # categories and titles in the reader's language
     headings = HEADINGS[lang]
-    party_fields = {c["key"] for c in data["columns"]}
     names = names or {
         c["key"]: str((c.get("name_zh") or c["name"]) if lang == "zh" else c["name"]) for c in data["columns"]
     }
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Matrix")
+    book = Workbook(write_only=True)
+    add_styles(
+        book,
+        {
+            "coord title": {"font": Font(bold=True, size=14)},
+            "coord names": {
+                "font": Font(bold=True),
+                "alignment": Alignment(wrap_text=True, vertical="bottom", horizontal="center"),
+            },
+            "coord header": {"font": Font(bold=True), "alignment": Alignment(wrap_text=True, vertical="top")},
+            "coord flagged": {"fill": PatternFill("solid", fgColor=FLAG_FILL)},
+            **{
+                f"coord {letter}": {
+                    "fill": PatternFill("solid", fgColor=colour),
+                    "alignment": Alignment(horizontal="center"),
+                }
+                for letter, colour in FILLS.items()
+            },
+            "coord letters": {"alignment": Alignment(horizontal="center")},  # a cell with no RACI letter to colour
+            **{f"coord legend {letter}": {"fill": PatternFill("solid", fgColor=c)} for letter, c in FILLS.items()},
+        },
+    )
+    sheet = book.create_sheet(_("Matrix"))
     last = get_column_letter(len(columns))
-    _safe_row(sheet, [f"{TITLES[lang]} · {data['project'] or ALL_PROJECTS[lang]} · {data['on']}"])
-    sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"].font = Font(bold=True, size=14)
-    _safe_row(sheet, [names.get(field) if field in names else None for field, _header in columns])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="bottom", horizontal="center")
-    # the header coord import matrix reads: parties by key (their names are in the row above)
-    _safe_row(sheet, [field if field in party_fields else headings.get(field, header) for field, header in columns])
-    for cell in sheet[HEADER_ROW]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(text_rotation=0, wrap_text=True, vertical="top")
-    fills = {letter: PatternFill("solid", fgColor=colour) for letter, colour in FILLS.items()}
-    flag = PatternFill("solid", fgColor=FLAG_FILL)
-    for row in rows:
-        excel_row = _safe_row(sheet, [row.get(field) or None for field, _header in columns])
-        for (field, _header), cell in zip(columns, excel_row, strict=True):
-            if field in party_fields and cell.value:
-                letter = strongest(str(cell.value))
-                if letter:
-                    cell.fill = fills[letter]
-                cell.alignment = Alignment(horizontal="center")
-        if row["findings"]:
-            excel_row[2].fill = flag
-            excel_row[-1].fill = flag
-    sheet.freeze_panes = f"E{HEADER_ROW + 1}"  # title, names and header rows and project/category/duty/title stay
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(sheet.max_row, HEADER_ROW)}"
-    sheet.print_title_rows = f"2:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    # title, names and header rows and project/category/duty/title stay in view
+    sheet_setup(sheet, freeze=f"E{HEADER_ROW + 1}", title_rows=f"2:{HEADER_ROW}")
     sheet.row_dimensions[2].height = 45
     for index, (field, _header) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = 40 if field == "title" else 14
+    sheet.merged_cells.add(f"A1:{last}1")
+    sheet.append(
+        [safe_cell(sheet, f"{TITLES[lang]} · {data['project'] or ALL_PROJECTS[lang]} · {data['on']}", "coord title")]
+    )
+    # every cell of the names and header rows is styled, empty ones too: the rows print as one band
+    sheet.append([safe_cell(sheet, names.get(field), "coord names") for field, _header in columns])
+    # the header coord import matrix reads: parties by key (their names are in the row above)
+    party_fields = {c["key"] for c in data["columns"]}
+    sheet.append(
+        [
+            safe_cell(sheet, field if field in party_fields else headings.get(field, header), "coord header")
+            for field, header in columns
+        ]
+    )
+    position = {c["key"]: index for index, c in enumerate(data["columns"], start=4)}  # after the 4 fixed columns
+    for row, source in zip(rows, data["rows"], strict=True):
+        flag = "coord flagged" if row["findings"] else None
+        values: list[Any] = [None] * len(columns)
+        for index, field in ((0, "project"), (1, "category"), (3, "title")):
+            values[index] = safe_cell(sheet, row.get(field)) if row.get(field) else None
+        values[2] = safe_cell(sheet, row["duty"], flag) if row["duty"] else None
+        values[-1] = safe_cell(sheet, row["findings"], flag) if row["findings"] else None
+        for party, text in source["cells"].items():
+            if text:
+                letter = strongest(str(text))
+                values[position[party]] = safe_cell(sheet, text, f"coord {letter}" if letter else "coord letters")
+        sheet.append(values)
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + len(rows)}"
     legend = book.create_sheet(_("Legend"))
-    _safe_row(legend, [_("mark"), _("meaning")])
+    legend.append(safe_row(legend, [_("mark"), _("meaning")]))
     for mark, meaning in data["legend"].items():
-        _safe_row(legend, [mark, _(meaning)])
-        if mark in fills:
-            legend.cell(row=legend.max_row, column=1).fill = fills[mark]
-    _safe_row(legend, [_("findings"), _("this row has findings (see coord check)")])
-    legend.cell(row=legend.max_row, column=1).fill = flag
-    _safe_row(legend, [_("on"), data["on"]])
-    _safe_row(legend, [_("project"), data["project"] or _("all projects")])
+        style = f"coord legend {mark}" if mark in FILLS else None
+        legend.append([safe_cell(legend, mark, style), safe_cell(legend, _(meaning))])
+    legend.append(
+        [
+            safe_cell(legend, _("findings"), "coord flagged"),
+            safe_cell(legend, _("this row has findings (see coord check)")),
+        ]
+    )
+    legend.append(safe_row(legend, [_("on"), data["on"]]))
+    legend.append(safe_row(legend, [_("project"), data["project"] or _("all projects")]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -20,7 +20,7 @@ from typing import Any
 from coordkit.errors import InvalidInput
 from coordkit.i18n import _
 from coordkit.render.environment import render
-from coordkit.render.grid import METADATA
+from coordkit.render.grid import METADATA, heavy
 from coordkit.render.i18n import amount, every, format_date, kind, measure_word
 
 REPORT_FORMATS = ("md", "html", "pdf", "docx", "json")
@@ -701,7 +701,7 @@ def fulfilment_chart(rows: Sequence[Mapping[str, Any]], names: Mapping[str, str]
             if len(rows) <= CHART_PARTIES
             else t["fulfilment_chart_top"].format(shown=len(shown), count=len(rows))
         )
-        axes.set_title(title, loc="left", fontsize=9, fontweight="bold")
+        axes.set_title(title, loc="left", fontsize=9, fontweight=heavy(lang))
         axes.legend(
             ncols=len(FULFILMENT_STATES),
             loc="upper left",
@@ -754,7 +754,7 @@ def reviews_chart(reviews: Sequence[Mapping[str, Any]], *, lang: str, fmt: str) 
         axes.set_ylim(0, 5.5)
         axes.set_yticks([1, 2, 3, 4, 5])
         axes.tick_params(axis="x", length=0)
-        axes.set_title(t["reviews_chart"], loc="left", fontsize=9, fontweight="bold")
+        axes.set_title(t["reviews_chart"], loc="left", fontsize=9, fontweight=heavy(lang))
         axes.legend(ncols=min(len(shown), 2), loc="upper left", bbox_to_anchor=(0, -0.1), frameon=False, fontsize=7.5)
 
     return _chart(draw, name="reviews", lang=lang, fmt=fmt, size=(6.4, 2.9), texts=[*legends, *areas])

@@ -39,41 +39,47 @@ def to_xlsx(
     sheet_name: str = "List",
     wide: Sequence[str] = ("name", "title", "interests", "contacts", "assignments"),
 ) -> bytes:
-    """``rows`` (one mapping per row, lists flattened as in CSV) under ``title``; numbers stay numbers."""
+    """``rows`` (one mapping per row, lists flattened as in CSV) under ``title``; numbers stay numbers.
+
+    Written row by row (openpyxl's write-only mode, as ``render.matrix.to_xlsx``), every data cell sharing one
+    named style: a register of 2,000 parties is 20,000 cells."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     from coordkit.output import cell_text, is_number
-    from coordkit.render.matrix import _safe_row
+    from coordkit.render.matrix import add_styles, safe_cell, safe_row, sheet_setup
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = sheet_name
+    book = Workbook(write_only=True)
+    add_styles(
+        book,
+        {
+            "coord title": {"font": Font(bold=True, size=14)},
+            "coord header": {"font": Font(bold=True)},
+            "coord wrapped": {"alignment": Alignment(wrap_text=True, vertical="top")},
+        },
+    )
+    sheet = book.create_sheet(sheet_name)
     last = get_column_letter(max(len(columns), 1))
-    _safe_row(sheet, [title])
-    sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"].font = Font(bold=True, size=14)
-    _safe_row(sheet, [HEADINGS_ZH.get(field, header) if lang == "zh" else header for field, header in columns])
-    for cell in sheet[HEADER_ROW]:
-        cell.font = Font(bold=True)
+    sheet_setup(sheet, freeze=f"B{HEADER_ROW + 1}", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    for index, (field, _header) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = 36 if field in wide else 14
+    sheet.merged_cells.add(f"A1:{last}1")
+    sheet.append([safe_cell(sheet, title, "coord title")])
+    sheet.append(
+        safe_row(
+            sheet,
+            [HEADINGS_ZH.get(field, header) if lang == "zh" else header for field, header in columns],
+            "coord header",
+        )
+    )
     for row in rows:
         values = []
         for field, _header in columns:
             value = row.get(field)
             values.append(value if is_number(value) and not isinstance(value, bool) else cell_text(value) or None)
-        for cell in _safe_row(sheet, values):
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = f"B{HEADER_ROW + 1}"
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(sheet.max_row, HEADER_ROW)}"
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    for index, (field, _header) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = 36 if field in wide else 14
+        sheet.append(safe_row(sheet, values, "coord wrapped"))
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + len(rows)}"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
