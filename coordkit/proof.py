@@ -30,7 +30,7 @@ from typing import Any
 from coordkit.canonical import compute_hash
 from coordkit.domain.agreements import AgreementDoc
 from coordkit.i18n import _
-from coordkit.storage.events import chain_problems
+from coordkit.storage.events import chain_row_problems
 
 ENVELOPE_FIELDS = (
     "party",
@@ -110,31 +110,34 @@ class History:
     key_fingerprints: set[str] = field(default_factory=set)  # keys the history made or registered
     hashes: dict[int, str] = field(default_factory=dict)  # event id -> hash (anchors are checked against it)
 
-    def take(self, event: Mapping[str, Any]) -> None:
+    def take(self, event: Sequence[Any]) -> None:
+        """One event as a tuple in ``EVENT_COLUMNS`` order."""
+        number, _at, _actor, action, entity, key, _before, after, _prev, digest = event
         self.count += 1
-        self.hashes[int(event["id"])] = event["hash"]
-        if event["entity"] == "agreement":
-            self.agreements.add(event["key"])
-            if event["action"].startswith("agreement."):
-                doc = _load(event.get("after"))
+        self.hashes[int(number)] = digest
+        if entity == "agreement":
+            self.agreements.add(key)
+            if str(action).startswith("agreement."):
+                doc = _load(after)
                 if doc and "version" in doc and "key" in doc:
-                    self.versions[(doc["key"], int(doc["version"]))] = (int(event["id"]), doc)
-        if event["action"] in ("key.new", "key.register", "key.rotate"):
-            found = _load(event.get("after"))
+                    self.versions[(doc["key"], int(doc["version"]))] = (int(number), doc)
+        if action in ("key.new", "key.register", "key.rotate"):
+            found = _load(after)
             if found and found.get("fingerprint"):
                 self.key_fingerprints.add(found["fingerprint"])
 
 
-def read_history(events: Iterable[Mapping[str, Any]], head: str) -> History:
-    """One pass over the events (oldest first, as stored): the chain checked and what proof needs kept."""
+def read_history(events: Iterable[Sequence[Any]], head: str) -> History:
+    """One pass over the events (oldest first, as stored, tuples in ``EVENT_COLUMNS`` order): the chain checked
+    and what proof needs kept."""
     history = History()
 
-    def taken() -> Iterable[Mapping[str, Any]]:
+    def taken() -> Iterable[Sequence[Any]]:
         for event in events:
             history.take(event)
             yield event
 
-    history.problems = chain_problems(taken(), head)
+    history.problems = chain_row_problems(taken(), head)
     return history
 
 

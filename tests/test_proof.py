@@ -354,3 +354,28 @@ def test_an_event_hash_is_the_hash_of_its_canonical_json(prev: str, fields: dict
         event_hash(prev, {**fields, "at": 1})
         == hashlib.sha256(canonical({"prev": prev, **fields, "at": 1}).encode("utf-8")).hexdigest()
     )  # a value that is not text goes through the encoder
+
+
+_ANY = st.one_of(st.none(), st.text(max_size=12), st.integers(), st.floats(allow_nan=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    events=st.lists(st.fixed_dictionaries({name: _ANY for name in _EVENT_FIELDS}), min_size=1, max_size=4),
+    broken=st.integers(min_value=-1, max_value=3),
+)
+def test_the_chain_check_on_tuples_is_the_chain_of_event_hash(events: list[dict[str, object]], broken: int) -> None:
+    """``chain_row_problems`` builds each event's JSON itself (check and verify hash 113,001 events); it must find
+    exactly where ``event_hash`` says the chain breaks, for text and for what a hand-edited store may hold."""
+    from coordkit.storage.events import EVENT_COLUMNS, chain_problems, chain_row_problems
+
+    rows, prev = [], GENESIS
+    for number, fields in enumerate(events, start=1):
+        digest = event_hash(prev, fields)
+        if number - 1 == broken:
+            digest = "0" * 64
+        rows.append({"id": number, **fields, "prev_hash": prev, "hash": digest})
+        prev = digest
+    found = chain_row_problems([tuple(row[name] for name in EVENT_COLUMNS) for row in rows], prev)
+    assert found == chain_problems(rows, prev)
+    assert found == ([f"event {broken + 1}: its content no longer matches its hash"] if 0 <= broken < len(rows) else [])

