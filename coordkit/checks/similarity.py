@@ -148,7 +148,15 @@ def chinese_features(text: str) -> frozenset[str]:
 
 def features(row: TitleRow) -> tuple[frozenset[str], frozenset[str]]:
     """(English, Chinese) features of both titles: Chinese typed into ``title`` counts as Chinese."""
-    texts = [row.title, row.title_zh or ""]
+    return _title_features(row.title, row.title_zh or "")
+
+
+@functools.lru_cache(maxsize=16384)
+def _title_features(title: str, title_zh: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Each distinct pair of titles analysed once: duties made from one template share titles across projects
+    (the generated reference store has 600 distinct titles among 10,000 duties: 0.6 s → 0.05 s; a store of
+    10,000 distinct titles gains nothing and loses nothing)."""
+    texts = [title, title_zh]
     return (
         frozenset().union(*(english_features(t) for t in texts)),
         frozenset().union(*(chinese_features(t) for t in texts)),
