@@ -280,17 +280,24 @@ class Contention:
             return f"{self.start.date()} {self.start:%H:%M}-{end}"
         return f"{self.start:%Y-%m-%d %H:%M}..{self.end:%Y-%m-%d %H:%M}"
 
-    def describe(self, gettext: Callable[[str], str] | None = None) -> str:
-        """The finding's sentence; ``gettext`` is the catalogue's, looked up once by a caller describing thousands."""
+    def describe(self, gettext: Callable[[str], str] | None = None, lang: str = "en") -> str:
+        """The finding's sentence; ``gettext`` is the catalogue's, looked up once by a caller describing thousands.
+        Under ``lang`` zh a slot reads 每月第二个星期六 09:00-17:00, not ``monthly second sat 09:00-17:00``."""
+        from coordkit.render.i18n import slot as slot_words
+
         t = gettext or _
         promise = t(N_("{source} ({party}, {slot})"))
+
+        def shown(slot: Slot) -> str:
+            return slot_words(slot.text(), lang) if lang == "zh" else slot.text()
+
         return t(N_("'{resource}' is promised {peak} at once but has {capacity}, on {when}: {promises}")).format(
             resource=self.resource,
             peak=self.peak,
             capacity=self.capacity,
             when=self.when(),
             promises="; ".join(
-                promise.format(source=c.source, party=c.who, slot=c.slot.text()) for c in self.commitments
+                promise.format(source=c.source, party=c.who, slot=shown(c.slot)) for c in self.commitments
             ),
         )
 

@@ -276,14 +276,17 @@ def test_check_names_its_subjects_in_the_readers_language(project: Path) -> None
     chinese = run_coord("check", "--on", "2024-06-01", "--lang", "zh")
     assert chinese.exit_code == 1
     assert chinese.stdout.splitlines()[0] == "错误  no-accountable  plan  策划市集  (lr)"
-    assert chinese.stdout.splitlines()[1] == "  职责“plan”没有问责方（A）"
-    assert (
-        run_coord("check", "--on", "2024-06-01").stdout.splitlines()[0]
-        == "error  no-accountable  plan  Plan the market  (lr)"
-    )
-    assert (
-        run_coord("check", "--on", "2024-06-01", "--keys").stdout.splitlines()[0] == "error  no-accountable  plan  (lr)"
-    )
+    assert chinese.stdout.splitlines()[1] == "  职责“策划市集”没有问责方（A）"  # the message names it too
+    english = run_coord("check", "--on", "2024-06-01").stdout.splitlines()
+    assert english[:2] == [
+        "error  no-accountable  plan  Plan the market  (lr)",
+        "  duty 'Plan the market' has no accountable (A) party",
+    ]
+    assert english[2].startswith("  give one party the A: coord duty assign plan ")  # the hint keeps the key
+    by_key = run_coord("check", "--on", "2024-06-01", "--keys").stdout.splitlines()
+    assert by_key[:2] == ["error  no-accountable  plan  (lr)", "  duty 'plan' has no accountable (A) party"]
+    found = json.loads(run_coord("check", "--on", "2024-06-01", "--format", "json", "--lang", "zh").stdout)
+    assert [f["message"] for f in found["findings"] if f["subject"] == "plan"] == ["职责“plan”没有问责方（A）"]
 
 
 def test_a_record_shows_its_times_in_local_time(

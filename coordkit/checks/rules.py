@@ -21,7 +21,7 @@ from coordkit.checks.config import CheckConfig
 from coordkit.checks.snapshot import DutyRow, Effective, ProjectRow, Snapshot, intersect
 from coordkit.dates import FIRST_DAY, OPEN_END, OPEN_START, add_days, covers, day_after, day_before
 from coordkit.domain.agreements import AgreementDoc, in_force
-from coordkit.i18n import N_, _, ngettext
+from coordkit.i18n import N_, _, language, ngettext
 from coordkit.proof import PROOF_RULES, Problem, verify_all
 
 if TYPE_CHECKING:
@@ -749,7 +749,7 @@ RULES: dict[str, tuple[str, Rule]] = {
 
 
 def _catalogue() -> NullTranslations:
-    from coordkit.i18n import language, translations
+    from coordkit.i18n import translations
 
     return translations(language())
 
@@ -995,6 +995,7 @@ def overdue_obligation(ctx: Context) -> Iterator[Finding]:
     hint = t.gettext("record what was done: coord obligation done {key} {number} --occurrence {due} --on DAY")
     grace = ctx.config.obligation_grace_days
     day = dt.date.fromisoformat(ctx.on)
+    chinese = language() == "zh"  # the obligation in the reader's words: terms are bilingual
     for doc in ctx.snapshot.agreements:
         if doc["status"] != "signed" or not doc["effective"]:
             continue
@@ -1022,7 +1023,7 @@ def overdue_obligation(ctx: Context) -> Iterator[Finding]:
                         number=number,
                         key=doc["key"],
                         party=obligation["party"],
-                        text=obligation["text"],
+                        text=(obligation.get("text_zh") if chinese else None) or obligation["text"],
                         due=due.isoformat(),
                         late=_days_text(t, late),
                     ),
@@ -1128,7 +1129,7 @@ def contended_resource(ctx: Context) -> Iterator[Finding]:
                 "error",
                 project_of.get(contention.commitments[0].source),
                 key,
-                contention.describe(t.gettext),
+                contention.describe(t.gettext, language()),
                 _contention_hint(contention, booked_by, release, amend),
             )
 

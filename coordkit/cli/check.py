@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
@@ -108,6 +109,22 @@ def subject_name(names: Mapping[tuple[str | None, str], NamePair], project: str 
     return (found[1] if language() == "zh" else None) or found[0]
 
 
+_QUOTED_KEY = re.compile(r"(?:(?<=['“（(])|(?<=duty )|(?<=职责 ))([a-z0-9][a-z0-9._-]*)(?=['”，,（(]| \()")
+
+
+def named_message(message: str, project: str | None, names: Mapping[tuple[str | None, str], NamePair]) -> str:
+    """A finding's message with the keys it quotes as names: ``duty 'market-venue' … 'liede-property'`` reads
+    ``duty 'Provide the square for the market' … 'Liede property management company'`` (提供市集场地, 猎德物业管理公司
+    under zh). Only quoted keys, a party opening a bracket and a duty named as a booking's source (as a contended
+    resource lists them) change; the
+    hint keeps its keys, since it is a command to copy, and JSON keeps the message as the rules wrote it."""
+
+    def name(match: re.Match[str]) -> str:
+        return subject_name(names, project, match[1]) or match[1]
+
+    return _QUOTED_KEY.sub(name, message)
+
+
 def findings_text(
     report: Report, *, room: int, colour: bool, names: Mapping[tuple[str | None, str], NamePair] | None = None
 ) -> str:
@@ -147,7 +164,8 @@ def findings_text(
             if finding.project and finding.project != report.project:
                 head.append(f"  ({terminal_text(finding.project)})", style="dim")
             out.print(head, overflow="ignore", crop=False, no_wrap=True)
-            out.print(Padding(Text(terminal_text(finding.message)), (0, 0, 0, 2)))
+            message = named_message(finding.message, finding.project, names) if names else finding.message
+            out.print(Padding(Text(terminal_text(message)), (0, 0, 0, 2)))
             out.print(
                 Text("  " + terminal_text(finding.hint), style="cyan"), overflow="ignore", crop=False, no_wrap=True
             )
