@@ -353,6 +353,12 @@ CASES: dict[str, tuple[list[str], Change, str, str]] = {
         "meetings[0].attendees[0].party",
         "no stakeholder 'nobody'",
     ),
+    "an agreement resource naming an unregistered shared resource": (
+        ["agreement", "resource", "add", "AGR-1", "--party", "sw", "--kind", "venue", "--resource", "nowhere"],
+        add_to("agreements", 0, "resources", {"party": "sw", "kind": "venue", "resource": "nowhere"}),
+        "agreements[0].resources[0].resource",
+        "no resource 'nowhere'",
+    ),
     "a contact by fax": (
         ["contact", "log", "sw", "--channel", "fax", "--summary", "Sent the plan"],
         add("interactions", {"key": "I-1", "party": "sw", "date": "2024-03-01", "channel": "fax", "summary": "Plan"}),

@@ -277,6 +277,8 @@ def insert_terms(
     position = _next_position(conn, "agreement_resource", version.id)
     for res in resources:
         kind, amount_text, unit = check_resource(res.kind, res.amount, res.unit)
+        if optional_text(res.resource):  # a shared resource by key: one that is registered, or contention misses it
+            lookup_id(conn, "resource", str(res.resource).strip(), "resource")
         resource_rows.append(
             {
                 "v": version.id,

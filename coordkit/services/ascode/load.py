@@ -553,6 +553,16 @@ def check_references(loaded: Loaded, known: Known) -> None:
                     clause["party"],
                     set(parties),
                 )
+                if section == "resources" and clause.get("resource"):  # a registered shared resource, by key
+                    ref(
+                        "agreements",
+                        key,
+                        (section, i, "resource"),
+                        f"{label}.{section}[{i}].resource",
+                        "resource",
+                        clause["resource"],
+                        known.resources,
+                    )
                 if section == "obligations" and clause.get("duty"):
                     ref(
                         "agreements",
