@@ -277,8 +277,6 @@ def insert_terms(
     position = _next_position(conn, "agreement_resource", version.id)
     for res in resources:
         kind, amount_text, unit = check_resource(res.kind, res.amount, res.unit)
-        if optional_text(res.resource):  # a shared resource by key: one that is registered, or contention misses it
-            lookup_id(conn, "resource", str(res.resource).strip(), "resource")
         resource_rows.append(
             {
                 "v": version.id,
@@ -336,6 +334,8 @@ def add_obligation(conn: Conn, *, key: str, obligation: ObligationIn) -> Agreeme
 def add_resource(conn: Conn, *, key: str, resource: ResourceIn) -> AgreementDoc:
     """A resource a party commits: funds (an amount and unit), a venue or staff time (a description)."""
     version = editable(conn, key)
+    if optional_text(resource.resource):  # a registered shared resource, by key, or contention would miss it
+        lookup_id(conn, "resource", str(resource.resource).strip(), "resource")
     before = read_document(conn, key, newest=True)
     insert_terms(conn, key, version, resources=[resource])
     return changed(conn, key, "agreement.resource.add", before)

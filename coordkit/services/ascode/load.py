@@ -553,7 +553,10 @@ def check_references(loaded: Loaded, known: Known) -> None:
                     clause["party"],
                     set(parties),
                 )
-                if section == "resources" and clause.get("resource"):  # a registered shared resource, by key
+                # a draft's shared resource is a registered one, by key (as the command refuses); the frozen terms
+                # of a circulating or signed version are kept as they were signed
+                drafting = agreement.get("status") in (None, "draft")
+                if section == "resources" and clause.get("resource") and drafting:
                     ref(
                         "agreements",
                         key,
