@@ -27,8 +27,10 @@ def lookup_id(conn: Conn, table: str, key: str, what: str, *, project_id: int | 
 
 
 def resolve_duty(conn: Conn, key: str, project_id: int, scope: str = "") -> tuple[int, str]:
-    """A duty's id and the key it goes by now: ``key`` itself, or, for the old key of a duty merged into
-    another (``coord duty merge``), that other duty's; NotFound with the closest key otherwise."""
+    """A duty's id and the key it goes by now: ``key`` itself (or the duty whose exact title it is), or, for the
+    old key of a duty merged into another (``coord duty merge``), that other duty's; NotFound with the closest
+    key otherwise."""
+    key = resolve_key(conn, "duty", key, project_id=project_id)  # 提供市集场地 for market-venue
     did = lookup_id(conn, "duty", key, "duty", project_id=project_id, scope=scope)
     return did, str(scalar(conn, "SELECT key FROM duty WHERE id = :d", {"d": did}))
 
@@ -50,7 +52,8 @@ NAME_COLUMNS = {
     "stakeholder": ("name", "name_zh"),
     "project": ("name", "name_zh"),
     "duty": ("title", "title_zh"),
-    "role": ("name",),
+    "role": ("name", "name_zh"),
+    "resource": ("name", "name_zh"),
 }
 
 
@@ -89,6 +92,15 @@ def resolve_key(conn: Conn, table: str, text: str, *, project_id: int | None = N
             )
         )
     return text
+
+
+def resolve(conn: Conn, table: str, text: str, *, project_id: int | None = None, scope: str = "") -> tuple[int, str]:
+    """The id and key of the row ``text`` names (its key, else its exact name: ``resolve_key``); NotFound with the
+    closest key otherwise. For a duty, the old key of one merged into another names that other one."""
+    key = resolve_key(conn, table, text, project_id=project_id)
+    if table == "duty" and project_id is not None:
+        return resolve_duty(conn, key, project_id, scope)
+    return lookup_id(conn, table, key, table, project_id=project_id, scope=scope), key
 
 
 def new_key(conn: Conn, table: str, name: str | None, name_zh: str | None, *, project_id: int | None = None) -> str:
