@@ -293,7 +293,7 @@ def insert_terms(
                 "unit": unit,
                 "description": optional_text(res.description),
                 "zh": optional_text(res.description_zh),
-                "rk": resolve_key(conn, "resource", rk) if (rk := optional_text(res.resource)) else None,
+                "rk": optional_text(res.resource),
                 "slot": check_when(res.when),
                 "position": position,
             }
@@ -342,6 +342,8 @@ def add_resource(conn: Conn, *, key: str, resource: ResourceIn) -> AgreementDoc:
     """A resource a party commits: funds (an amount and unit), a venue or staff time (a description)."""
     version = editable(conn, key)
     before = read_document(conn, key, newest=True)
+    if resource.resource and resource.resource.strip():  # a registered resource by name: 猎德广场 for square
+        resource = resource._replace(resource=resolve_key(conn, "resource", resource.resource.strip()))
     insert_terms(conn, key, version, resources=[resource])
     return changed(conn, key, "agreement.resource.add", before)
 
