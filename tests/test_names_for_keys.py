@@ -168,3 +168,20 @@ def test_a_name_that_names_nothing_is_refused_as_an_unknown_key(named: Workspace
         result = run_coord(*command)
         assert (result.exit_code, result.stderr) == (2, message), command
     assert named.snapshot() == before
+
+
+def test_what_a_name_named_is_said_and_recorded_by_its_key(named: Workspace) -> None:
+    logged = run_coord("contact", "log", "猎德商户", "--channel", "call", "--summary", "x", "--on", "2024-03-05")
+    assert logged.stderr == "Logged contact I-0001 with 'merchants' on 2024-03-05.\n"
+    scored = run_coord(
+        "stakeholder", "score", "猎德社区居委会", "--influence", "4", "--interest", "5", "--on", "2024-03-05"
+    )
+    assert scored.stderr == "Scored stakeholder 'committee': influence 4, interest 5.\n"
+    assert json.loads(ok("stakeholder", "show", "committee", "-f", "json"))["influence"] == 4
+    used = run_coord("duty", "use", "提供市集场地", "猎德广场", "--when", "2024-06-08")
+    assert used.stderr == "Duty 'market-venue' uses 'square' (2024-06-08).\n"
+    assert run_coord("project", "use", "猎德人家").stderr == "Current project: 'lr'.\n"
+    edited = run_coord("duty", "edit", "提供市集场地", "--due", "2024-12-31", "--lang", "zh")
+    assert edited.stderr == "已修改职责“market-venue”。\n"
+    added = run_coord("agreement", "obligation", "add", KEY, "--party", "猎德商户", "--text", "Run stalls")
+    assert added.stderr == f"Added an obligation of merchants to {KEY}.\n"

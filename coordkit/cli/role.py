@@ -68,8 +68,10 @@ def assign(
     from coordkit.services.roles import assign_role
 
     with writing() as conn:
-        assign_role(conn, role=role, stakeholder=stakeholder, project=project, valid_from=valid_from, valid_to=valid_to)
-    say(_("'{stakeholder}' now holds role '{role}'.").format(stakeholder=stakeholder, role=role))
+        after = assign_role(
+            conn, role=role, stakeholder=stakeholder, project=project, valid_from=valid_from, valid_to=valid_to
+        )
+    say(_("'{stakeholder}' now holds role '{role}'.").format(stakeholder=stakeholder, role=after["key"]))
 
 
 @app.command("unassign")
