@@ -185,3 +185,10 @@ def test_what_a_name_named_is_said_and_recorded_by_its_key(named: Workspace) -> 
     assert edited.stderr == "已修改职责“market-venue”。\n"
     added = run_coord("agreement", "obligation", "add", KEY, "--party", "猎德商户", "--text", "Run stalls")
     assert added.stderr == f"Added an obligation of merchants to {KEY}.\n"
+
+
+def test_export_takes_a_project_by_its_chinese_name(named: Workspace, isolated: Path) -> None:
+    ok("export", "--project", "lr", "-o", "by-key.yaml")
+    ok("export", "--project", "猎德人家", "-o", "by-name.yaml")
+    assert (isolated / "by-name.yaml").read_bytes() == (isolated / "by-key.yaml").read_bytes()
+    assert run_coord("export", "--project", "不存在的项目", "-o", "x.yaml").stderr == "Error: no project '不存在的项目'\n"
