@@ -191,4 +191,25 @@ def test_export_takes_a_project_by_its_chinese_name(named: Workspace, isolated: 
     ok("export", "--project", "lr", "-o", "by-key.yaml")
     ok("export", "--project", "猎德人家", "-o", "by-name.yaml")
     assert (isolated / "by-name.yaml").read_bytes() == (isolated / "by-key.yaml").read_bytes()
-    assert run_coord("export", "--project", "不存在的项目", "-o", "x.yaml").stderr == "Error: no project '不存在的项目'\n"
+    assert (
+        run_coord("export", "--project", "不存在的项目", "-o", "x.yaml").stderr == "Error: no project '不存在的项目'\n"
+    )
+
+
+def test_a_name_without_its_bracketed_aside_names_it_when_nothing_is_called_that(named: Workspace) -> None:
+    ok("stakeholder", "add", "sw", "--name-zh", "猎德人家社工站（第三方社会组织）", "--kind", "social-organisation")
+    ok("stakeholder", "add", "office", "--name", "Liede Office (functional department)", "--kind", "government")
+    logged = run_coord("contact", "log", "猎德人家社工站", "--channel", "call", "--summary", "x", "--on", "2024-03-05")
+    assert logged.stderr == "Logged contact I-0001 with 'sw' on 2024-03-05.\n"
+    assert json.loads(ok("contact", "list", "Liede Office", "-f", "json")) == []  # named, no contacts yet
+    ok("stakeholder", "add", "sw-2", "--name-zh", "猎德人家社工站(培训部)", "--kind", "social-organisation")
+    refused = run_coord("contact", "list", "猎德人家社工站")
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "Error: '猎德人家社工站' names more than one stakeholder: sw (猎德人家社工站（第三方社会组织）), "
+        "sw-2 (猎德人家社工站(培训部)); give the key\n",
+    )
+    ok("stakeholder", "add", "sw-3", "--name-zh", "猎德人家社工站", "--kind", "social-organisation")
+    exact = run_coord("contact", "log", "猎德人家社工站", "--channel", "call", "--summary", "x", "--on", "2024-03-05")
+    assert exact.stderr == "Logged contact I-0002 with 'sw-3' on 2024-03-05.\n"  # the exact name wins
+    assert run_coord("contact", "list", "猎德人家").stderr == "Error: no stakeholder '猎德人家'\n"  # no prefix matching

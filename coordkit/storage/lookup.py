@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from coordkit.errors import InvalidInput, NotFound
 from coordkit.i18n import _
 from coordkit.storage.sql import Conn, column, execute, rows, scalar
@@ -58,7 +60,8 @@ NAME_COLUMNS = {
 
 
 def resolve_key(conn: Conn, table: str, text: str, *, project_id: int | None = None) -> str:
-    """The key of the row that ``text`` names: its key, else its exact name in English or Chinese.
+    """The key of the row that ``text`` names: its key, else its exact name in English or Chinese, else its name
+    without a bracketed aside (猎德街道办事处 for 猎德街道办事处（职能部门）).
 
     ``猎德街道办事处`` or ``Liede Street Office`` → ``liede-street``. A key always
     wins over a name; a name two rows share is refused with the candidates
@@ -79,6 +82,8 @@ def resolve_key(conn: Conn, table: str, text: str, *, project_id: int | None = N
         f"SELECT DISTINCT key, {columns[0]} FROM {table} WHERE ({matches}){scoped} ORDER BY key LIMIT 11",
         {"n": name, "pid": project_id},
     )
+    if not found:
+        found = _by_short_name(conn, table, name, scoped, project_id)
     if len(found) == 1:
         return str(found[0][0])
     if found:
@@ -92,6 +97,25 @@ def resolve_key(conn: Conn, table: str, text: str, *, project_id: int | None = N
             )
         )
     return text
+
+
+_ASIDE = re.compile(r"\s*[（(][^（()）]*[）)]\s*$")
+
+
+def _by_short_name(conn: Conn, table: str, name: str, scoped: str, project_id: int | None) -> list[tuple[str, str]]:
+    """The rows whose name is ``name`` and a bracketed aside: 猎德街道办事处 names 猎德街道办事处（职能部门）, as
+    people say it; only when no name matches exactly (a scan of the names that start with it)."""
+    columns = NAME_COLUMNS[table]
+    starts = " OR ".join(f"{col} LIKE :prefix ESCAPE '!'" for col in columns)
+    found: dict[str, str] = {}
+    for row in rows(
+        conn,
+        f"SELECT key, {', '.join(columns)} FROM {table} WHERE ({starts}){scoped} ORDER BY key",
+        {"prefix": like_prefix(name), "pid": project_id},
+    ):
+        if any(text and _ASIDE.sub("", str(text)) == name for text in row[1:]):
+            found.setdefault(str(row[0]), str(row[1]))
+    return list(found.items())[:11]
 
 
 def resolve(conn: Conn, table: str, text: str, *, project_id: int | None = None, scope: str = "") -> tuple[int, str]:
