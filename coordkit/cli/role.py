@@ -68,10 +68,8 @@ def assign(
     from coordkit.services.roles import assign_role
 
     with writing() as conn:
-        after = assign_role(
-            conn, role=role, stakeholder=stakeholder, project=project, valid_from=valid_from, valid_to=valid_to
-        )
-    say(_("'{stakeholder}' now holds role '{role}'.").format(stakeholder=stakeholder, role=after["key"]))
+        assign_role(conn, role=role, stakeholder=stakeholder, project=project, valid_from=valid_from, valid_to=valid_to)
+    say(_("'{stakeholder}' now holds role '{role}'.").format(stakeholder=stakeholder, role=role))
 
 
 @app.command("unassign")
