@@ -212,6 +212,36 @@ def test_matrix_formats_agree_cell_for_cell(project: Workspace, isolated: Path) 
     assert "venue" in table and "A*" in table and "R,C" in table
 
 
+def test_matrix_by_role_heads_roles_by_their_chinese_names_under_zh(project: Workspace, isolated: Path) -> None:
+    for command in (
+        ("role", "add", "funder", "--name", "Funder", "--name-zh", "出资方"),
+        ("role", "assign", "funder", "street"),
+        ("duty", "assign", "plan", "role:funder", "--as", "I"),
+    ):
+        assert run_coord(*command).exit_code == 0
+    on = ["--by", "role", "--on", "2024-08-01"]
+    data = json.loads(run_coord("matrix", *on, "-f", "json").stdout)
+    assert data["columns"] == [
+        {"key": "funder", "name": "Funder", "name_zh": "出资方"},
+        {"key": "venue-host", "name": "Venue host", "name_zh": None},
+    ]
+    header = next(
+        csv.reader(io.StringIO(run_coord("matrix", *on, "-f", "csv", "--lang", "zh").stdout.lstrip("\ufeff")))
+    )
+    assert header[4:6] == ["出资方", "Venue host"]  # no Chinese name: the English one
+    assert next(csv.reader(io.StringIO(run_coord("matrix", *on, "-f", "csv").stdout)))[4:6] == ["Funder", "Venue host"]
+    assert next(csv.reader(io.StringIO(run_coord("matrix", *on, "-f", "csv", "--keys").stdout)))[4:6] == [
+        "funder",
+        "venue-host",
+    ]
+    table = run_coord("matrix", *on, "--lang", "zh").stdout
+    assert "出资方" in table and "Funder" not in table
+    assert run_coord("matrix", *on, "--lang", "zh", "-f", "xlsx", "-o", "r.xlsx").exit_code == 0
+    sheet = openpyxl.load_workbook(isolated / "r.xlsx").active
+    assert [c.value for c in sheet[2]][4:6] == ["出资方", "Venue host"]
+    assert [c.value for c in sheet[3]][4:6] == ["funder", "venue-host"]
+
+
 def test_matrix_by_role_and_on_a_date(project: Workspace) -> None:
     data = json.loads(run_coord("matrix", "--by", "role", "--on", "2024-08-01", "-f", "json").stdout)
     assert data["columns"] == [{"key": "venue-host", "name": "Venue host", "name_zh": None}]

@@ -715,8 +715,8 @@ def _obligation_app() -> typer.Typer:
         goal = check_target(amount, unit, each_min, each_unit)
         with writing() as conn:
             obligation = ObligationIn(party, text or text_option or "", zh, duty, letter, due, every, goal)
-            add_obligation(conn, key=key, obligation=obligation)
-        say(_("Added an obligation of {party} to {key}.").format(party=party, key=key))
+            doc = add_obligation(conn, key=key, obligation=obligation)
+        say(_("Added an obligation of {party} to {key}.").format(party=doc["obligations"][-1]["party"], key=key))
 
     return sub
 
@@ -770,8 +770,10 @@ def _resource_app() -> typer.Typer:
 
         value = amount_text(parse_amount(amount, what="amount", unit=unit)) if amount is not None else None
         with writing() as conn:
-            add_resource(conn, key=key, resource=ResourceIn(party, kind, value, unit, description, zh, resource, when))
-        say(_("Added a resource of {party} to {key}.").format(party=party, key=key))
+            doc = add_resource(
+                conn, key=key, resource=ResourceIn(party, kind, value, unit, description, zh, resource, when)
+            )
+        say(_("Added a resource of {party} to {key}.").format(party=doc["resources"][-1]["party"], key=key))
 
     return sub
 

@@ -53,7 +53,11 @@ def log(
 
     with writing() as conn:
         found = log_contact(conn, party=party, channel=channel, summary=summary, on=on, by=by, project=project)
-    say(_("Logged contact {key} with '{party}' on {date}.").format(key=found["key"], party=party, date=found["date"]))
+    say(
+        _("Logged contact {key} with '{party}' on {date}.").format(
+            key=found["key"], party=found["party"], date=found["date"]
+        )
+    )
 
 
 @app.command(

@@ -52,16 +52,18 @@ def _horizon(day: Any, days: int | None) -> Any:
 
 def _items(
     on: Any, horizon: Any, *, party: str | None = None, project: str | None = None, names_in: str | None = None
-) -> tuple[list[Any], Mapping[str, str]]:
-    """What is due, and (``names_in`` a language) every party's name in it, from one read of the store."""
+) -> tuple[list[Any], Mapping[str, str], str | None, str | None]:
+    """What is due, (``names_in`` a language) every party's name in it, and the keys of ``party`` and ``project``
+    (either may be typed by name), from one read of the store."""
     from coordkit.checks.config import load_config
     from coordkit.cli.context import store
-    from coordkit.services.followup import due_list
+    from coordkit.services.followup import due_list, due_scope
     from coordkit.services.names import names
 
     with store() as opened, opened.read() as conn:
+        party, project = due_scope(conn, party=party, project=project)
         items = due_list(conn, on=on, until=horizon, config=load_config(opened.root), party=party, project=project)
-        return items, names(conn, names_in).parties if names_in else {}
+        return items, names(conn, names_in).parties if names_in else {}, party, project
 
 
 def due(
@@ -90,7 +92,7 @@ def due(
     day = parse_date(on, "--on") or today()
     days = span_days(within, day, what="--within") if within is not None else None
     digest_lang = reader_lang(lang)
-    items, parties = _items(
+    items, parties, party, project = _items(
         day, _horizon(day, days), party=party, project=project, names_in=digest_lang if digest else None
     )
     chosen = select(items, on=day, within_days=days, party=party, project=project, overdue_only=overdue)
@@ -178,7 +180,7 @@ def calendar(
                 value=alarms, most=MAX_ALARM_DAYS
             )
         )
-    items, _names = _items(day, _horizon(day, None), party=party, project=project)
+    items, _names, party, project = _items(day, _horizon(day, None), party=party, project=project)
     chosen = select(items, on=day, party=party, project=project, settled=True)
     stamp = dt.datetime.combine(day, dt.time(), dt.UTC)
     write_out(to_ics(chosen, lang=reader_lang(lang), alarms_days=lead, stamp=stamp, on=day), output)

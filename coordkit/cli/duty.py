@@ -216,7 +216,7 @@ def edit(
     from coordkit.services.duties import edit_duty
 
     with writing() as conn:
-        edit_duty(
+        changed = edit_duty(
             conn,
             key=key,
             project=project,
@@ -226,7 +226,7 @@ def edit(
             due=due,
             exclusive=exclusive,
         )
-    say(f"Changed duty '{key}'.")
+    say(_("Changed duty '{key}'.").format(key=changed["key"]))
 
 
 @app.command("remove")
@@ -340,8 +340,9 @@ def use(
     from coordkit.services.resources import use_resource
 
     with writing() as conn:
-        use_resource(conn, duty=duty, resource=resource, when=when, units=units, project=project)
-    say(_("Duty '{duty}' uses '{resource}' ({when}).").format(duty=duty, resource=resource, when=when))
+        after = use_resource(conn, duty=duty, resource=resource, when=when, units=units, project=project)
+    booked = after.get("uses", [])[-1]["resource"]  # its key, when a name was typed
+    say(_("Duty '{duty}' uses '{resource}' ({when}).").format(duty=after["key"], resource=booked, when=when))
 
 
 @app.command("release")
@@ -360,5 +361,5 @@ def release(
     from coordkit.services.resources import release_resource
 
     with writing() as conn:
-        release_resource(conn, duty=duty, resource=resource, when=when, project=project)
-    say(_("Duty '{duty}' no longer uses '{resource}'.").format(duty=duty, resource=resource))
+        after = release_resource(conn, duty=duty, resource=resource, when=when, project=project)
+    say(_("Duty '{duty}' no longer uses '{resource}'.").format(duty=after["key"], resource=resource))

@@ -63,13 +63,13 @@ def grid(
     from coordkit.errors import InvalidInput
     from coordkit.render.grid import grid_points, grid_rows, render_grid
     from coordkit.services.stakeholders import list_stakeholders
-    from coordkit.storage.lookup import lookup_id
+    from coordkit.storage.lookup import resolve
     from coordkit.storage.sql import column
 
     with reading() as conn:
         parties = list_stakeholders(conn, active=True)
         if project:
-            pid = lookup_id(conn, "project", project, "project")
+            pid = resolve(conn, "project", project)[0]  # its key, name or Chinese name
             taking = set(
                 column(
                     conn,

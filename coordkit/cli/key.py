@@ -76,11 +76,15 @@ def register(
     if made["replaces"]:
         say(
             _("Registered key {new} for '{party}'; key {old} is retired.").format(
-                new=made["fingerprint"], party=party, old=made["replaces"]
+                new=made["fingerprint"], party=made["party"], old=made["replaces"]
             )
         )
     else:
-        say(_("Registered key {fingerprint} for '{party}'.").format(fingerprint=made["fingerprint"], party=party))
+        say(
+            _("Registered key {fingerprint} for '{party}'.").format(
+                fingerprint=made["fingerprint"], party=made["party"]
+            )
+        )
 
 
 @app.command(

@@ -101,8 +101,8 @@ def use(key: Annotated[str, typer.Argument(help="Project key.")]) -> None:
     from coordkit.services.projects import use_project
 
     with writing() as conn:
-        use_project(conn, key=key)
-    say(_("Current project: '{key}'.").format(key=key))
+        chosen = use_project(conn, key=key)
+    say(_("Current project: '{key}'.").format(key=chosen["key"]))
 
 
 @app.command("category")

@@ -235,7 +235,7 @@ def edit(
 
     contacts, reps = contact_pairs(contact), rep_pairs(rep)
     with writing() as conn:
-        edit_stakeholder(
+        changed = edit_stakeholder(
             conn,
             key=key,
             name=name,
@@ -253,7 +253,7 @@ def edit(
             add_representatives=reps,
             remove_representatives=remove_rep or [],
         )
-    say(_("Changed stakeholder '{key}'.").format(key=key))
+    say(_("Changed stakeholder '{key}'.").format(key=changed["key"]))
 
 
 @app.command("score")
@@ -278,9 +278,13 @@ def score(
     from coordkit.services.scores import score_history, score_stakeholder
 
     with writing() as conn:
-        score_stakeholder(conn, key=key, influence=influence, interest=interest, note=note, on=on, by=by)
-        rows = score_history(conn, key)
-    say(f"Scored stakeholder '{key}': influence {influence}, interest {interest}.")
+        scored = score_stakeholder(conn, key=key, influence=influence, interest=interest, note=note, on=on, by=by)
+        rows = score_history(conn, scored["stakeholder"])
+    say(
+        _("Scored stakeholder '{key}': influence {influence}, interest {interest}.").format(
+            key=scored["stakeholder"], influence=influence, interest=interest
+        )
+    )
     if history:
         emit(
             rows,

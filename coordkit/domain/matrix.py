@@ -8,7 +8,7 @@ from typing import NotRequired, TypedDict
 class MatrixColumn(TypedDict):
     key: str  # a stakeholder key (or a role key with --by role)
     name: str
-    name_zh: str | None  # the Chinese name (roles have none)
+    name_zh: str | None  # the Chinese name, if it has one
 
 
 class MatrixRow(TypedDict):

@@ -165,7 +165,23 @@ def matrix(
     report = run_rules(snapshot, on=day, explicit_on=True, config=config, select=DUTY_RULES, project=pkey)
     data = build_matrix(snapshot, on=day, by=by, report=report, project=pkey)
     name_categories(conn, data)
+    if by == "role":
+        name_roles(conn, data, pid)
     return data
+
+
+def name_roles(conn: Conn, data: Matrix, project_id: int | None) -> None:
+    """Give each role column its Chinese name (the snapshot holds roles' English names only), so ``--by role``
+    heads its columns 场地提供方 under zh; a role without one keeps None and shows in English."""
+    from coordkit.storage.sql import tuples
+
+    only = " WHERE project_id = :pid" if project_id is not None else ""
+    chinese: dict[str, str] = {}
+    for key, name_zh in tuples(conn, f"SELECT key, name_zh FROM role{only} ORDER BY project_id", {"pid": project_id}):
+        if name_zh:
+            chinese.setdefault(str(key), str(name_zh))  # one key in several projects: the first project's name
+    for column in data["columns"]:
+        column["name_zh"] = chinese.get(column["key"])
 
 
 def name_categories(conn: Conn, data: Matrix) -> None:

@@ -35,7 +35,7 @@ from coordkit.domain.concerns import (
 from coordkit.errors import AlreadyExists, InvalidInput
 from coordkit.i18n import _
 from coordkit.storage import events
-from coordkit.storage.lookup import lookup_id, project_scope, resolve_project
+from coordkit.storage.lookup import lookup_id, project_scope, resolve, resolve_key, resolve_project
 from coordkit.storage.sql import Conn, column, execute, executemany, insert, scalar, tuples
 
 if TYPE_CHECKING:
@@ -316,7 +316,7 @@ def list_concerns(
         where.append("c.status <> 'resolved'" if status == "pending" else "c.status = :s")
         params["s"] = status
     if party:
-        lookup_id(conn, "stakeholder", party, "stakeholder")
+        _sid, params["party"] = resolve(conn, "stakeholder", party)
         where.append("(b.key = :party OR g.key = :party OR h.key = :party)")
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     found = []
@@ -449,6 +449,10 @@ def open_concern(
     key = key or next_concern_key(conn)
     if scalar(conn, "SELECT 1 FROM concern WHERE key = :k", {"k": key}):
         raise AlreadyExists(_("concern '{key}' already exists").format(key=key))
+    # the parties and the duty by key, name or Chinese name (猎德社区居委会, duty:提供市集场地)
+    by, against = resolve_key(conn, "stakeholder", by), resolve_key(conn, "stakeholder", against)
+    if about and (subject := parse_about(about)).kind == "duty":
+        about = f"duty:{resolve_key(conn, 'duty', subject.key, project_id=pid)}"
     record: dict[str, Any] = check_concern(key=key, by=by, against=against, about=about, severity=severity, text=text)
     _party_ids(conn, [by, against])
     check_about(conn, parse_about(record["about"]), pid, pkey)

@@ -16,7 +16,7 @@ from coordkit.domain.values import check_choice, check_text, optional_text
 from coordkit.errors import AlreadyExists, InvalidInput
 from coordkit.i18n import _
 from coordkit.storage import events
-from coordkit.storage.lookup import lookup_id, project_scope
+from coordkit.storage.lookup import lookup_id, project_scope, resolve
 from coordkit.storage.sql import Conn, column, executemany, scalar, tuples
 from coordkit.vocab import AGREEMENT_KEY_RE, INTERACTION_CHANNELS
 
@@ -98,7 +98,7 @@ def log_contact(
 ) -> Interaction:
     """Log one contact with ``party`` (default: today, the current project if there is one)."""
     _pid, pkey = project_scope(conn, project)
-    lookup_id(conn, "stakeholder", party, "stakeholder")
+    _sid, party = resolve(conn, "stakeholder", party)  # its key, name or Chinese name
     day = parse_date(on, "--on") or today()
     if day > today():
         raise InvalidInput(_("{what} {value} is in the future; record what has happened").format(what="--on", value=on))
@@ -116,9 +116,10 @@ def log_contact(
 def list_contacts(conn: Conn, *, party: str | None = None, project: str | None = None) -> list[Interaction]:
     """Contacts, newest first: with a party, or in a project (contacts logged without a project count for each)."""
     pid, _pkey = project_scope(conn, project)
+    if party:
+        _sid, party = resolve(conn, "stakeholder", party)
     where, params = [], {"party": party, "p": pid}
     if party:
-        lookup_id(conn, "stakeholder", party, "stakeholder")
         where.append("s.key = :party")
     if pid is not None:
         where.append("(i.project_id = :p OR i.project_id IS NULL)")

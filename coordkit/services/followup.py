@@ -129,6 +129,17 @@ def _signatures(conn: Conn) -> list[DueItem]:
     return items
 
 
+def due_scope(conn: Conn, *, party: str | None, project: str | None) -> tuple[str | None, str | None]:
+    """The keys of the party and project the due list is narrowed to, each typed as a key, a name or a Chinese
+    name (猎德商户); NotFound (with the closest key) for one that names nothing, rather than an empty list."""
+    from coordkit.storage.lookup import resolve
+
+    return (
+        resolve(conn, "stakeholder", party)[1] if party else party,
+        resolve(conn, "project", project)[1] if project else project,
+    )
+
+
 def due_list(
     conn: Conn,
     *,
@@ -142,12 +153,8 @@ def due_list(
     chooses what to show). ``party`` and ``project`` are only checked to exist here, so that a key typed wrong
     is an error rather than an empty list."""
     from coordkit.services.meetings import due_items
-    from coordkit.storage.lookup import lookup_id
 
-    if party:
-        lookup_id(conn, "stakeholder", party, "stakeholder")
-    if project:
-        lookup_id(conn, "project", project, "project")
+    due_scope(conn, party=party, project=project)
     return [
         *_obligations(conn, until=until),
         *_terms(conn, on=on, until=until),

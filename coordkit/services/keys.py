@@ -20,7 +20,7 @@ from coordkit.errors import InvalidInput, Refused
 from coordkit.files import read_limited
 from coordkit.i18n import _
 from coordkit.storage import events
-from coordkit.storage.lookup import lookup_id
+from coordkit.storage.lookup import resolve
 from coordkit.storage.sql import Conn, execute, insert, rows, scalar
 
 
@@ -92,7 +92,7 @@ def parse_public_key(text: str) -> bytes:
 def register_key(conn: Conn, *, party: str, public_key: str, rotate: bool = False) -> dict[str, Any]:
     """Register a party's public key. A party has one key at a time: a second one is refused unless
     ``rotate``, which retires the old key (kept, so signatures made with it still verify)."""
-    sid = lookup_id(conn, "stakeholder", party, "stakeholder")
+    sid, party = resolve(conn, "stakeholder", party)  # its key, name or Chinese name
     raw = parse_public_key(public_key)
     fingerprint = key_fingerprint(raw)
     owner = scalar(
@@ -141,7 +141,9 @@ def register_key(conn: Conn, *, party: str, public_key: str, rotate: bool = Fals
 
 
 def party_keys(conn: Conn, party: str | None = None) -> list[dict[str, Any]]:
-    """Registered keys (current and retired), by party."""
+    """Registered keys (current and retired), by party; ``party`` (a key, name or Chinese name) must exist."""
+    if party:
+        _sid, party = resolve(conn, "stakeholder", party)
     where = " WHERE s.key = :p" if party else ""
     return [
         {

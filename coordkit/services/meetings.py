@@ -22,7 +22,7 @@ from coordkit.domain.meetings import (
 from coordkit.errors import AlreadyExists, InvalidInput, NotFound, Refused
 from coordkit.i18n import _
 from coordkit.storage import events
-from coordkit.storage.lookup import lookup_id, resolve_project
+from coordkit.storage.lookup import lookup_id, resolve, resolve_project
 from coordkit.storage.meetings import read_meetings
 from coordkit.storage.sql import Conn, column, execute, executemany, insert, scalar, tuples
 
@@ -269,6 +269,42 @@ def write_minutes(conn: Conn, pid: int, pkey: str, minutes: Minutes, *, replace:
     return mid
 
 
+def _by_key(conn: Conn, pid: int, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The minutes' fields with every party and duty named by its key: a chair, attendee, absent party or action
+    owner may be typed by name or Chinese name (猎德社区党委/张华), an action's duty by its title (提供市集场地)."""
+    from coordkit.domain.meetings import parse_party_person
+    from coordkit.storage.lookup import resolve_key
+
+    def party(text: Any) -> Any:
+        return resolve_key(conn, "stakeholder", text) if isinstance(text, str) and text else text
+
+    def person(value: Any, what: str) -> Any:
+        if not value:
+            return value
+        found = parse_party_person(value, what) if isinstance(value, str) else dict(value)
+        return {**found, "party": party(found.get("party"))}
+
+    out = dict(fields)
+    if out.get("chair") is not None:
+        out["chair"] = person(out["chair"], "--chair")
+    if out.get("attendees") is not None:
+        out["attendees"] = [person(a, "--attendee") for a in out["attendees"]]
+    if out.get("absent") is not None:
+        out["absent"] = [party(a) for a in out["absent"]]
+    if out.get("actions") is not None:
+        out["actions"] = [
+            {
+                **action,
+                "owner": party(action.get("owner")),
+                "duty": resolve_key(conn, "duty", action["duty"], project_id=pid)
+                if isinstance(action.get("duty"), str) and action["duty"]
+                else action.get("duty"),
+            }
+            for action in out["actions"]
+        ]
+    return out
+
+
 def add_meeting(conn: Conn, *, project: str | None = None, key: str | None = None, **fields: Any) -> Meeting:
     """Record a meeting's minutes (fields as ``minutes_of`` takes them); the key defaults to its date."""
     pid, pkey = resolve_project(conn, project)
@@ -277,7 +313,7 @@ def add_meeting(conn: Conn, *, project: str | None = None, key: str | None = Non
         key = meeting_key(conn, pid, iso(day) or "") if day else ""
     elif scalar(conn, "SELECT 1 FROM meeting WHERE project_id = :p AND key = :k", {"p": pid, "k": key}):
         raise AlreadyExists(_("meeting '{key}' already exists in project '{project}'").format(key=key, project=pkey))
-    minutes = minutes_of(project=pkey, key=key, **{**fields, "date": day})
+    minutes = minutes_of(project=pkey, key=key, **{**_by_key(conn, pid, fields), "date": day})
     write_minutes(conn, pid, pkey, minutes)
     after = read_meetings(conn, project_id=pid, key=minutes["key"])[0]
     events.record(conn, action="meeting.add", entity="meeting", key=f"{pkey}/{minutes['key']}", after=after)
@@ -315,7 +351,7 @@ def edit_meeting(
         "actions": before["actions"],
     }
     new_key = new_key or key
-    current.update({name: value for name, value in changes.items() if value is not None})
+    current.update({name: value for name, value in _by_key(conn, pid, changes).items() if value is not None})
     if new_key != key and scalar(
         conn, "SELECT 1 FROM meeting WHERE project_id = :p AND key = :k", {"p": pid, "k": new_key}
     ):
@@ -413,7 +449,7 @@ def list_actions(
 
     pid, _pkey = project_scope(conn, project)
     if owner:
-        lookup_id(conn, "stakeholder", owner, "stakeholder")
+        _sid, owner = resolve(conn, "stakeholder", owner)  # its key, name or Chinese name
     day = (parse_date(on, "--on") or today()).isoformat()
     found = []
     for m in read_meetings(conn, project_id=pid):

@@ -53,6 +53,9 @@ def add_member(
         )
     sid = None
     if party is not None:
+        from coordkit.storage.lookup import resolve_key
+
+        party = resolve_key(conn, "stakeholder", party)  # its key, name or Chinese name
         sid = scalar(conn, "SELECT id FROM stakeholder WHERE key = :k", {"k": party})
         if sid is None:
             raise NotFound("stakeholder", party, scalar_keys(conn))

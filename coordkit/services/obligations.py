@@ -414,7 +414,7 @@ def list_occurrences(
     project: str | None = None,
 ) -> list[Occurrence]:
     """Every occurrence due by ``on`` and the next one of each obligation after it, by agreement, number, date."""
-    from coordkit.storage.lookup import lookup_id
+    from coordkit.storage.lookup import lookup_id, resolve, resolve_key
 
     choices = ("scheduled", *FULFILMENT_STATUSES)
     if status is not None and status not in choices:
@@ -422,9 +422,11 @@ def list_occurrences(
             _("--status '{status}' is not one of: {choices}").format(status=status, choices=", ".join(choices))
         )
     if party is not None:
-        lookup_id(conn, "stakeholder", party, "stakeholder")
+        _sid, party = resolve(conn, "stakeholder", party)  # its key, name or Chinese name
     if agreement is not None:
         lookup_id(conn, "agreement", agreement, "agreement")
+    if project is not None:
+        project = resolve_key(conn, "project", project)
     found = occurrences(
         conn, until=on + dt.timedelta(days=HORIZON_DAYS), agreement=agreement, project=project, party=party
     )

@@ -124,10 +124,10 @@ def build_report(conn: Conn, *, root: Path, project: str, period: Period) -> dic
     from coordkit.services.stakeholders import list_stakeholders
     from coordkit.services.verify import chain_head
     from coordkit.storage.documents import read_documents
-    from coordkit.storage.lookup import lookup_id
+    from coordkit.storage.lookup import resolve
     from coordkit.storage.meetings import read_meetings
 
-    pid = lookup_id(conn, "project", project, "project")
+    pid, project = resolve(conn, "project", project)  # its key, name or Chinese name
     info = get_project(conn, project)
     keys = _parties(conn, pid)
     stakeholders = list_stakeholders(conn, keys=keys) if keys else []

@@ -12,7 +12,7 @@ from coordkit.domain.resources import Booking, Resource, ResourceFields, check_c
 from coordkit.errors import AlreadyExists, NotFound
 from coordkit.i18n import _
 from coordkit.storage import events
-from coordkit.storage.lookup import exists, lookup_id, resolve_duty, resolve_project
+from coordkit.storage.lookup import exists, lookup_id, resolve, resolve_duty, resolve_key, resolve_project
 from coordkit.storage.sql import Conn, execute, rows, scalar
 
 
@@ -40,6 +40,8 @@ def add_resource(
     unit: str | None = None,
 ) -> Resource:
     """Register a shared resource once, so that every agreement and duty that uses it names the same one."""
+    if owner:
+        owner = resolve_key(conn, "stakeholder", owner)  # its key, name or Chinese name
     record = check_resource_fields(
         key=key, name=name, name_zh=name_zh, capacity=capacity, owner=owner, budget=budget, unit=unit
     )
@@ -87,6 +89,7 @@ def list_resources(conn: Conn) -> list[Resource]:
 
 
 def get_resource(conn: Conn, *, key: str) -> Resource:
+    key = resolve_key(conn, "resource", key)
     found = _fields(conn, key)
     if not found:
         raise NotFound("resource", key, [f["key"] for f in _fields(conn)])
@@ -163,7 +166,7 @@ def use_resource(
 
     pid, pkey = resolve_project(conn, project)
     did, key = resolve_duty(conn, duty, pid, f"project '{pkey}'")
-    rid = lookup_id(conn, "resource", resource, "resource")
+    rid, resource = resolve(conn, "resource", resource)  # its key, name or Chinese name (猎德广场)
     slot = check_when(when) or ""
     count = check_capacity(units)
     before = get_duty(conn, key=key, project=pkey)
@@ -189,7 +192,7 @@ def release_resource(
 
     pid, pkey = resolve_project(conn, project)
     did, key = resolve_duty(conn, duty, pid, f"project '{pkey}'")
-    rid = lookup_id(conn, "resource", resource, "resource")
+    rid, resource = resolve(conn, "resource", resource)  # its key, name or Chinese name (猎德广场)
     slot = check_when(when) if when else None
     before = get_duty(conn, key=key, project=pkey)
     only = " AND slot = :slot" if slot else ""

@@ -47,6 +47,7 @@ def list_roles(conn: Conn, *, project: str | None = None, key: str | None = None
 
 def get_role(conn: Conn, *, key: str, project: str | None = None) -> Role:
     pid, pkey = resolve_project(conn, project)
+    key = resolve_key(conn, "role", key, project_id=pid)  # 场地提供方 for venue-host
     lookup_id(conn, "role", key, "role", project_id=pid, scope=f"project '{pkey}'")
     return list_roles(conn, project=pkey, key=key)[0]
 

@@ -33,6 +33,7 @@ def score_stakeholder(
     if day > today():
         raise InvalidInput(_("--on {day} is in the future: a score is given on a day that has come").format(day=day))
     before = get_stakeholder(conn, key)
+    key = before["key"]  # a name typed in its place is recorded by the key it names
     edit_stakeholder(conn, key=key, influence=influence, interest=interest)
     record = {
         "stakeholder": key,

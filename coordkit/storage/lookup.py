@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from coordkit.errors import InvalidInput, NotFound
 from coordkit.i18n import _
 from coordkit.storage.sql import Conn, column, execute, rows, scalar
@@ -27,8 +29,10 @@ def lookup_id(conn: Conn, table: str, key: str, what: str, *, project_id: int | 
 
 
 def resolve_duty(conn: Conn, key: str, project_id: int, scope: str = "") -> tuple[int, str]:
-    """A duty's id and the key it goes by now: ``key`` itself, or, for the old key of a duty merged into
-    another (``coord duty merge``), that other duty's; NotFound with the closest key otherwise."""
+    """A duty's id and the key it goes by now: ``key`` itself (or the duty whose exact title it is), or, for the
+    old key of a duty merged into another (``coord duty merge``), that other duty's; NotFound with the closest
+    key otherwise."""
+    key = resolve_key(conn, "duty", key, project_id=project_id)  # 提供市集场地 for market-venue
     did = lookup_id(conn, "duty", key, "duty", project_id=project_id, scope=scope)
     return did, str(scalar(conn, "SELECT key FROM duty WHERE id = :d", {"d": did}))
 
@@ -50,12 +54,14 @@ NAME_COLUMNS = {
     "stakeholder": ("name", "name_zh"),
     "project": ("name", "name_zh"),
     "duty": ("title", "title_zh"),
-    "role": ("name",),
+    "role": ("name", "name_zh"),
+    "resource": ("name", "name_zh"),
 }
 
 
 def resolve_key(conn: Conn, table: str, text: str, *, project_id: int | None = None) -> str:
-    """The key of the row that ``text`` names: its key, else its exact name in English or Chinese.
+    """The key of the row that ``text`` names: its key, else its exact name in English or Chinese, else its name
+    without a bracketed aside (猎德街道办事处 for 猎德街道办事处（职能部门）).
 
     ``猎德街道办事处`` or ``Liede Street Office`` → ``liede-street``. A key always
     wins over a name; a name two rows share is refused with the candidates
@@ -76,6 +82,8 @@ def resolve_key(conn: Conn, table: str, text: str, *, project_id: int | None = N
         f"SELECT DISTINCT key, {columns[0]} FROM {table} WHERE ({matches}){scoped} ORDER BY key LIMIT 11",
         {"n": name, "pid": project_id},
     )
+    if not found:
+        found = _by_short_name(conn, table, name, scoped, project_id)
     if len(found) == 1:
         return str(found[0][0])
     if found:
@@ -89,6 +97,34 @@ def resolve_key(conn: Conn, table: str, text: str, *, project_id: int | None = N
             )
         )
     return text
+
+
+_ASIDE = re.compile(r"\s*[（(][^（()）]*[）)]\s*$")
+
+
+def _by_short_name(conn: Conn, table: str, name: str, scoped: str, project_id: int | None) -> list[tuple[str, str]]:
+    """The rows whose name is ``name`` and a bracketed aside: 猎德街道办事处 names 猎德街道办事处（职能部门）, as
+    people say it; only when no name matches exactly (a scan of the names that start with it)."""
+    columns = NAME_COLUMNS[table]
+    starts = " OR ".join(f"{col} LIKE :prefix ESCAPE '!'" for col in columns)
+    found: dict[str, str] = {}
+    for row in rows(
+        conn,
+        f"SELECT key, {', '.join(columns)} FROM {table} WHERE ({starts}){scoped} ORDER BY key",
+        {"prefix": like_prefix(name), "pid": project_id},
+    ):
+        if any(text and _ASIDE.sub("", str(text)) == name for text in row[1:]):
+            found.setdefault(str(row[0]), str(row[1]))
+    return list(found.items())[:11]
+
+
+def resolve(conn: Conn, table: str, text: str, *, project_id: int | None = None, scope: str = "") -> tuple[int, str]:
+    """The id and key of the row ``text`` names (its key, else its exact name: ``resolve_key``); NotFound with the
+    closest key otherwise. For a duty, the old key of one merged into another names that other one."""
+    key = resolve_key(conn, table, text, project_id=project_id)
+    if table == "duty" and project_id is not None:
+        return resolve_duty(conn, key, project_id, scope)
+    return lookup_id(conn, table, key, table, project_id=project_id, scope=scope), key
 
 
 def new_key(conn: Conn, table: str, name: str | None, name_zh: str | None, *, project_id: int | None = None) -> str:

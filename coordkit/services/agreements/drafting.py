@@ -29,7 +29,7 @@ from coordkit.errors import AlreadyExists, InvalidInput, NotFound
 from coordkit.i18n import _
 from coordkit.storage import events
 from coordkit.storage.documents import read_document, version_row
-from coordkit.storage.lookup import duty_keys, lookup_id, resolve_project
+from coordkit.storage.lookup import duty_keys, lookup_id, resolve_key, resolve_project
 from coordkit.storage.sql import Conn, column, execute, executemany, insert, rows, scalar
 from coordkit.vocab import CLAUSE_KINDS, CLAUSE_SECTIONS
 
@@ -165,7 +165,7 @@ def new_agreement(
     check_agreement_key(key)
     if scalar(conn, "SELECT 1 FROM agreement WHERE key = :k", {"k": key}):
         raise AlreadyExists(_("agreement '{key}' already exists").format(key=key))
-    labelled = check_parties(parties)
+    labelled = check_parties([(resolve_key(conn, "stakeholder", party), label) for party, label in parties])
     ids = [lookup_id(conn, "stakeholder", party, "stakeholder") for party, _label in labelled]
     fields = {
         "title": check_text(title, "title"),
@@ -225,10 +225,14 @@ def insert_terms(
     """Check terms against the version's parties and project, then insert them in bulk."""
     parties = party_ids(conn, version.id)
     duties: dict[str, int] = {}
+    project_id = None
     if any(o.duty for o in obligations):
-        duties = duty_keys(conn, int(scalar(conn, "SELECT id FROM project WHERE key = :p", {"p": version.project})))
+        project_id = int(scalar(conn, "SELECT id FROM project WHERE key = :p", {"p": version.project}))
+        duties = duty_keys(conn, project_id)
 
     def party_id(party: str) -> int:
+        if party not in parties:
+            party = resolve_key(conn, "stakeholder", party)  # a party's name or Chinese name in place of its key
         if party not in parties:
             raise NotFound("party", party, parties, f"agreement '{key}'")
         return parties[party]
@@ -253,8 +257,11 @@ def insert_terms(
     position = _next_position(conn, "agreement_obligation", version.id)
     for ob in obligations:
         letter = check_obligation_letter(ob.duty, ob.letter)
-        if ob.duty and ob.duty not in duties:
-            raise NotFound("duty", ob.duty, duties, f"project '{version.project}'")
+        duty = ob.duty
+        if duty and duty not in duties:
+            duty = resolve_key(conn, "duty", duty, project_id=project_id)  # 提供市集场地 for market-venue
+        if duty and duty not in duties:
+            raise NotFound("duty", duty, duties, f"project '{version.project}'")
         target = ob.target or {"amount": None, "unit": None, "each_min": None, "each_unit": None}
         obligation_rows.append(
             {
@@ -262,7 +269,7 @@ def insert_terms(
                 "s": party_id(ob.party),
                 "text": check_text(ob.text, "text"),
                 "zh": optional_text(ob.text_zh),
-                "d": duties[ob.duty] if ob.duty else None,
+                "d": duties[duty] if duty else None,
                 "l": letter,
                 "due": iso(parse_date(ob.due, "--due")),
                 "every": check_every(ob.every),
@@ -337,6 +344,8 @@ def add_resource(conn: Conn, *, key: str, resource: ResourceIn) -> AgreementDoc:
     if optional_text(resource.resource):  # a registered shared resource, by key, or contention would miss it
         lookup_id(conn, "resource", str(resource.resource).strip(), "resource")
     before = read_document(conn, key, newest=True)
+    if resource.resource and resource.resource.strip():  # a registered resource by name: 猎德广场 for square
+        resource = resource._replace(resource=resolve_key(conn, "resource", resource.resource.strip()))
     insert_terms(conn, key, version, resources=[resource])
     return changed(conn, key, "agreement.resource.add", before)
 

@@ -137,7 +137,7 @@ def freeze(
 
 
 def signing_party(conn: Conn, key: str, version: Any, party: str) -> tuple[str, int]:
-    """The party meant by ``party``: its key, or its label as printed (Party A, 甲方)."""
+    """The party meant by ``party``: its key, its label as printed (Party A, 甲方), or its name."""
     parties = party_ids(conn, version.id)
     if party in parties:
         return party, parties[party]
@@ -162,6 +162,11 @@ def signing_party(conn: Conn, key: str, version: Any, party: str) -> tuple[str, 
     for label, stakeholder in labels.items():
         if forms(label) & forms(party):
             return stakeholder, parties[stakeholder]
+    from coordkit.storage.lookup import resolve_key
+
+    named = resolve_key(conn, "stakeholder", party)  # its name or Chinese name: 猎德社区居委会
+    if named in parties:
+        return named, parties[named]
     raise NotFound("party", party, [*parties, *labels], f"agreement '{key}'")
 
 

@@ -11,7 +11,7 @@ from coordkit.dates import add_days, iso, today
 from coordkit.domain.agreements import AgreementDoc, AgreementRow, in_force
 from coordkit.domain.values import check_choice
 from coordkit.storage.documents import IN_FORCE_FIRST, NEWEST, version_row
-from coordkit.storage.lookup import lookup_id
+from coordkit.storage.lookup import lookup_id, resolve
 from coordkit.storage.sql import Conn, column, in_list, rows
 from coordkit.vocab import AGREEMENT_STATUSES, CLAUSE_SECTIONS
 
@@ -41,7 +41,7 @@ def newest_version_ids(
         where.append("v.status = :status")
         params["status"] = check_choice(status, AGREEMENT_STATUSES, "status")
     if project:
-        params["pid"] = lookup_id(conn, "project", project, "project")
+        params["pid"] = resolve(conn, "project", project)[0]
         where.append("a.project_id = :pid")
     return column(
         conn,
@@ -66,10 +66,10 @@ def list_agreements(
     params: dict[str, Any] = {}
     where = []
     if project:
-        params["pid"] = lookup_id(conn, "project", project, "project")
+        params["pid"] = resolve(conn, "project", project)[0]
         where.append("a.project_id = :pid")
     if party:
-        params["sid"] = lookup_id(conn, "stakeholder", party, "stakeholder")
+        params["sid"] = resolve(conn, "stakeholder", party)[0]  # its key, name or Chinese name
         where.append(
             "EXISTS (SELECT 1 FROM agreement_party ap WHERE ap.version_id = v.id AND ap.stakeholder_id = :sid)"
         )

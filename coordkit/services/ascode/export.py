@@ -114,10 +114,10 @@ def export_state(conn: Conn, *, project: str | None = None, with_duties: bool = 
     from coordkit.services.roles import list_roles
     from coordkit.services.stakeholders import list_stakeholders
     from coordkit.storage.documents import live_particulars, read_documents
-    from coordkit.storage.lookup import lookup_id
+    from coordkit.storage.lookup import resolve
 
     if project:
-        lookup_id(conn, "project", project, "project")
+        _pid, project = resolve(conn, "project", project)  # its key, name or Chinese name
     named = categories(conn)
     projects = [
         clean(
