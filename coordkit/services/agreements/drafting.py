@@ -341,11 +341,10 @@ def add_obligation(conn: Conn, *, key: str, obligation: ObligationIn) -> Agreeme
 def add_resource(conn: Conn, *, key: str, resource: ResourceIn) -> AgreementDoc:
     """A resource a party commits: funds (an amount and unit), a venue or staff time (a description)."""
     version = editable(conn, key)
-    if optional_text(resource.resource):  # a registered shared resource, by key, or contention would miss it
-        lookup_id(conn, "resource", str(resource.resource).strip(), "resource")
     before = read_document(conn, key, newest=True)
-    if resource.resource and resource.resource.strip():  # a registered resource by name: 猎德广场 for square
+    if resource.resource and resource.resource.strip():  # a registered resource, by key or by name (猎德广场)
         resource = resource._replace(resource=resolve_key(conn, "resource", resource.resource.strip()))
+        lookup_id(conn, "resource", str(resource.resource), "resource")  # none of that name: refused, or missed
     insert_terms(conn, key, version, resources=[resource])
     return changed(conn, key, "agreement.resource.add", before)
 
