@@ -122,3 +122,14 @@ def test_check_names_what_its_findings_quote_in_the_readers_language(here: Path)
     found = json.loads(run_coord("check", "--lang", "zh", "--format", "json").stdout)["findings"]
     contended = next(f for f in found if f["rule"] == "contended-resource")
     assert contended["message"].startswith("“square”在 2024-09-14 09:00-17:00")  # JSON: the keys, for scripts
+
+
+def test_the_printable_matrix_speaks_chinese_in_its_frame(here: Path) -> None:
+    """The meta line and the page footer were English in a Chinese matrix ("assignments valid on", "page 1 of 2")."""
+    html = ok("matrix", "--on", "2024-09-14", "--lang", "zh", "--format", "html")
+    assert (
+        '<p class="meta">项目：<strong>' in html and "· 分工有效日期 <strong>2024-09-14</strong> · 列：各方</p>" in html
+    )
+    assert 'content: "第 " counter(page) " 页，共 " counter(pages) " 页"' in html
+    english = ok("matrix", "--on", "2024-09-14", "--lang", "en", "--format", "html")
+    assert "· assignments valid on <strong>2024-09-14</strong> · columns: parties</p>" in english
