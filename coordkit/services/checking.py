@@ -74,8 +74,9 @@ def subject_names(conn: Conn) -> dict[tuple[str | None, str], tuple[str, str | N
         conn, "SELECT p.key, d.key, d.title, d.title_zh FROM duty d JOIN project p ON p.id = d.project_id"
     ):
         names[(str(pkey), str(key))] = (str(title), title_zh)
-    for key, name, name_zh in tuples(conn, "SELECT key, name, name_zh FROM resource"):
-        names.setdefault((None, str(key)), (str(name), name_zh))  # a party of the same key keeps it
+    for table in ("resource", "project"):  # a party of the same key keeps it
+        for key, name, name_zh in tuples(conn, f"SELECT key, name, name_zh FROM {table}"):
+            names.setdefault((None, str(key)), (str(name), name_zh))
     return names
 
 
