@@ -1121,6 +1121,8 @@ def contended_resource(ctx: Context) -> Iterator[Finding]:
     by_resource: dict[str, list[Commitment]] = defaultdict(list)
     for commitment in commitments:
         by_resource[commitment.resource].append(commitment)
+    lang = language()
+    said: dict[int, str] = {}  # each commitment in words, once (``Contention.describe``)
     for key, found in sorted(by_resource.items()):
         resource = ctx.snapshot.resources[key]
         for contention in contentions(found, capacity=resource.capacity, horizon=horizon):
@@ -1129,7 +1131,7 @@ def contended_resource(ctx: Context) -> Iterator[Finding]:
                 "error",
                 project_of.get(contention.commitments[0].source),
                 key,
-                contention.describe(t.gettext, language()),
+                contention.describe(t.gettext, lang, said),
                 _contention_hint(contention, booked_by, release, amend),
             )
 
@@ -1137,12 +1139,12 @@ def contended_resource(ctx: Context) -> Iterator[Finding]:
 def _contention_hint(contention: Contention, booked_by: dict[str, str], release: str, amend: str) -> str:
     """Release a duty's one-off booking before a recurring one (the festival moves, not the monthly market);
     between agreements only, amend one of them."""
-    booked = [c for c in contention.commitments if c.source in booked_by]
+    booked = [(position, c) for position, c in enumerate(contention.commitments) if c.source in booked_by]
     if not booked:
         return amend.format(
             when=contention.when(), command=f"coord agreement amend {contention.commitments[-1].source.split(' ')[0]}"
         )
-    chosen = min(booked, key=lambda c: (c.slot.recurring, -contention.commitments.index(c)))
+    _position, chosen = min(booked, key=lambda pc: (pc[1].slot.recurring, -pc[0]))
     duty = booked_by[chosen.source]
     return release.format(
         when=contention.when(),
