@@ -1084,18 +1084,17 @@ def resource_commitments(ctx: Context) -> tuple[list[Commitment], dict[str, str]
                 source = _subject(doc)
                 project_of[source] = doc["project"]
                 found.append(Commitment(res["resource"], res["party"], source, parse_slot(res["when"]), within))
-    doers: dict[int, set[str]] = defaultdict(set)
-    for item in ctx.snapshot.effective:
-        if item.letter == "R":
-            doers[item.duty_id].add(item.party)
     duty_source = _("duty {key}")
     for duty in ctx.snapshot.duties:
+        if not duty.uses:
+            continue
         project = ctx.snapshot.projects[duty.project_id]
+        doers = {item.party for item in ctx.held.get(duty.id, ()) if item.letter == "R"}  # not all 112,620 rows
         for resource, slot, units in duty.uses:
             source = duty_source.format(key=duty.key)
             project_of[source] = project.key
             booked_by[source] = duty.key
-            who = ", ".join(sorted(doers.get(duty.id, ()))) or "?"
+            who = ", ".join(sorted(doers)) or "?"
             within = (_day(project.start), _day(project.end))
             found.append(Commitment(resource, who, source, parse_slot(slot), within, units))
     return found, project_of, booked_by
