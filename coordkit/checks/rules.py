@@ -139,6 +139,12 @@ def period(start: str | None, end: str | None) -> str:
     return _("at all times")
 
 
+def quoted_list(keys: Iterable[str]) -> str:
+    """Keys as a message lists them: 'a', 'b' (“a”、“b” under zh), each quoted so that coord check can put its name
+    in its place."""
+    return _(", ").join(_("'{name}'").format(name=key) for key in keys)
+
+
 def window_flags(start: str | None, end: str | None) -> str:
     """The --from/--to of a command for an inclusive window (open ends left out)."""
     return (f" --from {start}" if start else "") + (f" --to {end}" if end else "")
@@ -440,8 +446,8 @@ def similar_duties(ctx: Context) -> Iterator[Finding]:
                 first=first.key,
                 second=second.key,
                 alike=pair.describe(),
-                ours=", ".join(f"'{p}'" for p in sorted(ours)),
-                theirs=", ".join(f"'{p}'" for p in sorted(theirs)),
+                ours=quoted_list(sorted(ours)),
+                theirs=quoted_list(sorted(theirs)),
             ),
             hint,
         )
@@ -708,7 +714,7 @@ def uncovered_duty(ctx: Context) -> Iterator[Finding]:
             by_project[project].add(duty.key)
     for project, keys in sorted(by_project.items()):
         listed = sorted(keys)
-        shown = ", ".join(listed[:UNCOVERED_SHOWN])
+        shown = quoted_list(listed[:UNCOVERED_SHOWN])
         if len(listed) > UNCOVERED_SHOWN:
             shown += " " + _("and {count} more").format(count=len(listed) - UNCOVERED_SHOWN)
         yield Finding(

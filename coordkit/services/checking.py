@@ -63,7 +63,8 @@ def check_store(
 
 def subject_names(conn: Conn) -> dict[tuple[str | None, str], tuple[str, str | None]]:
     """What a finding's subject is called: ``(project, duty key)`` → (title, title_zh) for duties,
-    ``(None, stakeholder key)`` → (name, name_zh) for parties; the CLI picks the reader's language."""
+    ``(None, key)`` → (name, name_zh) for parties, then resources, then projects (a party keeps its key when
+    a resource or a project has the same); the CLI picks the reader's language."""
     from coordkit.storage.sql import tuples
 
     names: dict[tuple[str | None, str], tuple[str, str | None]] = {
@@ -76,6 +77,8 @@ def subject_names(conn: Conn) -> dict[tuple[str | None, str], tuple[str, str | N
         names[(str(pkey), str(key))] = (str(title), title_zh)
     for key, name, name_zh in tuples(conn, "SELECT key, name, name_zh FROM resource"):
         names.setdefault((None, str(key)), (str(name), name_zh))  # a party of the same key keeps it
+    for key, name, name_zh in tuples(conn, "SELECT key, name, name_zh FROM project"):
+        names.setdefault((None, str(key)), (str(name), name_zh))  # no-joint-meeting: project “猎德人家社工服务项目”
     return names
 
 
