@@ -57,7 +57,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from coordkit.i18n import _, language
+from coordkit.i18n import _
+from coordkit.i18n import language as reader_language
 
 DEFAULT_THRESHOLD = 0.8
 
@@ -107,7 +108,7 @@ class SimilarPair:
         return self.first.title, self.second.title
 
     def describe(self) -> str:
-        first, second = self.titles(language())
+        first, second = self.titles(reader_language())
         return _("'{first}' and '{second}' look like the same duty ({percent}% alike)").format(
             first=first, second=second, percent=round(self.score * 100)
         )
