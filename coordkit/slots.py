@@ -40,6 +40,7 @@ Kind = Literal["dates", "weekly", "monthly"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 DAY_MINUTES = 24 * 60
+PAIRED = 64  # commitments of one resource compared pair by pair before the sweep (``_contending``)
 
 _WEEKDAY_NAMES = {name: i for i, name in enumerate(WEEKDAYS)} | {
     name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
@@ -391,7 +392,12 @@ def _sweep(
 def _contending(
     commitments: Sequence[Commitment], bounds: Sequence[dict[str, dt.date]], indexes: list[int], capacity: int
 ) -> list[int]:
-    """Of ``indexes`` (one resource's), those that take more than ``capacity`` alone or may meet another one."""
+    """Of ``indexes`` (one resource's), those that take more than ``capacity`` alone or may meet another one.
+
+    Pair by pair, so only up to ``PAIRED`` commitments of a resource (the reference store has at most 8): a room
+    booked by hundreds has them all swept, as a sweep of its occurrences costs less than their pairs."""
+    if len(indexes) > PAIRED:
+        return indexes
     chosen = {i for i in indexes if commitments[i].units > capacity}
     for n, i in enumerate(indexes):
         for j in indexes[n + 1 :]:

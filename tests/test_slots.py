@@ -342,3 +342,19 @@ def test_only_commitments_that_may_meet_are_swept_and_nothing_is_lost(
     assert [(c.start, c.end, c.peak, [int(x.source[1:]) for x in c.commitments]) for c in found] == swept_whole(
         commitments, capacity, horizon
     )
+
+
+def test_a_resource_booked_many_times_is_swept_whole() -> None:
+    """Past ``PAIRED`` commitments of one resource none is left out unpaired: the sweep takes them all."""
+    from coordkit.slots import PAIRED
+
+    horizon = (D(2024, 3, 1), D(2024, 3, 31))
+    slots = ["weekly sat 09:00-10:00", "weekly sun", "monthly first sat 09:30-11:00", "2024-03-16..2024-03-17"]
+    commitments = [
+        Commitment("room", f"p{n}", f"S{n}", parse_slot(slots[n % 4]), (None, None), 1) for n in range(PAIRED + 3)
+    ]
+    found = contentions(commitments, capacity=PAIRED // 4, horizon=horizon)
+    assert [(c.start, c.end, c.peak, [int(x.source[1:]) for x in c.commitments]) for c in found] == swept_whole(
+        commitments, PAIRED // 4, horizon
+    )
+    assert found  # 17 Sundays' bookings on the 3rd of March are more than 16
