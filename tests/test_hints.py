@@ -256,6 +256,6 @@ def test_findings_name_projects_duties_and_parties_in_chinese(demo: Path) -> Non
     assert "项目“猎德人家社工服务项目”自 2024-08-05 以来未召开联席会议" in table
     found = json.loads(ok(*args, "--format", "json"))["findings"]
     assert [f["message"].split("：")[0] for f in found] == [
-        "项目“liede-renjia”自 2024-08-05 以来未召开联席会议（已 148天，最长间隔 90 天）",
+        "项目“liede-renjia”自 2024-08-05 以来未召开联席会议（已148天，最长间隔90天）",
         "职责“brand-publicity”和“project-publicity”可能是同一项",
     ]
