@@ -40,3 +40,7 @@ def test_every_line_fits_and_nothing_is_lost() -> None:
         "es 甲",
     ]  # a run wider than the line is cut, as Rich cuts it
     assert wrap_han("第一行\n第二行", 40) == ["第一行", "第二行"]
+
+
+def test_a_number_stays_with_its_measure_word() -> None:
+    assert wrap_han("联络（已148天，最长间隔60天）", 14) == ["联络（已", "148天，最长间", "隔60天）"]

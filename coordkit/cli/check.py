@@ -130,14 +130,14 @@ _HAN = re.compile(f"[{_HAN_CHARS}]")
 _CLOSING = "，。、；：！？）」』》〉】”’"  # no line starts with these
 _OPENING = "（「『《〈【“‘"  # no line ends with these
 _BREAKABLE = re.compile(
-    rf"[{_OPENING}]*(?:(?![{_OPENING}{_CLOSING}])[{_HAN_CHARS}]|[^\s{_HAN_CHARS}]+)[{_CLOSING}]*\s*|\S\s*|\s+"
+    rf"[{_OPENING}]*(?:(?![{_OPENING}{_CLOSING}])[{_HAN_CHARS}]|[^\s{_HAN_CHARS}]*\d(?![{_OPENING}])[{_HAN_CHARS}]|[^\s{_HAN_CHARS}]+)[{_CLOSING}]*\s*|\S\s*|\s+"
 )
 
 
 def wrap_han(text: str, width: int) -> list[str]:
     """``text`` in lines of at most ``width`` cells, broken between any two Chinese characters as well as at spaces:
     Rich breaks only at spaces, so a Chinese sentence went to a line of its own and was then cut wherever the line
-    ended, inside a number (每场参与居民不少于20 / 0人). A run of letters or digits stays whole, closing punctuation
+    ended, inside a number (每场参与居民不少于20 / 0人). A run of letters or digits stays whole, a number with the character after it (148天, 12场), closing punctuation
     stays with the character before it and opening punctuation with the one after it."""
     from rich.cells import cell_len, chop_cells
 
