@@ -70,7 +70,7 @@ def print_report(
     ``subject_names``) put each subject's name beside its key."""
 
     if report.note:
-        say(report.note)
+        say(named_message(report.note, report.project, names) if names else report.note)  # the project by name
     if fmt == "json":
         from coordkit.output import to_json
 
