@@ -317,7 +317,7 @@ class Contention:
             peak=self.peak,
             capacity=self.capacity,
             when=self.when(),
-            promises="; ".join(words(c) for c in self.commitments),
+            promises=t(N_("; ")).join(words(c) for c in self.commitments),  # ；under zh
         )
 
 
