@@ -335,7 +335,12 @@ def add_resource(conn: Conn, *, key: str, resource: ResourceIn) -> AgreementDoc:
     """A resource a party commits: funds (an amount and unit), a venue or staff time (a description)."""
     version = editable(conn, key)
     if optional_text(resource.resource):  # a registered shared resource, by key, or contention would miss it
-        lookup_id(conn, "resource", str(resource.resource).strip(), "resource")
+        from coordkit.domain.resources import unregistered
+        from coordkit.storage.sql import column
+
+        refusal = unregistered(str(resource.resource).strip(), column(conn, "SELECT key FROM resource"))
+        if refusal:
+            raise InvalidInput(refusal)
     before = read_document(conn, key, newest=True)
     insert_terms(conn, key, version, resources=[resource])
     return changed(conn, key, "agreement.resource.add", before)
