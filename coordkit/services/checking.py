@@ -63,7 +63,8 @@ def check_store(
 
 def subject_names(conn: Conn) -> dict[tuple[str | None, str], tuple[str, str | None]]:
     """What a finding's subject is called: ``(project, duty key)`` → (title, title_zh) for duties,
-    ``(None, stakeholder key)`` → (name, name_zh) for parties; the CLI picks the reader's language."""
+    ``(None, key)`` → (name, name_zh) for parties, then resources, then projects (a party keeps its key when
+    a resource or a project has the same); the CLI picks the reader's language."""
     from coordkit.storage.sql import tuples
 
     names: dict[tuple[str | None, str], tuple[str, str | None]] = {
