@@ -62,14 +62,13 @@ def test_similar_duties_fire_in_english_and_chinese_and_not_for_unrelated_titles
     assert findings("similar-duties") == [
         (
             "brand",
-            "duties 'brand' and 'outreach' may be one: '项目宣传' and '宣传项目' look like the same duty (86% alike); "
+            "duties 'brand' and 'outreach' may be one (their Chinese titles '项目宣传' and '宣传项目' are 86% alike); "
             "carried by 'a' and by 'b'",
             "merge them, or make their titles say how the work differs: coord duty merge brand outreach --project p",
         ),
         (
             "publicity",
-            "duties 'publicity' and 'promotion' may be one: 'Publicise the project' and 'Project publicity' look like "
-            "the same duty (100% alike); carried by 'a' and by 'b'",
+            "duties 'publicity' and 'promotion' may be one (100% alike); carried by 'a' and by 'b'",
             "merge them, or make their titles say how the work differs: coord duty merge publicity promotion --project p",
         ),
     ]  # 课程规划 (courses, a) and 资金筹措 (funds, b) are different work

@@ -423,6 +423,7 @@ def similar_duties(ctx: Context) -> Iterator[Finding]:
         }
 
     pairs = similar_pairs(titles, threshold=ctx.config.similar_duties)
+    reader = language()
     backed = (
         {(doc["project"], ob["duty"]): doc["key"] for doc in ctx.snapshot.agreements for ob in doc["obligations"]}
         if pairs
@@ -446,15 +447,21 @@ def similar_duties(ctx: Context) -> Iterator[Finding]:
             hint = _("merge them, or make their titles say how the work differs: {command}").format(
                 command=f"coord duty merge {keep.key} {other.key} --project {project}"
             )
+        if pair.language == "zh" and reader != "zh" and first.title_zh and second.title_zh:
+            alike = _("their Chinese titles '{first}' and '{second}' are {percent}% alike").format(
+                first=first.title_zh, second=second.title_zh, percent=round(pair.score * 100)
+            )
+        else:  # coord check names the duties by the titles that matched: saying them again repeats them
+            alike = _("{percent}% alike").format(percent=round(pair.score * 100))
         yield Finding(
             "similar-duties",
             "warning",
             project,
             first.key,
-            _("duties '{first}' and '{second}' may be one: {alike}; carried by {ours} and by {theirs}").format(
+            _("duties '{first}' and '{second}' may be one ({alike}); carried by {ours} and by {theirs}").format(
                 first=first.key,
                 second=second.key,
-                alike=pair.describe(),
+                alike=alike,
                 ours=quoted_list(sorted(ours)),
                 theirs=quoted_list(sorted(theirs)),
             ),

@@ -35,13 +35,14 @@ def validate(
       coord validate agreements/liede-renjia.yaml
     """
     from coordkit.cli.check import print_report
-    from coordkit.services.ascode.validate import validate_files
+    from coordkit.services.ascode.validate import file_subject_names, validate_files
     from coordkit.services.checking import check_date
 
     day, explicit = check_date(on)
-    _loaded, report = validate_files(files, on=day if explicit else None)
+    loaded, report = validate_files(files, on=day if explicit else None)
     say(f"{len(files)} file(s) valid.")
-    print_report(report, "json" if fmt == "json" else "table", None)
+    names = {} if fmt == "json" else file_subject_names(loaded.items)  # JSON keeps keys, as coord check's
+    print_report(report, "json" if fmt == "json" else "table", None, names=names)
     if report.errors:
         raise typer.Exit(1)
 

@@ -256,3 +256,17 @@ def document_of(item: dict[str, Any], names: dict[str, dict[str, Any]]) -> Agree
         doc["terms_hash"] = compute_hash(doc)
         doc["fingerprint"] = fingerprint(doc["terms_hash"])
     return doc
+
+
+def file_subject_names(items: dict[str, list[dict[str, Any]]]) -> dict[tuple[str | None, str], tuple[str, str | None]]:
+    """What ``coordkit.services.checking.subject_names`` gives for a store, from file content: coord validate's
+    findings read with names as coord check's do (parties, then resources, then projects; duties by project)."""
+    names: dict[tuple[str | None, str], tuple[str, str | None]] = {}
+    for entity, label in (("stakeholders", "name"), ("resources", "name"), ("projects", "name")):
+        for item in items.get(entity, []):
+            if item.get(label):
+                names.setdefault((None, str(item["key"])), (str(item[label]), item.get(f"{label}_zh")))
+    for duty in items.get("duties", []):
+        if duty.get("title"):
+            names[(str(duty.get("project")), str(duty["key"]))] = (str(duty["title"]), duty.get("title_zh"))
+    return names
