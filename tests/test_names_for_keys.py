@@ -213,3 +213,26 @@ def test_a_name_without_its_bracketed_aside_names_it_when_nothing_is_called_that
     exact = run_coord("contact", "log", "猎德人家社工站", "--channel", "call", "--summary", "x", "--on", "2024-03-05")
     assert exact.stderr == "Logged contact I-0002 with 'sw-3' on 2024-03-05.\n"  # the exact name wins
     assert run_coord("contact", "list", "猎德人家").stderr == "Error: no stakeholder '猎德人家'\n"  # no prefix matching
+
+
+def test_the_role_list_names_roles_holders_and_projects_in_the_readers_language(named: Workspace) -> None:
+    ok("role", "assign", "场地提供方", "猎德社区居委会")
+    ok("role", "assign", "venue-host", "street")
+    assert ok("role", "list", "--lang", "zh", "-f", "md").splitlines() == [
+        "| 项目 | 键 | 名称 | 英文名 | 担任方 | 说明 |",
+        "|---|---|---|---|---|---|",
+        "| 猎德人家 | venue-host | 场地提供方 | Venue host | 猎德社区居委会; 猎德街道办事处 |  |",
+    ]
+    assert ok("role", "list", "-f", "md").splitlines()[2] == (
+        "| Liede Renjia | venue-host | Venue host | 场地提供方 | 猎德社区居委会; Liede Street Office |  |"
+    )
+    assert ok("role", "list", "--keys", "-f", "md").splitlines()[2] == (
+        "| lr | venue-host | Venue host | 场地提供方 | committee; street |  |"
+    )
+    assert ok("role", "list", "--lang", "zh", "-f", "csv").splitlines()[1] == (
+        "lr,venue-host,场地提供方,Venue host,committee; street,"
+    )  # a CSV keeps keys, for coord import
+    listed = json.loads(ok("role", "list", "-f", "json"))
+    assert [(r["name"], r["name_zh"], [h["stakeholder"] for h in r["holders"]]) for r in listed] == [
+        ("Venue host", "场地提供方", ["committee", "street"])
+    ]
