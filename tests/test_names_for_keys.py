@@ -155,6 +155,66 @@ def test_a_name_two_things_share_is_refused_with_the_candidates(named: Workspace
     assert run_coord("contact", "log", "merchants-east", "--channel", "call", "--summary", "x").exit_code == 0
 
 
+def test_the_candidates_are_named_in_the_readers_language(named: Workspace) -> None:
+    ok(
+        "stakeholder",
+        "add",
+        "archive",
+        "--name",
+        "Street archive",
+        "--name-zh",
+        "猎德街道办事处（档案室）",
+        "--kind",
+        "government",
+    )
+    ok(
+        "stakeholder",
+        "add",
+        "street-2",
+        "--name",
+        "Street office, east",
+        "--name-zh",
+        "猎德街道办事处（东）",
+        "--kind",
+        "government",
+    )
+    ok(
+        "stakeholder",
+        "add",
+        "merchants-east",
+        "--name",
+        "East merchants",
+        "--name-zh",
+        "猎德商户",
+        "--kind",
+        "enterprise",
+    )
+    before = named.snapshot()
+    unknown = run_coord(
+        "contact", "log", "猎德街道办事处（职能部门）", "--lang", "zh", "--channel", "call", "--summary", "x"
+    )
+    assert (unknown.exit_code, unknown.stderr) == (2, "错误：没有利益相关方“猎德街道办事处（职能部门）”\n")
+    shared = run_coord("agreement", "list", "--party", "猎德商户", "--lang", "zh")
+    assert (shared.exit_code, shared.stderr) == (  # the Chinese names are what was typed: told apart in English
+        2,
+        "错误：“猎德商户”对应多个利益相关方：merchants (Liede merchants), merchants-east (East merchants)；请给出键\n",
+    )
+    assert named.snapshot() == before
+    ok("stakeholder", "edit", "street", "--name-zh", "猎德街道办事处（职能部门）")
+    before = named.snapshot()
+    aside = run_coord("contact", "log", "猎德街道办事处", "--lang", "zh", "--channel", "call", "--summary", "x")
+    assert (aside.exit_code, aside.stderr) == (
+        2,
+        "错误：“猎德街道办事处”对应多个利益相关方：archive (猎德街道办事处（档案室）), street (猎德街道办事处（职能部门）), "
+        "street-2 (猎德街道办事处（东）)；请给出键\n",
+    )
+    assert run_coord("contact", "list", "猎德街道办事处").stderr == (
+        "Error: '猎德街道办事处' names more than one stakeholder: archive (Street archive), "
+        "street (Liede Street Office), street-2 (Street office, east); give the key\n"
+    )
+    assert named.snapshot() == before
+
+
 def test_a_name_that_names_nothing_is_refused_as_an_unknown_key(named: Workspace) -> None:
     before = named.snapshot()
     for command, message in (

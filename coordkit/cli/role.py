@@ -58,8 +58,8 @@ def add(
 
 @app.command("assign")
 def assign(
-    role: Annotated[str, typer.Argument(help="Role key.")],
-    stakeholder: Annotated[str, typer.Argument(help="Stakeholder key.")],
+    role: Annotated[str, typer.Argument(help="Role key or name.")],
+    stakeholder: Annotated[str, typer.Argument(help="Stakeholder key or name.")],
     valid_from: FromOpt = None,
     valid_to: ToOpt = None,
     project: ProjectOpt = None,
@@ -79,8 +79,8 @@ def assign(
 
 @app.command("unassign")
 def unassign(
-    role: Annotated[str, typer.Argument(help="Role key.")],
-    stakeholder: Annotated[str, typer.Argument(help="Stakeholder key.")],
+    role: Annotated[str, typer.Argument(help="Role key or name.")],
+    stakeholder: Annotated[str, typer.Argument(help="Stakeholder key or name.")],
     project: ProjectOpt = None,
 ) -> None:
     """Stop a stakeholder holding a role.
