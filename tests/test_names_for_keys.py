@@ -296,3 +296,21 @@ def test_the_role_list_names_roles_holders_and_projects_in_the_readers_language(
     assert [(r["name"], r["name_zh"], [h["stakeholder"] for h in r["holders"]]) for r in listed] == [
         ("Venue host", "场地提供方", ["committee", "street"])
     ]
+
+
+def test_a_stakeholder_kind_is_typed_as_a_chinese_table_shows_it_and_an_unknown_one_is_refused(
+    named: Workspace,
+) -> None:
+    ok("stakeholder", "add", "co", "--name-zh", "猎德建材公司", "--kind", "企业", "--lang", "zh")
+    assert json.loads(ok("stakeholder", "show", "co", "-f", "json"))["kind"] == "enterprise"
+    listed = json.loads(ok("stakeholder", "list", "--kind", "企业", "-f", "json"))
+    assert [s["key"] for s in listed] == ["co", "merchants"]
+    assert [s["key"] for s in json.loads(ok("stakeholder", "list", "--kind", "government", "-f", "json"))] == ["street"]
+    before = named.snapshot()
+    refused = run_coord("stakeholder", "list", "--kind", "企")
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "Error: kind '企' is not one of: government, party-committee, neighbourhood-committee, social-organisation, "
+        "enterprise, property-management, university, volunteer-team, resident-group, individual, other\n",
+    )
+    assert named.snapshot() == before
