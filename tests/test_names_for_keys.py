@@ -314,3 +314,15 @@ def test_a_stakeholder_kind_is_typed_as_a_chinese_table_shows_it_and_an_unknown_
         "enterprise, property-management, university, volunteer-team, resident-group, individual, other\n",
     )
     assert named.snapshot() == before
+
+
+def test_a_duty_is_assigned_to_a_role_by_its_name(named: Workspace) -> None:
+    ok("duty", "assign", "提供市集场地", "场地提供方", "--as", "A")
+    ok("duty", "assign", "提供市集场地", "猎德商户", "--as", "R")
+    assignments = json.loads(ok("duty", "show", "market-venue", "-f", "json"))["assignments"]
+    assert [(a["letter"], a["stakeholder"], a["role"]) for a in assignments] == [
+        ("R", "merchants", None),
+        ("A", None, "venue-host"),
+    ]
+    ok("duty", "unassign", "market-venue", "Venue host")
+    assert [a["letter"] for a in json.loads(ok("duty", "show", "market-venue", "-f", "json"))["assignments"]] == ["R"]

@@ -276,7 +276,8 @@ def remove_duty(conn: Conn, *, key: str, project: str | None = None) -> Duty:
 
 
 def resolve_party(conn: Conn, party: str, pid: int, pkey: str) -> tuple[int | None, int | None]:
-    """A party is a stakeholder key, or a role of the project (``role:KEY`` or a plain role key)."""
+    """A party is a stakeholder, or a role of the project (``role:KEY`` or a plain role key), each by key or name;
+    a stakeholder comes first, as its key does."""
     if party.startswith("role:"):
         role = resolve_key(conn, "role", party[5:], project_id=pid)  # role:场地提供方 too
         rid = lookup_id(conn, "role", role, "role", project_id=pid, scope=f"project '{pkey}'")
@@ -285,7 +286,8 @@ def resolve_party(conn: Conn, party: str, pid: int, pkey: str) -> tuple[int | No
     sid = scalar(conn, "SELECT id FROM stakeholder WHERE key = :k", {"k": party})
     if sid is not None:
         return int(sid), None
-    rid = scalar(conn, "SELECT id FROM role WHERE key = :k AND project_id = :p", {"k": party, "p": pid})
+    role = resolve_key(conn, "role", party, project_id=pid)  # 场地提供方 for venue-host, as role:场地提供方
+    rid = scalar(conn, "SELECT id FROM role WHERE key = :k AND project_id = :p", {"k": role, "p": pid})
     if rid is not None:
         return None, int(rid)
     keys = column(conn, "SELECT key FROM stakeholder")
