@@ -326,3 +326,16 @@ def test_a_duty_is_assigned_to_a_role_by_its_name(named: Workspace) -> None:
     ]
     ok("duty", "unassign", "market-venue", "Venue host")
     assert [a["letter"] for a in json.loads(ok("duty", "show", "market-venue", "-f", "json"))["assignments"]] == ["R"]
+
+
+def test_what_is_removed_by_name_is_said_by_its_key_in_the_readers_language(named: Workspace) -> None:
+    ok("stakeholder", "add", "temp", "--name", "Temporary", "--name-zh", "临时单位", "--kind", "other")
+    assert run_coord("stakeholder", "remove", "临时单位").stderr == "Removed stakeholder 'temp'.\n"
+    ok("duty", "assign", "提供市集场地", "猎德商户", "--as", "R")
+    refused = run_coord("duty", "remove", "提供市集场地", "--lang", "zh")
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "错误：职责“market-venue”仍有 1 项分工（merchants），请先取消这些分工\n",
+    )
+    ok("duty", "unassign", "market-venue", "merchants")
+    assert run_coord("duty", "remove", "提供市集场地", "--lang", "zh").stderr == "已删除职责“market-venue”。\n"

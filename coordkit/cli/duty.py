@@ -240,8 +240,8 @@ def remove(key: DutyArg, project: ProjectOpt = None) -> None:
     from coordkit.services.duties import remove_duty
 
     with writing() as conn:
-        remove_duty(conn, key=key, project=project)
-    say(f"Removed duty '{key}'.")
+        removed = remove_duty(conn, key=key, project=project)
+    say(_("Removed duty '{key}'.").format(key=removed["key"]))
 
 
 @app.command("assign")

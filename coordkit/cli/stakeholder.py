@@ -311,5 +311,5 @@ def remove(
     from coordkit.services.stakeholders import remove_stakeholder
 
     with writing() as conn:
-        remove_stakeholder(conn, key=key)
-    say(_("Removed stakeholder '{key}'.").format(key=key))
+        removed = remove_stakeholder(conn, key=key)
+    say(_("Removed stakeholder '{key}'.").format(key=removed["key"]))  # by key, when a name was typed

@@ -260,12 +260,17 @@ def remove_duty(conn: Conn, *, key: str, project: str | None = None) -> Duty:
     if before["assignments"]:
         parties = sorted({party_of(a.get("stakeholder"), a.get("role")) for a in before["assignments"]})
         raise Refused(
-            f"duty '{key}' still has {len(before['assignments'])} assignment(s) "
-            f"({', '.join(parties)}); unassign them first"
+            _("duty '{key}' still has {count} assignment(s) ({parties}); unassign them first").format(
+                key=key, count=len(before["assignments"]), parties=", ".join(parties)
+            )
         )
     referenced = scalar(conn, "SELECT count(*) FROM agreement_obligation WHERE duty_id = :d", {"d": did})
     if referenced:
-        raise Refused(f"duty '{key}' is named by {referenced} agreement obligation(s); it stays in the register")
+        raise Refused(
+            _("duty '{key}' is named by {count} agreement obligation(s); it stays in the register").format(
+                key=key, count=referenced
+            )
+        )
     if before.get("aliases") or before.get("uses"):
         raise Refused(
             _("duty '{key}' has old keys of merged duties or uses resources; it stays in the register").format(key=key)
