@@ -370,7 +370,7 @@ def unassign_duty(
     chosen = letter_list(letter) if letter else None
     cut_from, cut_to = iso(parse_date(valid_from, "--from")), iso(parse_date(valid_to, "--to"))
     if cut_from and cut_to and cut_to < cut_from:
-        raise InvalidInput(f"--to {cut_to} is before --from {cut_from}")
+        raise InvalidInput(_("--to {end} is before --from {start}").format(end=cut_to, start=cut_from))
     before = get_duty(conn, key=duty, project=pkey)
     which, value = ("stakeholder_id", sid) if sid is not None else ("role_id", rid)
     params: dict[str, Any] = {"d": did, "v": value}
