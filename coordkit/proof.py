@@ -111,10 +111,8 @@ class History:
     hashes: dict[int, str] = field(default_factory=dict)  # event id -> hash (anchors are checked against it)
 
     def take(self, event: Sequence[Any]) -> None:
-        """One event as a tuple in ``EVENT_COLUMNS`` order."""
-        number, _at, _actor, action, entity, key, _before, after, _prev, digest = event
-        self.count += 1
-        self.hashes[int(number)] = digest
+        """One event of an agreement or a key (``TAKEN``) as a tuple in ``EVENT_COLUMNS`` order."""
+        number, _at, _actor, action, entity, key, _before, after, _prev, _digest = event
         if entity == "agreement":
             self.agreements.add(key)
             if str(action).startswith("agreement."):
@@ -131,14 +129,13 @@ def read_history(events: Iterable[Sequence[Any]], head: str) -> History:
     """One pass over the events (oldest first, as stored, tuples in ``EVENT_COLUMNS`` order): the chain checked
     and what proof needs kept."""
     history = History()
-
-    def taken() -> Iterable[Sequence[Any]]:
-        for event in events:
-            history.take(event)
-            yield event
-
-    history.problems = chain_row_problems(taken(), head)
+    history.problems = chain_row_problems(events, head, hashes=history.hashes, keep=history.take, kept=TAKEN)
+    history.count = len(history.hashes)
     return history
+
+
+TAKEN = frozenset(("agreement", "key.new", "key.register", "key.rotate"))
+"""The entity and the actions whose events ``History.take`` reads."""
 
 
 @dataclass

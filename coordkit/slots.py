@@ -28,9 +28,9 @@ import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from functools import cached_property
 from typing import Literal, NamedTuple
 
 from coordkit.errors import InvalidInput
@@ -40,6 +40,7 @@ Kind = Literal["dates", "weekly", "monthly"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 DAY_MINUTES = 24 * 60
+PAIRED = 64  # commitments of one resource compared pair by pair before the sweep (``_contending``)
 
 _WEEKDAY_NAMES = {name: i for i, name in enumerate(WEEKDAYS)} | {
     name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
@@ -107,6 +108,14 @@ class Slot:
 
     def __str__(self) -> str:
         return self.text()
+
+    def words(self, lang: str) -> str:
+        """How a finding quotes the slot: 每月第二个星期六 09:00-17:00 under zh, its canonical text under en."""
+        if lang != "zh":
+            return self.text()
+        from coordkit.render.i18n import slot as slot_words
+
+        return slot_words(self.text(), lang)
 
     def hours(self) -> str:
         """``09:00-12:00``, or an empty string for a whole day."""
@@ -271,6 +280,11 @@ class Contention:
 
     def when(self) -> str:
         """``2024-06-15 09:00-12:00``, ``2024-06-15``, ``2024-06-01..2024-06-10`` or ``2024-06-15 22:00..2024-06-16 02:00``."""
+        return self._when
+
+    @cached_property
+    def _when(self) -> str:
+        """Worked out once: the finding's message and its hint both say it."""
         midnight = dt.time()
         if self.start.time() == midnight and self.end.time() == midnight:
             days = self.days
@@ -280,25 +294,30 @@ class Contention:
             return f"{self.start.date()} {self.start:%H:%M}-{end}"
         return f"{self.start:%Y-%m-%d %H:%M}..{self.end:%Y-%m-%d %H:%M}"
 
-    def describe(self, gettext: Callable[[str], str] | None = None, lang: str = "en") -> str:
+    def describe(
+        self, gettext: Callable[[str], str] | None = None, lang: str = "en", said: dict[int, str] | None = None
+    ) -> str:
         """The finding's sentence; ``gettext`` is the catalogue's, looked up once by a caller describing thousands.
-        Under ``lang`` zh a slot reads 每月第二个星期六 09:00-17:00, not ``monthly second sat 09:00-17:00``."""
-        from coordkit.render.i18n import slot as slot_words
-
+        Under ``lang`` zh a slot reads 每月第二个星期六 09:00-17:00, not ``monthly second sat 09:00-17:00``.
+        ``said`` keeps each commitment's words by ``id`` for a caller describing many contentions of the same
+        commitments (the reference store's 8,737 name 1,607 commitments: each slot read in words once, not 30,000
+        times)."""
         t = gettext or _
         promise = t(N_("{source} ({party}, {slot})"))
+        said = {} if said is None else said
 
-        def shown(slot: Slot) -> str:
-            return slot_words(slot.text(), lang) if lang == "zh" else slot.text()
+        def words(c: Commitment) -> str:
+            found = said.get(id(c))
+            if found is None:
+                found = said[id(c)] = promise.format(source=c.source, party=c.who, slot=c.slot.words(lang))
+            return found
 
         return t(N_("'{resource}' is promised {peak} at once but has {capacity}, on {when}: {promises}")).format(
             resource=self.resource,
             peak=self.peak,
             capacity=self.capacity,
             when=self.when(),
-            promises="; ".join(
-                promise.format(source=c.source, party=c.who, slot=shown(c.slot)) for c in self.commitments
-            ),
+            promises=t(N_("; ")).join(words(c) for c in self.commitments),  # ；under zh
         )
 
 
@@ -312,40 +331,106 @@ def contentions(
     not contend, and a stretch stays one while the commitments in it change hands
     (A 09-12, B 09-15, C 12-15 with room for one is one stretch, 09:00-15:00, naming
     all three). Commitments are bounded by their ``within`` and by ``horizon``; a
-    recurring slot with no end from either is refused.
+    recurring slot with no end from either is refused. Only commitments that can
+    meet another one (``_may_meet``), or that alone take more than ``capacity``, are
+    expanded into their occurrences: one that never meets another is never part of a
+    contention (the reference store: 727 of 1,607 commitments, 36,530 of 73,663 intervals).
     """
     if capacity < 0:
         raise ValueError(f"capacity must not be negative, not {capacity}")
-    events: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # resource -> (minute, ±units, index)
+    bounds = [_bounds(commitment, horizon) for commitment in commitments]  # refuses an endless one first
+    by_resource: dict[str, list[int]] = defaultdict(list)
     for index, commitment in enumerate(commitments):
-        add = events[commitment.resource].append
-        units = commitment.units
-        for start, end in _minutes(commitment.slot, **_bounds(commitment, horizon)):
-            add((start, units, index))
-            add((end, -units, index))
+        by_resource[commitment.resource].append(index)
     found: list[Contention] = []
-    for resource in sorted(events):
-        load, peak = 0, 0
-        active: dict[int, int] = defaultdict(int)  # commitment index -> intervals open
-        opened: int | None = None
-        members: set[int] = set()
-        for moment, group in groupby(sorted(events[resource]), key=lambda e: e[0]):
-            started = set()
-            for _moment, delta, index in group:
-                load += delta
-                active[index] += 1 if delta > 0 else -1
-                if delta > 0:
-                    started.add(index)
-            if load > capacity:
-                if opened is None:
-                    opened, peak, members = moment, load, {i for i, n in active.items() if n > 0}
-                members |= started
-                peak = max(peak, load)
-            elif opened is not None:
-                chosen = tuple(commitments[i] for i in sorted(members))
-                found.append(Contention(resource, _datetime(opened), _datetime(moment), capacity, peak, chosen))
-                opened = None
+    for resource in sorted(by_resource):
+        indexes = by_resource[resource]
+        events: list[tuple[int, int, int]] = []  # (minute, ±units, index)
+        add = events.append
+        for index in _contending(commitments, bounds, indexes, capacity):
+            units = commitments[index].units
+            for start, end in _minutes(commitments[index].slot, **bounds[index]):
+                add((start, units, index))
+                add((end, -units, index))
+        events.sort()
+        found.extend(_sweep(resource, events, commitments, capacity))
     return found
+
+
+def _sweep(
+    resource: str, events: list[tuple[int, int, int]], commitments: Sequence[Commitment], capacity: int
+) -> Iterator[Contention]:
+    """The stretches over ``capacity`` in ``events`` (sorted by minute): see ``contentions``."""
+    load, peak = 0, 0
+    active: dict[int, int] = defaultdict(int)  # commitment index -> intervals open
+    opened: int | None = None
+    members: set[int] = set()
+    position, count = 0, len(events)
+    while position < count:
+        moment = events[position][0]
+        started = set()
+        while position < count and events[position][0] == moment:
+            _moment, delta, index = events[position]
+            position += 1
+            load += delta
+            if delta > 0:
+                active[index] += 1
+                started.add(index)
+            else:
+                active[index] -= 1
+        if load > capacity:
+            if opened is None:
+                opened, peak, members = moment, load, {i for i, n in active.items() if n > 0}
+            members |= started
+            peak = max(peak, load)
+        elif opened is not None:
+            chosen = tuple(commitments[i] for i in sorted(members))
+            yield Contention(resource, _datetime(opened), _datetime(moment), capacity, peak, chosen)
+            opened = None
+
+
+def _contending(
+    commitments: Sequence[Commitment], bounds: Sequence[dict[str, dt.date]], indexes: list[int], capacity: int
+) -> list[int]:
+    """Of ``indexes`` (one resource's), those that take more than ``capacity`` alone or may meet another one.
+
+    Pair by pair, so only up to ``PAIRED`` commitments of a resource (the reference store has at most 8): a room
+    booked by hundreds has them all swept, as a sweep of its occurrences costs less than their pairs."""
+    if len(indexes) > PAIRED:
+        return indexes
+    chosen = {i for i in indexes if commitments[i].units > capacity}
+    for n, i in enumerate(indexes):
+        for j in indexes[n + 1 :]:
+            if (i not in chosen or j not in chosen) and _may_meet(
+                commitments[i].slot, bounds[i], commitments[j].slot, bounds[j]
+            ):
+                chosen.update((i, j))
+    return sorted(chosen)
+
+
+def _may_meet(a: Slot, a_days: dict[str, dt.date], b: Slot, b_days: dict[str, dt.date]) -> bool:
+    """Could two slots, each within its days, ever be in use at one moment? False only when they cannot: their
+    days do not overlap, their weekdays differ, their hours do not overlap, or they are different weeks (the first
+    and the second Saturday) of each month. A True may still never meet (it only spares the sweep)."""
+    if max(a_days["start"], b_days["start"]) > min(a_days["end"], b_days["end"]):
+        return False
+    if not _weekdays(a) & _weekdays(b):
+        return False
+    a_start, a_end = (0, DAY_MINUTES) if a.start is None or a.end is None else (a.start, a.end)
+    b_start, b_end = (0, DAY_MINUTES) if b.start is None or b.end is None else (b.start, b.end)
+    if max(a_start, b_start) >= min(a_end, b_end):
+        return False
+    if a.kind == "monthly" and b.kind == "monthly" and (a.nth or 0) > 0 and (b.nth or 0) > 0:
+        return a.nth == b.nth
+    return True
+
+
+def _weekdays(slot: Slot) -> set[int]:
+    if slot.kind != "dates":
+        return {slot.weekday or 0}
+    assert slot.first is not None and slot.last is not None
+    span = min((slot.last - slot.first).days, 6)
+    return {(slot.first + dt.timedelta(days=n)).weekday() for n in range(span + 1)}
 
 
 def _minutes(slot: Slot, *, start: dt.date, end: dt.date) -> list[tuple[int, int]]:

@@ -243,6 +243,8 @@ def test_demo_builds_everything(isolated: Path) -> None:
     assert "contended-resource  square" in shown and "similar-duties  brand-publicity" in shown
     assert "multiple-accountable" in result.stdout and "information-platform" in result.stdout
     assert "│ Public-welfare markets " in result.stdout  # the matrix heads its groups by category name, not key
+    assert "error  multiple-accountable  market-venue  Provide the square for the market\n" in result.stdout
+    assert "  duty 'Provide the square for the market' has two accountable (A) parties at once" in result.stdout
     documents = isolated / "demo" / "documents"
     names = sorted(p.name for p in documents.iterdir())
     for key in ("AGR-2024-001", "AGR-2024-002", "AGR-2024-003", "AGR-2024-004"):

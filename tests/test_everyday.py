@@ -258,6 +258,9 @@ def test_an_ended_project_is_checked_on_its_last_day(parties: Workspace) -> None
         "project 'lr' ended on 2024-12-31: checked on its last day (--on DATE checks another day)\n"
         "0 error(s), 1 warning(s) on 2024-12-31.\n"  # no-joint-meeting: a project in progress meets now and then
     )
+    named = run_coord("check").stderr.splitlines()[0]  # people read the project's name; JSON and --keys its key
+    assert named == "project 'Liede Renjia' ended on 2024-12-31: checked on its last day (--on DATE checks another day)"
+    assert run_coord("check", "--keys").stderr.startswith("project 'lr' ended on 2024-12-31")
     ok("project", "add", "lr2", "--name", "Liede Renjia 2", "--start", "2023-01-01", "--end", "2023-12-31")
     both = run_coord("check")
     assert both.stderr.startswith("every project checked had ended by 2024-12-31: checked on that day")

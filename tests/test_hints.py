@@ -225,7 +225,7 @@ def test_overload_hint_names_the_setting_that_accepts_it(sqlite_ws: object, isol
     assert hint == "give one party the A: coord duty assign later property --as A --project lr"  # its only R
 
 
-def test_uncovered_duty_is_one_finding_a_project(demo: Path) -> None:
+def test_uncovered_duty_is_one_finding_a_project(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     os.chdir(demo)
     for duty in ("joint-meetings", "party-guidance", "quarterly-reporting"):
         ok("duty", "add", f"{duty}-2", "--title", duty, "--r", "liede-sw", "--a", "liede-street")
@@ -233,7 +233,29 @@ def test_uncovered_duty_is_one_finding_a_project(demo: Path) -> None:
     assert [(f["subject"], f["message"]) for f in found] == [
         (
             "liede-renjia",
-            "5 duties carry an R or A that no agreement in force names: heritage-festival, joint-meetings-2, "
-            "party-guidance-2, project-publicity, quarterly-reporting-2",
+            "5 duties carry an R or A that no agreement in force names: 'heritage-festival', 'joint-meetings-2', "
+            "'party-guidance-2', 'project-publicity', 'quarterly-reporting-2'",
         )
+    ]
+    monkeypatch.setenv("COORD_LANG", "zh")  # people read the duties' names, Chinese ones where there are
+    table = re.sub(r"\n  ", "", ok("check", "--on", "2024-09-01", "--select", "uncovered-duty"))
+    assert "5 项职责的执行或问责（R/A）未写入任何有效协议：“在猎德广场举办非遗文化节”、“joint-meetings”、" in table
+
+
+def test_findings_name_projects_duties_and_parties_in_chinese(demo: Path) -> None:
+    """Under zh a finding quotes the Chinese titles of similar duties, lists parties as “甲”、“乙”, and names the
+    project a meeting is missing from; JSON keeps keys in its messages."""
+    os.chdir(demo)
+    args = ("check", "--on", "2024-12-31", "--select", "similar-duties,no-joint-meeting", "--lang", "zh")
+    table = re.sub(r"\n  ", "", ok(*args))
+    assert (
+        "职责“区级品牌项目宣传”和“品牌项目宣传”可能是同一项：“区级品牌项目宣传”和“品牌项目宣传”看来是同一项职责"
+        in table
+    )
+    assert "分别由“猎德街道办事处（职能部门）”、“猎德人家社工站（第三方社会组织）”和“猎德社区党委”承担" in table
+    assert "项目“猎德人家社工服务项目”自 2024-08-05 以来未召开联席会议" in table
+    found = json.loads(ok(*args, "--format", "json"))["findings"]
+    assert [f["message"].split("：")[0] for f in found] == [
+        "项目“liede-renjia”自 2024-08-05 以来未召开联席会议（已148天，最长间隔90天）",
+        "职责“brand-publicity”和“project-publicity”可能是同一项",
     ]

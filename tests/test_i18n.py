@@ -133,6 +133,14 @@ def test_chinese_comes_back_through_underscore_from_the_installed_catalogue(zh: 
     assert did_you_mean("zz", ["a", "b"], otherwise=_("known")) == "；可用的设置：a, b"
 
 
+def test_a_held_language_is_read_once_and_given_back(zh: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    with i18n.held_language() as held:
+        monkeypatch.setenv("COORD_LANG", "en")
+        assert (held, language(), _("error")) == ("zh", "zh", "错误")
+        assert language({"COORD_LANG": "en"}) == "en"  # an environment given is still read
+    assert (language(), _("error")) == ("en", "error")
+
+
 def test_english_is_the_source_text() -> None:
     assert str(NotFound("duty", "reprot", ["report"], ("project", "liede-renjia"))) == (
         "no duty 'reprot' in project 'liede-renjia'; did you mean 'report'?"

@@ -379,3 +379,32 @@ def test_the_chain_check_on_tuples_is_the_chain_of_event_hash(events: list[dict[
     found = chain_row_problems([tuple(row[name] for name in EVENT_COLUMNS) for row in rows], prev)
     assert found == chain_problems(rows, prev)
     assert found == ([f"event {broken + 1}: its content no longer matches its hash"] if 0 <= broken < len(rows) else [])
+
+
+def test_history_keeps_every_hash_and_reads_only_agreement_and_key_events() -> None:
+    """``read_history`` checks the chain and gathers what proof needs in the same pass: every event's hash (for
+    anchors), the count, and the content of agreement and key events only."""
+    import json
+
+    from coordkit.proof import read_history
+
+    made = [
+        ("agreement.create", "agreement", "AGR-1", {"key": "AGR-1", "version": 1, "status": "draft"}),
+        ("duty.add", "duty", "venue", {"key": "venue"}),
+        ("key.new", "stakeholder", "sw", {"fingerprint": "ab12"}),
+        ("agreement.sign", "agreement", "AGR-1", {"key": "AGR-1", "version": 1, "status": "signed"}),
+        ("stakeholder.add", "stakeholder", "sw", {"fingerprint": "not-a-key-event"}),
+    ]
+    rows, prev = [], GENESIS
+    for number, (action, entity, key, after) in enumerate(made, start=1):
+        fields = {"at": "2024-01-01T00:00:00Z", "actor": "t", "action": action, "entity": entity, "key": key}
+        fields |= {"before": None, "after": json.dumps(after)}
+        digest = event_hash(prev, fields)
+        rows.append((number, fields["at"], "t", action, entity, key, None, fields["after"], prev, digest))
+        prev = digest
+    history = read_history(rows, prev)
+    assert history.problems == [] and history.count == 5
+    assert history.hashes == {row[0]: row[-1] for row in rows}
+    assert history.versions == {("AGR-1", 1): (4, {"key": "AGR-1", "version": 1, "status": "signed"})}
+    assert history.agreements == {"AGR-1"} and history.key_fingerprints == {"ab12"}
+    assert read_history(rows[:-1], prev).problems == ["the newest events are missing (the chain head does not match)"]

@@ -357,7 +357,7 @@ CASES: dict[str, tuple[list[str], Change, str, str]] = {
         ["agreement", "resource", "add", "AGR-1", "--party", "sw", "--kind", "venue", "--resource", "nowhere"],
         add_to("agreements", 0, "resources", {"party": "sw", "kind": "venue", "resource": "nowhere"}),
         "agreements[0].resources[0].resource",
-        "no resource 'nowhere'",
+        "no resource 'nowhere': no shared resource is registered (coord resource add)",
     ),
     "a contact by fax": (
         ["contact", "log", "sw", "--channel", "fax", "--summary", "Sent the plan"],

@@ -113,12 +113,24 @@ def test_check_names_what_its_findings_quote_in_the_readers_language(here: Path)
     """Issue 12: findings read with names, Chinese obligation texts and slots under zh; hints keep keys."""
     zh = run_coord("check", "--lang", "zh").stdout
     assert (
-        "  “猎德广场”在 2024-09-14 09:00-17:00 同时被承诺 2 份，但容量只有 1：职责\n"
-        "  在猎德广场举办非遗文化节（猎德非遗传承人与居民骨干，2024年9月14日至2024年9月15日每天）; 职责\n"
-        "  提供市集场地（猎德物业管理公司，每月第二个星期六 09:00-17:00）\n"
+        "  “猎德广场”在 2024-09-14 09:00-17:00 同时被承诺 2 份，但容量只有 1：职责“在猎德广场举办非遗文化节”\n"
+        "  （猎德非遗传承人与居民骨干，2024年9月14日至2024年9月15日每天）；职责“提供市集场地”（猎德物业管理公\n"
+        "  司，每月第二个星期六 09:00-17:00）\n"
     ) in zh
-    assert "（“猎德人家社工站（第三方社会组织）”：每季度向街道办事处提交书面工作报告）应于 2024-07-31" in zh
+    unwrapped = zh.replace("\n  ", "")  # a Chinese line breaks between any two characters
+    assert "（“猎德人家社工站（第三方社会组织）”：每季度向街道办事处提交书面工作报告）应于 2024-07-31" in unwrapped
     assert "coord duty release heritage-festival square --when 2024-09-14..2024-09-15" in zh
     found = json.loads(run_coord("check", "--lang", "zh", "--format", "json").stdout)["findings"]
     contended = next(f for f in found if f["rule"] == "contended-resource")
     assert contended["message"].startswith("“square”在 2024-09-14 09:00-17:00")  # JSON: the keys, for scripts
+
+
+def test_the_printable_matrix_speaks_chinese_in_its_frame(here: Path) -> None:
+    """The meta line and the page footer were English in a Chinese matrix ("assignments valid on", "page 1 of 2")."""
+    html = ok("matrix", "--on", "2024-09-14", "--lang", "zh", "--format", "html")
+    assert (
+        '<p class="meta">项目：<strong>' in html and "· 分工有效日期 <strong>2024-09-14</strong> · 列：各方</p>" in html
+    )
+    assert 'content: "第 " counter(page) " 页，共 " counter(pages) " 页"' in html
+    english = ok("matrix", "--on", "2024-09-14", "--lang", "en", "--format", "html")
+    assert "· assignments valid on <strong>2024-09-14</strong> · columns: parties</p>" in english

@@ -284,3 +284,77 @@ def test_a_stretch_across_midnight_names_both_ends() -> None:
         use("B", "2024-06-15..2024-06-16", "pc"),
     ]
     assert [c.when() for c in contentions(night, capacity=1)] == ["2024-06-15 22:00..2024-06-16 02:00"]
+
+
+def swept_whole(commitments: list[Commitment], capacity: int, horizon: tuple[dt.date, dt.date]) -> list[tuple]:
+    """What ``contentions`` must give, the plain way: every commitment's every occurrence in one sweep."""
+    events = []
+    for index, c in enumerate(commitments):
+        first, last = max(c.within[0] or horizon[0], horizon[0]), min(c.within[1] or horizon[1], horizon[1])
+        for interval in occurrences(c.slot, start=first, end=last):
+            events += [(interval.start, c.units, index), (interval.end, -c.units, index)]
+    found, load, active, opened, members, peak = [], 0, [0] * len(commitments), None, set(), 0
+    for moment in sorted({e[0] for e in events}):
+        started = set()
+        for _m, delta, index in (e for e in events if e[0] == moment):
+            load += delta
+            active[index] += 1 if delta > 0 else -1
+            started |= {index} if delta > 0 else set()
+        if load > capacity:
+            if opened is None:
+                opened, peak, members = moment, load, {i for i, n in enumerate(active) if n > 0}
+            members, peak = members | started, max(peak, load)
+        elif opened is not None:
+            found.append((opened, moment, peak, sorted(members)))
+            opened = None
+    return found
+
+
+near_days = st.dates(min_value=D(2024, 2, 20), max_value=D(2024, 4, 10))
+near_slots = st.one_of(
+    st.builds(
+        lambda a, b, h: Slot("dates", first=min(a, b), last=max(a, b), start=h[0], end=h[1]),
+        near_days,
+        near_days,
+        hours,
+    ),
+    st.builds(lambda w, h: Slot("weekly", weekday=w, start=h[0], end=h[1]), st.integers(5, 6), hours),
+    st.builds(
+        lambda w, n, h: Slot("monthly", weekday=w, nth=n, start=h[0], end=h[1]),
+        st.integers(5, 6),
+        st.sampled_from([1, 2, 3, 4, -1]),
+        hours,
+    ),
+)
+
+
+@given(st.lists(st.tuples(near_slots, st.integers(1, 2)), min_size=1, max_size=5), st.integers(1, 2))
+def test_only_commitments_that_may_meet_are_swept_and_nothing_is_lost(
+    drawn: list[tuple[Slot, int]], capacity: int
+) -> None:
+    """Commitments that cannot meet another one are left out of the sweep: the contentions are those of a sweep
+    over every occurrence of every commitment (weekends of March 2024, so slots meet often)."""
+    horizon = (D(2024, 3, 1), D(2024, 3, 31))
+    commitments = [
+        Commitment("square", f"p{n}", f"S{n}", slot, (None, None), units) for n, (slot, units) in enumerate(drawn)
+    ]
+    found = contentions(commitments, capacity=capacity, horizon=horizon)
+    assert [(c.start, c.end, c.peak, [int(x.source[1:]) for x in c.commitments]) for c in found] == swept_whole(
+        commitments, capacity, horizon
+    )
+
+
+def test_a_resource_booked_many_times_is_swept_whole() -> None:
+    """Past ``PAIRED`` commitments of one resource none is left out unpaired: the sweep takes them all."""
+    from coordkit.slots import PAIRED
+
+    horizon = (D(2024, 3, 1), D(2024, 3, 31))
+    slots = ["weekly sat 09:00-10:00", "weekly sun", "monthly first sat 09:30-11:00", "2024-03-16..2024-03-17"]
+    commitments = [
+        Commitment("room", f"p{n}", f"S{n}", parse_slot(slots[n % 4]), (None, None), 1) for n in range(PAIRED + 3)
+    ]
+    found = contentions(commitments, capacity=PAIRED // 4, horizon=horizon)
+    assert [(c.start, c.end, c.peak, [int(x.source[1:]) for x in c.commitments]) for c in found] == swept_whole(
+        commitments, PAIRED // 4, horizon
+    )
+    assert found  # 17 Sundays' bookings on the 3rd of March are more than 16

@@ -9,7 +9,7 @@ from coordkit.checks.config import CheckConfig
 from coordkit.checks.rules import RULES, Context, Finding
 from coordkit.checks.snapshot import Snapshot
 from coordkit.errors import InvalidInput, did_you_mean
-from coordkit.i18n import _
+from coordkit.i18n import _, held_language
 
 SEVERITY_ORDER = {"error": 0, "warning": 1}
 
@@ -68,9 +68,10 @@ def run_rules(
     """
     context = Context(snapshot, on, explicit_on, config, today)
     findings: list[Finding] = []
-    for name, (_severity, rule) in RULES.items():
-        if (select and name not in select) or name in ignore:
-            continue
-        findings.extend(rule(context))
+    with held_language():
+        for name, (_severity, rule) in RULES.items():
+            if (select and name not in select) or name in ignore:
+                continue
+            findings.extend(rule(context))
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.project or "", f.subject, f.message))
     return Report(on, project, findings)

@@ -58,6 +58,7 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from coordkit.i18n import _
+from coordkit.i18n import language as reader_language
 
 DEFAULT_THRESHOLD = 0.8
 
@@ -99,14 +100,15 @@ class SimilarPair:
     def project(self) -> str:
         return self.first.project
 
-    def titles(self) -> tuple[str, str]:
-        """The titles that matched: the Chinese ones when Chinese scored, if both have one."""
-        if self.language == "zh" and self.first.title_zh and self.second.title_zh:
+    def titles(self, reader: str = "en") -> tuple[str, str]:
+        """The titles that matched: the Chinese ones when Chinese scored or the ``reader`` reads Chinese, if both
+        have one."""
+        if "zh" in (self.language, reader) and self.first.title_zh and self.second.title_zh:
             return self.first.title_zh, self.second.title_zh
         return self.first.title, self.second.title
 
     def describe(self) -> str:
-        first, second = self.titles()
+        first, second = self.titles(reader_language())
         return _("'{first}' and '{second}' look like the same duty ({percent}% alike)").format(
             first=first, second=second, percent=round(self.score * 100)
         )

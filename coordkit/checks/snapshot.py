@@ -236,12 +236,13 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None, workspace: Path 
         )
     }
     keys = {p.key for p in projects.values()}
-    agreements = [doc for doc in read_documents(conn) if doc["project"] in keys]
+    every = read_documents(conn)
+    agreements = [doc for doc in every if doc["project"] in keys]
     proof = None
     if workspace is not None:
         from coordkit.storage.proofdata import load_proof
 
-        proof = load_proof(conn, workspace)
+        proof = load_proof(conn, workspace, every_document=every)
     snapshot = Snapshot(projects, duties, effective, role_assignments, parties, roles, agreements, proof)
     _load_follow_up(conn, snapshot, project_id)
     snapshot.resources = {

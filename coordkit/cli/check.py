@@ -70,7 +70,7 @@ def print_report(
     ``subject_names``) put each subject's name beside its key."""
 
     if report.note:
-        say(report.note)
+        say(named_message(report.note, report.project, names) if names else report.note)  # the project by name
     if fmt == "json":
         from coordkit.output import to_json
 
@@ -125,6 +125,38 @@ def named_message(message: str, project: str | None, names: Mapping[tuple[str | 
     return _QUOTED_KEY.sub(name, message)
 
 
+_HAN_CHARS = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"  # CJK characters, CJK and full-width punctuation
+_HAN = re.compile(f"[{_HAN_CHARS}]")
+_CLOSING = "，。、；：！？）」』》〉】”’"  # no line starts with these
+_OPENING = "（「『《〈【“‘"  # no line ends with these
+_BREAKABLE = re.compile(
+    rf"[{_OPENING}]*(?:(?![{_OPENING}{_CLOSING}])[{_HAN_CHARS}]|[^\s{_HAN_CHARS}]*\d(?![{_OPENING}])[{_HAN_CHARS}]|[^\s{_HAN_CHARS}]+)[{_CLOSING}]*\s*|\S\s*|\s+"
+)
+
+
+def wrap_han(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` cells, broken between any two Chinese characters as well as at spaces:
+    Rich breaks only at spaces, so a Chinese sentence went to a line of its own and was then cut wherever the line
+    ended, inside a number (每场参与居民不少于20 / 0人). A run of letters or digits stays whole, a number with the character after it (148天, 12场), closing punctuation
+    stays with the character before it and opening punctuation with the one after it."""
+    from rich.cells import cell_len, chop_cells
+
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for piece in _BREAKABLE.findall(paragraph):
+            if line and cell_len(line + piece.rstrip()) > width:
+                lines.append(line.rstrip())
+                line = ""
+            line += piece
+            while cell_len(line.rstrip()) > width:  # one run wider than a line: cut it, as Rich would
+                first = chop_cells(line, width)[0]
+                lines.append(first)
+                line = line[len(first) :]
+        lines.append(line.rstrip())
+    return lines
+
+
 def findings_text(
     report: Report, *, room: int, colour: bool, names: Mapping[tuple[str | None, str], NamePair] | None = None
 ) -> str:
@@ -164,8 +196,14 @@ def findings_text(
             if finding.project and finding.project != report.project:
                 head.append(f"  ({terminal_text(finding.project)})", style="dim")
             out.print(head, overflow="ignore", crop=False, no_wrap=True)
-            message = named_message(finding.message, finding.project, names) if names else finding.message
-            out.print(Padding(Text(terminal_text(message)), (0, 0, 0, 2)))
+            message = terminal_text(
+                named_message(finding.message, finding.project, names) if names else finding.message
+            )
+            if _HAN.search(message):
+                for line in wrap_han(message, max(room, 20) - 2):
+                    out.print(Text("  " + line), overflow="ignore", crop=False, no_wrap=True)
+            else:
+                out.print(Padding(Text(message), (0, 0, 0, 2)))
             out.print(
                 Text("  " + terminal_text(finding.hint), style="cyan"), overflow="ignore", crop=False, no_wrap=True
             )

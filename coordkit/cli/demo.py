@@ -43,7 +43,7 @@ def demo(
     )
     sys.stdout.write(matrix_text(result.matrix, room=width(), colour=colour))
     say("\n" + _("What coord check finds on {day}:").format(day=DEMO_DATE))
-    sys.stdout.write(findings_text(result.report, room=width(), colour=colour))
+    sys.stdout.write(findings_text(result.report, room=width(), colour=colour, names=result.names))
     say(
         _("{errors} error(s), {warnings} warning(s) on {on} in project '{project}'.").format(
             errors=result.report.errors, warnings=result.report.warnings, on=DEMO_DATE, project=result.project

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TypedDict
 
 from coordkit.domain.values import at, check_slug, check_text, optional_text
-from coordkit.errors import InvalidInput
+from coordkit.errors import InvalidInput, did_you_mean
 from coordkit.i18n import _
 
 
@@ -34,6 +35,25 @@ class Booking(TypedDict):
 
 class Resource(ResourceFields):
     calendar: list[Booking]
+
+
+def unregistered(key: str, registered: Collection[str]) -> str | None:
+    """Why ``key`` cannot be the shared resource an agreement's resource or a duty uses; None when it is registered.
+
+    An agreement's resource says what is promised in free text (its kind and description: "funding: 300,000
+    yuan", "two social workers") and, only when it is one, which registered shared resource it is (the square):
+    contended-resource and overcommitted-budget count that one against its capacity and budget. Free text never
+    goes in that field, so a key there that names nothing is a typo those rules would leave out without a word.
+    The refusal names the registered keys (the closest one when one is close), the same from the command line,
+    coord apply and coord validate.
+    """
+    if key in registered:
+        return None
+    if not registered:
+        return _("no resource '{key}': no shared resource is registered (coord resource add)").format(key=key)
+    return _("no resource '{key}'").format(key=key) + did_you_mean(
+        key, sorted(registered), otherwise=_("registered resources")
+    )
 
 
 def check_capacity(value: int | str) -> int:

@@ -151,6 +151,7 @@ def to_html(data: Matrix, workspace: Path | None = None, *, keys: bool = False) 
     are in the reader's language for the template."""
     from coordkit.i18n import _, language
     from coordkit.render.environment import render
+    from coordkit.render.i18n import words as i18n_words
 
     words = {
         "Responsibility matrix": _("Responsibility matrix"),
@@ -159,6 +160,8 @@ def to_html(data: Matrix, workspace: Path | None = None, *, keys: bool = False) 
         "Title": _("Title"),
         "Findings": _("Findings"),
         "Uses": _("Uses"),
+        "assignments valid on": _("assignments valid on"),
+        "columns": _("columns: roles") if data["by"] == "role" else _("columns: parties"),
         "(no category)": _("(no category)"),
         "all projects": _("all projects"),
         "this row has findings (see coord check)": _("this row has findings (see coord check)"),
@@ -174,6 +177,7 @@ def to_html(data: Matrix, workspace: Path | None = None, *, keys: bool = False) 
         "categories": [row["category"] if keys else category_label(row) for row in data["rows"]],
         "legend": {mark: _(meaning) for mark, meaning in data["legend"].items()},
         "words": words,
+        "t": i18n_words(language()),
         "lang": language(),
     }
     return render("matrix.html.j2", context, workspace)

@@ -63,7 +63,8 @@ def check_store(
 
 def subject_names(conn: Conn) -> dict[tuple[str | None, str], tuple[str, str | None]]:
     """What a finding's subject is called: ``(project, duty key)`` → (title, title_zh) for duties,
-    ``(None, stakeholder key)`` → (name, name_zh) for parties; the CLI picks the reader's language."""
+    ``(None, key)`` → (name, name_zh) for parties, then resources, then projects (a party keeps its key when
+    a resource or a project has the same); the CLI picks the reader's language."""
     from coordkit.storage.sql import tuples
 
     names: dict[tuple[str | None, str], tuple[str, str | None]] = {
@@ -74,8 +75,9 @@ def subject_names(conn: Conn) -> dict[tuple[str | None, str], tuple[str, str | N
         conn, "SELECT p.key, d.key, d.title, d.title_zh FROM duty d JOIN project p ON p.id = d.project_id"
     ):
         names[(str(pkey), str(key))] = (str(title), title_zh)
-    for key, name, name_zh in tuples(conn, "SELECT key, name, name_zh FROM resource"):
-        names.setdefault((None, str(key)), (str(name), name_zh))  # a party of the same key keeps it
+    for table in ("resource", "project"):  # a party of the same key keeps it
+        for key, name, name_zh in tuples(conn, f"SELECT key, name, name_zh FROM {table}"):
+            names.setdefault((None, str(key)), (str(name), name_zh))
     return names
 
 

@@ -30,6 +30,7 @@ class DemoResult:
     report: Any
     made: list[tuple[str, Path]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    names: dict[tuple[str | None, str], tuple[str, str | None]] = field(default_factory=dict)  # see subject_names
 
 
 def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: None) -> DemoResult:
@@ -42,7 +43,7 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
     from coordkit.services.agreements.reading import annex_duties, duties_of, newest_version_ids
     from coordkit.services.ascode.apply import apply
     from coordkit.services.ascode.load import load
-    from coordkit.services.checking import DUTY_RULES, build_matrix, name_categories
+    from coordkit.services.checking import DUTY_RULES, build_matrix, name_categories, subject_names
     from coordkit.services.meetings import duty_titles
     from coordkit.services.stakeholders import list_stakeholders
     from coordkit.storage.documents import read_documents
@@ -83,9 +84,10 @@ def build_demo(directory: Path, *, progress: Callable[[str], None] = lambda _m: 
             )
             matrix = build_matrix(snapshot, on=DEMO_DATE, by="stakeholder", report=duty_report, project=PROJECT)
             name_categories(conn, matrix)
+            names = subject_names(conn)
     finally:
         store.dispose()
-    result = DemoResult(PROJECT, matrix, report, [(_("workspace (store and example YAML)"), directory)])
+    result = DemoResult(PROJECT, matrix, report, [(_("workspace (store and example YAML)"), directory)], names=names)
     out = directory / "documents"
     out.mkdir(exist_ok=True)
     skipped = Skipped()

@@ -8,12 +8,19 @@ from typing import Any
 from coordkit.dates import iso
 from coordkit.domain.agreements import AgreementDoc
 from coordkit.domain.duties import Duty
-from coordkit.domain.resources import Booking, Resource, ResourceFields, check_capacity, check_resource_fields
-from coordkit.errors import AlreadyExists, NotFound
+from coordkit.domain.resources import (
+    Booking,
+    Resource,
+    ResourceFields,
+    check_capacity,
+    check_resource_fields,
+    unregistered,
+)
+from coordkit.errors import AlreadyExists, InvalidInput, NotFound
 from coordkit.i18n import _
 from coordkit.storage import events
 from coordkit.storage.lookup import exists, lookup_id, resolve, resolve_duty, resolve_key, resolve_project
-from coordkit.storage.sql import Conn, execute, rows, scalar
+from coordkit.storage.sql import Conn, column, execute, rows, scalar
 
 
 def write_resources(conn: Conn, records: list[ResourceFields]) -> None:
@@ -166,7 +173,11 @@ def use_resource(
 
     pid, pkey = resolve_project(conn, project)
     did, key = resolve_duty(conn, duty, pid, f"project '{pkey}'")
-    rid, resource = resolve(conn, "resource", resource)  # its key, name or Chinese name (猎德广场)
+    resource = resolve_key(conn, "resource", resource)  # its key, name or Chinese name (猎德广场)
+    refusal = unregistered(resource, column(conn, "SELECT key FROM resource"))
+    if refusal:
+        raise InvalidInput(refusal)
+    rid = lookup_id(conn, "resource", resource, "resource")
     slot = check_when(when) or ""
     count = check_capacity(units)
     before = get_duty(conn, key=key, project=pkey)

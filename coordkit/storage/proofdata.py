@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from coordkit.domain.agreements import AgreementDoc
 from coordkit.proof import KeyRecord, ProofData, SignatureRecord, VersionProof, read_history
 from coordkit.storage.documents import read_documents
 from coordkit.storage.events import EVENT_COLUMNS
@@ -43,8 +44,10 @@ def evidence_of_fulfilment(conn: Conn, workspace: Path) -> list[tuple[str, str, 
 FILE_LOADERS: list[FileLoader] = [evidence_of_fulfilment]
 
 
-def load_proof(conn: Conn, workspace: Path) -> ProofData:
-    """Everything verification needs, in a handful of queries."""
+def load_proof(conn: Conn, workspace: Path, *, every_document: list[AgreementDoc] | None = None) -> ProofData:
+    """Everything verification needs, in a handful of queries; ``every_document``, every version as
+    ``read_documents`` gives them when the caller has read them already (coord check: 1,000 versions not read
+    twice), is where the frozen ones are taken from."""
     from coordkit.files import hash_file, safe_stored_name
 
     frozen = column(
@@ -52,13 +55,17 @@ def load_proof(conn: Conn, workspace: Path) -> ProofData:
         "SELECT v.id FROM agreement_version v WHERE v.status <> 'draft' OR v.terms_hash IS NOT NULL "
         "OR EXISTS (SELECT 1 FROM signature g WHERE g.version_id = v.id) ORDER BY v.id",
     )
-    docs = read_documents(conn, version_ids=frozen) if frozen else []
     ids = {
         (key, number): vid
         for vid, key, number in tuples(
             conn, "SELECT v.id, a.key, v.number FROM agreement_version v JOIN agreement a ON a.id = v.agreement_id"
         )
     }
+    if every_document is not None:
+        chosen = set(frozen)
+        docs = [doc for doc in every_document if ids[(doc["key"], doc["version"])] in chosen]
+    else:
+        docs = read_documents(conn, version_ids=frozen) if frozen else []
     envelopes = dict(tuples(conn, "SELECT id, envelope_hash FROM agreement_version"))
     signatures: dict[int, list[SignatureRecord]] = defaultdict(list)
     for r in rows(

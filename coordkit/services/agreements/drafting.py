@@ -344,7 +344,11 @@ def add_resource(conn: Conn, *, key: str, resource: ResourceIn) -> AgreementDoc:
     before = read_document(conn, key, newest=True)
     if resource.resource and resource.resource.strip():  # a registered resource, by key or by name (猎德广场)
         resource = resource._replace(resource=resolve_key(conn, "resource", resource.resource.strip()))
-        lookup_id(conn, "resource", str(resource.resource), "resource")  # none of that name: refused, or missed
+        from coordkit.domain.resources import unregistered
+
+        refusal = unregistered(str(resource.resource), column(conn, "SELECT key FROM resource"))
+        if refusal:  # none of that key or name: refused, or contention would miss it
+            raise InvalidInput(refusal)
     insert_terms(conn, key, version, resources=[resource])
     return changed(conn, key, "agreement.resource.add", before)
 

@@ -21,6 +21,7 @@ from coordkit.domain.agreements import (
 )
 from coordkit.domain.duties import Letter, check_duty, check_letter, check_letters, party_of
 from coordkit.domain.projects import check_category, check_project
+from coordkit.domain.resources import unregistered
 from coordkit.domain.roles import check_holders, check_role
 from coordkit.domain.stakeholders import check_stakeholder
 from coordkit.domain.values import at, check_choice, check_slug, check_text, check_window
@@ -456,7 +457,8 @@ def check_references(loaded: Loaded, known: Known) -> None:
         entity: str, key: str, path: tuple[str | int, ...], label: str, kind: str, value: str, pool: set[str]
     ) -> None:
         if value not in pool:
-            bad(entity, key, path, label, _unknown(kind, value, pool))
+            refusal = unregistered(value, pool) if kind == "resource" else None  # the command's words
+            bad(entity, key, path, label, refusal or _unknown(kind, value, pool))
 
     roles_of: dict[str, set[str]] = defaultdict(set)
     for scoped in known.roles:
