@@ -102,3 +102,50 @@ def test_the_first_project_speaks_chinese(isolated: Path, monkeypatch: pytest.Mo
     assert "“liede-sw”现担任角色“venue-host”。" in lines
     for line in lines:  # every line a person reads: Chinese beyond the keys and commands it quotes
         assert CJK.search(line.replace("猎德街道办事处", "").replace("公益市集", "")), line
+
+
+AGREEMENT_REFUSALS = [
+    "agreement circulate AGR-2024-001",
+    "agreement sign AGR-2024-001 --party liede-sw --signatory Chen",
+    "agreement goal remove AGR-2024-001 3",
+    "duty unassign market-plan liede-sw --from 2024-05-01 --to 2024-04-01",
+    "duty remove market-plan",
+]
+
+
+@pytest.mark.parametrize("command", AGREEMENT_REFUSALS)
+def test_each_refusal_of_a_draft_agreement_and_a_duty_speaks_both_languages(first_project: Path, command: str) -> None:
+    ok(
+        "agreement",
+        "new",
+        "--title",
+        "Market",
+        "--party",
+        "liede-street",
+        "--party",
+        "liede-sw",
+        "--effective",
+        "2024-03-01",
+    )
+    test_each_refusal_speaks_both_languages(first_project, command)
+
+
+def test_a_refusal_quotes_a_versions_status_in_the_readers_language(first_project: Path) -> None:
+    ok(
+        "agreement",
+        "new",
+        "--title",
+        "Market",
+        "--party",
+        "liede-street",
+        "--party",
+        "liede-sw",
+        "--effective",
+        "2024-03-01",
+    )
+    ok("agreement", "goal", "add", "AGR-2024-001", "Hold a market each month")
+    ok("agreement", "circulate", "AGR-2024-001")
+    again = run_coord("agreement", "circulate", "AGR-2024-001", "--lang", "zh")
+    assert (again.exit_code, again.stderr) == (2, "错误：AGR-2024-001 第1版传签中，不是草稿\n")
+    english = run_coord("agreement", "circulate", "AGR-2024-001", "--lang", "en")
+    assert english.stderr == "Error: AGR-2024-001 v1 is circulating, not a draft\n"

@@ -155,6 +155,66 @@ def test_a_name_two_things_share_is_refused_with_the_candidates(named: Workspace
     assert run_coord("contact", "log", "merchants-east", "--channel", "call", "--summary", "x").exit_code == 0
 
 
+def test_the_candidates_are_named_in_the_readers_language(named: Workspace) -> None:
+    ok(
+        "stakeholder",
+        "add",
+        "archive",
+        "--name",
+        "Street archive",
+        "--name-zh",
+        "猎德街道办事处（档案室）",
+        "--kind",
+        "government",
+    )
+    ok(
+        "stakeholder",
+        "add",
+        "street-2",
+        "--name",
+        "Street office, east",
+        "--name-zh",
+        "猎德街道办事处（东）",
+        "--kind",
+        "government",
+    )
+    ok(
+        "stakeholder",
+        "add",
+        "merchants-east",
+        "--name",
+        "East merchants",
+        "--name-zh",
+        "猎德商户",
+        "--kind",
+        "enterprise",
+    )
+    before = named.snapshot()
+    unknown = run_coord(
+        "contact", "log", "猎德街道办事处（职能部门）", "--lang", "zh", "--channel", "call", "--summary", "x"
+    )
+    assert (unknown.exit_code, unknown.stderr) == (2, "错误：没有利益相关方“猎德街道办事处（职能部门）”\n")
+    shared = run_coord("agreement", "list", "--party", "猎德商户", "--lang", "zh")
+    assert (shared.exit_code, shared.stderr) == (  # the Chinese names are what was typed: told apart in English
+        2,
+        "错误：“猎德商户”对应多个利益相关方：merchants (Liede merchants), merchants-east (East merchants)；请给出键\n",
+    )
+    assert named.snapshot() == before
+    ok("stakeholder", "edit", "street", "--name-zh", "猎德街道办事处（职能部门）")
+    before = named.snapshot()
+    aside = run_coord("contact", "log", "猎德街道办事处", "--lang", "zh", "--channel", "call", "--summary", "x")
+    assert (aside.exit_code, aside.stderr) == (
+        2,
+        "错误：“猎德街道办事处”对应多个利益相关方：archive (猎德街道办事处（档案室）), street (猎德街道办事处（职能部门）), "
+        "street-2 (猎德街道办事处（东）)；请给出键\n",
+    )
+    assert run_coord("contact", "list", "猎德街道办事处").stderr == (
+        "Error: '猎德街道办事处' names more than one stakeholder: archive (Street archive), "
+        "street (Liede Street Office), street-2 (Street office, east); give the key\n"
+    )
+    assert named.snapshot() == before
+
+
 def test_a_name_that_names_nothing_is_refused_as_an_unknown_key(named: Workspace) -> None:
     before = named.snapshot()
     for command, message in (
@@ -213,3 +273,69 @@ def test_a_name_without_its_bracketed_aside_names_it_when_nothing_is_called_that
     exact = run_coord("contact", "log", "猎德人家社工站", "--channel", "call", "--summary", "x", "--on", "2024-03-05")
     assert exact.stderr == "Logged contact I-0002 with 'sw-3' on 2024-03-05.\n"  # the exact name wins
     assert run_coord("contact", "list", "猎德人家").stderr == "Error: no stakeholder '猎德人家'\n"  # no prefix matching
+
+
+def test_the_role_list_names_roles_holders_and_projects_in_the_readers_language(named: Workspace) -> None:
+    ok("role", "assign", "场地提供方", "猎德社区居委会")
+    ok("role", "assign", "venue-host", "street")
+    assert ok("role", "list", "--lang", "zh", "-f", "md").splitlines() == [
+        "| 项目 | 键 | 名称 | 英文名 | 担任方 | 说明 |",
+        "|---|---|---|---|---|---|",
+        "| 猎德人家 | venue-host | 场地提供方 | Venue host | 猎德社区居委会; 猎德街道办事处 |  |",
+    ]
+    assert ok("role", "list", "-f", "md").splitlines()[2] == (
+        "| Liede Renjia | venue-host | Venue host | 场地提供方 | 猎德社区居委会; Liede Street Office |  |"
+    )
+    assert ok("role", "list", "--keys", "-f", "md").splitlines()[2] == (
+        "| lr | venue-host | Venue host | 场地提供方 | committee; street |  |"
+    )
+    assert ok("role", "list", "--lang", "zh", "-f", "csv").splitlines()[1] == (
+        "lr,venue-host,场地提供方,Venue host,committee; street,"
+    )  # a CSV keeps keys, for coord import
+    listed = json.loads(ok("role", "list", "-f", "json"))
+    assert [(r["name"], r["name_zh"], [h["stakeholder"] for h in r["holders"]]) for r in listed] == [
+        ("Venue host", "场地提供方", ["committee", "street"])
+    ]
+
+
+def test_a_stakeholder_kind_is_typed_as_a_chinese_table_shows_it_and_an_unknown_one_is_refused(
+    named: Workspace,
+) -> None:
+    ok("stakeholder", "add", "co", "--name-zh", "猎德建材公司", "--kind", "企业", "--lang", "zh")
+    assert json.loads(ok("stakeholder", "show", "co", "-f", "json"))["kind"] == "enterprise"
+    listed = json.loads(ok("stakeholder", "list", "--kind", "企业", "-f", "json"))
+    assert [s["key"] for s in listed] == ["co", "merchants"]
+    assert [s["key"] for s in json.loads(ok("stakeholder", "list", "--kind", "government", "-f", "json"))] == ["street"]
+    before = named.snapshot()
+    refused = run_coord("stakeholder", "list", "--kind", "企")
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "Error: kind '企' is not one of: government, party-committee, neighbourhood-committee, social-organisation, "
+        "enterprise, property-management, university, volunteer-team, resident-group, individual, other\n",
+    )
+    assert named.snapshot() == before
+
+
+def test_a_duty_is_assigned_to_a_role_by_its_name(named: Workspace) -> None:
+    ok("duty", "assign", "提供市集场地", "场地提供方", "--as", "A")
+    ok("duty", "assign", "提供市集场地", "猎德商户", "--as", "R")
+    assignments = json.loads(ok("duty", "show", "market-venue", "-f", "json"))["assignments"]
+    assert [(a["letter"], a["stakeholder"], a["role"]) for a in assignments] == [
+        ("R", "merchants", None),
+        ("A", None, "venue-host"),
+    ]
+    ok("duty", "unassign", "market-venue", "Venue host")
+    assert [a["letter"] for a in json.loads(ok("duty", "show", "market-venue", "-f", "json"))["assignments"]] == ["R"]
+
+
+def test_what_is_removed_by_name_is_said_by_its_key_in_the_readers_language(named: Workspace) -> None:
+    ok("stakeholder", "add", "temp", "--name", "Temporary", "--name-zh", "临时单位", "--kind", "other")
+    assert run_coord("stakeholder", "remove", "临时单位").stderr == "Removed stakeholder 'temp'.\n"
+    ok("duty", "assign", "提供市集场地", "猎德商户", "--as", "R")
+    refused = run_coord("duty", "remove", "提供市集场地", "--lang", "zh")
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "错误：职责“market-venue”仍有 1 项分工（merchants），请先取消这些分工\n",
+    )
+    ok("duty", "unassign", "market-venue", "merchants")
+    assert run_coord("duty", "remove", "提供市集场地", "--lang", "zh").stderr == "已删除职责“market-venue”。\n"

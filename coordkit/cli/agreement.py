@@ -759,7 +759,7 @@ def _resource_app() -> typer.Typer:
         amount: Annotated[str | None, typer.Option("--amount", help=_("How much: 300000, 30万, ¥300,000.00."))] = None,
         unit: Annotated[str | None, typer.Option("--unit", help=_("CNY, hours, people …"))] = None,
         resource: Annotated[
-            str | None, typer.Option("--resource", help=_("The shared resource it uses (its key)."))
+            str | None, typer.Option("--resource", help=_("The shared resource it uses (its key or name)."))
         ] = None,
         when: Annotated[
             str | None, typer.Option("--when", help=_("When it is used: 2024-06-15, monthly first sat 09:00-12:00."))

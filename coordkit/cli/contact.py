@@ -40,7 +40,7 @@ COLUMNS = [
     ),
 )
 def log(
-    party: Annotated[str, typer.Argument(help=_("The party (stakeholder key)."))],
+    party: Annotated[str, typer.Argument(help=_("The party: its key or name."))],
     channel: Annotated[
         str, typer.Option("--channel", help=_("How: {channels}.").format(channels=", ".join(INTERACTION_CHANNELS)))
     ],

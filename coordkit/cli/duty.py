@@ -40,7 +40,7 @@ PartyArg = Annotated[
         help="Stakeholder key, or role:KEY for a role of the project.", autocompletion=complete("stakeholder", "role")
     ),
 ]
-DutyArg = Annotated[str, typer.Argument(help="Duty key.", autocompletion=complete("duty"))]
+DutyArg = Annotated[str, typer.Argument(help="Duty key or title.", autocompletion=complete("duty"))]
 
 
 def _parties(flag: str, meaning: str) -> typer.models.OptionInfo:
@@ -240,8 +240,8 @@ def remove(key: DutyArg, project: ProjectOpt = None) -> None:
     from coordkit.services.duties import remove_duty
 
     with writing() as conn:
-        remove_duty(conn, key=key, project=project)
-    say(f"Removed duty '{key}'.")
+        removed = remove_duty(conn, key=key, project=project)
+    say(_("Removed duty '{key}'.").format(key=removed["key"]))
 
 
 @app.command("assign")
@@ -324,7 +324,9 @@ def merge(
 @app.command("use")
 def use(
     duty: DutyArg,
-    resource: Annotated[str, typer.Argument(help="A registered resource's key.", autocompletion=complete("resource"))],
+    resource: Annotated[
+        str, typer.Argument(help="A registered resource: its key or name.", autocompletion=complete("resource"))
+    ],
     when: Annotated[
         str, typer.Option("--when", help="When: 2024-06-08, 2024-06-08 09:00-12:00, monthly second sat 09:00-17:00.")
     ],
@@ -348,7 +350,9 @@ def use(
 @app.command("release")
 def release(
     duty: DutyArg,
-    resource: Annotated[str, typer.Argument(help="A registered resource's key.", autocompletion=complete("resource"))],
+    resource: Annotated[
+        str, typer.Argument(help="A registered resource: its key or name.", autocompletion=complete("resource"))
+    ],
     when: Annotated[str | None, typer.Option("--when", help="Only the booking at this slot.")] = None,
     project: ProjectOpt = None,
 ) -> None:

@@ -35,7 +35,7 @@ def add(
     login: Annotated[str, typer.Argument(help=_("The PostgreSQL login name."))],
     kind: Annotated[str, typer.Option("--as", help=_("coordinator, party or viewer."))],
     party: Annotated[
-        str | None, typer.Option("--party", help=_("The party (stakeholder key) a party member acts for."))
+        str | None, typer.Option("--party", help=_("The party (its key or name) a party member acts for."))
     ] = None,
     password: Annotated[
         bool, typer.Option("--password", help=_("Ask for a password for the login (else: peer or other auth)."))

@@ -35,7 +35,7 @@ ProjectOpt = Annotated[
     typer.Option(
         "--project",
         "-p",
-        help="Project key (default: the current project, see 'coord project use').",
+        help="Project key or name (default: the current project, see 'coord project use').",
         autocompletion=complete("project"),
     ),
 ]

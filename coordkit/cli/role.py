@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from coordkit.cli.context import reading, writing
-from coordkit.cli.display import emit, say
-from coordkit.cli.options import FormatOpt, FromOpt, ListFormat, OutputOpt, ProjectOpt, ToOpt
-from coordkit.i18n import _
+from coordkit.cli.display import emit, people_names, say
+from coordkit.cli.options import FormatOpt, FromOpt, KeysOpt, ListFormat, OutputOpt, ProjectOpt, ToOpt
+from coordkit.i18n import _, language
 
 app = typer.Typer(
     help="Roles in a project (funder, service provider, venue host) and their holders.\n\n\b\nExample:\n  coord role assign venue-host liede-committee",
@@ -20,9 +20,14 @@ COLUMNS = [
     ("project", "project"),
     ("key", "key"),
     ("name", "name"),
-    ("description", "description"),
+    ("name_zh", "中文名"),
     ("holders", "holders"),
+    ("description", "description"),
 ]
+# In Chinese: the Chinese name (else the English one) first, the English name after it, as stakeholder list does
+COLUMNS_ZH = [("project", "project"), ("key", "key"), ("display", "name"), ("name", "English name"), *COLUMNS[4:]]
+# What a narrow terminal leaves out first: who holds a role is what the list is read for
+HIDE_FIRST = ("description", "name_zh")
 
 
 @app.command("add")
@@ -53,8 +58,8 @@ def add(
 
 @app.command("assign")
 def assign(
-    role: Annotated[str, typer.Argument(help="Role key.")],
-    stakeholder: Annotated[str, typer.Argument(help="Stakeholder key.")],
+    role: Annotated[str, typer.Argument(help="Role key or name.")],
+    stakeholder: Annotated[str, typer.Argument(help="Stakeholder key or name.")],
     valid_from: FromOpt = None,
     valid_to: ToOpt = None,
     project: ProjectOpt = None,
@@ -74,8 +79,8 @@ def assign(
 
 @app.command("unassign")
 def unassign(
-    role: Annotated[str, typer.Argument(help="Role key.")],
-    stakeholder: Annotated[str, typer.Argument(help="Stakeholder key.")],
+    role: Annotated[str, typer.Argument(help="Role key or name.")],
+    stakeholder: Annotated[str, typer.Argument(help="Stakeholder key or name.")],
     project: ProjectOpt = None,
 ) -> None:
     """Stop a stakeholder holding a role.
@@ -92,7 +97,9 @@ def unassign(
 
 
 @app.command("list")
-def list_(project: ProjectOpt = None, fmt: FormatOpt = ListFormat.table, output: OutputOpt = None) -> None:
+def list_(
+    project: ProjectOpt = None, fmt: FormatOpt = ListFormat.table, output: OutputOpt = None, keys: KeysOpt = False
+) -> None:
     """List a project's roles with their holders.
 
     \b
@@ -103,4 +110,16 @@ def list_(project: ProjectOpt = None, fmt: FormatOpt = ListFormat.table, output:
 
     with reading() as conn:
         rows = list_roles(conn, project=project)
-    emit(rows, rows, COLUMNS, fmt.value, output, title="Roles")
+    named = people_names(fmt.value, keys, parties=("holders",), projects=("project",))
+    flat: list[dict[str, Any]] = [dict(row) for row in rows]
+    if "holders" in named:  # holders are records (a key and dates): the table names the party in each
+        parties = named.pop("holders")
+        for row in flat:
+            row["holders"] = [
+                {**h, "stakeholder": parties.get(h["stakeholder"], h["stakeholder"])} for h in row["holders"]
+            ]
+    if language() == "zh" and fmt.value in ("table", "csv", "md"):
+        flat = [{**row, "display": row["name_zh"] or row["name"]} for row in flat]
+        emit(rows, flat, COLUMNS_ZH, fmt.value, output, title="Roles", hide_first=("name", *HIDE_FIRST), named=named)
+        return
+    emit(rows, flat, COLUMNS, fmt.value, output, title="Roles", hide_first=HIDE_FIRST, named=named)

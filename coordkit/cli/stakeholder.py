@@ -184,7 +184,7 @@ def list_(
 
 @app.command("show")
 def show(
-    key: Annotated[str, typer.Argument(help="Stakeholder key.", autocompletion=complete("stakeholder"))],
+    key: Annotated[str, typer.Argument(help="Stakeholder key or name.", autocompletion=complete("stakeholder"))],
     fmt: ShowFormatOpt = ShowFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -203,7 +203,7 @@ def show(
 
 @app.command("edit")
 def edit(
-    key: Annotated[str, typer.Argument(help="Stakeholder key.", autocompletion=complete("stakeholder"))],
+    key: Annotated[str, typer.Argument(help="Stakeholder key or name.", autocompletion=complete("stakeholder"))],
     name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
     name_zh: Annotated[str | None, typer.Option("--name-zh", help="New Chinese name ('' clears).")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help=f"One of: {KINDS_HELP}.")] = None,
@@ -258,7 +258,7 @@ def edit(
 
 @app.command("score")
 def score(
-    key: Annotated[str, typer.Argument(help="Stakeholder key.", autocompletion=complete("stakeholder"))],
+    key: Annotated[str, typer.Argument(help="Stakeholder key or name.", autocompletion=complete("stakeholder"))],
     influence: Annotated[int, typer.Option("--influence", help="Influence, 1-5.")],
     interest: Annotated[int, typer.Option("--interest", help="Interest, 1-5.")],
     note: Annotated[str | None, typer.Option("--note", help="Why: what changed, what the rating rests on.")] = None,
@@ -298,7 +298,7 @@ def score(
 
 @app.command("remove")
 def remove(
-    key: Annotated[str, typer.Argument(help="Stakeholder key.", autocompletion=complete("stakeholder"))],
+    key: Annotated[str, typer.Argument(help="Stakeholder key or name.", autocompletion=complete("stakeholder"))],
 ) -> None:
     """Remove a stakeholder that nothing refers to.
 
@@ -311,5 +311,5 @@ def remove(
     from coordkit.services.stakeholders import remove_stakeholder
 
     with writing() as conn:
-        remove_stakeholder(conn, key=key)
-    say(_("Removed stakeholder '{key}'.").format(key=key))
+        removed = remove_stakeholder(conn, key=key)
+    say(_("Removed stakeholder '{key}'.").format(key=removed["key"]))  # by key, when a name was typed

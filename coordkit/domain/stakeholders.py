@@ -79,7 +79,7 @@ def check_stakeholder(
         "key": check_slug(key, "stakeholder"),
         "name": check_text(name, "name"),
         "name_zh": optional_text(name_zh, "name_zh"),
-        "kind": check_choice(kind, STAKEHOLDER_KINDS, "kind"),
+        "kind": check_kind(kind),
         "influence": check_level(influence, "influence"),
         "interest": check_level(interest, "interest"),
         "interests": optional_text(interests, "interests"),
@@ -116,3 +116,12 @@ def check_registration(value: str | None) -> str | None:
             )
         return code
     return text
+
+
+def check_kind(value: str) -> str:
+    """A stakeholder kind as stored (``enterprise``), given in English or as a Chinese table shows it (企业), so
+    what a coordinator reads in ``coord stakeholder list`` can be typed back; anything else refused with the kinds."""
+    from coordkit.render.i18n import ZH_KINDS
+
+    english = {zh: en for en, zh in ZH_KINDS.items()}
+    return check_choice(english.get(value.strip(), value), STAKEHOLDER_KINDS, "kind")

@@ -260,12 +260,17 @@ def remove_duty(conn: Conn, *, key: str, project: str | None = None) -> Duty:
     if before["assignments"]:
         parties = sorted({party_of(a.get("stakeholder"), a.get("role")) for a in before["assignments"]})
         raise Refused(
-            f"duty '{key}' still has {len(before['assignments'])} assignment(s) "
-            f"({', '.join(parties)}); unassign them first"
+            _("duty '{key}' still has {count} assignment(s) ({parties}); unassign them first").format(
+                key=key, count=len(before["assignments"]), parties=", ".join(parties)
+            )
         )
     referenced = scalar(conn, "SELECT count(*) FROM agreement_obligation WHERE duty_id = :d", {"d": did})
     if referenced:
-        raise Refused(f"duty '{key}' is named by {referenced} agreement obligation(s); it stays in the register")
+        raise Refused(
+            _("duty '{key}' is named by {count} agreement obligation(s); it stays in the register").format(
+                key=key, count=referenced
+            )
+        )
     if before.get("aliases") or before.get("uses"):
         raise Refused(
             _("duty '{key}' has old keys of merged duties or uses resources; it stays in the register").format(key=key)
@@ -276,7 +281,8 @@ def remove_duty(conn: Conn, *, key: str, project: str | None = None) -> Duty:
 
 
 def resolve_party(conn: Conn, party: str, pid: int, pkey: str) -> tuple[int | None, int | None]:
-    """A party is a stakeholder key, or a role of the project (``role:KEY`` or a plain role key)."""
+    """A party is a stakeholder, or a role of the project (``role:KEY`` or a plain role key), each by key or name;
+    a stakeholder comes first, as its key does."""
     if party.startswith("role:"):
         role = resolve_key(conn, "role", party[5:], project_id=pid)  # role:场地提供方 too
         rid = lookup_id(conn, "role", role, "role", project_id=pid, scope=f"project '{pkey}'")
@@ -285,7 +291,8 @@ def resolve_party(conn: Conn, party: str, pid: int, pkey: str) -> tuple[int | No
     sid = scalar(conn, "SELECT id FROM stakeholder WHERE key = :k", {"k": party})
     if sid is not None:
         return int(sid), None
-    rid = scalar(conn, "SELECT id FROM role WHERE key = :k AND project_id = :p", {"k": party, "p": pid})
+    role = resolve_key(conn, "role", party, project_id=pid)  # 场地提供方 for venue-host, as role:场地提供方
+    rid = scalar(conn, "SELECT id FROM role WHERE key = :k AND project_id = :p", {"k": role, "p": pid})
     if rid is not None:
         return None, int(rid)
     keys = column(conn, "SELECT key FROM stakeholder")
@@ -363,7 +370,7 @@ def unassign_duty(
     chosen = letter_list(letter) if letter else None
     cut_from, cut_to = iso(parse_date(valid_from, "--from")), iso(parse_date(valid_to, "--to"))
     if cut_from and cut_to and cut_to < cut_from:
-        raise InvalidInput(f"--to {cut_to} is before --from {cut_from}")
+        raise InvalidInput(_("--to {end} is before --from {start}").format(end=cut_to, start=cut_from))
     before = get_duty(conn, key=duty, project=pkey)
     which, value = ("stakeholder_id", sid) if sid is not None else ("role_id", rid)
     params: dict[str, Any] = {"d": did, "v": value}

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from coordkit.domain.stakeholders import Contact, Representative, Stakeholder, check_stakeholder
+from coordkit.domain.stakeholders import Contact, Representative, Stakeholder, check_kind, check_stakeholder
 from coordkit.errors import AlreadyExists, InvalidInput, Refused
 from coordkit.i18n import _
 from coordkit.storage import events
@@ -40,7 +40,7 @@ def list_stakeholders(
         params["active"] = active
     if kind:
         where.append("kind = :kind")
-        params["kind"] = kind
+        params["kind"] = check_kind(kind)  # a kind that is none refused, not an empty list
     if keys:
         where.append("key IN " + in_list("key", keys, params))
     sql = (

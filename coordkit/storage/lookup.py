@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from coordkit.errors import InvalidInput, NotFound
 from coordkit.i18n import _
@@ -77,11 +78,14 @@ def resolve_key(conn: Conn, table: str, text: str, *, project_id: int | None = N
     if not name:
         return text
     matches = " OR ".join(f"{col} = :n" for col in columns)
-    found = rows(
-        conn,
-        f"SELECT DISTINCT key, {columns[0]} FROM {table} WHERE ({matches}){scoped} ORDER BY key LIMIT 11",
-        {"n": name, "pid": project_id},
-    )
+    found = [
+        (str(row[0]), _label(row[1:], name))
+        for row in rows(
+            conn,
+            f"SELECT DISTINCT key, {', '.join(columns)} FROM {table} WHERE ({matches}){scoped} ORDER BY key LIMIT 11",
+            {"n": name, "pid": project_id},
+        )
+    ]
     if not found:
         found = _by_short_name(conn, table, name, scoped, project_id)
     if len(found) == 1:
@@ -99,6 +103,17 @@ def resolve_key(conn: Conn, table: str, text: str, *, project_id: int | None = N
     return text
 
 
+def _label(names: Sequence[object], typed: str) -> str:
+    """A candidate's name in the reader's language (猎德街道办事处（档案室） under zh), or its other name when that
+    one is just what was typed: two called 猎德商户 are told apart by their English names."""
+    from coordkit.i18n import language
+
+    found = [str(n) for n in names if n]
+    if language() == "zh":
+        found.reverse()
+    return next((n for n in found if n != typed), found[0] if found else "")
+
+
 _ASIDE = re.compile(r"\s*[（(][^（()）]*[）)]\s*$")
 
 
@@ -114,7 +129,7 @@ def _by_short_name(conn: Conn, table: str, name: str, scoped: str, project_id: i
         {"prefix": like_prefix(name), "pid": project_id},
     ):
         if any(text and _ASIDE.sub("", str(text)) == name for text in row[1:]):
-            found.setdefault(str(row[0]), str(row[1]))
+            found.setdefault(str(row[0]), _label(row[1:], name))
     return list(found.items())[:11]
 
 

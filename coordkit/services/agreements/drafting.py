@@ -362,7 +362,11 @@ def remove_item(conn: Conn, *, key: str, section: str, number: int) -> Agreement
         conn, f"SELECT id FROM {table} WHERE version_id = :v AND {where} ORDER BY position, id", {"v": version.id}
     )
     if not 1 <= number <= len(ids):
-        raise InvalidInput(f"{key} has no {section} number {number} (it has {len(ids)})")
+        raise InvalidInput(
+            _("{key} has no {section} number {number} (it has {count})").format(
+                key=key, section=section, number=number, count=len(ids)
+            )
+        )
     execute(conn, f"DELETE FROM {table} WHERE id = :i", {"i": ids[number - 1]})
     return changed(conn, key, f"agreement.{section}.remove", before)
 

@@ -67,7 +67,11 @@ def circulate(
     """
     version = version_row(conn, key, newest=True)
     if version.status != "draft":
-        raise Refused(f"{key} v{version.number} is {version.status}, not a draft")
+        raise Refused(
+            _("{key} v{version} is {status}, not a draft").format(
+                key=key, version=version.number, status=status_word(version.status)
+            )
+        )
     clauses = scalar(
         conn,
         "SELECT (SELECT count(*) FROM agreement_term WHERE version_id = :v AND section = 'goal') "
@@ -75,7 +79,9 @@ def circulate(
         {"v": version.id},
     )
     if not clauses:
-        raise InvalidInput(f"{key} has no goals and no obligations yet; add some before circulating it")
+        raise InvalidInput(
+            _("{key} has no goals and no obligations yet; add some before circulating it").format(key=key)
+        )
     before = read_document(conn, key, newest=True)
     execute(conn, "UPDATE agreement_version SET status = 'circulating' WHERE id = :v", {"v": version.id})
     terms_hash = freeze(conn, key, version, as_signed=as_signed, form=form)
@@ -194,9 +200,17 @@ def sign(
 
     version = version_row(conn, key, newest=True)
     if version.status == "draft":
-        raise Refused(f"{key} v{version.number} is still a draft; circulate it first: coord agreement circulate {key}")
+        raise Refused(
+            _("{key} v{version} is still a draft; circulate it first: {command}").format(
+                key=key, version=version.number, command=f"coord agreement circulate {key}"
+            )
+        )
     if version.status != "circulating":
-        raise Refused(f"{key} v{version.number} is {version.status}; only a circulating version can be signed")
+        raise Refused(
+            _("{key} v{version} is {status}; only a circulating version can be signed").format(
+                key=key, version=version.number, status=status_word(version.status)
+            )
+        )
     party, sid = signing_party(conn, key, version, party)
     if scalar(
         conn, "SELECT 1 FROM signature WHERE version_id = :v AND stakeholder_id = :s", {"v": version.id, "s": sid}
@@ -391,12 +405,16 @@ def terminate(conn: Conn, *, key: str, reason: str, date: str | None = None) -> 
     """End the version in force (or the one being signed) early; its assignments end on that day."""
     version = version_row(conn, key)
     if version.status == "terminated":
-        raise Refused(f"{key} was already terminated on {iso(version.terminated_on)}")
+        raise Refused(_("{key} was already terminated on {day}").format(key=key, day=iso(version.terminated_on)))
     if version.status == "superseded":
-        raise Refused(f"{key} v{version.number} is superseded")
+        raise Refused(_("{key} v{version} is superseded").format(key=key, version=version.number))
     day = parse_date(date, "--date") or today()
     if version.status == "signed" and day.isoformat() < (iso(version.effective) or ""):
-        raise InvalidInput(f"--date {day} is before {key} takes effect ({iso(version.effective)})")
+        raise InvalidInput(
+            _("--date {day} is before {key} takes effect ({effective})").format(
+                day=day, key=key, effective=iso(version.effective)
+            )
+        )
     before = read_document(conn, key, version.number)
     execute(
         conn,
@@ -409,3 +427,11 @@ def terminate(conn: Conn, *, key: str, reason: str, date: str | None = None) -> 
     after = read_document(conn, key, version.number)
     events.record(conn, action="agreement.terminate", entity="agreement", key=key, before=before, after=after)
     return after
+
+
+def status_word(status: str) -> str:
+    """A version's status in the reader's language (已签署 under zh), for the refusals that quote it."""
+    from coordkit.i18n import language
+    from coordkit.render.i18n import TABLE_VALUES_ZH
+
+    return TABLE_VALUES_ZH["status"].get(status, status) if language() == "zh" else status
