@@ -168,3 +168,20 @@ def test_documents_and_maps_default_to_the_readers_language(demo: Path, monkeypa
     assert english.startswith("# Liede Renjia")
     monkeypatch.setenv("COORD_LANG", "en")
     assert "Manage closely" in ok("grid", "--format", "table")
+
+
+def test_yes_and_no_read_in_chinese_in_a_table(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
+    md = ok("stakeholder", "list", "--lang", "zh", "--format", "md")
+    assert "| yes |" not in md and "| 是 |" in md
+    assert "| yes |" in ok("stakeholder", "list", "--lang", "en", "--format", "md")
+    assert '"active": true' in ok("stakeholder", "list", "--lang", "zh", "--format", "json")
+
+
+def test_a_review_is_rated_by_the_party_s_name(demo: Path) -> None:
+    """``review rate --party`` takes a name, as every other --party does (issue 12)."""
+    ok("review", "open", "AGR-2024-001", "--on", "2024-10-05")
+    key = json.loads(ok("review", "list", "--format", "json"))[-1]["key"]
+    ok("review", "rate", key, "--party", "猎德人家社工站（第三方社会组织）", "--area", "trust", "--score", "4")
+    ratings = json.loads(ok("review", "show", key, "--format", "json"))["ratings"]
+    assert [(r["party"], r["area"], r["score"]) for r in ratings] == [("liede-sw", "trust", 4)]

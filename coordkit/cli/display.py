@@ -374,6 +374,8 @@ def emit(
         from coordkit.render.i18n import TABLE_VALUES_ZH
 
         named = {**TABLE_VALUES_ZH, **(named or {})}
+        yes, no = _("yes"), _("no")  # 在册：是, not yes
+        rows = [{k: yes if v is True else no if v is False else v for k, v in row.items()} for row in rows]
     if named and fmt in ("table", "md"):
         rows = [_with_names(row, named) for row in rows]
     if fmt == "table":

@@ -16,7 +16,7 @@ from coordkit.dates import iso, parse_date, today
 from coordkit.errors import InvalidInput
 from coordkit.i18n import N_, _, language
 from coordkit.storage import events
-from coordkit.storage.lookup import lookup_id
+from coordkit.storage.lookup import lookup_id, resolve_key
 from coordkit.storage.sql import Conn, column, execute, insert, rows, scalar, tuples
 
 AREAS = ("communication", "decision-making", "resources", "fulfilment", "trust")
@@ -214,6 +214,8 @@ def rate(conn: Conn, *, key: str, party: str, area: str, score: int, comment: st
 
 
 def _party_id(conn: Conn, row: Any, party: str) -> int:
+    """The rating party's id; ``party`` is its key or its name (猎德人家社工站), as everywhere a key is expected."""
+    party = resolve_key(conn, "stakeholder", party)
     _vid, doc = _document(conn, row)
     parties = [p["stakeholder"] for p in doc["parties"]]
     if party not in parties:
