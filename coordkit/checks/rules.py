@@ -320,33 +320,17 @@ def multiple_accountable(ctx: Context) -> Iterator[Finding]:
             continue
         duty = ctx.snapshot.duty_index[duty_id]
         project = _project(ctx, duty)
-        items = sorted(items, key=lambda i: (i.party, i.start or OPEN_START, i.role or ""))
-        for index, first in enumerate(items):
-            for second in items[index + 1 :]:
-                if first.party == second.party:
-                    continue
-                both = intersect(first.start, first.end, second.start, second.end)
-                if both is None:
-                    continue
-                if ctx.explicit_on:
-                    if not covers(both[0], both[1], ctx.on):
-                        continue
-                    when = _("on {day}").format(day=ctx.on)
-                else:
-                    clipped = intersect(both[0], both[1], project.start, project.end)
-                    if clipped is None:
-                        continue
-                    when = period(*clipped)
-                yield Finding(
-                    "multiple-accountable",
-                    "error",
-                    project.key,
-                    duty.key,
-                    _("duty '{duty}' has two accountable (A) parties at once: {first} and {second} {when}").format(
-                        duty=duty.key, first=_route(first), second=_route(second), when=when
-                    ),
-                    overlap_hint(duty, project, first, second),
-                )
+        for first, second, _both, when in _overlaps(ctx, items, project):
+            yield Finding(
+                "multiple-accountable",
+                "error",
+                project.key,
+                duty.key,
+                _("duty '{duty}' has two accountable (A) parties at once: {first} and {second} {when}").format(
+                    duty=duty.key, first=_route(first), second=_route(second), when=when
+                ),
+                overlap_hint(duty, project, first, second),
+            )
 
 
 def multiple_responsible(ctx: Context) -> Iterator[Finding]:
@@ -356,33 +340,42 @@ def multiple_responsible(ctx: Context) -> Iterator[Finding]:
         if len(items) < 2 or not duty.exclusive:
             continue
         project = _project(ctx, duty)
-        items = sorted(items, key=lambda i: (i.party, i.start or OPEN_START, i.role or ""))
-        for index, first in enumerate(items):
-            for second in items[index + 1 :]:
-                if first.party == second.party:
+        for first, second, both, when in _overlaps(ctx, items, project):
+            yield Finding(
+                "multiple-responsible",
+                "error",
+                project.key,
+                duty.key,
+                _(
+                    "exclusive duty '{duty}' has two responsible (R) parties at once: {first} and {second} {when}"
+                ).format(duty=duty.key, first=_route(first), second=_route(second), when=when),
+                _responsible_hint(duty, project, first, second, both),
+            )
+
+
+Overlap = tuple[Effective, Effective, tuple[str | None, str | None], str]
+
+
+def _overlaps(ctx: Context, items: list[Effective], project: ProjectRow) -> Iterator[Overlap]:
+    """Every two parties holding one letter of a duty at once: (first, second, the days both hold it, those days
+    in words). With --on, only a pair that meets on that day; else the overlap within the project's dates (the
+    days returned are then that clipped overlap). Two rows of one party (by hand and through a role) never count."""
+    items = sorted(items, key=lambda i: (i.party, i.start or OPEN_START, i.role or ""))
+    for index, first in enumerate(items):
+        for second in items[index + 1 :]:
+            if first.party == second.party:
+                continue
+            both = intersect(first.start, first.end, second.start, second.end)
+            if both is None:
+                continue
+            if ctx.explicit_on:
+                if not covers(both[0], both[1], ctx.on):
                     continue
-                both = intersect(first.start, first.end, second.start, second.end)
-                if both is None:
-                    continue
-                if ctx.explicit_on:
-                    if not covers(both[0], both[1], ctx.on):
-                        continue
-                    when = _("on {day}").format(day=ctx.on)
-                else:
-                    clipped = intersect(both[0], both[1], project.start, project.end)
-                    if clipped is None:
-                        continue
-                    both, when = clipped, period(*clipped)
-                yield Finding(
-                    "multiple-responsible",
-                    "error",
-                    project.key,
-                    duty.key,
-                    _(
-                        "exclusive duty '{duty}' has two responsible (R) parties at once: {first} and {second} {when}"
-                    ).format(duty=duty.key, first=_route(first), second=_route(second), when=when),
-                    _responsible_hint(duty, project, first, second, both),
-                )
+                yield first, second, both, _("on {day}").format(day=ctx.on)
+            else:
+                clipped = intersect(both[0], both[1], project.start, project.end)
+                if clipped is not None:
+                    yield first, second, clipped, period(*clipped)
 
 
 def _responsible_hint(
