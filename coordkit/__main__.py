@@ -1,3 +1,4 @@
 from coordkit.cli import main
 
-main()
+if __name__ == "__main__":  # a worker process (coordkit.background) imports this module without running coord
+    main()
