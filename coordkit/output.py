@@ -12,7 +12,7 @@ import io
 import json
 import numbers
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 Columns = Sequence[tuple[str, str]]  # (field, header)
@@ -77,22 +77,34 @@ def _item_text(item: Any) -> str:
 
 
 def to_json(data: Any) -> str:
-    """Readable and fast (the C encoder does the work): lists of records put one record per line."""
-    return _json(data, "") + "\n"
+    """Readable and fast (the C encoder does the work): lists of records put one record per line.
+
+    The pieces are joined once at the end: ``coord check`` of the reference store writes 10 MB, and joining
+    each level and adding the next piece copied it five times (0.19 s → 0.09 s)."""
+    parts: list[str] = []
+    _json(data, "", parts.append)
+    parts.append("\n")
+    return "".join(parts)
 
 
-def _json(value: Any, indent: str) -> str:
+def _json(value: Any, indent: str, out: Callable[[str], None]) -> None:
     inner = indent + "  "
     if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
-        return "[\n" + ",\n".join(inner + _compact(item) for item in value) + "\n" + indent + "]"
-    if isinstance(value, dict) and value and len(indent) < 4:
-        items = (inner + _compact(str(k)) + ": " + _json(v, inner) for k, v in value.items())
-        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
-    return _compact(value)
-
-
-def _compact(value: Any) -> str:
-    return _ENCODE(value)
+        out("[\n" + inner)
+        separator = ",\n" + inner
+        for position, item in enumerate(value):
+            if position:
+                out(separator)
+            out(_ENCODE(item))
+        out("\n" + indent + "]")
+    elif isinstance(value, dict) and value and len(indent) < 4:
+        out("{\n")
+        for position, (key, item) in enumerate(value.items()):
+            out((",\n" if position else "") + inner + _ENCODE(str(key)) + ": ")
+            _json(item, inner, out)
+        out("\n" + indent + "}")
+    else:
+        out(_ENCODE(value))
 
 
 # json.dumps with options builds an encoder per call: one shared encoder for the 22,220 findings of coord check at

@@ -9,6 +9,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -408,3 +409,33 @@ def test_history_keeps_every_hash_and_reads_only_agreement_and_key_events() -> N
     assert history.versions == {("AGR-1", 1): (4, {"key": "AGR-1", "version": 1, "status": "signed"})}
     assert history.agreements == {"AGR-1"} and history.key_fingerprints == {"ab12"}
     assert read_history(rows[:-1], prev).problems == ["the newest events are missing (the chain head does not match)"]
+
+
+@pytest.mark.parametrize("case", ["event edited", "event deleted", "terms edited", "scan replaced"])
+def test_check_finds_the_same_when_a_second_process_verifies(
+    signed: Workspace, isolated: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """Above ``WORKER_EVENTS`` events, coord check verifies in a second process that opens the store by its
+    location (the SQLite file, the PostgreSQL URL) and speaks the reader's language; nothing else changes."""
+    from coordkit.background import Background
+
+    CASES[case][0](signed, isolated)
+    args = ("check", "--on", "2024-04-01", "-f", "json")
+    here = run_coord(*args)
+    used: list[Background[object]] = []
+
+    class Watched(Background[object]):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            used.append(self)
+
+    monkeypatch.setattr("coordkit.services.checking.WORKER_EVENTS", 0)
+    monkeypatch.setattr("coordkit.services.checking.Background", Watched)
+    there = run_coord(*args)
+    assert used and all(job.elsewhere for job in used)
+    assert (there.exit_code, there.stdout) == (here.exit_code, here.stdout) and here.exit_code == 1
+    assert CASES[case][2] in here.stdout
+    monkeypatch.setenv("COORD_LANG", "zh")
+    chinese = run_coord(*args, "--select", CASES[case][1])
+    monkeypatch.setattr("coordkit.services.checking.WORKER_EVENTS", 10**9)
+    assert chinese.stdout == run_coord(*args, "--select", CASES[case][1]).stdout

@@ -101,6 +101,8 @@ class Context:
     @cached_property
     def proof_problems(self) -> list[Problem]:
         """Everything verification finds, once per run (several rules report parts of it)."""
+        if self.snapshot.proven is not None:
+            return self.snapshot.proven()
         if self.snapshot.proof is None:
             return []
         return verify_all(self.snapshot.proof)

@@ -183,7 +183,9 @@ def _blocked(sets: Sequence[tuple[int, frozenset[str]]], jaccard: float) -> Iter
     frequency: Counter[str] = Counter()
     for _row, features_ in sets:
         frequency.update(features_)
-    ordered = sorted((len(f), row, sorted(f, key=lambda feature: (frequency[feature], feature))) for row, f in sets)
+    # rarest first, ties by the feature itself: one rank per feature, so that sorting each set asks a dict
+    rank = {feature: n for n, (_count, feature) in enumerate(sorted((c, f) for f, c in frequency.items()))}
+    ordered = sorted((len(f), row, sorted(f, key=rank.__getitem__)) for row, f in sets)
     index: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # feature -> (row, position, size)
     share = jaccard / (1 + jaccard)
     for size, row, tokens in ordered:

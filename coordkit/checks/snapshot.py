@@ -8,6 +8,7 @@ the window in which both the assignment and the holding are valid.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import NamedTuple
 from coordkit.dates import OPEN_END, OPEN_START, iso
 from coordkit.domain.agreements import AgreementDoc
 from coordkit.domain.meetings import Meeting
-from coordkit.proof import ProofData
+from coordkit.proof import Problem, ProofData
 from coordkit.storage.documents import read_documents
 from coordkit.storage.sql import Conn, tuples
 
@@ -128,6 +129,8 @@ class Snapshot:
     roles: dict[tuple[int, str], str] = field(default_factory=dict)  # (project id, role key) -> name
     agreements: list[AgreementDoc] = field(default_factory=list)  # documents, as coord agreement show gives
     proof: ProofData | None = None  # what verification checks (None for files, which prove nothing yet)
+    # or what it found, asked for when a rule needs it: coord check verifies a large store in a second process
+    proven: Callable[[], list[Problem]] | None = None
     meetings: list[MeetingRow] = field(default_factory=list)
     actions: list[ActionRow] = field(default_factory=list)  # every action item; the rules pick the open ones
     concerns: list[ConcernRow] = field(default_factory=list)  # pending ones only

@@ -56,7 +56,9 @@ def check(
 
     chosen, skipped = rule_names(select or [], "--select"), rule_names(ignore or [], "--ignore")
     with store() as opened, opened.read() as conn:
-        report = check_store(conn, root=opened.root, project=project, on=on, select=chosen, ignore=skipped)
+        report = check_store(
+            conn, root=opened.root, project=project, on=on, select=chosen, ignore=skipped, location=opened.location
+        )
         names = {} if keys or fmt == CheckFormat.json else subject_names(conn)
     print_report(report, fmt.value, output, names=names)
     if report.errors or (strict and report.warnings):

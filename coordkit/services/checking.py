@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from coordkit.background import Background
 from coordkit.checks import Report, run_rules
 from coordkit.checks.config import load_config
 from coordkit.checks.snapshot import Effective, Snapshot, load_snapshot
 from coordkit.checks.when import day_to_check
+from coordkit.collector import paused_collector
 from coordkit.dates import OPEN_END, parse_date, today
 from coordkit.domain.matrix import Matrix, MatrixRow, ResourceUse
-from coordkit.i18n import N_
+from coordkit.i18n import N_, language
+from coordkit.services.verify import store_problems
+from coordkit.storage.location import StoreLocation
 from coordkit.storage.lookup import project_scope
-from coordkit.storage.sql import Conn
+from coordkit.storage.sql import Conn, scalar
 from coordkit.vocab import LETTER_ORDER
 
 ROLE_MARK, AGREEMENT_MARK = "*", "#"
@@ -37,6 +42,11 @@ def check_date(on: str | None) -> tuple[str, bool]:
     return (parsed or today()).isoformat(), parsed is not None
 
 
+WORKER_EVENTS = 20_000
+"""From this many events on, ``check_store`` verifies the store in a second process: hashing 20,000 events takes
+about 0.08 s here, more than starting the process costs the command (0.05 s)."""
+
+
 def check_store(
     conn: Conn,
     *,
@@ -45,19 +55,30 @@ def check_store(
     on: str | None = None,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    location: StoreLocation | None = None,
 ) -> Report:
-    """The findings on ``on``; without it, today, or the last day of a project that has ended (``Report.note`` says so)."""
+    """The findings on ``on``; without it, today, or the last day of a project that has ended (``Report.note`` says so).
+
+    Given the store's ``location``, a store of ``WORKER_EVENTS`` or more events is verified in a second process
+    while the rules run here: at reference scale that takes the 0.5 s of hashing 113,001 events out of the
+    command's time. That process reads the store in its own transaction; the findings are the same either way.
+    """
     day, explicit = check_date(on)
     config = load_config(root)
     pid, pkey = project_scope(conn, project)
-    snapshot = load_snapshot(conn, project_id=pid, workspace=root)
-    note = ""
-    if not explicit:
-        day, note = day_to_check(snapshot.projects.values(), day)
-    now = today().isoformat()
-    report = run_rules(
-        snapshot, on=day, explicit_on=explicit, config=config, select=select, ignore=ignore, project=pkey, today=now
-    )
+    big = location is not None and (scalar(conn, "SELECT max(id) FROM event") or 0) >= WORKER_EVENTS
+    with contextlib.ExitStack() as stack, paused_collector():
+        proving = stack.enter_context(Background(store_problems, location, language())) if big else None
+        snapshot = load_snapshot(conn, project_id=pid, workspace=None if proving else root)
+        if proving is not None:
+            snapshot.proven = proving.result
+        note = ""
+        if not explicit:
+            day, note = day_to_check(snapshot.projects.values(), day)
+        now = today().isoformat()
+        report = run_rules(
+            snapshot, on=day, explicit_on=explicit, config=config, select=select, ignore=ignore, project=pkey, today=now
+        )
     return replace(report, note=note)
 
 
