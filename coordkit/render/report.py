@@ -768,7 +768,15 @@ def _map(data: Mapping[str, Any], *, lang: str, fmt: str) -> bytes:
     return drawn.encode("utf-8") if isinstance(drawn, str) else drawn  # type: ignore[return-value]
 
 
+CHART_DATA = ("parties", "fulfilment_by_party", "reviews", "concerns")  # what of the report's data the charts read
+
+
 def _charts(data: Mapping[str, Any], parts: Sequence[Section], *, lang: str, fmt: str) -> dict[str, bytes]:
+    return draw_charts(data, [name for section in parts for name in section.charts], lang=lang, fmt=fmt)
+
+
+def draw_charts(data: Mapping[str, Any], wanted: Sequence[str], *, lang: str, fmt: str) -> dict[str, bytes]:
+    """The charts named in ``wanted`` (map, fulfilment, reviews, concerns) as SVG or PNG bytes, by name."""
     names = {p["key"]: _name(p, lang) for p in data["parties"]}
     draw: dict[str, Callable[[], bytes]] = {
         "map": lambda: _map(data, lang=lang, fmt=fmt),
@@ -776,7 +784,18 @@ def _charts(data: Mapping[str, Any], parts: Sequence[Section], *, lang: str, fmt
         "reviews": lambda: reviews_chart(data["reviews"], lang=lang, fmt=fmt),
         "concerns": lambda: concerns_chart(data["concerns"]["by_month"], lang=lang, fmt=fmt),
     }
-    return {name: draw[name]() for section in parts for name in section.charts}
+    return {name: draw[name]() for name in wanted}
+
+
+def charts_elsewhere(
+    data: Mapping[str, Any], wanted: Sequence[str], lang: str, fmt: str, speaks: str
+) -> dict[str, bytes]:
+    """``draw_charts`` in ``coordkit.background``'s second process, which speaks ``speaks`` (a refusal, such as
+    no CJK font, reads as it would here)."""
+    from coordkit.i18n import set_language
+
+    set_language(speaks)
+    return draw_charts(data, wanted, lang=lang, fmt=fmt)
 
 
 def _title(project: Mapping[str, Any], lang: str) -> str:
@@ -818,13 +837,21 @@ def render_report(data: Mapping[str, Any], *, fmt: str, lang: str, workspace: Pa
         return render("report.md.j2", context, workspace)
     if fmt == "docx":
         return report_docx(context, _charts(data, parts, lang=lang, fmt="png"))
-    charts = _charts(data, parts, lang=lang, fmt="svg")
+    if fmt == "html":
+        charts = _charts(data, parts, lang=lang, fmt="svg")
+        context["charts"] = {name: _inline_svg(svg) for name, svg in charts.items()}
+        return render("report.html.j2", context, workspace)
+    from coordkit.background import Background
+    from coordkit.i18n import language
+    from coordkit.render.pdf import html_to_pdf, prepare_pdf
+
+    wanted = [name for section in parts for name in section.charts]
+    plain = {key: data[key] for key in CHART_DATA}
+    with Background(charts_elsewhere, plain, wanted, lang, "svg", language()) as drawing:
+        prepare_pdf(lang)
+        charts = drawing.result()
     context["charts"] = {name: _inline_svg(svg) for name, svg in charts.items()}
     html = render("report.html.j2", context, workspace)
-    if fmt == "html":
-        return html
-    from coordkit.render.pdf import html_to_pdf
-
     return html_to_pdf(html, lang=lang, workspace=workspace)
 
 
