@@ -5,8 +5,8 @@ and ``<a rel="attachment">`` files, which it embeds in the PDF. Left alone, a
 workspace template could embed ``file:///home/me/.ssh/id_ed25519`` in an
 agreement sent to five organisations, or make requests to the coordinator's
 network. This fetcher serves files inside the built-in template folder and the
-workspace's ``templates/`` (after resolving links, so a link cannot lead out)
-and ``data:`` URLs; it refuses everything else, and the refusal stops the
+workspace's ``templates/`` (after resolving links, so a link cannot lead out),
+``data:`` URLs and the pictures coord itself gives it (``LATE``); it refuses everything else, and the refusal stops the
 rendering with a line that names the URL: a template author learns at once
 why the logo is missing, instead of printing 500 copies without it.
 """
@@ -26,6 +26,7 @@ from coordkit.errors import InvalidInput
 from coordkit.i18n import _
 
 MAX_ASSET = 50 * 1024 * 1024  # bytes of one image, font or stylesheet
+LATE = "coord-late:"  # the URLs of SVG pictures given once the pages are laid out (``render.pdf.html_to_pdf``)
 
 
 class Refused(Exception):
@@ -42,8 +43,11 @@ class ContainedFetcher(URLFetcher):
     def __init__(self, roots: list[Path]) -> None:
         super().__init__(fail_on_errors=True)
         self.roots = [root.resolve() for root in roots]
+        self.late: dict[str, bytes] = {}  # LATE URL → SVG, filled between layout and drawing
 
     def fetch(self, url: str, headers: Any = None) -> Any:
+        if url in self.late:
+            return URLFetcherResponse(url, self.late[url], {"Content-Type": "image/svg+xml"})
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme == "data":
             return super().fetch(url, headers)

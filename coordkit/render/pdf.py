@@ -19,6 +19,7 @@ import importlib.util
 import re
 import shutil
 import subprocess
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -145,12 +146,18 @@ def font_face_css(fonts: dict[str, Path]) -> str:
     )
 
 
-def html_to_pdf(html: str, *, lang: str, workspace: Path | None = None) -> bytes:
+def html_to_pdf(
+    html: str, *, lang: str, workspace: Path | None = None, late: Callable[[], Mapping[str, bytes]] | None = None
+) -> bytes:
     """A4 PDF of ``html``; Chinese (asked for, or in the text) needs a CJK font.
 
     Relative URLs (``<img src="logo.png">``) resolve in the workspace's
     templates/ folder, else the built-in one; anything outside those folders
     stops the rendering with one line naming the URL.
+
+    ``late()`` gives SVG pictures by URL (``render.fetcher.LATE`` + a name), called once the pages are laid out
+    and before they are drawn: a picture inside an inline ``<svg>`` of a known size (``<image href=…>``) may still
+    be in the making while WeasyPrint lays out the pages, as ``render.report`` draws its charts.
     """
     chinese = needs_cjk(html, lang)
     if chinese:
@@ -166,11 +173,13 @@ def html_to_pdf(html: str, *, lang: str, workspace: Path | None = None) -> bytes
     try:
         document = module.HTML(string=html, base_url=folders[0].resolve().as_uri() + "/", url_fetcher=fetcher)
         config = font_config()
+        options: dict[str, Any] = {}
         if fonts:
-            faces = module.CSS(string=font_face_css(fonts), font_config=config, url_fetcher=fetcher)
-            result = document.write_pdf(stylesheets=[faces], font_config=config)
-        else:
-            result = document.write_pdf(font_config=config)
+            options["stylesheets"] = [module.CSS(string=font_face_css(fonts), font_config=config, url_fetcher=fetcher)]
+        pages = document.render(font_config=config, **options)
+        if late is not None:
+            fetcher.late.update(late())
+        result = pages.write_pdf(**options)
     except FatalURLFetchingError as error:
         raise refusal(error, folders) from None
     assert isinstance(result, bytes)
