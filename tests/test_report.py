@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -444,3 +445,125 @@ def test_every_check_has_a_chinese_name_in_the_report() -> None:
     from coordkit.render.report import RULES_ZH
 
     assert sorted(RULES) == sorted(RULES_ZH)
+
+
+# ------------------------------------------------------------------ the PDF's charts, drawn in a second process
+
+ALL_CHARTS = ["map", "fulfilment", "reviews", "concerns"]
+
+
+def _report_data(demo: Path) -> dict[str, Any]:
+    return dict(json.loads(ok("--db", str(demo), "report", "--period", "2024", "-f", "json")))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_charts_drawn_in_the_worker_are_those_drawn_here(demo: Path, lang: str) -> None:
+    from coordkit.background import Background
+    from coordkit.render.report import CHART_DATA, charts_elsewhere, draw_charts
+
+    data = _report_data(demo)
+    worker = Background(charts_elsewhere, {key: data[key] for key in CHART_DATA}, ALL_CHARTS, lang, "svg", lang)
+    drawn = worker.result()
+    assert worker.elsewhere
+    assert drawn == draw_charts(data, ALL_CHARTS, lang=lang, fmt="svg")  # byte for byte
+
+
+@pytest.mark.parametrize("parties", [1, 3, 20, 23])
+def test_each_chart_comes_out_the_size_of_its_frame(demo: Path, parties: int) -> None:
+    """The PDF is laid out with a frame of each chart's size before the chart is drawn: the sizes must agree
+    (else the report falls back to laying the pages out again with the charts inline)."""
+    from coordkit.render.report import _inline_svg, chart_root, chart_size, draw_charts
+
+    data = _report_data(demo)
+    data["fulfilment_by_party"] = [
+        {"party": f"p{n:02d}", "met": 30 - n, "partly": 1, "missed": 0, "waived": 0, "scheduled": 2, "due": 33 - n}
+        for n in range(parties)
+    ]
+    for lang in ("en", "zh"):
+        for name, svg in draw_charts(data, ALL_CHARTS, lang=lang, fmt="svg").items():
+            assert _inline_svg(svg).startswith(chart_root(chart_size(name, data))), (name, lang)
+
+
+class _Watched:
+    """The report's second processes and PDF layouts, seen from outside."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import coordkit.background as background
+        import coordkit.render.pdf as pdf
+
+        self.jobs: list[Any] = []
+        self.layouts: list[bool] = []  # True: laid out with frames, the charts given late
+        jobs, layouts, real = self.jobs, self.layouts, pdf.html_to_pdf
+
+        class Job(background.Background[Any]):
+            def __init__(self, *args: Any) -> None:
+                super().__init__(*args)
+                jobs.append(self)
+
+        def html_to_pdf(html: str, **options: Any) -> bytes:
+            layouts.append(options.get("late") is not None and "coord-late:" in html)
+            return real(html, **options)
+
+        monkeypatch.setattr(background, "Background", Job)
+        monkeypatch.setattr(pdf, "html_to_pdf", html_to_pdf)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_pdf_report_is_laid_out_while_a_second_process_draws_its_charts(
+    demo: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    watched = _Watched(monkeypatch)
+    ok("--db", str(demo), "report", "--period", "2024", "--lang", lang, "-o", "r.pdf")
+    assert [job.elsewhere for job in watched.jobs] == [True]
+    assert watched.layouts == [True]  # once, with frames: every chart came out its frame's size
+    text = _pdf_text(isolated / "r.pdf")
+    # text only the charts hold: a quadrant of the map, the titles of the fulfilment and review charts
+    titles = (
+        ["重点管理", "评估期间到期的履约事项（按参与方）", "各评估方面的平均分（1–5分）"]
+        if lang == "zh"
+        else ["Manageclosely", "Occurrencesdueintheperiod,byparty", "Averagescoreperarea(1–5),byreview"]
+    )
+    for title in titles:
+        assert title in text
+
+
+def test_a_chart_of_another_size_than_its_frame_is_laid_out_inline(
+    demo: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok("--db", str(demo), "report", "--period", "2024", "--lang", "zh", "-o", "framed.pdf")
+    watched = _Watched(monkeypatch)
+    monkeypatch.setattr("coordkit.render.report.chart_size", lambda name, data: (1.0, 1.0))
+    ok("--db", str(demo), "report", "--period", "2024", "--lang", "zh", "-o", "inline.pdf")
+    assert watched.layouts == [True, False]  # the frames, then again with the charts inline
+    assert _pdf_text(isolated / "inline.pdf") == _pdf_text(isolated / "framed.pdf")
+
+
+def test_without_a_second_process_the_charts_are_drawn_here(
+    demo: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok("--db", str(demo), "report", "--period", "2024", "--lang", "zh", "-o", "there.pdf")
+    watched = _Watched(monkeypatch)
+    monkeypatch.setattr("coordkit.background.sys.executable", "/nonexistent/python")
+    ok("--db", str(demo), "report", "--period", "2024", "--lang", "zh", "-o", "here.pdf")
+    assert [job.elsewhere for job in watched.jobs] == [False] and watched.layouts == [True]
+    assert _pdf_text(isolated / "here.pdf") == _pdf_text(isolated / "there.pdf")
+
+
+def test_a_picture_given_late_is_drawn_where_its_frame_was_laid_out(isolated: Path) -> None:
+    from coordkit.render.fetcher import LATE
+    from coordkit.render.pdf import html_to_pdf
+
+    frame = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100pt" height="20pt" viewBox="0 0 100 20">'
+        f'<image width="100" height="20" href="{LATE}word"/></svg>'
+    )
+    word = b'<svg xmlns="http://www.w3.org/2000/svg" width="100pt" height="20pt"><text y="15">Latecomer</text></svg>'
+    asked: list[str] = []
+
+    def late() -> dict[str, bytes]:
+        asked.append("word")
+        return {f"{LATE}word": word}
+
+    (isolated / "late.pdf").write_bytes(html_to_pdf(f"<p>Before</p>{frame}", lang="en", late=late))
+    assert asked == ["word"]
+    assert "BeforeLatecomer" in _pdf_text(isolated / "late.pdf")
