@@ -567,3 +567,19 @@ def test_a_picture_given_late_is_drawn_where_its_frame_was_laid_out(isolated: Pa
     (isolated / "late.pdf").write_bytes(html_to_pdf(f"<p>Before</p>{frame}", lang="en", late=late))
     assert asked == ["word"]
     assert "BeforeLatecomer" in _pdf_text(isolated / "late.pdf")
+
+
+def test_a_pdf_report_without_charts_starts_no_second_process(
+    demo: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coordkit.render.report import render_report
+
+    data = _report_data(demo)
+    for party in data["parties"]:
+        party["influence"] = party["interest"] = None
+    data["fulfilment_by_party"], data["reviews"] = [], []
+    data["concerns"] |= {"opened": 0, "resolved": 0}
+    watched = _Watched(monkeypatch)
+    (isolated / "r.pdf").write_bytes(render_report(data, fmt="pdf", lang="en", workspace=demo))  # type: ignore[arg-type]
+    assert watched.jobs == [] and watched.layouts == [False]
+    assert "1.Partiesandthestakeholdermap" in _pdf_text(isolated / "r.pdf")

@@ -6,9 +6,10 @@ workspace template could embed ``file:///home/me/.ssh/id_ed25519`` in an
 agreement sent to five organisations, or make requests to the coordinator's
 network. This fetcher serves files inside the built-in template folder and the
 workspace's ``templates/`` (after resolving links, so a link cannot lead out),
-``data:`` URLs and the pictures coord itself gives it (``LATE``); it refuses everything else, and the refusal stops the
-rendering with a line that names the URL: a template author learns at once
-why the logo is missing, instead of printing 500 copies without it.
+``data:`` URLs and the pictures coord itself hands it (``LATE``); it refuses
+everything else, and the refusal stops the rendering with a line that names
+the URL: a template author learns at once why the logo is missing, instead of
+printing 500 copies without it.
 """
 
 from __future__ import annotations

@@ -863,7 +863,12 @@ def _report_pdf(
     from coordkit.render.pdf import html_to_pdf, prepare_pdf
 
     wanted = [name for section in parts for name in section.charts]
-    roots = {name: chart_root(chart_size(name, data)) for name in wanted}
+    if not wanted:  # nothing to draw: no second process
+        return html_to_pdf(
+            render("report.html.j2", context | {"charts": {}}, workspace), lang=lang, workspace=workspace
+        )
+    sizes = {name: chart_size(name, data) for name in wanted}
+    roots = {name: chart_root(size) for name, size in sizes.items()}
     plain = {key: data[key] for key in CHART_DATA}
     charts: dict[str, bytes] = {}
 
@@ -877,7 +882,7 @@ def _report_pdf(
 
     with Background(charts_elsewhere, plain, wanted, lang, "svg", language()) as drawing:
         prepare_pdf(lang)
-        context["charts"] = {name: chart_frame(name, chart_size(name, data)) for name in wanted}
+        context["charts"] = {name: chart_frame(name, size) for name, size in sizes.items()}
         try:
             return html_to_pdf(render("report.html.j2", context, workspace), lang=lang, workspace=workspace, late=drawn)
         except Misframed:
