@@ -583,3 +583,41 @@ def test_a_pdf_report_without_charts_starts_no_second_process(
     (isolated / "r.pdf").write_bytes(render_report(data, fmt="pdf", lang="en", workspace=demo))  # type: ignore[arg-type]
     assert watched.jobs == [] and watched.layouts == [False]
     assert "1.Partiesandthestakeholdermap" in _pdf_text(isolated / "r.pdf")
+
+
+# ------------------------------------------------------------------ WeasyPrint's import, libraries found once
+
+LIBRARIES = (
+    "import ctypes.util, sys\n"
+    "if sys.argv[1] == 'coord':\n"
+    "    from coordkit.render.pdf import weasyprint\n"
+    "    weasyprint()\n"
+    "import weasyprint.text.ffi as ffi\n"
+    "print([getattr(ffi, name) is None for name in ('harfbuzz_subset', 'harfbuzz_vector')])\n"
+    "print(ctypes.util.find_library.__module__)\n"
+    "print(sorted({line.split()[-1] for line in open('/proc/self/maps') if '.so' in line}))\n"
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldconfig's cache is Linux's")
+def test_weasyprint_loads_the_same_libraries_through_coord_as_alone() -> None:
+    alone, through_coord = (
+        subprocess.run([sys.executable, "-c", LIBRARIES, how], capture_output=True, text=True, check=True).stdout
+        for how in ("alone", "coord")
+    )
+    assert through_coord == alone  # the same shared libraries, and find_library given back as it was
+    assert "ctypes.util" in alone and "libpango-1.0.so" in alone
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldconfig's cache is Linux's")
+def test_the_library_cache_answers_as_find_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctypes.util
+
+    from coordkit.render.pdf import _ldconfig_listing, _soname
+
+    listing = _ldconfig_listing()
+    assert listing is not None
+    for name in ("c", "m", "pango-1.0", "gobject-2.0", "harfbuzz", "fontconfig", "libpango-1.0-0", "no-such-lib"):
+        assert _soname(listing, name) == ctypes.util.find_library(name), name
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/elsewhere")  # a path of the user's own: WeasyPrint searches alone
+    assert _ldconfig_listing() is None

@@ -880,7 +880,9 @@ def _report_pdf(
             raise Misframed
         return {LATE + name: svg for name, svg in charts.items()}
 
-    with Background(charts_elsewhere, plain, wanted, lang, "svg", language()) as drawing:
+    from coordkit.collector import paused_collector
+
+    with paused_collector(), Background(charts_elsewhere, plain, wanted, lang, "svg", language()) as drawing:
         prepare_pdf(lang)
         context["charts"] = {name: chart_frame(name, size) for name, size in sizes.items()}
         try:
