@@ -180,7 +180,7 @@ def font_config() -> Any:
 
 
 def prepare_pdf(lang: str) -> None:
-    """What ``html_to_pdf`` loads before it reads the document: WeasyPrint (0.45–0.7 s to import) and its font
+    """What ``html_to_pdf`` loads before it reads the document: WeasyPrint (0.3 s to import here) and its font
     configuration, so a caller can load them while a second process draws what goes into the document."""
     if lang == "zh":
         require_cjk_font()
