@@ -181,6 +181,7 @@ def _use(snapshot: Snapshot, resource: str, when: str, units: int) -> ResourceUs
     return {"resource": resource, "name": name, "name_zh": name_zh, "when": when, "units": units}
 
 
+@paused_collector()
 def matrix(
     conn: Conn, *, root: Path, project: str | None = None, on: str | None = None, by: str = "stakeholder"
 ) -> Matrix:
