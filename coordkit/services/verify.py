@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from coordkit.collector import paused_collector
 from coordkit.errors import InvalidInput
 from coordkit.files import read_limited
 from coordkit.i18n import _
@@ -71,6 +72,7 @@ def parse_allowed_signers(path: Path) -> dict[str, set[str]]:
     return allowed
 
 
+@paused_collector()
 def verify_store(
     conn: Conn,
     *,
@@ -101,7 +103,6 @@ def verify_store(
 def store_problems(location: StoreLocation, lang: str) -> list[Problem]:
     """What verification finds in the whole store, in ``lang``: the second process of ``coord check``
     (``services.checking.check_store``)."""
-    from coordkit.collector import paused_collector
     from coordkit.i18n import set_language
     from coordkit.storage.engine import open_store
 

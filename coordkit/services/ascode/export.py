@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from coordkit.canonical import CURRENT_FORM
+from coordkit.collector import paused_collector
 from coordkit.dates import iso
 from coordkit.domain.agreements import AgreementDoc
 from coordkit.services.ascode.shape import agreement_shape, clean, normalise
@@ -261,6 +262,7 @@ def seal(body: str, counts: dict[str, int]) -> str:
     return f"{SEAL_PREFIX} {numbers} sha256={digest}\n"
 
 
+@paused_collector()
 def export_yaml(conn: Conn, *, project: str | None = None) -> str:
     """The export as YAML, sealed. For the whole store, duties are written a project at a time, so that the
     largest table never sits in memory as Python objects all at once (the text is the same)."""
