@@ -59,6 +59,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "COORD_LANG",
         "LC_ALL",
         "LC_MESSAGES",
+        "COLUMNS",  # pytest-xdist's workers run with COLUMNS=80: tables would wrap where the tests read whole lines
+        "LINES",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")  # English, whatever the developer's locale: tests assert exact text
