@@ -138,7 +138,7 @@ BAD_FILES = {
     ),
     "wrong type": (
         GOOD + "  - {key: x, name: X, kind: other, influence: high}\n",
-        "bad.yaml:6:36: stakeholders[1].influence: Input should be a valid integer, unable to parse string as an integer",
+        "bad.yaml:6:36: stakeholders[1].influence: 'high' is not a whole number",
     ),
     "duplicate key in a mapping": (
         "version: 1\nstakeholders:\n  - key: a\n    name: A\n    kind: other\n    name: B\n",

@@ -90,7 +90,7 @@ def render(
     from coordkit.storage.documents import read_documents
 
     if all_ == (key is not None):
-        raise InvalidInput("name one agreement, or pass --all")
+        raise InvalidInput(_("name one agreement, or pass --all"))
     lang = Lang(reader_lang(lang.value if lang else None))
     with store() as opened, opened.read() as conn:
         if all_:
@@ -134,7 +134,7 @@ def render(
         )
         if output == Path("-") or (output is None and not at_terminal()):  # piped: the document is the data
             if isinstance(content, bytes) and sys.stdout.isatty():
-                raise InvalidInput(f"{fmt.value} is a binary format: pass -o FILE.{fmt.value}")
+                raise InvalidInput(_("{format} is a binary format: pass -o FILE.{format}").format(format=fmt.value))
             write_out(content, None)
             return
         if output is None:  # at a terminal, like render --all: into documents/, one name per version and language

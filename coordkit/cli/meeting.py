@@ -152,7 +152,11 @@ def _located_errors(record: dict[str, Any], run: Any) -> Any:
     except CoordError as error:
         if located is None or not error.field:
             raise
-        raise type(error)(f"{located.where(error.field)}: {dotted(error.field)}: {error}") from None
+        raise type(error)(
+            _("{where}: {field}: {message}").format(
+                where=located.where(error.field), field=dotted(error.field), message=error
+            )
+        ) from None
 
 
 @app.command(

@@ -26,6 +26,7 @@ from coordkit.domain.roles import check_holders, check_role
 from coordkit.domain.stakeholders import check_stakeholder
 from coordkit.domain.values import at, check_choice, check_slug, check_text, check_window
 from coordkit.errors import CoordError, InvalidInput, did_you_mean
+from coordkit.i18n import _
 from coordkit.services.ascode.shape import ENTITIES, SINGULAR, identity, normalise
 from coordkit.services.keys import parse_public_key
 
@@ -56,18 +57,26 @@ def _validate_file(located: Located) -> dict[str, list[dict[str, Any]]]:
 
     data = located.data
     if not isinstance(data, dict):
-        raise InvalidInput(f"{located.name}:1:1: a workspace file is a mapping (version, projects, stakeholders, …)")
+        raise InvalidInput(
+            _("{where}: a workspace file is a mapping (version, projects, stakeholders, …)").format(
+                where=f"{located.name}:1:1"
+            )
+        )
     for name in data:
         if name not in WorkspaceSpec.model_fields:
             raise InvalidInput(unknown_field(WorkspaceSpec, located, (), str(name)))
     if data.get("version", 1) != 1:
-        raise InvalidInput(f"{located.where(('version',))}: version: this coord reads version 1 files")
+        raise InvalidInput(
+            _("{where}: version: this coord reads version 1 files").format(where=located.where(("version",)))
+        )
     out: dict[str, list[dict[str, Any]]] = {}
     errors: list[str] = []
     for entity in ENTITIES:
         raw = data.get(entity) or []
         if not isinstance(raw, list):
-            raise InvalidInput(f"{located.where((entity,))}: {entity}: must be a list")
+            raise InvalidInput(
+                _("{where}: {field}: must be a list").format(where=located.where((entity,)), field=entity)
+            )
         items = []
         for index in range(len(raw)):
             model = validate(MODELS[entity], located, (entity, index))
@@ -370,7 +379,7 @@ def load(paths: Sequence[Path]) -> Loaded:
     from coordkit.yamlio import load_file
 
     if not paths:
-        raise InvalidInput("name at least one YAML file")
+        raise InvalidInput(_("name at least one YAML file"))
     merged: dict[str, list[dict[str, Any]]] = {entity: [] for entity in ENTITIES}
     where: dict[tuple[str, str], tuple[Located, tuple[str | int, ...]]] = {}
     errors: list[str] = []
