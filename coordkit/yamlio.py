@@ -277,3 +277,24 @@ def load_file(path: Path, *, limit: int | None = None) -> Located:
         ) from None
     return load_text(text.removeprefix("\ufeff"), str(path))
 
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """The safe dumper (libyaml's when it is there) writing a text of several lines as a literal block."""
+
+
+def _text(dumper: Any, value: str) -> Any:
+    """A text with a line break as a literal block (``|``), each line as it reads: drafting notes, minutes.
+
+    The emitter still quotes one that a block cannot hold exactly (a line ending in a space, a control
+    character), so what is read back is always the same text.
+    """
+    return dumper.represent_scalar(STR, value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def dump(data: Any) -> str:
+    """``data`` as a YAML file a person edits (``coord export``, the ``coord agreement edit`` form): keys in the
+    order given, Chinese as it is, texts of several lines as literal blocks; ``load_text`` reads it back equal."""
+    return str(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100))

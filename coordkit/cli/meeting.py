@@ -366,8 +366,8 @@ def edit(
     project: ProjectOpt = None,
 ) -> None:
     from coordkit.errors import InvalidInput
-    from coordkit.output import to_yaml
     from coordkit.services.meetings import edit_meeting, fields_of, get_meeting, meeting_spec, refuse_if_signed
+    from coordkit.yamlio import dump
 
     if source is not None:
         if any((date, place, title, chair)):
@@ -382,7 +382,7 @@ def edit(
         shown = {k: v for k, v in meeting_spec(current).items() if k not in ("project", "signed_off")}
         from coordkit.services.ascode.shape import clean
 
-        edited = _from_editor(to_yaml(clean(shown)), f"{key}.yaml")
+        edited = _from_editor(dump(clean(shown)), f"{key}.yaml")
         if edited is None:
             say(_("No change."))
             return
