@@ -106,6 +106,18 @@ def test_dump_reads_back_every_text(tmp_path: Path) -> None:
     assert '"x \\ny"' in text  # quoted: a block would lose the space before the line break
 
 
+def test_validate_and_apply_speak_chinese(ws: Workspace, isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lines coord apply prints in the README's quick start and the demo, in the reader's language."""
+    monkeypatch.setenv("COORD_LANG", "zh")
+    assert run_coord("validate", str(EXAMPLE)).stderr.startswith("1 个文件均有效。\n")
+    dry = run_coord("apply", str(EXAMPLE), "--dry-run")
+    assert dry.stderr == "计划：新建 46 项，修改 0 项，0 项不变。试运行：未写入任何内容。\n"
+    assert run_coord("apply", str(EXAMPLE)).stderr == "计划：新建 46 项，修改 0 项，0 项不变。已应用。\n"
+    monkeypatch.setenv("COORD_LANG", "en")
+    write(isolated / "empty.yaml", "version: 1\n")
+    assert run_coord("validate", str(EXAMPLE), "empty.yaml").stderr.startswith("2 files valid.\n")
+
+
 def test_dry_run_writes_nothing(ws: Workspace) -> None:
     before = ws.snapshot()
     result = run_coord("apply", str(EXAMPLE), "--dry-run")

@@ -13,7 +13,7 @@ from coordkit.cli.completion import complete
 from coordkit.cli.context import store
 from coordkit.cli.display import emit, say, write_out
 from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt, reader_lang
-from coordkit.i18n import _
+from coordkit.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from coordkit.domain.agreements import AgreementDoc
@@ -290,7 +290,7 @@ def template_copy(
 
     with store() as opened:
         target = copy_template(name, opened.root, force=force)
-    say(f"Copied {name} to {target}; coord now uses your copy.")
+    say(_("Copied {name} to {path}; coord now uses your copy.").format(name=name, path=target))
 
 
 @template_app.command("check")
@@ -308,9 +308,13 @@ def template_check(name: Annotated[str, typer.Argument(help="Template name.")]) 
     for problem in problems:
         say(problem)
     if problems:
-        say(f"{name}: {len(problems)} problem(s).")
+        say(
+            ngettext("{name}: {count} problem.", "{name}: {count} problems.", len(problems)).format(
+                name=name, count=len(problems)
+            )
+        )
         raise typer.Exit(1)
-    say(f"{name}: renders in every language without problems.")
+    say(_("{name}: renders in every language without problems.").format(name=name))
 
 
 def doctor(fmt: FormatOpt = ListFormat.table, output: OutputOpt = None) -> None:
