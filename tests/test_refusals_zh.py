@@ -71,11 +71,15 @@ def _english(node: ast.expr) -> bool:
 
 
 def _raised_name(call: ast.Call) -> str | None:
-    """``InvalidInput`` for ``InvalidInput(...)``; ``type(error)`` re-raises an error of the same class."""
+    """``InvalidInput`` for ``InvalidInput(...)``; ``type(error)`` re-raises an error of the same class;
+    ``errors.append(...)`` gathers the lines of one error (``coord apply`` reports every bad field at once)."""
     if isinstance(call.func, ast.Name):
         return call.func.id
     if isinstance(call.func, ast.Call) and ast.unparse(call.func.func) == "type":
         return ROOT_ERROR
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "append":
+        gathered = ast.unparse(call.func.value)
+        return "append" if gathered.endswith(("errors", "reasons", "refusals")) else None
     return None
 
 
@@ -84,7 +88,7 @@ def untranslated(sources: dict[str, ast.Module]) -> list[str]:
 
     ``NotFound``'s arguments are a kind and a key (it builds its own message from the catalogue).
     """
-    classes = error_classes(sources) - {"NotFound"}
+    classes = (error_classes(sources) - {"NotFound"}) | {"append"}
     found = []
     for name, tree in sources.items():
         shown = classes | ({"ValueError"} if Path(name).name in SHOWN_VALUE_ERRORS else set())
@@ -132,6 +136,8 @@ def f(key, version, error, where):
     raise InvalidInput(message, field=("key",))
     raise NotFound("duty", key, [], f"project '{key}'")
     raise ValueError(f"internal {key}")
+    errors.append(f"{where}: {key} is already defined")
+    lines.append(f"{where}: {key}")
 """
     sources = {"coordkit/errors.py": ast.parse("class CoordError(Exception): ...\nclass Refused(CoordError): ...")}
     sources["coordkit/mod.py"] = ast.parse(source)
@@ -145,6 +151,7 @@ def f(key, version, error, where):
         ["coordkit/mod.py:8", "InvalidInput"],
         ["coordkit/mod.py:9", "StoreError"],
         ["coordkit/mod.py:10", "CoordError"],
+        ["coordkit/mod.py:17", "append"],
         ["coordkit/spec.py:2", "ValueError"],
     ]
 
@@ -223,6 +230,23 @@ def test_a_malformed_file_given_to_apply_is_refused_in_chinese(
     line = refused("apply bad.yaml")
     if message is not None:
         assert line == message
+
+
+def test_every_bad_field_of_several_files_is_one_chinese_line_each(isolated: Path, zh: None) -> None:
+    ok("init")
+    (isolated / "a.yaml").write_text("stakeholders:\n  - {key: sw, name: SW, kind: other}\n", encoding="utf-8")
+    (isolated / "b.yaml").write_text(
+        "stakeholders:\n  - {key: sw, name: Again, kind: other}\nagreements:\n  - {project: p, title: T, parties: [{stakeholder: sw}, {stakeholder: x}]}\n",
+        encoding="utf-8",
+    )
+    result = run_coord("apply", "a.yaml", "b.yaml")
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        2,
+        [
+            "错误：b.yaml:2:6：stakeholders[0].key：利益相关方“sw”已在 a.yaml:2:6 定义",
+            "错误：b.yaml:4:5：agreements[0].key：工作区文件中的协议须有编号（key）",
+        ],
+    )
 
 
 def test_no_store_is_refused_in_chinese(isolated: Path, zh: None) -> None:

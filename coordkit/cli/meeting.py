@@ -144,7 +144,7 @@ def _record_from(path: Path | None, text: str | None = None, name: str = "") -> 
 def _located_errors(record: dict[str, Any], run: Any) -> Any:
     """Errors about a field of a file's record name the file, line and column, as ``coord apply`` does."""
     from coordkit.errors import CoordError
-    from coordkit.services.ascode.load import dotted
+    from coordkit.services.ascode.load import at_field, dotted
 
     located = record.pop("_located", None)
     try:
@@ -152,11 +152,7 @@ def _located_errors(record: dict[str, Any], run: Any) -> Any:
     except CoordError as error:
         if located is None or not error.field:
             raise
-        raise type(error)(
-            _("{where}: {field}: {message}").format(
-                where=located.where(error.field), field=dotted(error.field), message=error
-            )
-        ) from None
+        raise type(error)(at_field(located.where(error.field), dotted(error.field), error)) from None
 
 
 @app.command(

@@ -18,7 +18,7 @@ from coordkit.domain.projects import ProjectFields
 from coordkit.errors import CoordError, InvalidInput, Refused
 from coordkit.i18n import _
 from coordkit.services.ascode.export import export_state
-from coordkit.services.ascode.load import Known, Loaded, check_references, dotted
+from coordkit.services.ascode.load import Known, Loaded, at_field, check_references, dotted
 from coordkit.services.ascode.plan import Change, plan
 from coordkit.services.ascode.shape import ENTITIES, SINGULAR, identity
 from coordkit.services.duties import check_not_alias, write_assignments, write_duties
@@ -181,9 +181,7 @@ class _located:
         if isinstance(error, CoordError) and error.field:
             located, base = self.loaded.where[(self.entity, self.key)]
             path = (*base, *error.field)
-            raise type(error)(
-                _("{where}: {field}: {message}").format(where=located.where(path), field=dotted(path), message=error)
-            ) from None
+            raise type(error)(at_field(located.where(path), dotted(path), error)) from None
 
 
 def _check_against_store(conn: Conn, loaded: Loaded, todo: Todo) -> None:
@@ -212,7 +210,7 @@ def _check_against_store(conn: Conn, loaded: Loaded, todo: Todo) -> None:
         except CoordError as error:
             located, base = loaded.where[("duties", change.key)]
             path = (*base, *error.field)
-            errors.append(f"{located.where(path)}: {dotted(path)}: {error}")
+            errors.append(at_field(located.where(path), dotted(path), error))
     if errors:
         raise InvalidInput("\n".join(errors))
 
