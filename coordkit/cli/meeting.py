@@ -59,7 +59,7 @@ LIST_COLUMNS = [
     ("fingerprint", "fingerprint"),
 ]
 TEMPLATE = """\
-# A joint meeting's minutes: fill them in, save and close to record them (leave unchanged to cancel).
+# {header}
 date: {date}
 place:
 chair: {{party: PARTY, person: NAME}}
@@ -206,7 +206,10 @@ def add(
             raise InvalidInput(_("--from takes the whole record; give the other flags in the file instead"))
         record = _record_from(source)
     elif not any(flags):
-        edited = _from_editor(TEMPLATE.format(date=_today()), "meeting.yaml")
+        header = _(
+            "A joint meeting's minutes: fill them in, save and close to record them (leave unchanged to cancel)."
+        )
+        edited = _from_editor(TEMPLATE.format(header=header, date=_today()), "meeting.yaml")
         if edited is None:
             say(_("No change."))
             return

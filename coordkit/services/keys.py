@@ -236,9 +236,9 @@ def check_signature(known: dict[str, bytes], fingerprint: str, signature: str | 
 
     raw = known.get(fingerprint)
     if raw is None:
-        return f"public key {fingerprint} is not in the store"
+        return _("public key {fingerprint} is not in the store").format(fingerprint=fingerprint)
     try:
         Ed25519PublicKey.from_public_bytes(raw).verify(base64.b64decode(signature or ""), bytes.fromhex(terms_hash))
     except (InvalidSignature, ValueError):
-        return "does not match the terms hash"
+        return _("does not match the terms hash")
     return None
