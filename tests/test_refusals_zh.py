@@ -194,7 +194,10 @@ def test_a_signed_agreements_terms_are_refused_in_chinese(example: Path, zh: Non
 def test_an_unknown_slot_is_refused_in_chinese(example: Path, zh: None) -> None:
     ok("resource", "add", "square", "--name", "Liede Square", "--name-zh", "猎德广场")
     line = refused("duty use course-venue square --when 'fortnightly sat'")
-    assert line.startswith("错误：“fortnightly sat”不是时段；请用以下写法之一：2024-06-15, ")
+    assert line == (  # the forms it names are the ones a Chinese input method types
+        "错误：“fortnightly sat”不是时段；请用以下写法之一：2024-06-15、2024-06-15 09:00-12:00、"
+        "2024-06-01..2024-06-30、每周六 14:00-17:00、每月第一个星期六 09:00-12:00"
+    )
 
 
 @pytest.mark.parametrize(
