@@ -250,9 +250,9 @@ def load_text(text: str, name: str = "<input>") -> Located:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
-        raise InvalidInput(_("{where}: {problem}").format(where=where, problem=yaml_problem(error))) from None
+        raise InvalidInput(_("{where}: {message}").format(where=where, message=yaml_problem(error))) from None
     except yaml.YAMLError as error:
-        raise InvalidInput(_("{where}: {problem}").format(where=name, problem=error)) from None
+        raise InvalidInput(_("{where}: {message}").format(where=name, message=error)) from None
     finally:
         loader.dispose()
 

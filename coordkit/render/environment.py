@@ -116,7 +116,7 @@ def render(name: str, context: dict[str, Any], workspace: Path | None = None) ->
     except (UndefinedError, SecurityError) as error:
         line = _line(error, name)
         where = _("template {name}, line {line}") if line else _("template {name}")
-        message = _("{where}: {error}").format(where=where.format(name=name, line=line), error=error)
+        message = _("{where}: {message}").format(where=where.format(name=name, line=line), message=error)
         raise InvalidInput(message) from None
     except TemplateError as error:
         raise InvalidInput(_("template {name}: {error}").format(name=name, error=error)) from None
