@@ -2,8 +2,9 @@
 
 (a) A scan of coordkit/'s source: an error a user can cause (``CoordError`` or a subclass, found in the
 source itself) built from an f-string or a plain English string is a message the catalogue never sees,
-as 97 of them were before this test; so is a ``ValueError`` raised by a validator of a workspace file
-(``coordkit/spec.py``), which ``coord apply`` shows as it is.
+as 106 of them were before this test; so is a line gathered into an ``errors`` list that becomes one
+error, and a ``ValueError`` raised by a validator of a workspace file (``coordkit/spec.py``), which
+``coord apply`` shows as it is.
 (b) The command line end to end under ``COORD_LANG=zh``: exit code 2, one line, Chinese.
 """
 
