@@ -183,13 +183,21 @@ def example(isolated: Path) -> Path:
 
 
 def test_amending_a_draft_is_refused_in_chinese(example: Path, zh: None) -> None:
-    assert refused("agreement amend AGR-2024-004") == "错误：AGR-2024-004 第1版仍是草稿；请直接修改，无需变更"
+    assert refused("agreement amend AGR-2024-004") == "错误：AGR-2024-004 第1版仍是草稿，可直接修改，无需变更"
 
 
 def test_a_signed_agreements_terms_are_refused_in_chinese(example: Path, zh: None) -> None:
     line = refused("agreement goal add AGR-2024-001 'One more goal'")
     assert line.startswith("错误：AGR-2024-001 第1版自传签起条款已冻结（指纹 ")
     assert line.endswith("）；请改为变更：coord agreement amend AGR-2024-001")
+
+
+def test_a_signed_agreement_going_back_to_draft_is_refused_in_chinese(example: Path, zh: None) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert text.count("    status: signed\n") == 2
+    (example / "back.yaml").write_text(text.replace("    status: signed\n", "    status: draft\n", 1), "utf-8")
+    line = refused("apply back.yaml")
+    assert line.startswith("错误：") and line.endswith("协议“AGR-2024-001”的状态为“已签署”，不能退回草稿"), line
 
 
 def test_an_unknown_slot_is_refused_in_chinese(example: Path, zh: None) -> None:
