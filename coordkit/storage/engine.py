@@ -158,7 +158,9 @@ def translate_error(error: Exception, location: StoreLocation, *, login: str | N
         from coordkit.errors import PermissionDenied
 
         reason = str(original).strip().splitlines()[0] if str(original).strip() else name
-        reason = reason.removeprefix("coord: ")  # one of coord's own guards (storage.team)
+        from coordkit.storage.team import guard_reason
+
+        reason = guard_reason(reason)  # one of coord's own guards (storage.team), in the reader's language
         return PermissionDenied(
             _("{login} may not make this change in the team store ({reason}); nothing was changed").format(
                 login=login or _("this role"), reason=reason
