@@ -46,6 +46,9 @@ KINDS: dict[str, str] = {
     "template": N_("template"),
     "rule": N_("rule"),
     "resource": N_("resource"),
+    "meeting": N_("meeting"),
+    "interaction": N_("contact"),  # a workspace file's interactions are what coord contact logs
+    "concern": N_("concern"),
 }
 
 _SCOPE = re.compile(r"(?P<kind>[a-z ]+) '(?P<key>.*)'")

@@ -117,6 +117,12 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return translations(lang).ngettext(singular, plural, count)
 
 
+def sentences(*parts: str) -> str:
+    """Finished sentences one after the other: a space between them in English, none in Chinese, whose full
+    stop 。 already ends one ("计划：……不变。已应用。", not "不变。 已应用。")."""
+    return ("" if language() == "zh" else " ").join(parts)
+
+
 def N_(message: str) -> str:
     """Mark a message for the catalogue without translating it yet (constants defined at import)."""
     return message

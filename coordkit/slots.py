@@ -162,7 +162,10 @@ def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
 
 
 def _examples() -> str:
-    return "2024-06-15, 2024-06-15 09:00-12:00, 2024-06-01..2024-06-30, weekly sat 14:00-17:00, monthly first sat 09:00-12:00"
+    """The forms that work, as the reader would type them (每周六 14:00-17:00 reads as weekly sat 14:00-17:00)."""
+    return _(
+        "2024-06-15, 2024-06-15 09:00-12:00, 2024-06-01..2024-06-30, weekly sat 14:00-17:00, monthly first sat 09:00-12:00"
+    )
 
 
 def _date(text: str, whole: str) -> dt.date:

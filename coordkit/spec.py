@@ -21,7 +21,9 @@ from pydantic import (
     model_validator,
 )
 
+from coordkit.domain.values import shown
 from coordkit.errors import InvalidInput, did_you_mean
+from coordkit.i18n import N_, _
 from coordkit.vocab import (
     CLAUSE_KINDS,
     CONCERN_STEPS,
@@ -138,7 +140,7 @@ class ResourceSpec(Strict):
     @classmethod
     def _finite(cls, value: Decimal | None) -> Decimal | None:
         if value is not None and not value.is_finite():
-            raise ValueError("must be a number")
+            raise ValueError(_("must be a number"))
         return value
 
 
@@ -297,7 +299,7 @@ class AssignmentSpec(Strict):
     @model_validator(mode="after")
     def _one_party(self) -> AssignmentSpec:
         if (self.stakeholder is None) == (self.role is None):
-            raise ValueError("name exactly one of stakeholder and role")
+            raise ValueError(_("name exactly one of stakeholder and role"))
         return self
 
 
@@ -488,9 +490,9 @@ class KindsSpec(Strict):
 def unknown_field(model: type[BaseModel], located: Located, path: tuple[str | int, ...], name: str) -> str:
     """``file:line:col: path: unknown field; did you mean …`` for a field that is not in ``model``."""
     allowed = [f.alias or n for n, f in model.model_fields.items()]
-    hint = did_you_mean(name, allowed, otherwise="allowed")
+    hint = did_you_mean(name, allowed, otherwise=_("allowed"))
     dotted = ".".join(str(p) for p in (*path, name))
-    return f"{located.where((*path, name))}: {dotted}: unknown field{hint}"
+    return _("{where}: {field}: unknown field").format(where=located.where((*path, name)), field=dotted) + hint
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
@@ -530,12 +532,50 @@ def _describe(model: type[BaseModel], located: Located, base: tuple[str | int, .
     dotted = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path).replace(".[", "[") or "(top)"
     if e["type"] == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1])
-        hint = did_you_mean(str(loc[-1]), allowed, otherwise="allowed")
-        return f"{located.where(path)}: {dotted}: unknown field{hint}"
+        hint = did_you_mean(str(loc[-1]), allowed, otherwise=_("allowed"))
+        return _("{where}: {field}: unknown field").format(where=located.where(path), field=dotted) + hint
     if e["type"] == "missing":
-        return f"{located.where(path[:-1])}: {dotted}: required field is missing"
-    message = e["msg"].removeprefix("Value error, ")
-    return f"{located.where(path)}: {dotted}: {message}"
+        return _("{where}: {field}: required field is missing").format(where=located.where(path[:-1]), field=dotted)
+    return _("{where}: {field}: {message}").format(where=located.where(path), field=dotted, message=_problem(e))
+
+
+# Pydantic's words for the mistakes a hand-written file makes most, in the reader's language; the rest keep
+# pydantic's English (its messages are not translated). A ValueError raised by a validator here is already
+# translated (it is raised with _() while the file is read).
+_PROBLEMS: dict[str, str] = {
+    "literal_error": N_("must be one of: {expected}"),
+    "enum": N_("must be one of: {expected}"),
+    "date_parsing": N_("'{input}' is not a date; write a day such as 2024-06-15"),
+    "date_from_datetime_parsing": N_("'{input}' is not a date; write a day such as 2024-06-15"),
+    "date_from_datetime_inexact": N_("'{input}' is not a date; write a day such as 2024-06-15"),
+    "date_type": N_("'{input}' is not a date; write a day such as 2024-06-15"),
+    "datetime_parsing": N_("'{input}' is not a moment; write one such as 2024-06-15 14:30"),
+    "datetime_from_date_parsing": N_("'{input}' is not a moment; write one such as 2024-06-15 14:30"),
+    "datetime_type": N_("'{input}' is not a moment; write one such as 2024-06-15 14:30"),
+    "int_parsing": N_("'{input}' is not a whole number"),
+    "int_type": N_("'{input}' is not a whole number"),
+    "int_from_float": N_("'{input}' is not a whole number"),
+    "decimal_parsing": N_("'{input}' is not a number"),
+    "decimal_type": N_("'{input}' is not a number"),
+    "float_parsing": N_("'{input}' is not a number"),
+    "float_type": N_("'{input}' is not a number"),
+    "bool_parsing": N_("'{input}' is not true or false"),
+    "bool_type": N_("'{input}' is not true or false"),
+    "string_type": N_("must be text (put it in quotes)"),
+    "list_type": N_("must be a list (lines starting with '- ')"),
+    "dict_type": N_("must be a mapping (lines of 'field: value')"),
+    "model_type": N_("must be a mapping (lines of 'field: value')"),
+    "model_attributes_type": N_("must be a mapping (lines of 'field: value')"),
+}
+
+
+def _problem(e: Any) -> str:
+    """What is wrong with one value, from one of pydantic's errors (``e["type"]``, its context and input)."""
+    message = _PROBLEMS.get(e["type"])
+    if message is None:
+        return str(e["msg"]).removeprefix("Value error, ")
+    expected = str(e.get("ctx", {}).get("expected", "")).replace(" or ", ", ")  # "'R', 'A', 'C' or 'I'"
+    return _(message).format(expected=expected, input=shown(str(e.get("input", ""))))
 
 
 def workspace_schema() -> str:

@@ -81,9 +81,9 @@ MATRIX_FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("职责", "事项", "工作事项", "任务", "工作内容", "title", "duty title", "task"),
     "findings": ("问题", "检查结果", "findings"),
 }
-LETTER_WORDS = {
-    "负责": "R",
+LETTER_WORDS = {  # the words of coord's own legend (render.i18n.LETTERS: R 执行, A 负责, C 咨询, I 知会) first
     "执行": "R",
+    "负责": "A",
     "批准": "A",
     "审批": "A",
     "问责": "A",

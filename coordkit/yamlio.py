@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from coordkit.errors import InvalidInput
-from coordkit.i18n import _
+from coordkit.i18n import N_, _
 from coordkit.limits import YAML_BYTES, YAML_VALUE_CHARS
 
 Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -33,6 +33,31 @@ STR = "tag:yaml.org,2002:str"
 FLOAT = "tag:yaml.org,2002:float"
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
 MAX_EXPANSION = 10  # aliases may repeat a document's content, not multiply it (a "billion laughs" does)
+
+
+# What libyaml (and PyYAML without it) says about a malformed file, marked for translation: the place is
+# already in the message, the problem is what a coordinator reads next. One not listed is shown as it is.
+# The marked texts are format strings ("'}}'" is one brace), like every other message.
+_YAML_MESSAGES = (
+    N_("did not find expected node content"),
+    N_("did not find expected key"),
+    N_("did not find expected '-' indicator"),
+    N_("did not find expected ',' or ']'"),
+    N_("did not find expected ',' or '}}'"),
+    N_("did not find expected <document start>"),
+    N_("did not find expected comment or line break"),
+    N_("mapping values are not allowed in this context"),
+    N_("mapping values are not allowed here"),
+    N_("block sequence entries are not allowed in this context"),
+    N_("could not find expected ':'"),
+    N_("found character that cannot start any token"),
+    N_("found unexpected end of stream"),
+    N_("found a tab character that violates indentation"),
+    N_("found unknown escape character"),
+    N_("found unknown directive name"),
+    N_("found undefined tag handle"),
+)
+YAML_PROBLEMS = {message.format(): message for message in _YAML_MESSAGES}  # as the parser says it: marked
 
 
 @dataclass
@@ -101,11 +126,14 @@ def _build(loader: Any, name: str) -> Any:
             frame.container.append(value)
         elif frame.key is _NO_KEY:
             if not isinstance(value, str | int) or isinstance(value, bool):
-                raise InvalidInput(f"{at(mark)}: a key must be text (got {value!r})")
+                raise InvalidInput(
+                    _("{where}: a key must be text (got {value})").format(where=at(mark), value=repr(value))
+                )
             if value in frame.container or value in frame.lines:
                 raise InvalidInput(
-                    f"{at(mark)}: duplicate key '{value}' (first at line {frame.lines[value]}); "
-                    "YAML would silently keep only the last"
+                    _(
+                        "{where}: duplicate key '{key}' (first at line {line}); YAML would silently keep only the last"
+                    ).format(where=at(mark), key=value, line=frame.lines[value])
                 )
             frame.key, frame.key_mark = value, mark
             frame.lines[value] = mark.line + 1
@@ -122,7 +150,7 @@ def _build(loader: Any, name: str) -> Any:
                 else loader.resolve(yaml.ScalarNode, event.value, event.implicit)
             )
             if tag == "tag:yaml.org,2002:merge":
-                raise InvalidInput(f"{at(event.start_mark)}: merge keys (<<) are not supported")
+                raise InvalidInput(_("{where}: merge keys (<<) are not supported").format(where=at(event.start_mark)))
             value = event.value if tag == STR else _scalar(loader, tag, event, at(event.start_mark))
             if isinstance(value, str):
                 _check_string(value, at(event.start_mark))
@@ -144,17 +172,27 @@ def _build(loader: Any, name: str) -> Any:
             add(frame.container, frame.size, event.start_mark)
         elif isinstance(event, yaml.AliasEvent):
             if event.anchor not in anchors:
-                raise InvalidInput(f"{at(event.start_mark)}: the alias *{event.anchor} refers to itself or to nothing")
+                raise InvalidInput(
+                    _("{where}: the alias *{anchor} refers to itself or to nothing").format(
+                        where=at(event.start_mark), anchor=event.anchor
+                    )
+                )
             value, size = anchors[event.anchor]
             expanded += size
             add(value, size, event.start_mark)
         elif isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                raise InvalidInput(f"{at(event.start_mark)}: one document per file, please (found a second '---')")
+                raise InvalidInput(
+                    _("{where}: one document per file, please (found a second '---')").format(
+                        where=at(event.start_mark)
+                    )
+                )
     if expanded > MAX_EXPANSION * distinct + 10_000:
         raise InvalidInput(
-            f"{name}: aliases expand the document to {expanded:,} values from {distinct:,} (an alias bomb?); refused"
+            _(
+                "{name}: aliases expand the document to {expanded:,} values from {distinct:,} (an alias bomb?); refused"
+            ).format(name=name, expanded=expanded, distinct=distinct)
         )
     return result[0] if result else None
 
@@ -197,6 +235,13 @@ def _check_string(value: str, where: str) -> None:
         )
 
 
+def yaml_problem(error: yaml.MarkedYAMLError) -> str:
+    """The parser's problem in the reader's language when it is one of ``YAML_PROBLEMS``, else as it says it;
+    its context (``while parsing a block mapping``) only when there is no problem."""
+    problem = error.problem or error.context or ""
+    return _(YAML_PROBLEMS[problem]).format() if problem in YAML_PROBLEMS else problem
+
+
 def load_text(text: str, name: str = "<input>") -> Located:
     """Parse one YAML document; errors name ``name``, line and column."""
     loader = Loader(text)
@@ -205,9 +250,9 @@ def load_text(text: str, name: str = "<input>") -> Located:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
-        raise InvalidInput(f"{where}: {error.problem or error.context}") from None
+        raise InvalidInput(_("{where}: {message}").format(where=where, message=yaml_problem(error))) from None
     except yaml.YAMLError as error:
-        raise InvalidInput(f"{name}: {error}") from None
+        raise InvalidInput(_("{where}: {message}").format(where=name, message=error)) from None
     finally:
         loader.dispose()
 
@@ -217,15 +262,39 @@ def load_file(path: Path, *, limit: int | None = None) -> Located:
     from coordkit.files import read_limited
 
     if not path.exists():
-        raise InvalidInput(f"{path}: no such file")
+        raise InvalidInput(_("{path}: no such file").format(path=path))
     if path.is_dir():
-        raise InvalidInput(f"{path}: is a folder, not a file")
+        raise InvalidInput(_("{path}: is a folder, not a file").format(path=path))
     raw = read_limited(path, limit=YAML_BYTES if limit is None else limit, what=_("YAML file"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise InvalidInput(
-            f"{path}:{line}: not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8"
+            _("{where}: not UTF-8 text (byte {byte}); save the file as UTF-8").format(
+                where=f"{path}:{line}", byte=f"0x{raw[error.start]:02x}"
+            )
         ) from None
     return load_text(text.removeprefix("\ufeff"), str(path))
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """The safe dumper (libyaml's when it is there) writing a text of several lines as a literal block."""
+
+
+def _text(dumper: Any, value: str) -> Any:
+    """A text with a line break as a literal block (``|``), each line as it reads: drafting notes, minutes.
+
+    The emitter still quotes one that a block cannot hold exactly (a line ending in a space, a control
+    character), so what is read back is always the same text.
+    """
+    return dumper.represent_scalar(STR, value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def dump(data: Any) -> str:
+    """``data`` as a YAML file a person edits (``coord export``, the ``coord agreement edit`` form): keys in the
+    order given, Chinese as it is, texts of several lines as literal blocks; ``load_text`` reads it back equal."""
+    return str(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100))

@@ -535,6 +535,31 @@ def test_edit_in_editor_reopens_with_the_error_on_top(
     )
 
 
+NOTES_EDITOR = """
+import pathlib, shutil, sys
+path = pathlib.Path(sys.argv[1])
+shutil.copyfile(path, pathlib.Path(sys.argv[0]).with_name("form.yaml"))
+text = path.read_text(encoding="utf-8")
+if "notes:" not in text:
+    text = text.replace("title: Monthly public-welfare market\\n", "title: Monthly public-welfare market\\nnotes: |-\\n  Ask the residents first.\\n  Then the street office.\\n")
+    path.write_text(text, encoding="utf-8")
+"""
+
+
+def test_the_edit_form_shows_notes_of_several_lines_as_a_block(
+    drafted: Workspace, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The form a drafter edits shows a text of several lines as it reads (``|``), not as one quoted line."""
+    script = isolated / "editor.py"
+    script.write_text(NOTES_EDITOR)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    assert run_coord("agreement", "edit", KEY).stderr == f"Changed {KEY}.\n"
+    assert show()["notes"] == "Ask the residents first.\nThen the street office."
+    assert run_coord("agreement", "edit", KEY).stderr == "No change.\n"  # the form read back is the same
+    form = (isolated / "form.yaml").read_text(encoding="utf-8")
+    assert "\nnotes: |-\n  Ask the residents first.\n  Then the street office.\n" in form
+
+
 def test_readme_recomputes_the_hash_without_coord(drafted: Workspace, isolated: Path) -> None:
     ok("agreement", "circulate", KEY)
     sign_all(isolated)

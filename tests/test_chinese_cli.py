@@ -138,7 +138,7 @@ def test_the_matrix_as_xlsx_in_chinese_reads_back_with_chinese_headers_and_names
         ["lr", "公益市集", "venue", "提供场地", "R", "A", None],
     ]
     legend = [[cell.value for cell in row] for row in book["图例"].iter_rows(max_row=2)]
-    assert legend == [["标记", "含义"], ["R", "负责（R）：具体执行"]]
+    assert legend == [["标记", "含义"], ["R", "执行（R）：具体承担工作"]]
 
 
 def test_the_matrix_in_english_by_names_and_by_keys(project: Path) -> None:
@@ -276,7 +276,7 @@ def test_check_names_its_subjects_in_the_readers_language(project: Path) -> None
     chinese = run_coord("check", "--on", "2024-06-01", "--lang", "zh")
     assert chinese.exit_code == 1
     assert chinese.stdout.splitlines()[0] == "错误  no-accountable  plan  策划市集  (lr)"
-    assert chinese.stdout.splitlines()[1] == "  职责“策划市集”没有问责方（A）"  # the message names it too
+    assert chinese.stdout.splitlines()[1] == "  职责“策划市集”没有负责方（A）"  # the message names it too
     english = run_coord("check", "--on", "2024-06-01").stdout.splitlines()
     assert english[:2] == [
         "error  no-accountable  plan  Plan the market  (lr)",
@@ -286,7 +286,7 @@ def test_check_names_its_subjects_in_the_readers_language(project: Path) -> None
     by_key = run_coord("check", "--on", "2024-06-01", "--keys").stdout.splitlines()
     assert by_key[:2] == ["error  no-accountable  plan  (lr)", "  duty 'plan' has no accountable (A) party"]
     found = json.loads(run_coord("check", "--on", "2024-06-01", "--format", "json", "--lang", "zh").stdout)
-    assert [f["message"] for f in found["findings"] if f["subject"] == "plan"] == ["职责“plan”没有问责方（A）"]
+    assert [f["message"] for f in found["findings"] if f["subject"] == "plan"] == ["职责“plan”没有负责方（A）"]
 
 
 def test_a_record_shows_its_times_in_local_time(

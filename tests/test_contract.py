@@ -561,6 +561,28 @@ def test_obligation_qualifiers_say_nothing_twice_and_first_due_for_recurring() -
     assert "(b) Report progress to Party A every quarter (first by 31 March 2024).\n" in en
 
 
+def test_a_resource_whose_description_says_the_day_says_it_once() -> None:
+    """The demo's market square: "每月第二个星期六的猎德广场，时间为每月第二个星期六 09:00-17:00" said the day twice."""
+    doc = sample()
+    venue = doc["resources"][1]
+    venue.update(
+        description="The square on the first Saturday of every month", description_zh="每月第一个周六的猎德广场"
+    )
+    zh = str(render_agreement(doc, stakeholders(), fmt="md", lang="zh", workspace=None))
+    assert "（三）丙方提供场地：每月第一个周六的猎德广场，时间为09:00-12:00。\n" in zh
+    en = str(render_agreement(doc, stakeholders(), fmt="md", lang="en", workspace=None))
+    assert "Party C provides a venue (The square on the first Saturday of every month), 09:00-12:00.\n" in en
+    venue.update(when="monthly first sat")  # the whole day, already said: nothing more
+    zh = str(render_agreement(doc, stakeholders(), fmt="md", lang="zh", workspace=None))
+    assert "（三）丙方提供场地：每月第一个周六的猎德广场。\n" in zh
+    venue.update(when="weekly sun 09:00-12:00")  # another day than the description's: both said
+    zh = str(render_agreement(doc, stakeholders(), fmt="md", lang="zh", workspace=None))
+    assert "（三）丙方提供场地：每月第一个周六的猎德广场，时间为每星期日 09:00-12:00。\n" in zh
+    assert i18n.slot_beside("monthly second sat 09:00-17:00", "zh", "每月第二个礼拜六的广场") == "09:00-17:00"
+    assert i18n.slot_beside("monthly second sat 09:00-17:00", "zh", None) == "每月第二个星期六 09:00-17:00"
+    assert i18n.slot_beside("on market days", "en", "on market days") == "on market days"
+
+
 def test_signed_without_a_seal_leaves_no_place_for_one_and_seals_bear_the_bare_name() -> None:
     doc = sample("signed")
     doc["signatures"][1]["method"] = "signature"

@@ -355,6 +355,23 @@ def test_workspace_template_overrides_and_sandbox(agreement: Workspace, isolated
     assert run_coord("template", "check", "agreement.html.j2").exit_code == 0
 
 
+def test_template_commands_in_chinese(agreement: Workspace, isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COORD_LANG", "zh")
+    copied = run_coord("template", "copy", "agreement.md.j2")
+    target = isolated / "templates" / "agreement.md.j2"
+    assert copied.stderr == f"已将 agreement.md.j2 复制到 {target}；coord 今后使用您的副本。\n"
+    assert run_coord("template", "copy", "agreement.md.j2").stderr == f"错误：{target} 已存在；如需替换请使用 --force\n"
+    assert (
+        run_coord("template", "check", "agreement.md.j2").stderr == "agreement.md.j2：各语言均可正常生成，没有问题。\n"
+    )
+    target.write_text("{{ doc.nonexistent_field }}\n", encoding="utf-8")
+    checked = run_coord("template", "check", "agreement.md.j2")
+    assert checked.exit_code == 1 and checked.stderr.endswith("\nagreement.md.j2：10 个问题。\n")
+    assert (
+        "en, signed: 模板 agreement.md.j2 第 1 行：'dict object' has no attribute 'nonexistent_field'" in checked.stderr
+    )
+
+
 def test_workspace_docx_template(agreement: Workspace, isolated: Path) -> None:
     ok("template", "copy", "agreement.docx")
     own = docx.Document(isolated / "templates" / "agreement.docx")

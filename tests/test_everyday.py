@@ -286,7 +286,7 @@ def test_validate_the_example_checks_its_last_day() -> None:
     assert "project 'liede-renjia' ended on 2024-12-31: checked on its last day" in result.stderr
     table = run_coord("validate", str(ROOT / "agreements" / "liede-renjia.yaml"), "--lang", "zh").stdout
     assert "错误  no-accountable  information-platform  社区信息共享平台建设  (liede-renjia)\n" in table
-    assert "  职责“社区信息共享平台建设”没有问责方（A）\n" in table  # names from the files, as coord check's
+    assert "  职责“社区信息共享平台建设”没有负责方（A）\n" in table  # names from the files, as coord check's
 
 
 def test_a_cell_shows_each_letter_once_with_its_marks() -> None:

@@ -239,7 +239,7 @@ def test_uncovered_duty_is_one_finding_a_project(demo: Path, monkeypatch: pytest
     ]
     monkeypatch.setenv("COORD_LANG", "zh")  # people read the duties' names, Chinese ones where there are
     table = re.sub(r"\n  ", "", ok("check", "--on", "2024-09-01", "--select", "uncovered-duty"))
-    assert "5 项职责的执行或问责（R/A）未写入任何有效协议：“在猎德广场举办非遗文化节”、“joint-meetings”、" in table
+    assert "5 项职责的执行或负责（R/A）分工未写入任何有效协议：“在猎德广场举办非遗文化节”、“joint-meetings”、" in table
 
 
 def test_findings_name_projects_duties_and_parties_in_chinese(demo: Path) -> None:

@@ -424,6 +424,15 @@ def test_a_review_and_the_obligations_read_in_chinese(signed: Workspace, monkeyp
     assert (rows[0]["text"], rows[0]["text_zh"], rows[0]["status"]) == ("Quarterly report", "季度报告", "scheduled")
 
 
+def test_rating_one_area_names_it_in_the_readers_language(signed: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one-area form says the area as the five-area form and review show do (信任, not trust)."""
+    signed.replay(HELD[:1])
+    rate = ["review", "rate", "R-0001", "--party", "sw", "--score", "4"]
+    assert run_coord(*rate, "--area", "trust").stderr == "sw rated trust 4/5 in review R-0001.\n"
+    monkeypatch.setenv("COORD_LANG", "zh")
+    assert run_coord(*rate, "--area", "Decision_Making").stderr == "sw 在评估 R-0001 中为“决策”打了 4/5 分。\n"
+
+
 def test_chinese_text_wraps_between_characters_so_columns_stay() -> None:
     from coordkit.cli.display import COMFORT, fit_columns
 

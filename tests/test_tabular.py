@@ -415,7 +415,7 @@ def test_a_hand_made_chart_in_chinese(tmp_path: Path) -> None:
         (4, "收取摊位费", "收取摊位费"),
     ]
     assert [(c.party, c.text) for c in matrix.cells] == [
-        ("街道办", "R"),
+        ("街道办", "A"),  # 负责 is A in coord's legend (R 执行, A 负责, C 咨询, I 知会)
         ("社工站", "R,A"),
         ("街道办", "I"),
         ("社工站", "C"),
@@ -444,7 +444,7 @@ def test_a_matrix_needs_a_duty_column(tmp_path: Path) -> None:
         ("r#", ("R#",)),
         ("A*#", ("A*#",)),
         ("Ｒ，Ａ", ("R", "A")),
-        ("负责/知会", ("R", "I")),
+        ("负责/知会", ("A", "I")),
         ("R; C", ("R", "C")),
         ("X", None),
         ("RA", None),

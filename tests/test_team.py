@@ -166,6 +166,11 @@ def test_a_party_member_edits_its_own_party_and_not_another(team: str) -> None:
         f"Error: {SW} may not edit liede-sw: a party member changes only its name, address, legal representative"
         " and registration number, contacts and representatives\n",
     )
+    result = as_member(SW, "stakeholder", "edit", "liede-sw", "--influence", "5", "--lang", "zh")
+    assert (result.exit_code, result.stderr) == (  # the guard's reason in the reader's language too
+        2,
+        f"错误：{SW} 无权修改 liede-sw：协议方成员只能修改本单位的名称、地址、法定代表人、统一社会信用代码、联系方式和代表\n",
+    )
     raw(
         SW,
         "DELETE FROM representative WHERE stakeholder_id = (SELECT id FROM stakeholder WHERE key = 'liede-street')",

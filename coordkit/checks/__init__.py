@@ -46,7 +46,7 @@ def rule_names(names: Iterable[str], option: str) -> list[str]:
     chosen = [name for value in names for name in split_list(value)]  # no-accountable，no-responsible too
     for name in chosen:
         if name not in RULES:
-            hint = did_you_mean(name, RULES, otherwise="rules")
+            hint = did_you_mean(name, RULES, otherwise=_("rules"))
             raise InvalidInput(_("{option}: no rule '{name}'").format(option=option, name=name) + hint)
     return chosen
 

@@ -280,15 +280,14 @@ def edit(
 
 def _edit_in_editor(key: str) -> None:
     from coordkit.cli.editing import edit_until_valid
-    from coordkit.output import to_yaml
     from coordkit.services.agreements import drafting
     from coordkit.spec import AgreementSpec, validate
     from coordkit.storage.documents import read_document
-    from coordkit.yamlio import load_text
+    from coordkit.yamlio import dump, load_text
 
     with reading() as conn:
         drafting.editable(conn, key)
-        original = to_yaml(drafting.spec_of(read_document(conn, key, newest=True)))
+        original = dump(drafting.spec_of(read_document(conn, key, newest=True)))
 
     def accept(edited: str) -> None:
         spec = validate(AgreementSpec, load_text(edited, f"{key}.yaml"))

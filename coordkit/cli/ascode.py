@@ -11,6 +11,7 @@ import typer
 from coordkit.cli.context import store
 from coordkit.cli.display import say, write_out
 from coordkit.cli.options import OutputOpt, ProjectOpt
+from coordkit.i18n import _, ngettext, sentences
 
 FilesArg = Annotated[list[Path], typer.Argument(help="Workspace YAML files (they merge into one workspace).")]
 
@@ -40,7 +41,7 @@ def validate(
 
     day, explicit = check_date(on)
     loaded, report = validate_files(files, on=day if explicit else None)
-    say(f"{len(files)} file(s) valid.")
+    say(ngettext("{count} file valid.", "{count} files valid.", len(files)).format(count=len(files)))
     names = {} if fmt == "json" else file_subject_names(loaded.items)  # JSON keeps keys, as coord check's
     print_report(report, "json" if fmt == "json" else "table", None, names=names)
     if report.errors:
@@ -95,8 +96,10 @@ def apply(
             elif verbose:
                 lines.append(f"= {entity} {change.key}")
         write_out("".join(line + "\n" for line in lines), None)
-    summary = f"{counts['create']} to create, {counts['change']} to change, {counts['unchanged']} unchanged"
-    say(f"Plan: {summary}. " + ("Dry run: nothing was written." if dry_run else "Applied."))
+    summary = _("Plan: {create} to create, {change} to change, {unchanged} unchanged.").format(
+        create=counts["create"], change=counts["change"], unchanged=counts["unchanged"]
+    )
+    say(sentences(summary, _("Dry run: nothing was written.") if dry_run else _("Applied.")))
 
 
 def export(project: ProjectOpt = None, output: OutputOpt = None) -> None:

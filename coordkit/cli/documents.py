@@ -13,7 +13,7 @@ from coordkit.cli.completion import complete
 from coordkit.cli.context import store
 from coordkit.cli.display import emit, say, write_out
 from coordkit.cli.options import FormatOpt, ListFormat, OutputOpt, reader_lang
-from coordkit.i18n import _
+from coordkit.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from coordkit.domain.agreements import AgreementDoc
@@ -90,7 +90,7 @@ def render(
     from coordkit.storage.documents import read_documents
 
     if all_ == (key is not None):
-        raise InvalidInput("name one agreement, or pass --all")
+        raise InvalidInput(_("name one agreement, or pass --all"))
     lang = Lang(reader_lang(lang.value if lang else None))
     with store() as opened, opened.read() as conn:
         if all_:
@@ -134,7 +134,7 @@ def render(
         )
         if output == Path("-") or (output is None and not at_terminal()):  # piped: the document is the data
             if isinstance(content, bytes) and sys.stdout.isatty():
-                raise InvalidInput(f"{fmt.value} is a binary format: pass -o FILE.{fmt.value}")
+                raise InvalidInput(_("{format} is a binary format: pass -o FILE.{format}").format(format=fmt.value))
             write_out(content, None)
             return
         if output is None:  # at a terminal, like render --all: into documents/, one name per version and language
@@ -290,7 +290,7 @@ def template_copy(
 
     with store() as opened:
         target = copy_template(name, opened.root, force=force)
-    say(f"Copied {name} to {target}; coord now uses your copy.")
+    say(_("Copied {name} to {path}; coord now uses your copy.").format(name=name, path=target))
 
 
 @template_app.command("check")
@@ -308,9 +308,13 @@ def template_check(name: Annotated[str, typer.Argument(help="Template name.")]) 
     for problem in problems:
         say(problem)
     if problems:
-        say(f"{name}: {len(problems)} problem(s).")
+        say(
+            ngettext("{name}: {count} problem.", "{name}: {count} problems.", len(problems)).format(
+                name=name, count=len(problems)
+            )
+        )
         raise typer.Exit(1)
-    say(f"{name}: renders in every language without problems.")
+    say(_("{name}: renders in every language without problems.").format(name=name))
 
 
 def doctor(fmt: FormatOpt = ListFormat.table, output: OutputOpt = None) -> None:

@@ -160,7 +160,7 @@ def list_(
         from coordkit.render.sheet import to_xlsx
 
         if output is None and sys.stdout.isatty():
-            raise InvalidInput("xlsx is a binary format: pass -o FILE.xlsx")
+            raise InvalidInput(_("{format} is a binary format: pass -o FILE.{format}").format(format="xlsx"))
         from coordkit.i18n import language
 
         lang = language()

@@ -11,7 +11,7 @@ import typer
 from coordkit.cli.context import store
 from coordkit.cli.display import say, write_out
 from coordkit.cli.options import ProjectOpt
-from coordkit.i18n import _
+from coordkit.i18n import _, sentences
 
 app = typer.Typer(
     help=_(
@@ -103,9 +103,9 @@ def _summary(plan: Any, *, dry_run: bool) -> None:
         say(summary)
         raise InvalidInput(_("{count} row(s) refused; nothing was written").format(count=len(plan.rejected)))
     if dry_run:
-        say(summary + " " + _("Dry run: nothing was written."))
+        say(sentences(summary, _("Dry run: nothing was written.")))
     else:
-        say(summary + " " + _("Imported."))
+        say(sentences(summary, _("Imported.")))
 
 
 @app.command("stakeholders")

@@ -59,7 +59,7 @@ LIST_COLUMNS = [
     ("fingerprint", "fingerprint"),
 ]
 TEMPLATE = """\
-# A joint meeting's minutes: fill them in, save and close to record them (leave unchanged to cancel).
+# {header}
 date: {date}
 place:
 chair: {{party: PARTY, person: NAME}}
@@ -144,7 +144,7 @@ def _record_from(path: Path | None, text: str | None = None, name: str = "") -> 
 def _located_errors(record: dict[str, Any], run: Any) -> Any:
     """Errors about a field of a file's record name the file, line and column, as ``coord apply`` does."""
     from coordkit.errors import CoordError
-    from coordkit.services.ascode.load import dotted
+    from coordkit.services.ascode.load import at_field, dotted
 
     located = record.pop("_located", None)
     try:
@@ -152,7 +152,7 @@ def _located_errors(record: dict[str, Any], run: Any) -> Any:
     except CoordError as error:
         if located is None or not error.field:
             raise
-        raise type(error)(f"{located.where(error.field)}: {dotted(error.field)}: {error}") from None
+        raise type(error)(at_field(located.where(error.field), dotted(error.field), error)) from None
 
 
 @app.command(
@@ -206,7 +206,10 @@ def add(
             raise InvalidInput(_("--from takes the whole record; give the other flags in the file instead"))
         record = _record_from(source)
     elif not any(flags):
-        edited = _from_editor(TEMPLATE.format(date=_today()), "meeting.yaml")
+        header = _(
+            "A joint meeting's minutes: fill them in, save and close to record them (leave unchanged to cancel)."
+        )
+        edited = _from_editor(TEMPLATE.format(header=header, date=_today()), "meeting.yaml")
         if edited is None:
             say(_("No change."))
             return
@@ -362,8 +365,8 @@ def edit(
     project: ProjectOpt = None,
 ) -> None:
     from coordkit.errors import InvalidInput
-    from coordkit.output import to_yaml
     from coordkit.services.meetings import edit_meeting, fields_of, get_meeting, meeting_spec, refuse_if_signed
+    from coordkit.yamlio import dump
 
     if source is not None:
         if any((date, place, title, chair)):
@@ -378,7 +381,7 @@ def edit(
         shown = {k: v for k, v in meeting_spec(current).items() if k not in ("project", "signed_off")}
         from coordkit.services.ascode.shape import clean
 
-        edited = _from_editor(to_yaml(clean(shown)), f"{key}.yaml")
+        edited = _from_editor(dump(clean(shown)), f"{key}.yaml")
         if edited is None:
             say(_("No change."))
             return

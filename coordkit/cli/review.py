@@ -99,9 +99,13 @@ def rate(
         return
     if area is None or score is None:
         raise InvalidInput(_("give --area and --score, or --edit to rate every area in a form"))
+    from coordkit.domain.values import check_choice
+    from coordkit.services.reviews import AREAS
+
     with store() as opened, opened.write() as conn:
         rate_(conn, key=key, party=party, area=area, score=score, comment=comment)
-    say(_("{party} rated {area} {score}/5 in review {key}.").format(party=party, area=area, score=score, key=key))
+    named = area_label(check_choice(area, AREAS, "--area"))  # as the five-area form and review show name it
+    say(_("{party} rated {area} {score}/5 in review {key}.").format(party=party, area=named, score=score, key=key))
 
 
 def rating_form(key: str, agreement: str, party: str, have: dict[str, tuple[int | None, str | None]]) -> str:

@@ -156,7 +156,7 @@ def list_(
         from coordkit.render.documents import render_register
 
         if fmt == RegisterFormat.pdf and output is None and sys.stdout.isatty():
-            raise InvalidInput("pdf is a binary format: pass -o FILE.pdf")
+            raise InvalidInput(_("{format} is a binary format: pass -o FILE.{format}").format(format="pdf"))
         write_out(render_register(rows, fmt=fmt.value, lang=lang, today=today().isoformat(), workspace=root), output)
         return
     if fmt == RegisterFormat.vcf:
@@ -171,7 +171,7 @@ def list_(
         from coordkit.render.sheet import to_xlsx
 
         if output is None and sys.stdout.isatty():
-            raise InvalidInput("xlsx is a binary format: pass -o FILE.xlsx")
+            raise InvalidInput(_("{format} is a binary format: pass -o FILE.{format}").format(format="xlsx"))
         title = ("单位名录" if lang == "zh" else "Stakeholders") + f" · {today().isoformat()}"
         write_out(to_xlsx(title, rows, COLUMNS, lang=lang, sheet_name="Stakeholders"), output)
         return

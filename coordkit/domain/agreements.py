@@ -19,6 +19,7 @@ from typing import NamedTuple, TypedDict
 from coordkit.dates import covers, day_before
 from coordkit.domain.values import at, check_choice, check_text
 from coordkit.errors import InvalidInput, Refused
+from coordkit.i18n import _
 from coordkit.vocab import (
     AGREEMENT_KEY_RE,
     CADENCE_RE,
@@ -194,11 +195,17 @@ def check_editable(key: str, number: int, status: str, terms_hash: str | None) -
     """Refuse changing terms that are frozen: from circulation on, the paper people sign is the paper
     that was printed, so every change is a new version (an amendment)."""
     if status != "draft" or terms_hash:
-        frozen = f" (fingerprint {terms_hash[:12]})" if terms_hash else ""
-        raise Refused(
-            f"the terms of {key} v{number} are frozen since it circulated{frozen}; "
-            f"amend it instead: coord agreement amend {key}"
-        )
+        if terms_hash:
+            message = _(
+                "the terms of {key} v{version} are frozen since it circulated (fingerprint {fingerprint}); "
+                "amend it instead: coord agreement amend {key}"
+            )
+        else:
+            message = _(
+                "the terms of {key} v{version} are frozen since it circulated; amend it instead: "
+                "coord agreement amend {key}"
+            )
+        raise Refused(message.format(key=key, version=number, fingerprint=(terms_hash or "")[:12]))
 
 
 class ObligationLetter(NamedTuple):
@@ -239,7 +246,9 @@ def superseded_from(successor_effective: str | None, today: str) -> str:
 def check_agreement_key(key: str) -> str:
     if not AGREEMENT_KEY_RE.match(key or ""):
         raise InvalidInput(
-            f"agreement key '{key}' is not valid: use letters, digits, '-', '_' or '.', e.g. AGR-2024-001",
+            _("agreement key '{key}' is not valid: use letters, digits, '-', '_' or '.', e.g. AGR-2024-001").format(
+                key=key
+            ),
             field=("key",),
         )
     return key
@@ -248,7 +257,8 @@ def check_agreement_key(key: str) -> str:
 def check_cadence(value: str | None) -> str | None:
     if value and not CADENCE_RE.match(value):
         raise InvalidInput(
-            f"review cadence '{value}': expected a number and d, w, m or y, e.g. 6m or 90d", field=("review_every",)
+            _("review cadence '{value}': expected a number and d, w, m or y, e.g. 6m or 90d").format(value=value),
+            field=("review_every",),
         )
     return value or None
 
@@ -275,12 +285,14 @@ def check_amount(amount: str | Decimal | int | float) -> str:
 def check_parties(parties: Sequence[tuple[str, str | None]]) -> list[tuple[str, str]]:
     """Two or more parties, each once, each with a label (Party A, Party B … when none is given)."""
     if len(parties) < 2:
-        raise InvalidInput("an agreement needs at least two parties", field=("parties",))
+        raise InvalidInput(_("an agreement needs at least two parties"), field=("parties",))
     seen: set[str] = set()
     out = []
     for index, (party, label) in enumerate(parties):
         if party in seen:
-            raise InvalidInput(f"party '{party}' is named twice", field=("parties", index, "stakeholder"))
+            raise InvalidInput(
+                _("party '{party}' is named twice").format(party=party), field=("parties", index, "stakeholder")
+            )
         seen.add(party)
         out.append((party, (label or "").strip() or PARTY_LABELS[index % len(PARTY_LABELS)]))
     return out
@@ -289,9 +301,12 @@ def check_parties(parties: Sequence[tuple[str, str | None]]) -> list[tuple[str, 
 def check_clause(section: str, party: str | None, text: str) -> str:
     """A goal, method, dispute or communication clause is shared; a right belongs to one party."""
     if section != "right" and party:
-        raise InvalidInput(f"only rights belong to a party; a {section} is shared by all parties", field=("party",))
+        raise InvalidInput(
+            _("only rights belong to a party; a {section} is shared by all parties").format(section=section),
+            field=("party",),
+        )
     if section == "right" and not party:
-        raise InvalidInput("a right belongs to a party: pass --party STAKEHOLDER", field=("party",))
+        raise InvalidInput(_("a right belongs to a party: pass --party STAKEHOLDER"), field=("party",))
     return check_text(text, "text")
 
 
@@ -303,7 +318,7 @@ def check_obligation_letter(duty: str | None, letter: str | None) -> str | None:
         return check_letter(letter or "R")
     if letter:
         raise InvalidInput(
-            "a RACI letter ('as') needs a duty: the letter says what the party is for that duty", field=("as",)
+            _("a RACI letter ('as') needs a duty: the letter says what the party is for that duty"), field=("as",)
         )
     return None
 
@@ -316,7 +331,8 @@ def check_resource(
     if amount is None or str(amount).strip() == "":
         if unit:
             raise InvalidInput(
-                f"unit '{unit}' without an amount: give --amount too, or leave both out", field=("unit",)
+                _("unit '{unit}' without an amount: give --amount too, or leave both out").format(unit=unit),
+                field=("unit",),
             )
         return kind, None, None
     return kind, check_amount(amount), check_text(unit, "unit")
@@ -341,7 +357,7 @@ def check_target(
     """A deliverable counted: ``7 sessions``, optionally ``each at least 200 people``."""
     if amount is None:
         if unit or each_min is not None:
-            raise InvalidInput("a target needs an amount: e.g. --target '7 sessions'", field=("target",))
+            raise InvalidInput(_("a target needs an amount: e.g. --target '7 sessions'"), field=("target",))
         return None
     target: Target = {
         "amount": check_amount(amount),
@@ -350,5 +366,5 @@ def check_target(
         "each_unit": (each_unit or "").strip() or None,
     }
     if target["each_min"] is not None and not target["each_unit"]:
-        raise InvalidInput("a minimum for each needs its unit: e.g. --each '200 people'", field=("target",))
+        raise InvalidInput(_("a minimum for each needs its unit: e.g. --each '200 people'"), field=("target",))
     return target

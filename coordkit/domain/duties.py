@@ -9,6 +9,7 @@ from typing import NamedTuple, NotRequired, TypedDict
 from coordkit.dates import overlaps
 from coordkit.domain.values import at, check_choice, check_slug, check_text, check_window, iso_text, optional_text
 from coordkit.errors import AlreadyExists, InvalidInput
+from coordkit.i18n import _
 from coordkit.vocab import LETTERS
 
 # One letter of a duty: exactly one of stakeholder and role is set; from/to are inclusive, None is open.
@@ -100,11 +101,15 @@ def check_letters(duty: str, letters: Sequence[Letter], *, held: Sequence[Letter
                 if (earlier.party, earlier.letter) == (item.party, item.letter) and overlaps(
                     earlier.start, earlier.end, item.start, item.end
                 ):
-                    raise AlreadyExists(f"'{item.party}' is already {item.letter} for duty '{duty}' in that period")
+                    raise AlreadyExists(
+                        _("'{party}' is already {letter} for duty '{duty}' in that period").format(
+                            party=item.party, letter=item.letter, duty=duty
+                        )
+                    )
 
 
 def party_of(stakeholder: str | None, role: str | None) -> str:
     """How a party is written where either may be meant: a stakeholder key, or ``role:KEY``."""
     if (stakeholder is None) == (role is None):
-        raise InvalidInput("name exactly one of stakeholder and role", field=("stakeholder",))
+        raise InvalidInput(_("name exactly one of stakeholder and role"), field=("stakeholder",))
     return stakeholder if stakeholder is not None else f"role:{role}"

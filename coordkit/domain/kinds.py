@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypedDict
 
 from coordkit.errors import InvalidInput
+from coordkit.i18n import _
 
 
 class PresetClause(TypedDict):
@@ -168,7 +169,11 @@ def preset_clauses(kind: str, workspace: Path | None, parties: int) -> list[Pres
                 )
             )
         except (KeyError, IndexError, ValueError) as error:
-            raise InvalidInput(f"kind '{kind}': a clause has a placeholder coord does not know ({error})") from None
+            raise InvalidInput(
+                _("kind '{kind}': a clause has a placeholder coord does not know ({error})").format(
+                    kind=kind, error=error
+                )
+            ) from None
     return filled
 
 

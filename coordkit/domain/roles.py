@@ -8,6 +8,7 @@ from typing import TypedDict
 from coordkit.dates import overlaps
 from coordkit.domain.values import at, check_slug, check_text, check_window, optional_text
 from coordkit.errors import AlreadyExists
+from coordkit.i18n import _
 
 Holder = TypedDict("Holder", {"stakeholder": str, "from": str | None, "to": str | None})
 
@@ -48,4 +49,8 @@ def check_holders(role: str, holders: Sequence[Holder], *, held: Sequence[Holder
                 if earlier["stakeholder"] == holder["stakeholder"] and overlaps(
                     earlier["from"], earlier["to"], holder["from"], holder["to"]
                 ):
-                    raise AlreadyExists(f"'{holder['stakeholder']}' already holds role '{role}' in that period")
+                    raise AlreadyExists(
+                        _("'{stakeholder}' already holds role '{role}' in that period").format(
+                            stakeholder=holder["stakeholder"], role=role
+                        )
+                    )

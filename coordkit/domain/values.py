@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from coordkit.errors import CoordError, InvalidInput, did_you_mean
+from coordkit.errors import CoordError, InvalidInput, did_you_mean, kind_name
 from coordkit.i18n import _
 from coordkit.limits import FIELD_CHARS, TEXT_CHARS
 from coordkit.vocab import SLUG_RE
@@ -97,8 +97,10 @@ def check_slug(key: str, what: str) -> str:
     """
     if not SLUG_RE.fullmatch(key or ""):
         raise InvalidInput(
-            f"{what} key '{shown(key or '')}' is not a slug: use lower-case letters, digits, '-', '_' "
-            "or '.', starting with a letter or digit (at most 64)",
+            _(
+                "{kind} key '{key}' is not a slug: use lower-case letters, digits, '-', '_' "
+                "or '.', starting with a letter or digit (at most 64)"
+            ).format(kind=kind_name(what), key=shown(key or "")),
             field=("key",),
         )
     return key
@@ -107,7 +109,7 @@ def check_slug(key: str, what: str) -> str:
 def check_text(value: str | None, what: str, *, field: str | None = None, limit: int | None = None) -> str:
     """A required text, trimmed; only spaces is as empty as nothing; no NUL, UTF-8, within its limit."""
     if value is None or not value.strip():
-        raise InvalidInput(f"{what} must not be empty", field=(field or what,))
+        raise InvalidInput(_("{what} must not be empty").format(what=what), field=(field or what,))
     return check_plain(value.strip(), what, field=field, limit=limit)
 
 

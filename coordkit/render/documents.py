@@ -281,11 +281,12 @@ def _resource(resource: Mapping[str, Any], party_label: str, w: _Writer) -> dict
         joiner = "" if kind in i18n.RESOURCE_KINDS and not description else "，"  # 资金人民币…, 音响设备：…，2套
         what = w.t["resource_amount"].format(what=what + joiner, amount=shown)
     if resource.get("when"):
-        when = i18n.slot(resource["when"], w.lang)
+        when = i18n.slot_beside(resource["when"], w.lang, description)  # the day once, if the description says it
         if when == resource["when"]:
             when, flag = w.word(when)
             marked = marked or flag
-        what = w.t["resource_when"].format(what=what, when=when)
+        if when:
+            what = w.t["resource_when"].format(what=what, when=when)
     return _item(w.sentence(w.t["resource"].format(party=party_label, what=what)), marked)
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from coordkit.errors import CoordError, InvalidInput
+from coordkit.i18n import _
 
 TEMPLATE = "agreement.docx"
 LATIN_LANG = "en-US"
@@ -598,12 +599,14 @@ def render_docx(context: dict[str, Any], workspace: Path | None) -> bytes:
             autoescape=True,
         )
     except TemplateError as error:
-        raise InvalidInput(f"template {TEMPLATE}: {error}") from None
+        raise InvalidInput(_("template {name}: {error}").format(name=TEMPLATE, error=error)) from None
     except CoordError:
         raise
     except Exception as error:  # a .docx that is not a Word document
         if own is not None and own.is_file():
-            raise InvalidInput(f"template {own}: not a usable .docx ({error})") from None
+            raise InvalidInput(
+                _("template {name}: not a usable .docx ({error})").format(name=own, error=error)
+            ) from None
         raise
     set_languages(template.docx, str(context.get("lang", "en")))
     if own is None and context.get("lang") == "zh":

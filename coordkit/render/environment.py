@@ -106,21 +106,28 @@ def render(name: str, context: dict[str, Any], workspace: Path | None = None) ->
     except MemoryError:
         raise InvalidInput(_("template {name}: ran out of memory while rendering").format(name=name)) from None
     except TemplateNotFound as error:
-        raise InvalidInput(f"no template '{error.name}'") from None
+        raise InvalidInput(_("no template '{name}'").format(name=error.name)) from None
     except TemplateSyntaxError as error:
-        raise InvalidInput(f"template {error.name or name}, line {error.lineno}: {error.message}") from None
+        raise InvalidInput(
+            _("template {name}, line {line}: {error}").format(
+                name=error.name or name, line=error.lineno, error=error.message
+            )
+        ) from None
     except (UndefinedError, SecurityError) as error:
-        raise InvalidInput(f"template {name}{_line(error, name)}: {error}") from None
+        line = _line(error, name)
+        where = _("template {name}, line {line}") if line else _("template {name}")
+        message = _("{where}: {message}").format(where=where.format(name=name, line=line), message=error)
+        raise InvalidInput(message) from None
     except TemplateError as error:
-        raise InvalidInput(f"template {name}: {error}") from None
+        raise InvalidInput(_("template {name}: {error}").format(name=name, error=error)) from None
 
 
-def _line(error: BaseException, name: str) -> str:
-    """The template line an error was raised at, from its traceback."""
+def _line(error: BaseException, name: str) -> int | None:
+    """The template line an error was raised at, from its traceback (None when it was not in the template)."""
     tb = error.__traceback__
     line = None
     while tb is not None:
         if tb.tb_frame.f_code.co_filename.endswith(name):
             line = tb.tb_lineno
         tb = tb.tb_next
-    return f", line {line}" if line else ""
+    return line

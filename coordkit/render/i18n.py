@@ -569,16 +569,43 @@ def slot(value: str | None, lang: str) -> str:
     """A slot (``coordkit.slots``) in words: ``monthly first sat 09:00-12:00`` as
     "the first Saturday of every month, 09:00-12:00" / "每月第一个星期六 09:00-12:00";
     text that is no slot comes back as written."""
+    words = _slot_words(value, lang)
+    if words is None:
+        return str(value or "")
+    days, hours = words
+    if not hours:
+        return days
+    return f"{days} {hours}" if lang == "zh" else f"{days}, {hours}"
+
+
+def slot_beside(value: str | None, lang: str, text: str | None) -> str:
+    """The slot in words beside ``text`` that may already say its days: then only the hours ("" for a whole
+    day). "每月第二个星期六的猎德广场" followed by "每月第二个星期六 09:00-17:00" said the day twice."""
+    words = _slot_words(value, lang)
+    if words is None or not text or _folded(words[0], lang) not in _folded(text, lang):
+        return slot(value, lang)
+    return words[1]
+
+
+def _folded(text: str, lang: str) -> str:
+    """Text compared for the days it states: 周六, 礼拜六 and 星期六 alike, 第二个 and 第二; case in English."""
+    if lang != "zh":
+        return " ".join(text.lower().split())
+    return text.replace("礼拜", "星期").replace("周", "星期").replace("个", "").replace(" ", "")
+
+
+def _slot_words(value: str | None, lang: str) -> tuple[str, str] | None:
+    """A slot's days and hours in words ("每月第一个星期六", "09:00-12:00"; hours "" for a whole day), or None
+    when ``value`` is not a slot."""
     if not value:
-        return ""
+        return None
     from coordkit.errors import CoordError
     from coordkit.slots import parse_slot
 
     try:
         found = parse_slot(str(value))
     except (CoordError, ValueError):
-        return str(value)
-    hours = found.hours()
+        return None
     zh = lang == "zh"
     if found.kind == "dates":
         assert found.first is not None and found.last is not None
@@ -592,9 +619,7 @@ def slot(value: str | None, lang: str) -> str:
     else:
         name, nth = _WEEKDAYS[found.weekday or 0], _ORDINALS[found.nth or 1]
         days = f"每月{nth[1]}{name[1]}" if zh else f"the {nth[0]} {name[0]} of every month"
-    if not hours:
-        return days
-    return f"{days} {hours}" if zh else f"{days}, {hours}"
+    return days, found.hours()
 
 
 def decimal(value: object) -> Decimal | None:

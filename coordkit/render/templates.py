@@ -9,6 +9,7 @@ from typing import Any, cast
 from coordkit.domain.agreements import AgreementDoc
 from coordkit.domain.stakeholders import Stakeholder
 from coordkit.errors import CoordError, InvalidInput, did_you_mean
+from coordkit.i18n import _
 from coordkit.render.environment import builtin_dir
 
 DOCX = "agreement.docx"
@@ -35,11 +36,11 @@ def list_templates(workspace: Path) -> list[dict[str, Any]]:
 
 def copy_template(name: str, workspace: Path, *, force: bool = False) -> Path:
     if name not in _builtin_names():
-        hint = did_you_mean(name, _builtin_names(), otherwise="built-in")
-        raise InvalidInput(f"no built-in template '{name}'{hint}")
+        hint = did_you_mean(name, _builtin_names(), otherwise=_("built-in"))
+        raise InvalidInput(_("no built-in template '{name}'").format(name=name) + hint)
     target = workspace / "templates" / name
     if target.exists() and not force:
-        raise InvalidInput(f"{target} exists; pass --force to replace it")
+        raise InvalidInput(_("{path} exists; pass --force to replace it").format(path=target))
     target.parent.mkdir(parents=True, exist_ok=True)
     if name == DOCX:
         from coordkit.render.docx import build_template
@@ -370,7 +371,7 @@ def check_template(name: str, workspace: Path) -> list[str]:
 
     known = {row["name"] for row in list_templates(workspace)}
     if name not in known:
-        raise InvalidInput(f"no template '{name}'; see coord template list")
+        raise InvalidInput(_("no template '{name}'; see coord template list").format(name=name))
     _doc, stakeholders = sample_agreement()
     samples = [sample_agreement(status)[0] for status in ("signed", "draft", "circulating", "superseded", "terminated")]
     duties = sample_duties()

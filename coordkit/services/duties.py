@@ -346,6 +346,21 @@ def letter_list(text: str) -> list[str]:
     return sorted(set(letters), key=LETTERS.index)
 
 
+def _no_assignment(party: str, duty: str, letters: Sequence[str] | None, *, dated: bool) -> str:
+    """Why nothing was unassigned, one sentence per shape (Chinese orders the letters and the period
+    differently, so they are never English pieces added to a sentence)."""
+    shown = ",".join(letters or ())
+    if letters and dated:
+        message = _("'{party}' has no assignment as {letters} for duty '{duty}' in that period")
+    elif letters:
+        message = _("'{party}' has no assignment as {letters} for duty '{duty}'")
+    elif dated:
+        message = _("'{party}' has no assignment for duty '{duty}' in that period")
+    else:
+        message = _("'{party}' has no assignment for duty '{duty}'")
+    return message.format(party=party, duty=duty, letters=shown)
+
+
 def unassign_duty(
     conn: Conn,
     *,
@@ -382,10 +397,12 @@ def unassign_duty(
     manual = [r for r in hit if r.source == "manual"]
     if not manual:
         if any(r.source != "manual" for r in hit):
-            raise Refused(f"'{party}' holds duty '{duty}' through a signed agreement; amend or terminate it instead")
-        what = f" as {','.join(chosen)}" if chosen else ""
-        when = " in that period" if cut_from or cut_to else ""
-        raise InvalidInput(f"'{party}' has no assignment{what} for duty '{duty}'{when}")
+            raise Refused(
+                _("'{party}' holds duty '{duty}' through a signed agreement; amend or terminate it instead").format(
+                    party=party, duty=duty
+                )
+            )
+        raise InvalidInput(_no_assignment(party, duty, chosen, dated=bool(cut_from or cut_to)))
     execute(conn, "DELETE FROM assignment WHERE id IN " + in_list("gone", [r.id for r in manual], params), params)
     kept: list[tuple[str, str | None, str | None]] = []
     for r in manual:

@@ -435,7 +435,7 @@ def plan_matrix(
             add, remove, refusal = cell_change(old, new)
             if refusal:
                 where = _("column {letter}").format(letter=column_letter(column - 1)) if column else party
-                reasons.append(f"{where} ({party}): {refusal}")
+                reasons.append(_("{where} ({party}): {reason}").format(where=where, party=party, reason=refusal))
                 continue
             if item is None:
                 item = {**by_id[ident], "assignments": [dict(a) for a in by_id[ident].get("assignments", [])]}

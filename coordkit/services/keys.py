@@ -44,9 +44,11 @@ def new_keypair(*, output: Path) -> dict[str, str]:
         output.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise InvalidInput(f"{output} exists; choose another file with -o (a key is never overwritten)") from None
+        raise InvalidInput(
+            _("{path} exists; choose another file with -o (a key is never overwritten)").format(path=output)
+        ) from None
     except OSError as error:
-        raise InvalidInput(f"cannot write {output}: {error.strerror}") from None
+        raise InvalidInput(_("cannot write {path}: {reason}").format(path=output, reason=error.strerror)) from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(pem)
@@ -72,9 +74,9 @@ def parse_public_key(text: str) -> bytes:
         try:
             loaded = serialization.load_pem_public_key(value.encode())
         except ValueError:
-            raise InvalidInput("not a PEM public key") from None
+            raise InvalidInput(_("not a PEM public key")) from None
         if not isinstance(loaded, Ed25519PublicKey):
-            raise InvalidInput("not an Ed25519 public key (make one with coord key new)")
+            raise InvalidInput(_("not an Ed25519 public key (make one with coord key new)"))
         return loaded.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     try:
         raw = base64.b64decode(value, validate=True)
@@ -170,14 +172,14 @@ def _load_private(key_file: Path) -> Any:
     from coordkit.limits import KEY_BYTES
 
     if not key_file.exists():
-        raise InvalidInput(f"--key {key_file}: no such file")
+        raise InvalidInput(_("--key {path}: no such file").format(path=key_file))
     pem = read_limited(key_file, limit=KEY_BYTES, what="--key")  # /dev/zero would fill memory
     try:
         key = serialization.load_pem_private_key(pem, password=None)
     except (ValueError, TypeError):
-        raise InvalidInput(f"--key {key_file}: not an unencrypted PEM private key") from None
+        raise InvalidInput(_("--key {path}: not an unencrypted PEM private key").format(path=key_file)) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise InvalidInput(f"--key {key_file}: not an Ed25519 key (make one with coord key new)")
+        raise InvalidInput(_("--key {path}: not an Ed25519 key (make one with coord key new)").format(path=key_file))
     return key
 
 
@@ -234,9 +236,9 @@ def check_signature(known: dict[str, bytes], fingerprint: str, signature: str | 
 
     raw = known.get(fingerprint)
     if raw is None:
-        return f"public key {fingerprint} is not in the store"
+        return _("public key {fingerprint} is not in the store").format(fingerprint=fingerprint)
     try:
         Ed25519PublicKey.from_public_bytes(raw).verify(base64.b64decode(signature or ""), bytes.fromhex(terms_hash))
     except (InvalidSignature, ValueError):
-        return "does not match the terms hash"
+        return _("does not match the terms hash")
     return None

@@ -482,7 +482,7 @@ def apply_reviews(conn: Conn, *, agreement: str, reviews: list[dict[str, Any]]) 
         have = stored.get(key)
         if have is not None and have["closed"] is not None:
             if have != wanted:
-                raise Refused(f"review '{key}': a closed review never changes")
+                raise Refused(_("review '{key}': a closed review never changes").format(key=key))
             continue
         if have is None:
             if _KEY.match(key) is None:
@@ -500,7 +500,7 @@ def apply_reviews(conn: Conn, *, agreement: str, reviews: list[dict[str, Any]]) 
             )
             events.record(conn, action="review.open", entity="review", key=key, after=get_review(conn, key))
         elif have["opened"] != wanted["opened"]:
-            raise Refused(f"review '{key}': the day it was opened never changes")
+            raise Refused(_("review '{key}': the day it was opened never changes").format(key=key))
         for rating in wanted["ratings"]:
             if have is not None and rating in have["ratings"]:
                 continue

@@ -109,7 +109,7 @@ def unassign_role(conn: Conn, *, role: str, stakeholder: str, project: str | Non
     sid = lookup_id(conn, "stakeholder", stakeholder, "stakeholder")
     before = get_role(conn, key=role, project=pkey)
     if execute(conn, "DELETE FROM role_holder WHERE role_id = :r AND stakeholder_id = :s", {"r": rid, "s": sid}) == 0:
-        raise InvalidInput(f"'{stakeholder}' does not hold role '{role}'")
+        raise InvalidInput(_("'{stakeholder}' does not hold role '{role}'").format(stakeholder=stakeholder, role=role))
     after = get_role(conn, key=role, project=pkey)
     events.record(conn, action="role.unassign", entity="role", key=f"{pkey}/{role}", before=before, after=after)
     return after

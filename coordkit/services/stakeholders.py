@@ -214,13 +214,13 @@ def edit_stakeholder(
     for channel in remove_contacts:
         kept = [(c, v) for c, v in contacts if channel not in (c, v)]
         if len(kept) == len(contacts):
-            raise InvalidInput(f"stakeholder '{key}' has no contact '{channel}'")
+            raise InvalidInput(_("stakeholder '{key}' has no contact '{channel}'").format(key=key, channel=channel))
         contacts = kept
     reps = [(r["name"], r["title"]) for r in before["representatives"]]
     for rep_name in remove_representatives:
         kept_reps = [(n, t) for n, t in reps if n != rep_name]
         if len(kept_reps) == len(reps):
-            raise InvalidInput(f"stakeholder '{key}' has no representative '{rep_name}'")
+            raise InvalidInput(_("stakeholder '{key}' has no representative '{name}'").format(key=key, name=rep_name))
         reps = kept_reps
 
     def pick(new: Any, old: Any) -> Any:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coordkit.errors import AlreadyExists, StoreError, StoreLocked
+from coordkit.i18n import _
 from coordkit.storage.location import StoreLocation
 from coordkit.storage.migrations import LATEST
 from coordkit.storage.sql import Conn, configure_sqlite, scalar
@@ -41,7 +42,9 @@ def busy_timeout() -> float:
     except ValueError:
         seconds = -1.0
     if not 0 <= seconds <= 86400:  # also refuses inf and nan, which sqlite3 cannot take
-        raise StoreError(f"COORD_BUSY_TIMEOUT='{value}' is not a number of seconds from 0 to 86400")
+        raise StoreError(
+            _("COORD_BUSY_TIMEOUT='{value}' is not a number of seconds from 0 to 86400").format(value=value)
+        )
     return seconds
 
 
@@ -97,7 +100,11 @@ class Store:
         with self._translate():
             if self.location.is_sqlite:
                 if self.read_only:
-                    raise StoreError(f"the store {self.location.display} is read-only here; nothing was changed")
+                    raise StoreError(
+                        _("the store {store} is read-only here; nothing was changed").format(
+                            store=self.location.display
+                        )
+                    )
                 conn = self._sqlite()
                 try:
                     conn.execute("BEGIN IMMEDIATE")
@@ -149,10 +156,11 @@ def translate_error(error: Exception, location: StoreLocation, *, login: str | N
     name = type(original).__name__
     if name == "InsufficientPrivilege":  # a team store's grant, policy or guard refused this member
         from coordkit.errors import PermissionDenied
-        from coordkit.i18n import _
 
         reason = str(original).strip().splitlines()[0] if str(original).strip() else name
-        reason = reason.removeprefix("coord: ")  # one of coord's own guards (storage.team)
+        from coordkit.storage.team import guard_reason
+
+        reason = guard_reason(reason)  # one of coord's own guards (storage.team), in the reader's language
         return PermissionDenied(
             _("{login} may not make this change in the team store ({reason}); nothing was changed").format(
                 login=login or _("this role"), reason=reason
@@ -162,25 +170,32 @@ def translate_error(error: Exception, location: StoreLocation, *, login: str | N
         text = str(original)
         if "disk is full" in text or "disk I/O error" in text:  # SQLITE_FULL, or a write the OS refused (EFBIG, ENOSPC)
             return StoreError(
-                f"cannot write the store {location.display}: the disk is full or refused the write "
-                f"({text.strip()}); free some space and try again; nothing was changed"
+                _(
+                    "cannot write the store {store}: the disk is full or refused the write "
+                    "({reason}); free some space and try again; nothing was changed"
+                ).format(store=location.display, reason=text.strip())
             )
         if "locked" in text or "busy" in text:
             return StoreLocked(
-                f"the store {location.display} is locked by another process "
-                f"(waited {busy_timeout():g} s); try again when it has finished"
+                _(
+                    "the store {store} is locked by another process (waited {seconds} s); try again when it has finished"
+                ).format(store=location.display, seconds=f"{busy_timeout():g}")
             )
-        return StoreError(f"cannot use the store {location.display}: {text.strip()}")
+        return StoreError(
+            _("cannot use the store {store}: {reason}").format(store=location.display, reason=text.strip())
+        )
     if name == "DataError" or isinstance(getattr(error, "orig", None), ValueError):
         # a value PostgreSQL cannot hold (a NUL, a text longer than its column) that reached it unchecked
         from coordkit.errors import InvalidInput
 
         first = str(original).strip().splitlines()[0] if str(original).strip() else name
-        return InvalidInput(f"the database refused a value: {first}; nothing was changed")
+        return InvalidInput(_("the database refused a value: {reason}; nothing was changed").format(reason=first))
     if isinstance(original, sqlite3.IntegrityError) or name in ("IntegrityError", "UniqueViolation"):
-        return AlreadyExists(f"the change conflicts with the store: {str(original).strip()}")
+        return AlreadyExists(_("the change conflicts with the store: {reason}").format(reason=str(original).strip()))
     if isinstance(original, sqlite3.DatabaseError):
-        return StoreError(f"{location.display} is not a usable coord store: {original}")
+        return StoreError(
+            _("{store} is not a usable coord store: {reason}").format(store=location.display, reason=original)
+        )
     return None
 
 
@@ -189,16 +204,18 @@ def _check_sqlite_file(location: StoreLocation) -> None:
     assert path is not None
     if not path.exists():
         raise StoreError(
-            f"no coord store at {path}: the file does not exist; run 'coord init {path.parent}' to make one"
+            _("no coord store at {path}: the file does not exist; run 'coord init {folder}' to make one").format(
+                path=path, folder=path.parent
+            )
         )
     if not path.is_file():
-        raise StoreError(f"{path} is not a coord store (not a file)")
+        raise StoreError(_("{path} is not a coord store (not a file)").format(path=path))
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
     if header == b"" and path.stat().st_size == 0:
         return  # an empty file: what a killed 'coord init' leaves; init makes the store in it
     if header != SQLITE_HEADER:
-        raise StoreError(f"{path} is not a coord store (not an SQLite database); left untouched")
+        raise StoreError(_("{path} is not a coord store (not an SQLite database); left untouched").format(path=path))
 
 
 def _version(conn: Conn, tables: set[str]) -> int | None:
@@ -231,8 +248,12 @@ def open_store(location: StoreLocation, *, create: bool = False) -> Store:
                     from coordkit.files import _reason
 
                     folder = location.path.parent
-                    reason = "it is a file, not a folder" if folder.exists() else _reason(error)
-                    raise StoreError(f"cannot make the store in {folder}: {reason}; name another folder") from None
+                    reason = _("it is a file, not a folder") if folder.exists() else _reason(error)
+                    raise StoreError(
+                        _("cannot make the store in {folder}: {reason}; name another folder").format(
+                            folder=folder, reason=reason
+                        )
+                    ) from None
             else:
                 _check_sqlite_file(location)
         else:
@@ -244,8 +265,10 @@ def open_store(location: StoreLocation, *, create: bool = False) -> Store:
             return store
         if version is not None and version > LATEST:
             raise StoreError(
-                f"the store {location.display} was written by a newer coord "
-                f"(schema {version}; this coord knows up to {LATEST}); upgrade coordkit to use it"
+                _(
+                    "the store {store} was written by a newer coord "
+                    "(schema {version}; this coord knows up to {latest}); upgrade coordkit to use it"
+                ).format(store=location.display, version=version, latest=LATEST)
             )
         if version is None or version < 0:
             if not create:
@@ -279,25 +302,35 @@ def _refuse_foreign(location: StoreLocation, tables: set[str]) -> None:
     if location.is_sqlite:
         if not tables:
             raise StoreError(
-                f"{location.display} is an empty SQLite file, not a coord store yet; "
-                f"run 'coord init {location.root}' to make the store in it"
+                _(
+                    "{path} is an empty SQLite file, not a coord store yet; "
+                    "run 'coord init {folder}' to make the store in it"
+                ).format(path=location.display, folder=location.root)
             )
         raise StoreError(
-            f"{location.display} is not a coord store (an SQLite database of another application); left untouched"
+            _("{path} is not a coord store (an SQLite database of another application); left untouched").format(
+                path=location.display
+            )
         )
-    raise StoreError(f"the database {location.display} holds no coord store; run 'coord init' to make one")
+    raise StoreError(
+        _("the database {store} holds no coord store; run 'coord init' to make one").format(store=location.display)
+    )
 
 
 def _refuse_non_empty(location: StoreLocation, existing: set[str], is_new: bool) -> None:
     if is_new or not existing:
         return
     if location.is_sqlite:
-        raise StoreError(f"{location.display} is not a coord store (it holds other tables); left untouched")
+        raise StoreError(
+            _("{path} is not a coord store (it holds other tables); left untouched").format(path=location.display)
+        )
     from coordkit.storage.migrations import table_names
 
     clash = sorted(existing & table_names())
     if clash:
         raise StoreError(
-            f"the database {location.display} already has tables named like coord's "
-            f"({', '.join(clash)}) but no coord store; use another database"
+            _(
+                "the database {store} already has tables named like coord's ({tables}) but no coord store; "
+                "use another database"
+            ).format(store=location.display, tables=", ".join(clash))
         )

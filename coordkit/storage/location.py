@@ -195,7 +195,9 @@ def locate(db: str | None = None, *, cwd: Path | None = None, env: Mapping[str, 
         if candidate.is_file():
             return from_path(candidate, "found")
     raise StoreError(
-        f"no coord store in {cwd} or any folder above it; run 'coord init' to make one here, or pass --db PATH"
+        _(
+            "no coord store in {folder} or any folder above it; run 'coord init' to make one here, or pass --db PATH"
+        ).format(folder=cwd)
     )
 
 

@@ -378,6 +378,7 @@ def m003_unique_guards(conn: Conn) -> None:
     events named, before anything changes.
     """
     from coordkit.errors import StoreError
+    from coordkit.i18n import _
     from coordkit.storage.sql import rows
 
     forks = rows(
@@ -386,8 +387,10 @@ def m003_unique_guards(conn: Conn) -> None:
     )
     if forks:
         raise StoreError(
-            f"the history of this store forks: events {forks[0].first} and {forks[0].last} both follow the same "
-            "event; restore a backup made before, or ask for help: coord cannot guard it without losing one"
+            _(
+                "the history of this store forks: events {first} and {last} both follow the same "
+                "event; restore a backup made before, or ask for help: coord cannot guard it without losing one"
+            ).format(first=forks[0].first, last=forks[0].last)
         )
     execute(
         conn,

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from coordkit.i18n import N_, _
 from coordkit.storage.sql import Conn, dialect, execute, scalar
 
 KINDS = ("coordinator", "party", "viewer")
@@ -80,6 +81,14 @@ PARTY_WRITES: dict[str, str] = {
 }
 
 GUARD = "coord: "  # how the messages of coord's guards start (what they say is the reason shown)
+# What the guards below say, marked for the catalogue: the database speaks English, the reader may not.
+GUARD_REASONS = (
+    N_("a party member changes an agreement version only by signing it"),
+    N_(
+        "a party member changes only its name, address, legal representative and registration number, contacts "
+        "and representatives"
+    ),
+)
 PARTICULARS_SQL = "ARRAY['name', 'name_zh', 'address', 'legal_representative', 'registration_number']"
 
 # Migration 7 on PostgreSQL: the member table and the database's own checks.
@@ -267,5 +276,12 @@ def refused_as(conn: Conn, message: str, **names: Any) -> Iterator[None]:
         text = message.format(login=who, **names)
         reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
         if reason.startswith(GUARD):  # one of coord's guards says why
-            text += ": " + reason.removeprefix(GUARD)
+            text = _("{message}: {reason}").format(message=text, reason=guard_reason(reason))
         raise PermissionDenied(text) from None
+
+
+def guard_reason(reason: str) -> str:
+    """What one of coord's guards said (``coord: …``), in the reader's language when it is one of
+    ``GUARD_REASONS`` (the actor guard names roles: it stays as the database says it)."""
+    said = reason.removeprefix(GUARD)
+    return _(said) if said in GUARD_REASONS else said

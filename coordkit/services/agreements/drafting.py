@@ -241,7 +241,11 @@ def insert_terms(
     position = _next_position(conn, "agreement_term", version.id)
     for term in texts:
         if term.section not in CLAUSE_SECTIONS:
-            raise InvalidInput(f"'{term.section}' is not a kind of term; use one of: {', '.join(CLAUSE_SECTIONS)}")
+            raise InvalidInput(
+                _("'{section}' is not a kind of term; use one of: {sections}").format(
+                    section=term.section, sections=", ".join(CLAUSE_SECTIONS)
+                )
+            )
         clean = check_clause(term.section, term.party, term.text)
         term_rows.append(
             {
@@ -471,11 +475,17 @@ def replace_terms(conn: Conn, *, key: str, spec: AgreementSpec) -> AgreementDoc:
     version = editable(conn, key)
     before = read_document(conn, key, newest=True)
     if spec.key not in (None, key):
-        raise InvalidInput(f"key: the key of {key} cannot change (the file says '{spec.key}')")
+        raise InvalidInput(
+            _("key: the key of {key} cannot change (the file says '{given}')").format(key=key, given=spec.key)
+        )
     if spec.project not in (None, version.project):
-        raise InvalidInput(f"project: {key} belongs to project '{version.project}' (the file says '{spec.project}')")
+        raise InvalidInput(
+            _("project: {key} belongs to project '{project}' (the file says '{given}')").format(
+                key=key, project=version.project, given=spec.project
+            )
+        )
     if spec.signatures or spec.status:
-        raise InvalidInput("signatures and status are recorded with coord agreement circulate/sign, not by editing")
+        raise InvalidInput(_("signatures and status are recorded with coord agreement circulate/sign, not by editing"))
     labelled = check_parties([(p.stakeholder, p.label) for p in spec.parties])
     set_fields(
         conn,
@@ -560,8 +570,10 @@ def new_from_spec(
     """Draft an agreement from a YAML file's content: exactly its terms (no standard clauses added)."""
     if spec.signatures or spec.status:
         raise InvalidInput(
-            "signatures and status: a new agreement starts as a draft; record signatures with "
-            "coord agreement sign (or describe the whole workspace for coord apply)"
+            _(
+                "signatures and status: a new agreement starts as a draft; record signatures with "
+                "coord agreement sign (or describe the whole workspace for coord apply)"
+            )
         )
     doc = new_agreement(
         conn,

@@ -215,7 +215,9 @@ def sign(
     if scalar(
         conn, "SELECT 1 FROM signature WHERE version_id = :v AND stakeholder_id = :s", {"v": version.id, "s": sid}
     ):
-        raise AlreadyExists(f"'{party}' has already signed {key} v{version.number}")
+        raise AlreadyExists(
+            _("'{party}' has already signed {key} v{version}").format(party=party, key=key, version=version.number)
+        )
     keyed = key_file is not None or (recorded is not None and recorded.key_signature is not None)
     chosen = check_method(method) if method else ("electronic" if keyed else "signature+seal")
     if keyed and chosen != "electronic":
@@ -352,11 +354,19 @@ def amend(conn: Conn, *, key: str, notes: str | None = None) -> AgreementDoc:
     replaced at once (its paper must not be signed any more)."""
     version = version_row(conn, key, newest=True)
     if version.status == "draft":
-        raise Refused(f"{key} v{version.number} is still a draft; change it directly instead of amending")
+        raise Refused(
+            _("{key} v{version} is still a draft; change it directly instead of amending").format(
+                key=key, version=version.number
+            )
+        )
     if version.status == "terminated":
-        raise Refused(f"{key} was terminated on {iso(version.terminated_on)}; draft a new agreement instead")
+        raise Refused(
+            _("{key} was terminated on {day}; draft a new agreement instead").format(
+                key=key, day=iso(version.terminated_on)
+            )
+        )
     if version.status == "superseded":
-        raise Refused(f"{key} v{version.number} is superseded")
+        raise Refused(_("{key} v{version} is superseded").format(key=key, version=version.number))
     before = read_document(conn, key, version.number)
     new_id = insert(
         conn,

@@ -16,8 +16,9 @@ from coordkit.canonical import CURRENT_FORM
 from coordkit.domain.duties import Letter, check_letters
 from coordkit.domain.projects import ProjectFields
 from coordkit.errors import CoordError, InvalidInput, Refused
+from coordkit.i18n import _
 from coordkit.services.ascode.export import export_state
-from coordkit.services.ascode.load import Known, Loaded, check_references, dotted
+from coordkit.services.ascode.load import Known, Loaded, at_field, check_references, dotted
 from coordkit.services.ascode.plan import Change, plan
 from coordkit.services.ascode.shape import ENTITIES, SINGULAR, identity
 from coordkit.services.duties import check_not_alias, write_assignments, write_duties
@@ -128,11 +129,9 @@ def _apply_interactions(conn: Conn, loaded: Loaded, todo: Todo) -> None:
     for change, _item in todo:
         if change.action == "change":
             located, base = loaded.where[("interactions", change.key)]
+            message = _("contact '{key}' is logged as it happened and never changes; log a new contact instead")
             raise Refused(
-                f"{located.where(base)}: "
-                + _("contact '{key}' is logged as it happened and never changes; log a new contact instead").format(
-                    key=change.key
-                )
+                _("{where}: {message}").format(where=located.where(base), message=message.format(key=change.key))
             )
     write_interactions(conn, [interaction_record(item) for _change, item in todo])
 
@@ -182,7 +181,7 @@ class _located:
         if isinstance(error, CoordError) and error.field:
             located, base = self.loaded.where[(self.entity, self.key)]
             path = (*base, *error.field)
-            raise type(error)(f"{located.where(path)}: {dotted(path)}: {error}") from None
+            raise type(error)(at_field(located.where(path), dotted(path), error)) from None
 
 
 def _check_against_store(conn: Conn, loaded: Loaded, todo: Todo) -> None:
@@ -211,7 +210,7 @@ def _check_against_store(conn: Conn, loaded: Loaded, todo: Todo) -> None:
         except CoordError as error:
             located, base = loaded.where[("duties", change.key)]
             path = (*base, *error.field)
-            errors.append(f"{located.where(path)}: {dotted(path)}: {error}")
+            errors.append(at_field(located.where(path), dotted(path), error))
     if errors:
         raise InvalidInput("\n".join(errors))
 
@@ -276,10 +275,18 @@ def _apply_aliases(conn: Conn, todo: Todo, duties: dict[str, int]) -> None:
         for alias in d.get("aliases", []):
             scoped = f"{d['project']}/{alias['key']}"
             if scoped in duties:
-                raise InvalidInput(f"duty '{change.key}': its old key '{alias['key']}' is another duty's key")
+                raise InvalidInput(
+                    _("duty '{key}': its old key '{old}' is another duty's key").format(
+                        key=change.key, old=alias["key"]
+                    )
+                )
             if scoped in have:
                 if have[scoped] != duties[change.key]:
-                    raise Refused(f"duty '{change.key}': '{alias['key']}' is already the old key of another duty")
+                    raise Refused(
+                        _("duty '{key}': '{old}' is already the old key of another duty").format(
+                            key=change.key, old=alias["key"]
+                        )
+                    )
                 continue
             rows.append(
                 {
@@ -343,7 +350,9 @@ def _apply_keys(conn: Conn, party: str, wanted: list[str]) -> None:
     fingerprints = [key_fingerprint(parse_public_key(k)) for k in wanted]
     if [key_fingerprint(parse_public_key(k)) for k in have] != fingerprints[: len(have)]:
         raise Refused(
-            f"stakeholder '{party}': registered keys are never removed or reordered; list them all, oldest first"
+            _(
+                "stakeholder '{party}': registered keys are never removed or reordered; list them all, oldest first"
+            ).format(party=party)
         )
     for public_key in wanted[len(have) :]:
         register_key(conn, party=party, public_key=public_key, rotate=bool(have))
@@ -534,10 +543,18 @@ def _apply_agreement(conn: Conn, change: Change, item: dict[str, Any], workspace
             signature["method"],
             signature.get("title"),
         ):
-            raise Refused(f"agreement '{key}': the signature of '{signature['party']}' is recorded and cannot change")
+            raise Refused(
+                _("agreement '{key}': the signature of '{party}' is recorded and cannot change").format(
+                    key=key, party=signature["party"]
+                )
+            )
     gone = have - {s["party"] for s in item.get("signatures", [])}
     if gone:
-        raise Refused(f"agreement '{key}': recorded signatures are never removed ({', '.join(sorted(gone))})")
+        raise Refused(
+            _("agreement '{key}': recorded signatures are never removed ({parties})").format(
+                key=key, parties=", ".join(sorted(gone))
+            )
+        )
     new_signatures = [s for s in item.get("signatures", []) if s["party"] not in have]
     if (wanted != "draft" or new_signatures) and current["status"] == "draft":
         life.circulate(
@@ -570,4 +587,8 @@ def _apply_agreement(conn: Conn, change: Change, item: dict[str, Any], workspace
     if wanted == "terminated" and current["status"] != "terminated":
         life.terminate(conn, key=key, reason=item.get("termination_reason") or "terminated", date=item["terminated_on"])
     elif wanted == "draft" and current["status"] != "draft":
-        raise Refused(f"agreement '{key}' is {current['status']}; it cannot go back to draft")
+        raise Refused(
+            _("agreement '{key}' is {status}; it cannot go back to draft").format(
+                key=key, status=life.status_word(current["status"])
+            )
+        )

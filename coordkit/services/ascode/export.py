@@ -266,21 +266,21 @@ def seal(body: str, counts: dict[str, int]) -> str:
 def export_yaml(conn: Conn, *, project: str | None = None) -> str:
     """The export as YAML, sealed. For the whole store, duties are written a project at a time, so that the
     largest table never sits in memory as Python objects all at once (the text is the same)."""
-    from coordkit.output import to_yaml
+    from coordkit.yamlio import dump  # texts of several lines as literal blocks
 
     header = "# yaml-language-server: $schema=coord-workspace.schema.json\n" + SEALED
     if project:
         state = export_state(conn, project=project)
         if not state["resources"]:
             state.pop("resources")  # files without registered resources read as before
-        body = header + to_yaml(state)
+        body = header + dump(state)
         return body + seal(body, {entity: len(state.get(entity, [])) for entity in (*SEAL_ENTITIES, "resources")})
     state = export_state(conn, with_duties=False)
     counts = {entity: len(state[entity]) for entity in (*SEAL_ENTITIES, "resources")}
-    parts = [header, to_yaml({"version": 1})]
+    parts = [header, dump({"version": 1})]
     for entity in SEAL_ENTITIES:
         if entity == "roles" and state["resources"]:
-            parts.append("resources:\n" + to_yaml(state["resources"]))
+            parts.append("resources:\n" + dump(state["resources"]))
         if entity == "duties":
             chunks = []
             counts["duties"] = 0
@@ -288,10 +288,10 @@ def export_yaml(conn: Conn, *, project: str | None = None) -> str:
                 duties = project_duties(conn, pid, pkey)
                 counts["duties"] += len(duties)
                 if duties:
-                    chunks.append(to_yaml(duties))
+                    chunks.append(dump(duties))
             parts.append("duties:\n" + "".join(chunks) if chunks else "duties: []\n")
         elif state[entity]:
-            parts.append(f"{entity}:\n" + to_yaml(state[entity]))
+            parts.append(f"{entity}:\n" + dump(state[entity]))
         else:
             parts.append(f"{entity}: []\n")
     body = "".join(parts)

@@ -25,7 +25,8 @@ from coordkit.domain.resources import unregistered
 from coordkit.domain.roles import check_holders, check_role
 from coordkit.domain.stakeholders import check_stakeholder
 from coordkit.domain.values import at, check_choice, check_slug, check_text, check_window
-from coordkit.errors import CoordError, InvalidInput, did_you_mean
+from coordkit.errors import CoordError, InvalidInput, did_you_mean, kind_name
+from coordkit.i18n import _
 from coordkit.services.ascode.shape import ENTITIES, SINGULAR, identity, normalise
 from coordkit.services.keys import parse_public_key
 
@@ -56,18 +57,26 @@ def _validate_file(located: Located) -> dict[str, list[dict[str, Any]]]:
 
     data = located.data
     if not isinstance(data, dict):
-        raise InvalidInput(f"{located.name}:1:1: a workspace file is a mapping (version, projects, stakeholders, …)")
+        raise InvalidInput(
+            _("{where}: a workspace file is a mapping (version, projects, stakeholders, …)").format(
+                where=f"{located.name}:1:1"
+            )
+        )
     for name in data:
         if name not in WorkspaceSpec.model_fields:
             raise InvalidInput(unknown_field(WorkspaceSpec, located, (), str(name)))
     if data.get("version", 1) != 1:
-        raise InvalidInput(f"{located.where(('version',))}: version: this coord reads version 1 files")
+        raise InvalidInput(
+            _("{where}: version: this coord reads version 1 files").format(where=located.where(("version",)))
+        )
     out: dict[str, list[dict[str, Any]]] = {}
     errors: list[str] = []
     for entity in ENTITIES:
         raw = data.get(entity) or []
         if not isinstance(raw, list):
-            raise InvalidInput(f"{located.where((entity,))}: {entity}: must be a list")
+            raise InvalidInput(
+                _("{where}: {field}: must be a list").format(where=located.where((entity,)), field=entity)
+            )
         items = []
         for index in range(len(raw)):
             model = validate(MODELS[entity], located, (entity, index))
@@ -77,7 +86,7 @@ def _validate_file(located: Located) -> dict[str, list[dict[str, Any]]]:
                 items.append(check_item(entity, item))  # before normalising, so paths are the file's own
             except CoordError as error:
                 path = (entity, index, *error.field)
-                errors.append(f"{located.where(path)}: {dotted(path)}: {error}")
+                errors.append(at_field(located.where(path), dotted(path), error))
         out[entity] = items
     located.data = None  # the text stays, to find positions for errors
     if errors:
@@ -139,6 +148,12 @@ def check_counts(located: Located, seal: Seal, items: dict[str, list[dict[str, A
 def dotted(path: Sequence[str | int]) -> str:
     """``("duties", 3, "assignments", 1, "to")`` → ``duties[3].assignments[1].to``."""
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+def at_field(where: str, field: str, message: object) -> str:
+    """``bad.yaml:6:36: stakeholders[1].influence: …``: the place, the field and what is wrong with it, in the
+    reader's language (Chinese writes the colons full width)."""
+    return _("{where}: {field}: {message}").format(where=where, field=field, message=message)
 
 
 def check_item(entity: str, item: dict[str, Any]) -> dict[str, Any]:
@@ -370,7 +385,7 @@ def load(paths: Sequence[Path]) -> Loaded:
     from coordkit.yamlio import load_file
 
     if not paths:
-        raise InvalidInput("name at least one YAML file")
+        raise InvalidInput(_("name at least one YAML file"))
     merged: dict[str, list[dict[str, Any]]] = {entity: [] for entity in ENTITIES}
     where: dict[tuple[str, str], tuple[Located, tuple[str | int, ...]]] = {}
     errors: list[str] = []
@@ -389,17 +404,20 @@ def load(paths: Sequence[Path]) -> Loaded:
             for index, item in enumerate(items[entity]):
                 if entity == "agreements" and not item.get("key"):
                     errors.append(
-                        f"{located.where((entity, index))}: {entity}[{index}].key: an agreement in a "
-                        "workspace file needs a key"
+                        at_field(
+                            located.where((entity, index)),
+                            f"{entity}[{index}].key",
+                            _("an agreement in a workspace file needs a key"),
+                        )
                     )
                     continue
                 key = identity(entity, item)
                 if (entity, key) in where:
                     first, base = where[(entity, key)]
-                    errors.append(
-                        f"{located.where((entity, index, 'key'))}: {entity}[{index}].key: "
-                        f"{SINGULAR[entity]} '{key}' is already defined at {first.where((*base, 'key'))}"
+                    defined = _("{kind} '{key}' is already defined at {where}").format(
+                        kind=kind_name(SINGULAR[entity]), key=key, where=first.where((*base, "key"))
                     )
+                    errors.append(at_field(located.where((entity, index, "key")), f"{entity}[{index}].key", defined))
                     continue
                 where[(entity, key)] = (located, (entity, index))
                 merged[entity].append(item)
@@ -451,7 +469,7 @@ def check_references(loaded: Loaded, known: Known) -> None:
     items = loaded.items
 
     def bad(entity: str, key: str, path: tuple[str | int, ...], label: str, message: str) -> None:
-        errors.append(f"{loaded.at(entity, key, *path)}: {label}: {message}")
+        errors.append(at_field(loaded.at(entity, key, *path), label, message))
 
     def ref(
         entity: str, key: str, path: tuple[str | int, ...], label: str, kind: str, value: str, pool: set[str]
