@@ -38,6 +38,8 @@ class Background(Generic[T]):
         self._function, self._args = function, args
         self._process: subprocess.Popen[bytes] | None = None
         self.elsewhere = False  # the result came from the second process (tests look)
+        self._done = False
+        self._value: Any = None
         try:
             request = pickle.dumps((function.__module__, function.__qualname__, args), pickle.HIGHEST_PROTOCOL)
             self._process = subprocess.Popen(
@@ -53,7 +55,14 @@ class Background(Generic[T]):
             self.stop()
 
     def result(self) -> T:
-        """What ``function(*args)`` returned, from the worker, or computed here when the worker failed."""
+        """What ``function(*args)`` returned, from the worker, or computed here when the worker failed; asked
+        again, the same object."""
+        if not self._done:
+            self._value = self._receive()
+            self._done = True
+        return self._value
+
+    def _receive(self) -> T:
         process, self._process = self._process, None
         if process is None:
             return self._function(*self._args)

@@ -49,3 +49,9 @@ def test_a_worker_whose_result_is_not_wanted_is_stopped() -> None:
         process = job._process
         assert process is not None
     assert process.poll() is not None and time.monotonic() - started < 30
+
+
+def test_a_result_asked_for_twice_is_the_one_answer() -> None:
+    job = Background(work.pid_and_sum, 7)
+    first = job.result()
+    assert job.result() is first and first[0] != os.getpid()

@@ -268,9 +268,32 @@ def test_tampered_minutes_are_found(march: Workspace) -> None:
             "hint": "restore the store from a backup; the minutes as signed off are in the meeting.sign-off event",
         }
     ]
+    from coordkit.background import Background
     from coordkit.services.meetings import minutes_problems
     from coordkit.storage.engine import open_store
     from coordkit.storage.location import locate
+
+    # coord check of a large store hands the minutes to its second process with the rest of what is hashed:
+    # the same findings, for the project checked only, in the reader's language
+    used: list[Background[object]] = []
+
+    class Watched(Background[object]):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            used.append(self)
+
+    args = ("check", "--on", "2024-03-10", "--select", "tampered-minutes", "-f", "json")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("coordkit.services.checking.WORKER_EVENTS", 0)
+        patch.setattr("coordkit.services.checking.Background", Watched)
+        assert run_coord(*args, "--project", "lr").stdout == result.stdout
+        assert json.loads(run_coord(*args).stdout)["findings"] == json.loads(result.stdout)["findings"]
+        patch.setenv("COORD_LANG", "zh")
+        there = run_coord(*args, "--project", "lr").stdout
+    assert used and all(job.elsewhere for job in used)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COORD_LANG", "zh")
+        assert there == run_coord(*args, "--project", "lr").stdout and "纪要" in there
 
     opened = open_store(locate(None))
     try:

@@ -6,11 +6,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from coordkit.checks.config import CheckConfig
-from coordkit.checks.rules import RULES, Context, Finding
+from coordkit.checks.rules import ELSEWHERE_RULES, RULES, Context, Finding
 from coordkit.checks.snapshot import Snapshot
 from coordkit.errors import InvalidInput, did_you_mean
 from coordkit.i18n import _, held_language
-from coordkit.proof import PROOF_RULES
 
 SEVERITY_ORDER = {"error": 0, "warning": 1}
 
@@ -70,9 +69,9 @@ def run_rules(
     context = Context(snapshot, on, explicit_on, config, today)
     findings: list[Finding] = []
     chosen = [name for name in RULES if not ((select and name not in select) or name in ignore)]
-    # The rules that report verification last: coord check verifies a large store in a second process, which is
-    # then done (0.28 s waited for it in the rules' middle at reference scale). The findings are sorted below.
-    chosen.sort(key=lambda name: name in PROOF_RULES)
+    # The rules that report what is hashed last: coord check has a large store checked in a second process, which
+    # is then done (0.28 s waited for it in the rules' middle at reference scale). The findings are sorted below.
+    chosen.sort(key=lambda name: name in ELSEWHERE_RULES)
     with held_language():
         for name in chosen:
             findings.extend(RULES[name][1](context))

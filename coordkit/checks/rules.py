@@ -25,6 +25,7 @@ from coordkit.i18n import N_, _, language, ngettext
 from coordkit.proof import PROOF_RULES, Problem, verify_all
 
 if TYPE_CHECKING:
+    from coordkit.domain.meetings import Meeting
     from coordkit.slots import Commitment, Contention
 
 
@@ -46,6 +47,19 @@ class Finding:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+ELSEWHERE_RULES = frozenset((*PROOF_RULES, "tampered-minutes"))
+"""The rules that report what ``Proven`` holds, when coord check has a second process find it."""
+
+
+@dataclass(frozen=True)
+class Proven:
+    """What ``coord check``'s second process finds: verification's problems and the findings on signed-off
+    minutes, everything hashed in the store (``services.checking.proven_elsewhere``)."""
+
+    problems: list[Problem]
+    minutes: list[Finding]
 
 
 @dataclass(frozen=True)
@@ -102,7 +116,7 @@ class Context:
     def proof_problems(self) -> list[Problem]:
         """Everything verification finds, once per run (several rules report parts of it)."""
         if self.snapshot.proven is not None:
-            return self.snapshot.proven()
+            return self.snapshot.proven().problems
         if self.snapshot.proof is None:
             return []
         return verify_all(self.snapshot.proof)
@@ -781,10 +795,18 @@ def _days(later: str, earlier: str) -> int:
 
 def tampered_minutes(ctx: Context) -> Iterator[Finding]:
     """Signed-off minutes whose stored record no longer gives the hash the chair signed off."""
+    if ctx.snapshot.proven is not None:  # checked with the rest of what is hashed, in coord check's second process
+        yield from ctx.snapshot.proven().minutes
+        return
+    yield from minutes_findings(ctx.snapshot.minutes)
+
+
+def minutes_findings(minutes: Iterable[Meeting]) -> Iterator[Finding]:
+    """``tampered-minutes`` over signed-off ``minutes`` (``read_meetings(signed_only=True)``)."""
     from coordkit.domain.meetings import minutes_hash
 
     t = _catalogue()
-    for meeting in ctx.snapshot.minutes:
+    for meeting in minutes:
         sign = meeting["signed_off"]
         if sign is None:
             continue

@@ -12,14 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from coordkit.dates import OPEN_END, OPEN_START, iso
 from coordkit.domain.agreements import AgreementDoc
 from coordkit.domain.meetings import Meeting
-from coordkit.proof import Problem, ProofData
+from coordkit.proof import ProofData
 from coordkit.storage.documents import read_documents
 from coordkit.storage.sql import Conn, tuples
+
+if TYPE_CHECKING:
+    from coordkit.checks.rules import Proven
 
 
 class ProjectRow(NamedTuple):
@@ -130,7 +133,7 @@ class Snapshot:
     agreements: list[AgreementDoc] = field(default_factory=list)  # documents, as coord agreement show gives
     proof: ProofData | None = None  # what verification checks (None for files, which prove nothing yet)
     # or what it found, asked for when a rule needs it: coord check verifies a large store in a second process
-    proven: Callable[[], list[Problem]] | None = None
+    proven: Callable[[], Proven] | None = None
     meetings: list[MeetingRow] = field(default_factory=list)
     actions: list[ActionRow] = field(default_factory=list)  # every action item; the rules pick the open ones
     concerns: list[ConcernRow] = field(default_factory=list)  # pending ones only
@@ -158,8 +161,11 @@ def intersect(
     return (None if start == OPEN_START else start), (None if end == OPEN_END else end)
 
 
-def load_snapshot(conn: Conn, *, project_id: int | None = None, workspace: Path | None = None) -> Snapshot:
-    """Read everything the rules and the matrix need, for one project or all."""
+def load_snapshot(
+    conn: Conn, *, project_id: int | None = None, workspace: Path | None = None, minutes: bool = True
+) -> Snapshot:
+    """Read everything the rules and the matrix need, for one project or all; without ``minutes``, not the
+    signed-off minutes (``coord check`` hands them to its second process with the rest of what is hashed)."""
     params = {"pid": project_id}
     only = " WHERE d.project_id = :pid" if project_id is not None else ""
     projects = {
@@ -247,7 +253,7 @@ def load_snapshot(conn: Conn, *, project_id: int | None = None, workspace: Path 
 
         proof = load_proof(conn, workspace, every_document=every)
     snapshot = Snapshot(projects, duties, effective, role_assignments, parties, roles, agreements, proof)
-    _load_follow_up(conn, snapshot, project_id)
+    _load_follow_up(conn, snapshot, project_id, minutes=minutes)
     snapshot.resources = {
         key: ResourceRow(key, name, int(capacity), owner, budget, unit, name_zh)
         for key, name, capacity, owner, budget, unit, name_zh in tuples(
@@ -273,7 +279,7 @@ def _action_refs(conn: Conn, project_id: int | None) -> dict[int, str]:
     }
 
 
-def _load_follow_up(conn: Conn, snapshot: Snapshot, project_id: int | None) -> None:
+def _load_follow_up(conn: Conn, snapshot: Snapshot, project_id: int | None, *, minutes: bool = True) -> None:
     """Meetings, action items, pending concerns, contacts and signed-off minutes (issue 15); fulfilment reports
     (issue 14)."""
     from coordkit.storage.documents import last_reviews
@@ -337,4 +343,4 @@ def _load_follow_up(conn: Conn, snapshot: Snapshot, project_id: int | None) -> N
             params,
         )
     ]
-    snapshot.minutes = read_meetings(conn, project_id=project_id, signed_only=True)
+    snapshot.minutes = read_meetings(conn, project_id=project_id, signed_only=True) if minutes else []

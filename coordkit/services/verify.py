@@ -12,7 +12,6 @@ from coordkit.errors import InvalidInput
 from coordkit.files import read_limited
 from coordkit.i18n import _
 from coordkit.proof import Problem, verify_all
-from coordkit.storage.location import StoreLocation
 from coordkit.storage.proofdata import load_proof
 from coordkit.storage.sql import Conn, rows
 
@@ -98,18 +97,3 @@ def verify_store(
             {"rule": p.rule, "subject": p.subject, "project": p.project, "message": p.message} for p in problems
         ],
     }
-
-
-def store_problems(location: StoreLocation, lang: str) -> list[Problem]:
-    """What verification finds in the whole store, in ``lang``: the second process of ``coord check``
-    (``services.checking.check_store``)."""
-    from coordkit.i18n import set_language
-    from coordkit.storage.engine import open_store
-
-    set_language(lang)
-    store = open_store(location)
-    try:
-        with paused_collector(), store.read() as conn:
-            return verify_all(load_proof(conn, location.root))
-    finally:
-        store.dispose()
