@@ -28,7 +28,8 @@ T = TypeVar("T")
 
 
 class Background(Generic[T]):
-    """``function(*args)`` started in a second process now; ``result()`` waits for it.
+    """``function(*args)`` started in a second process now, speaking the language this one speaks (a refusal
+    or a finding it words reads as it would here); ``result()`` waits for it.
 
     ``function`` must be importable by name (a module-level function), its arguments and result picklable.
     Used as a context manager, a worker whose result was never asked for is stopped on the way out.
@@ -41,7 +42,10 @@ class Background(Generic[T]):
         self._done = False
         self._value: Any = None
         try:
-            request = pickle.dumps((function.__module__, function.__qualname__, args), pickle.HIGHEST_PROTOCOL)
+            from coordkit.i18n import language
+
+            request = (function.__module__, function.__qualname__, args, language())
+            request_bytes = pickle.dumps(request, pickle.HIGHEST_PROTOCOL)
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "coordkit.background"],
                 stdin=subprocess.PIPE,
@@ -49,7 +53,7 @@ class Background(Generic[T]):
                 stderr=subprocess.DEVNULL,  # a failure is seen again, with its message, when the work runs here
             )
             assert self._process.stdin is not None
-            self._process.stdin.write(request)
+            self._process.stdin.write(request_bytes)
             self._process.stdin.close()
         except Exception:  # no second process here (a sandbox, a frozen build): result() does the work
             self.stop()
@@ -110,7 +114,10 @@ def serve(source: BinaryIO, target: BinaryIO) -> None:
     """The worker's side: one pickled request in, ``(True, result)`` or ``(False, CoordError)`` out."""
     import importlib
 
-    module, name, args = pickle.load(source)
+    from coordkit.i18n import set_language
+
+    module, name, args, lang = pickle.load(source)
+    set_language(lang)
     function: Any = importlib.import_module(module)
     for part in name.split("."):
         function = getattr(function, part)

@@ -28,3 +28,9 @@ def unpicklable_in_worker(parent: int) -> object:
 
 def sleep(seconds: float) -> None:
     time.sleep(seconds)
+
+
+def speaks() -> str:
+    from coordkit.i18n import language
+
+    return language()

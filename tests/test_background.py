@@ -55,3 +55,15 @@ def test_a_result_asked_for_twice_is_the_one_answer() -> None:
     job = Background(work.pid_and_sum, 7)
     first = job.result()
     assert job.result() is first and first[0] != os.getpid()
+
+
+def test_the_worker_speaks_the_language_this_process_speaks() -> None:
+    """``--lang zh`` is no environment variable the worker would inherit: Background hands the language over."""
+    from coordkit.i18n import set_language
+
+    set_language("zh")
+    try:
+        job = Background(work.speaks)
+        assert job.result() == "zh" and job.elsewhere
+    finally:
+        set_language(None)

@@ -113,8 +113,8 @@ AGREEMENT_REFUSALS = [
 ]
 
 
-@pytest.mark.parametrize("command", AGREEMENT_REFUSALS)
-def test_each_refusal_of_a_draft_agreement_and_a_duty_speaks_both_languages(first_project: Path, command: str) -> None:
+def draft_market() -> None:
+    """AGR-2024-001, a draft between the street office and the social-work station."""
     ok(
         "agreement",
         "new",
@@ -127,22 +127,16 @@ def test_each_refusal_of_a_draft_agreement_and_a_duty_speaks_both_languages(firs
         "--effective",
         "2024-03-01",
     )
+
+
+@pytest.mark.parametrize("command", AGREEMENT_REFUSALS)
+def test_each_refusal_of_a_draft_agreement_and_a_duty_speaks_both_languages(first_project: Path, command: str) -> None:
+    draft_market()
     test_each_refusal_speaks_both_languages(first_project, command)
 
 
 def test_a_refusal_quotes_a_versions_status_in_the_readers_language(first_project: Path) -> None:
-    ok(
-        "agreement",
-        "new",
-        "--title",
-        "Market",
-        "--party",
-        "liede-street",
-        "--party",
-        "liede-sw",
-        "--effective",
-        "2024-03-01",
-    )
+    draft_market()
     ok("agreement", "goal", "add", "AGR-2024-001", "Hold a market each month")
     ok("agreement", "circulate", "AGR-2024-001")
     again = run_coord("agreement", "circulate", "AGR-2024-001", "--lang", "zh")

@@ -462,7 +462,7 @@ def test_the_charts_drawn_in_the_worker_are_those_drawn_here(demo: Path, lang: s
     from coordkit.render.report import CHART_DATA, charts_elsewhere, draw_charts
 
     data = _report_data(demo)
-    worker = Background(charts_elsewhere, {key: data[key] for key in CHART_DATA}, ALL_CHARTS, lang, "svg", lang)
+    worker = Background(charts_elsewhere, {key: data[key] for key in CHART_DATA}, ALL_CHARTS, lang, "svg")
     drawn = worker.result()
     assert worker.elsewhere
     assert drawn == draw_charts(data, ALL_CHARTS, lang=lang, fmt="svg")  # byte for byte

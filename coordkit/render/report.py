@@ -795,16 +795,12 @@ def draw_charts(data: Mapping[str, Any], wanted: Sequence[str], *, lang: str, fm
     return {name: draw[name]() for name in wanted}
 
 
-def charts_elsewhere(
-    data: Mapping[str, Any], wanted: Sequence[str], lang: str, fmt: str, speaks: str
-) -> dict[str, bytes]:
-    """``draw_charts`` in ``coordkit.background``'s second process, which speaks ``speaks`` (a refusal, such as
-    no CJK font, reads as it would here), with the cyclic collector paused: the process ends after it (the
-    demo's four charts, matplotlib's import included: 0.62 s → 0.60 s)."""
+def charts_elsewhere(data: Mapping[str, Any], wanted: Sequence[str], lang: str, fmt: str) -> dict[str, bytes]:
+    """``draw_charts`` in ``coordkit.background``'s second process (which speaks the reader's language: a refusal,
+    such as no CJK font, reads as it would here), with the cyclic collector paused: the process ends after it
+    (the demo's four charts, matplotlib's import included: 0.62 s → 0.60 s)."""
     from coordkit.collector import paused_collector
-    from coordkit.i18n import set_language
 
-    set_language(speaks)
     with paused_collector():
         return draw_charts(data, wanted, lang=lang, fmt=fmt)
 
@@ -865,7 +861,6 @@ def _report_pdf(
     short-lived (0.94 s → 0.85 s for the layout and drawing, 0.7 MB more at the peak). The command: 1.8 s.
     """
     from coordkit.background import Background
-    from coordkit.i18n import language
     from coordkit.render.pdf import html_to_pdf, prepare_pdf
 
     wanted = [name for section in parts for name in section.charts]
@@ -888,7 +883,7 @@ def _report_pdf(
 
     from coordkit.collector import paused_collector
 
-    with paused_collector(), Background(charts_elsewhere, plain, wanted, lang, "svg", language()) as drawing:
+    with paused_collector(), Background(charts_elsewhere, plain, wanted, lang, "svg") as drawing:
         prepare_pdf(lang)
         context["charts"] = {name: chart_frame(name, size) for name, size in sizes.items()}
         try:

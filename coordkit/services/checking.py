@@ -17,7 +17,7 @@ from coordkit.checks.when import day_to_check
 from coordkit.collector import paused_collector
 from coordkit.dates import OPEN_END, parse_date, today
 from coordkit.domain.matrix import Matrix, MatrixRow, ResourceUse
-from coordkit.i18n import N_, language
+from coordkit.i18n import N_
 from coordkit.storage.location import StoreLocation
 from coordkit.storage.lookup import project_scope
 from coordkit.storage.sql import Conn, scalar
@@ -68,7 +68,7 @@ def check_store(
     pid, pkey = project_scope(conn, project)
     big = location is not None and (scalar(conn, "SELECT max(id) FROM event") or 0) >= WORKER_EVENTS
     with contextlib.ExitStack() as stack, paused_collector():
-        proving = stack.enter_context(Background(proven_elsewhere, location, language(), pid)) if big else None
+        proving = stack.enter_context(Background(proven_elsewhere, location, pid)) if big else None
         snapshot = load_snapshot(conn, project_id=pid, workspace=None if proving else root, minutes=not proving)
         if proving is not None:
             snapshot.proven = proving.result
@@ -85,17 +85,15 @@ def check_store(
     return replace(report, note=note)
 
 
-def proven_elsewhere(location: StoreLocation, lang: str, project_id: int | None) -> Proven:
-    """``check_store``'s second process: everything hashed in the store checked, in ``lang``: what ``coord verify``
+def proven_elsewhere(location: StoreLocation, project_id: int | None) -> Proven:
+    """``check_store``'s second process: everything hashed in the store checked: what ``coord verify``
     checks, and the signed-off minutes of the project checked (or of all). The minutes are here, not with the
     rules, because here there is time to spare: reading and hashing them took the rules' process 0.08 s."""
-    from coordkit.i18n import set_language
     from coordkit.proof import verify_all
     from coordkit.storage.engine import open_store
     from coordkit.storage.meetings import read_meetings
     from coordkit.storage.proofdata import load_proof
 
-    set_language(lang)
     store = open_store(location)
     try:
         with paused_collector(), store.read() as conn:
